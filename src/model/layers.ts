@@ -1,0 +1,151 @@
+// The ViT building blocks of the official CAE (models/modeling_cae_helper.py) as pure functions of
+// a parameter lookup and input tensors. Letters: B batch, N/Nq/Nk token counts, D width, H heads.
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from './random';
+
+/** Looks a parameter up by its official name. */
+export type Params = (name: string) => tf.Tensor;
+
+/** Stochastic depth for one forward pass: the generator draws each sample's keep decision. */
+export interface DropPath {
+  readonly rng: Rng;
+}
+
+const LN_EPS = 1e-6;
+
+/** x @ Wᵀ + b with W stored [out, in] as PyTorch does. x: [..., in] → [..., out]. */
+export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
+  const shape = x.shape;
+  const dIn = shape[shape.length - 1]!;
+  const dOut = w.shape[0]!;
+  let y = tf.matMul(x.reshape([-1, dIn]), w as tf.Tensor2D, false, true);
+  if (b) y = y.add(b);
+  return y.reshape([...shape.slice(0, -1), dOut]);
+}
+
+export function layerNorm(x: tf.Tensor, p: Params, name: string, eps = LN_EPS): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return x.sub(mean).mul(tf.rsqrt(variance.add(eps))).mul(p(`${name}.weight`)).add(p(`${name}.bias`));
+}
+
+/** Exact GELU, 0.5·x·(1 + erf(x/√2)), as torch.nn.GELU() computes it (not the tanh approximation). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return x.mul(0.5).mul(tf.erf(x.mul(Math.SQRT1_2)).add(1));
+}
+
+export function mlp(x: tf.Tensor, p: Params, name: string): tf.Tensor {
+  const h = gelu(linear(x, p(`${name}.fc1.weight`), p(`${name}.fc1.bias`)));
+  return linear(h, p(`${name}.fc2.weight`), p(`${name}.fc2.bias`));
+}
+
+/** [B, N, D] → [B, H, N, D/H] */
+function splitHeads(x: tf.Tensor, heads: number): tf.Tensor4D {
+  const [B, N, D] = x.shape as [number, number, number];
+  return x.reshape([B, N, heads, D / heads]).transpose([0, 2, 1, 3]);
+}
+
+/**
+ * softmax(q·kᵀ/√d)·v per head. q: [B, Nq, D], k, v: [B, Nk, D] → [B, Nq, D].
+ * With `weights`, the attention probabilities [B, H, Nq, Nk] are handed to it (for maps).
+ */
+export function multiHeadAttention(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  heads: number,
+  weights?: (a: tf.Tensor4D) => void,
+): tf.Tensor {
+  const [B, Nq, D] = q.shape as [number, number, number];
+  const scale = (D / heads) ** -0.5;
+  const qh = splitHeads(q.mul(scale), heads); // [B, H, Nq, hd]
+  const kh = splitHeads(k, heads); // [B, H, Nk, hd]
+  const vh = splitHeads(v, heads); // [B, H, Nk, hd]
+  const a = tf.softmax(tf.matMul(qh, kh, false, true)) as tf.Tensor4D; // [B, H, Nq, Nk]
+  if (weights) weights(a);
+  return tf.matMul(a, vh).transpose([0, 2, 1, 3]).reshape([B, Nq, D]);
+}
+
+/** The official self-attention: one qkv weight, bias [q_bias, 0, v_bias], output projection. */
+export function selfAttention(x: tf.Tensor, p: Params, name: string, heads: number): tf.Tensor {
+  const qb = p(`${name}.q_bias`);
+  const bias = tf.concat([qb, tf.zerosLike(qb), p(`${name}.v_bias`)]);
+  const qkv = linear(x, p(`${name}.qkv.weight`), bias); // [B, N, 3D]
+  const [q, k, v] = tf.split(qkv, 3, -1) as [tf.Tensor, tf.Tensor, tf.Tensor];
+  const o = multiHeadAttention(q, k, v, heads);
+  return linear(o, p(`${name}.proj.weight`), p(`${name}.proj.bias`));
+}
+
+/** The official CrossAttention: q, k, v weights without bias; q_bias and v_bias learned, k bias zero. */
+export function crossAttention(
+  xq: tf.Tensor,
+  xk: tf.Tensor,
+  xv: tf.Tensor,
+  p: Params,
+  name: string,
+  heads: number,
+  weights?: (a: tf.Tensor4D) => void,
+): tf.Tensor {
+  const q = linear(xq, p(`${name}.q.weight`), p(`${name}.q_bias`));
+  const k = linear(xk, p(`${name}.k.weight`));
+  const v = linear(xv, p(`${name}.v.weight`), p(`${name}.v_bias`));
+  const o = multiHeadAttention(q, k, v, heads, weights);
+  return linear(o, p(`${name}.proj.weight`), p(`${name}.proj.bias`));
+}
+
+/** Per-sample residual drop (timm DropPath): x·floor(keep + U)/keep with one U per sample. */
+export function dropPath(x: tf.Tensor, rate: number, dp: DropPath | undefined): tf.Tensor {
+  if (!dp || rate <= 0) return x;
+  const B = x.shape[0]!;
+  const keep = 1 - rate;
+  const m = new Float32Array(B);
+  for (let i = 0; i < B; i++) m[i] = Math.floor(keep + dp.rng.next()) / keep;
+  return x.mul(tf.tensor(m, [B, ...x.shape.slice(1).map(() => 1)]));
+}
+
+/** Layer scale γ·x, or x where the block has none (init_values 0). */
+function scaled(x: tf.Tensor, p: Params, name: string, has: boolean): tf.Tensor {
+  return has ? x.mul(p(name)) : x;
+}
+
+/** Pre-norm ViT block: x += γ1·Attn(LN1(x)); x += γ2·MLP(LN2(x)). */
+export function block(x: tf.Tensor, p: Params, name: string, heads: number, layerScale: boolean, rate: number, dp?: DropPath): tf.Tensor {
+  const a = selfAttention(layerNorm(x, p, `${name}.norm1`), p, `${name}.attn`, heads);
+  x = x.add(dropPath(scaled(a, p, `${name}.gamma_1`, layerScale), rate, dp));
+  const m = mlp(layerNorm(x, p, `${name}.norm2`), p, `${name}.mlp`);
+  return x.add(dropPath(scaled(m, p, `${name}.gamma_2`, layerScale), rate, dp));
+}
+
+/**
+ * Regressor block (official RegressorBlock): keys/values include the current queries, positions
+ * on queries and keys but not on values, and the residual stream itself is normalized.
+ * q: [B, Nm, Dd], kv: [B, Nv+Nm, Dd], posQ: [B, Nm, Dd], posK: [B, Nv+Nm, Dd].
+ */
+export function regressorBlock(
+  q: tf.Tensor,
+  kv: tf.Tensor,
+  posQ: tf.Tensor,
+  posK: tf.Tensor,
+  p: Params,
+  name: string,
+  heads: number,
+  rate: number,
+  dp?: DropPath,
+): tf.Tensor {
+  const a = crossAttention(
+    layerNorm(q.add(posQ), p, `${name}.norm1_q`),
+    layerNorm(kv.add(posK), p, `${name}.norm1_k`),
+    layerNorm(kv, p, `${name}.norm1_v`),
+    p,
+    `${name}.cross_attn`,
+    heads,
+  );
+  let x = q.add(dropPath(a.mul(p(`${name}.gamma_1_cross`)), rate, dp));
+  x = layerNorm(x, p, `${name}.norm2_cross`);
+  return x.add(dropPath(mlp(x, p, `${name}.mlp_cross`).mul(p(`${name}.gamma_2_cross`)), rate, dp));
+}
+
+/** torch.linspace(0, rate, n): the drop-path rate of each block of a stack. */
+export function dropPathRates(rate: number, n: number): number[] {
+  if (n === 1) return [0];
+  return Array.from({ length: n }, (_, i) => (rate * i) / (n - 1));
+}

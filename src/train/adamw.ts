@@ -1,0 +1,96 @@
+// AdamW exactly as torch.optim.AdamW steps (decoupled decay, bias-corrected moments), with the
+// official decay groups and torch's global-norm gradient clipping (clip_grad_norm_).
+import * as tf from '@tensorflow/tfjs';
+
+export interface AdamWParam {
+  readonly name: string;
+  readonly variable: tf.Variable;
+  /** Whether weight decay applies (the official rule: not for 1-D parameters or biases). */
+  readonly decay: boolean;
+}
+
+export interface AdamWHyper {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+}
+
+/** torch.nn.utils.clip_grad_norm_: the factor min(1, maxNorm / (‖g‖ + 1e-6)); 1 when maxNorm is 0. */
+export function clipFactor(norm: tf.Scalar, maxNorm: number): tf.Scalar {
+  if (maxNorm <= 0) return tf.scalar(1);
+  return tf.minimum(tf.scalar(1), tf.scalar(maxNorm).div(norm.add(1e-6)));
+}
+
+/** ‖g‖₂ over all gradients together. */
+export function globalNorm(grads: readonly tf.Tensor[]): tf.Scalar {
+  return tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+}
+
+export class AdamW {
+  readonly params: readonly AdamWParam[];
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+  /** Updates taken so far (torch's per-parameter `step`, shared here). */
+  t = 0;
+
+  constructor(
+    params: readonly AdamWParam[],
+    private readonly hp: AdamWHyper,
+  ) {
+    this.params = params;
+    this.m = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
+    this.v = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
+  }
+
+  /** One update with learning rate `lr`; each gradient is first multiplied by `scale` (clipping). */
+  apply(grads: readonly tf.Tensor[], lr: number, scale: tf.Scalar): void {
+    if (grads.length !== this.params.length) throw new Error(`AdamW: ${grads.length} gradients for ${this.params.length} parameters`);
+    this.t += 1;
+    const { beta1, beta2, eps, weightDecay } = this.hp;
+    const bc1 = 1 - beta1 ** this.t;
+    const bc2 = 1 - beta2 ** this.t;
+    tf.tidy(() => {
+      for (let i = 0; i < grads.length; i++) {
+        const p = this.params[i]!.variable;
+        const g = grads[i]!.mul(scale);
+        const m = this.m[i]!.mul(beta1).add(g.mul(1 - beta1));
+        const v = this.v[i]!.mul(beta2).add(g.square().mul(1 - beta2));
+        this.m[i]!.assign(m);
+        this.v[i]!.assign(v);
+        const decayed = this.params[i]!.decay && weightDecay > 0 ? p.mul(1 - lr * weightDecay) : p;
+        const denom = v.sqrt().div(Math.sqrt(bc2)).add(eps);
+        p.assign(decayed.sub(m.div(denom).mul(lr / bc1)));
+      }
+    });
+  }
+
+  /** The moments, by parameter name, for checkpoints. */
+  async state(): Promise<{ name: string; m: Float32Array; v: Float32Array; shape: number[] }[]> {
+    return Promise.all(
+      this.params.map(async (p, i) => ({
+        name: p.name,
+        shape: p.variable.shape,
+        m: (await this.m[i]!.data()) as Float32Array,
+        v: (await this.v[i]!.data()) as Float32Array,
+      })),
+    );
+  }
+
+  /** Restores moments and step count; every parameter's moments must be given. */
+  load(t: number, moments: ReadonlyMap<string, { m: Float32Array; v: Float32Array }>): void {
+    for (const p of this.params) if (!moments.has(p.name)) throw new Error(`optimizer state has no moments for "${p.name}"`);
+    this.params.forEach((p, i) => {
+      const s = moments.get(p.name)!;
+      tf.tidy(() => {
+        this.m[i]!.assign(tf.tensor(s.m, p.variable.shape));
+        this.v[i]!.assign(tf.tensor(s.v, p.variable.shape));
+      });
+    });
+    this.t = t;
+  }
+
+  dispose(): void {
+    for (const x of [...this.m, ...this.v]) x.dispose();
+  }
+}

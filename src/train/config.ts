@@ -1,0 +1,64 @@
+// The pretraining recipe (official defaults from Atten4Vis/CAE scripts and CAE-SPEC.md), separate from
+// the model config. Every field is editable in the app; the learning rate scales with the batch.
+
+export interface TrainConfig {
+  /** Seed of every random choice of the run: init, masks, drop path, data order, augmentation. */
+  readonly seed: number;
+  /** Images per step. */
+  readonly batchSize: number;
+  /** Length of the run in optimizer steps (the cosine schedule ends here). */
+  readonly totalSteps: number;
+  /** Linear warmup from 0 to the peak learning rate, in steps (official: 10 of 300 epochs). */
+  readonly warmupSteps: number;
+  /** Peak learning rate at `baseBatch` images per step (official 1.5e-3 at 2048). */
+  readonly baseLr: number;
+  /** The batch size `baseLr` refers to; the peak is baseLr · batchSize / baseBatch (linear scaling). */
+  readonly baseBatch: number;
+  /** Learning rate at the end of the cosine (official 1e-5; capped at the peak). */
+  readonly minLr: number;
+  /** AdamW decoupled weight decay on every parameter except 1-D ones and biases (official 0.05). */
+  readonly weightDecay: number;
+  /** AdamW β1 (0.9). */
+  readonly beta1: number;
+  /** AdamW β2 (0.999). */
+  readonly beta2: number;
+  /** AdamW ε (1e-8). */
+  readonly eps: number;
+  /** Clip gradients to this global L2 norm (official 3.0); 0 turns clipping off. */
+  readonly clipGrad: number;
+}
+
+export const PAPER_TRAIN: TrainConfig = Object.freeze({
+  seed: 0,
+  batchSize: 64,
+  totalSteps: 10_000,
+  warmupSteps: 333, // 10 of 300 epochs
+  baseLr: 1.5e-3,
+  baseBatch: 2048,
+  minLr: 1e-5,
+  weightDecay: 0.05,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  clipGrad: 3.0,
+});
+
+/** The peak learning rate after linear scaling to the batch size. */
+export const peakLr = (t: TrainConfig): number => (t.baseLr * t.batchSize) / t.baseBatch;
+
+export function validateTrainConfig(t: TrainConfig): TrainConfig {
+  const check = (ok: boolean, msg: string) => {
+    if (!ok) throw new Error(`train config: ${msg}`);
+  };
+  check(Number.isInteger(t.seed), `seed must be an integer, got ${t.seed}`);
+  check(Number.isInteger(t.batchSize) && t.batchSize >= 1, `batchSize must be a positive integer, got ${t.batchSize}`);
+  check(Number.isInteger(t.totalSteps) && t.totalSteps >= 1, `totalSteps must be a positive integer, got ${t.totalSteps}`);
+  check(Number.isInteger(t.warmupSteps) && t.warmupSteps >= 0 && t.warmupSteps < t.totalSteps, `warmupSteps must be in [0, totalSteps), got ${t.warmupSteps}`);
+  check(t.baseLr > 0 && t.baseBatch > 0, 'baseLr and baseBatch must be positive');
+  check(t.minLr >= 0, `minLr must be ≥ 0, got ${t.minLr}`);
+  check(t.weightDecay >= 0, `weightDecay must be ≥ 0, got ${t.weightDecay}`);
+  check(t.beta1 >= 0 && t.beta1 < 1 && t.beta2 >= 0 && t.beta2 < 1, 'betas must be in [0, 1)');
+  check(t.eps > 0, `eps must be positive, got ${t.eps}`);
+  check(t.clipGrad >= 0, `clipGrad must be ≥ 0, got ${t.clipGrad}`);
+  return t;
+}

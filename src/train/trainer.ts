@@ -1,0 +1,148 @@
+// One CAE pretraining step: masks, stop-gradient target, loss, gradients, clipping, AdamW, schedule.
+// The trainer owns the step count and the seeded streams for masks and drop path, so a checkpoint
+// of (weights, optimizer, TrainerState) resumes the run exactly.
+import * as tf from '@tensorflow/tfjs';
+import { type Cae, type ReconTarget } from '../model/cae';
+import { maskIndices, type MaskIndices } from '../model/masks';
+import { batchMasks } from '../model/masking';
+import { numPatches } from '../model/config';
+import { isDecayed } from '../model/params';
+import { Rng, type RngState } from '../model/random';
+import { AdamW, clipFactor, globalNorm } from './adamw';
+import { type TrainConfig, validateTrainConfig } from './config';
+import { lrAt } from './schedule';
+
+export interface Batch {
+  /** Normalized images [B, 3, H, W]; the trainer does not dispose them. */
+  readonly images: tf.Tensor4D;
+  /** Token targets only: the tokenizer's code for every patch, [B·N]. */
+  readonly tokens?: Int32Array;
+  /** A mask to use instead of drawing one ([B·N], 1 = masked), e.g. for a fixed evaluation batch. */
+  readonly mask?: Uint8Array;
+}
+
+export interface StepResult {
+  /** The step this result belongs to (0-based; the trainer's `step` is now one more). */
+  readonly step: number;
+  readonly total: number;
+  readonly reconstruction: number;
+  /** Null when the alignment loss is switched off. */
+  readonly alignment: number | null;
+  /** Global gradient norm before clipping. */
+  readonly gradNorm: number;
+  readonly lr: number;
+}
+
+export interface TrainerState {
+  readonly step: number;
+  readonly maskRng: RngState;
+  readonly dropRng: RngState;
+}
+
+export class NonFiniteLossError extends Error {
+  override name = 'NonFiniteLossError';
+  constructor(
+    readonly step: number,
+    readonly loss: number,
+  ) {
+    super(`the loss became ${loss} at step ${step}; the step was not applied, the weights are those of the last good step`);
+  }
+}
+
+export class CaeTrainer {
+  readonly optimizer: AdamW;
+  step = 0;
+  private maskRng: Rng;
+  private dropRng: Rng;
+
+  constructor(
+    readonly model: Cae,
+    readonly train: TrainConfig,
+  ) {
+    validateTrainConfig(train);
+    const trainable = model.specs.filter((s) => s.trainable);
+    this.optimizer = new AdamW(
+      trainable.map((s) => ({ name: s.name, variable: model.vars.get(s.name)!, decay: isDecayed(s) })),
+      train,
+    );
+    // Streams derived from the run's seed, distinct from the one that drew the initial weights.
+    const root = new Rng(train.seed ^ 0x5eed);
+    this.maskRng = root.fork();
+    this.dropRng = root.fork();
+  }
+
+  state(): TrainerState {
+    return { step: this.step, maskRng: this.maskRng.state(), dropRng: this.dropRng.state() };
+  }
+
+  restore(s: TrainerState): void {
+    this.step = s.step;
+    this.maskRng = new Rng(s.maskRng);
+    this.dropRng = new Rng(s.dropRng);
+  }
+
+  /** Draws the next batch's masks from the run's mask stream. */
+  nextMasks(batch: number): Uint8Array {
+    return batchMasks(this.model.config, this.maskRng, batch);
+  }
+
+  private reconTarget(b: Batch, masks: MaskIndices): ReconTarget {
+    const c = this.model.config;
+    if (c.target === 'pixel') return { kind: 'pixel', values: this.model.pixelTarget(b.images, masks.masked) };
+    if (!b.tokens || b.tokens.length !== masks.batch * numPatches(c))
+      throw new Error(`token targets need a code for every patch: expected ${masks.batch * numPatches(c)} tokens`);
+    const labels = Int32Array.from(masks.masked.flat, (i) => b.tokens![i]!);
+    return { kind: 'token', labels: tf.tensor1d(labels, 'int32') };
+  }
+
+  /** One optimizer step on a batch. Returns the losses as numbers; no tensor outlives the call. */
+  async trainStep(b: Batch): Promise<StepResult> {
+    const model = this.model;
+    const B = b.images.shape[0];
+    const mask = b.mask ?? this.nextMasks(B);
+    const masks = maskIndices(mask, B, numPatches(model.config));
+    const lr = lrAt(this.train, this.step);
+    const dp = model.config.dropPathRate > 0 ? { rng: this.dropRng } : undefined;
+    const vars = this.optimizer.params.map((p) => p.variable);
+
+    // The loss parts are kept out of the gradient scope's cleanup, then stacked for one read-back.
+    const parts: { rec?: tf.Scalar; align?: tf.Scalar } = {};
+    const { stats, grads } = tf.tidy(() => {
+      const target = this.reconTarget(b, masks);
+      // The alignment target is computed outside the gradient tape: stop-gradient by construction.
+      const latentTarget = model.config.alignment ? model.latentTarget(b.images, masks, dp) : null;
+      const { value, grads } = tf.variableGrads(() => {
+        const l = model.loss(model.predict(b.images, masks, dp), target, latentTarget);
+        parts.rec = tf.keep(l.reconstruction);
+        if (l.alignment) parts.align = tf.keep(l.alignment);
+        return l.total;
+      }, vars);
+      const list = vars.map((v) => grads[v.name]!);
+      const stats = tf.stack([value, parts.rec!, parts.align ?? tf.scalar(0), globalNorm(list)]);
+      return { stats, grads: list };
+    });
+    tf.dispose([parts.rec!, parts.align!].filter(Boolean));
+    try {
+      const [total, reconstruction, alignment, gradNorm] = Array.from(await stats.data());
+      if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) throw new NonFiniteLossError(this.step, Number.isFinite(total!) ? gradNorm! : total!);
+      tf.tidy(() => this.optimizer.apply(grads, lr, clipFactor(tf.scalar(gradNorm!), this.train.clipGrad)));
+      const result: StepResult = {
+        step: this.step,
+        total: total!,
+        reconstruction: reconstruction!,
+        alignment: model.config.alignment ? alignment! : null,
+        gradNorm: gradNorm!,
+        lr,
+      };
+      this.step += 1;
+      return result;
+    } finally {
+      stats.dispose();
+      tf.dispose(grads);
+    }
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
