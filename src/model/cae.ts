@@ -39,13 +39,20 @@ export class Cae {
   private readonly posEncoder: tf.Tensor2D;
   private readonly posDecoder: tf.Tensor2D;
 
-  /** A freshly initialized model (official initialization), every value drawn from `seed`. */
-  constructor(config: CaeConfig, seed: number) {
+  /**
+   * A freshly initialized model (official initialization), every value drawn from `seed`;
+   * with `seed` null the parameters start at zero, for a checkpoint to fill.
+   */
+  constructor(config: CaeConfig, seed: number | null) {
     this.config = validateConfig(config);
     this.specs = caeParamSpecs(config);
-    const rng = new Rng(seed);
+    const rng = seed === null ? null : new Rng(seed);
     const vars = new Map<string, tf.Variable>();
-    for (const s of this.specs) vars.set(s.name, tf.variable(tf.tensor(initValue(s, rng), [...s.shape]), s.trainable));
+    for (const s of this.specs) {
+      // tidy drops the initial tensor; the variable keeps its data.
+      const v = tf.tidy(() => tf.variable(rng ? tf.tensor(initValue(s, rng), [...s.shape]) : tf.zeros([...s.shape]), s.trainable));
+      vars.set(s.name, v);
+    }
     this.vars = vars;
     const [pe, pd] = frozenBufferSpecs(config).map((b) => tf.tensor2d(b.values(), [b.shape[1]!, b.shape[2]!]));
     this.posEncoder = pe!;

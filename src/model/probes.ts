@@ -63,8 +63,8 @@ export class BatchNormNoAffine {
     readonly eps: number,
     readonly momentum = 0.1,
   ) {
-    this.runningMean = tf.variable(tf.zeros([dim]), false);
-    this.runningVar = tf.variable(tf.ones([dim]), false);
+    this.runningMean = tf.tidy(() => tf.variable(tf.zeros([dim]), false));
+    this.runningVar = tf.tidy(() => tf.variable(tf.ones([dim]), false));
   }
 
   /** x: [B, D] → [B, D]. */

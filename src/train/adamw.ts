@@ -39,8 +39,8 @@ export class AdamW {
     private readonly hp: AdamWHyper,
   ) {
     this.params = params;
-    this.m = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
-    this.v = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
+    this.m = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
+    this.v = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
   }
 
   /** One update with learning rate `lr`; each gradient is first multiplied by `scale` (clipping). */

@@ -1,0 +1,118 @@
+// A run's checkpoint: the model under its official names, AdamW moments under `optimizer.*`, and
+// in the metadata the configs and the trainer state (step, random streams), so a run resumes
+// exactly. Loading validates everything before it changes anything.
+import { Cae } from '../model/cae';
+import { FORMAT, readModelCheckpoint } from '../model/checkpoint';
+import { type CaeConfig, toOfficialConfig } from '../model/config';
+import { type StFile, type StTensor, writeSafetensors } from '../model/safetensors';
+import { loadModelWeights, modelTensors, weightsMismatch } from '../model/weights';
+import { type TrainConfig, validateTrainConfig } from './config';
+import { CaeTrainer, type TrainerState } from './trainer';
+
+const M = (name: string) => `optimizer.exp_avg.${name}`;
+const V = (name: string) => `optimizer.exp_avg_sq.${name}`;
+
+interface SavedState extends TrainerState {
+  readonly optimizerStep: number;
+}
+
+/**
+ * Serializes model, optimizer and trainer state. `extra` carries the caller's own resumable state
+ * (data order, augmentation streams) as metadata strings under `run.*`.
+ */
+export async function saveCheckpoint(trainer: CaeTrainer, extra: Record<string, string> = {}, withOptimizer = true): Promise<Uint8Array> {
+  const tensors: [string, StTensor][] = await modelTensors(trainer.model);
+  if (withOptimizer) {
+    for (const s of await trainer.optimizer.state()) {
+      tensors.push([M(s.name), { dtype: 'F32', shape: s.shape, data: s.m }]);
+      tensors.push([V(s.name), { dtype: 'F32', shape: s.shape, data: s.v }]);
+    }
+  }
+  const state: SavedState = { ...trainer.state(), optimizerStep: trainer.optimizer.t };
+  const metadata: Record<string, string> = {
+    format: FORMAT,
+    config: JSON.stringify(toOfficialConfig(trainer.model.config)),
+    'cae.model': JSON.stringify(trainer.model.config),
+    'cae.train': JSON.stringify(trainer.train),
+    'cae.state': JSON.stringify(state),
+  };
+  for (const [k, v] of Object.entries(extra)) metadata[`run.${k}`] = v;
+  return writeSafetensors(tensors, metadata);
+}
+
+function savedState(file: StFile): SavedState | null {
+  const raw = file.metadata['cae.state'];
+  if (raw === undefined) return null;
+  let s: SavedState;
+  try {
+    s = JSON.parse(raw) as SavedState;
+  } catch {
+    throw new Error('checkpoint metadata "cae.state" is not valid JSON');
+  }
+  const rng = (r: unknown) => Array.isArray(r) && r.length === 4 && r.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32);
+  if (!Number.isInteger(s.step) || s.step < 0 || !Number.isInteger(s.optimizerStep) || !rng(s.maskRng) || !rng(s.dropRng))
+    throw new Error('checkpoint metadata "cae.state" is malformed');
+  return s;
+}
+
+/** Checks that the optimizer moments fit the model; null when they do. */
+function optimizerMismatch(trainer: CaeTrainer, file: StFile): string | null {
+  for (const p of trainer.optimizer.params) {
+    for (const key of [M(p.name), V(p.name)]) {
+      const t = file.tensors.get(key);
+      if (!t) return `missing optimizer tensor "${key}"`;
+      if (t.shape.join(',') !== p.variable.shape.join(','))
+        return `optimizer tensor "${key}" has shape [${t.shape}], the model expects [${p.variable.shape}]`;
+    }
+  }
+  return null;
+}
+
+export interface RestoredRun {
+  readonly model: Cae;
+  readonly trainer: CaeTrainer;
+  /** True when the file held optimizer state and step, so training continues exactly. */
+  readonly resumed: boolean;
+  /** The caller's `run.*` metadata, prefix removed. */
+  readonly extra: Record<string, string>;
+}
+
+/**
+ * Rebuilds a run from a checkpoint. Files without optimizer state (official weights, exports)
+ * start a fresh optimizer at step 0 with `train`. Throws with the first mismatch, allocating
+ * nothing that outlives the call.
+ */
+export function loadCheckpoint(bytes: ArrayBuffer | Uint8Array, opts: { train?: TrainConfig; fallbackConfig?: CaeConfig } = {}): RestoredRun {
+  const { config, file } = readModelCheckpoint(bytes, opts.fallbackConfig);
+  let train = opts.train;
+  const savedTrain = file.metadata['cae.train'];
+  if (!train && savedTrain !== undefined) {
+    try {
+      train = JSON.parse(savedTrain) as TrainConfig;
+    } catch {
+      throw new Error('checkpoint metadata "cae.train" is not valid JSON');
+    }
+  }
+  if (!train) throw new Error('checkpoint carries no training config; pass one to start training from these weights');
+  validateTrainConfig(train);
+  const state = savedState(file);
+  const model = new Cae(config, null);
+  const trainer = new CaeTrainer(model, train);
+  try {
+    const problem = weightsMismatch(model, file) ?? (state ? optimizerMismatch(trainer, file) : null);
+    if (problem) throw new Error(`checkpoint does not fit its config: ${problem}`);
+    loadModelWeights(model, file);
+    if (state) {
+      const moments = new Map(trainer.optimizer.params.map((p) => [p.name, { m: file.tensors.get(M(p.name))!.data as Float32Array, v: file.tensors.get(V(p.name))!.data as Float32Array }]));
+      trainer.optimizer.load(state.optimizerStep, moments);
+      trainer.restore(state);
+    }
+  } catch (e) {
+    trainer.dispose();
+    model.dispose();
+    throw e;
+  }
+  const extra: Record<string, string> = {};
+  for (const [k, v] of Object.entries(file.metadata)) if (k.startsWith('run.')) extra[k.slice(4)] = v;
+  return { model, trainer, resumed: state !== null, extra };
+}
