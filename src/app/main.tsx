@@ -2,7 +2,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { installTestHook } from './testHook';
+import { startWorker } from './workerClient';
 
+installTestHook();
+startWorker();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

@@ -52,16 +52,16 @@ describe('the CAE forward pass', () => {
     const masks = maskIndices(batchMasks(MICRO, new Rng(1), B), B, 16);
     tf.tidy(() => {
       const out = model.predict(images, masks);
-      expect(out.encoderVisible.shape).toEqual([B, 1 + 8, 64]);
-      expect(out.latentPredict.shape).toEqual([B, 8, 64]);
+      expect(out.encoderVisible.shape).toEqual([B, 1 + 8, 32]);
+      expect(out.latentPredict.shape).toEqual([B, 8, 32]);
       expect(out.logits.shape).toEqual([B * 8, 192]);
-      expect(model.latentTarget(images, masks).shape).toEqual([B, 8, 64]);
+      expect(model.latentTarget(images, masks).shape).toEqual([B, 8, 32]);
       const t = model.pixelTarget(images, masks.masked);
       expect(t.shape).toEqual([B * 8, 192]);
       const { mean, variance } = tf.moments(t, -1);
       expect(Math.max(...Array.from(mean.abs().dataSync()))).toBeLessThan(1e-4);
       expect(Array.from(variance.dataSync()).every((v) => Math.abs(v - 1) < 1e-2)).toBe(true);
-      expect(model.encodeAll(images).shape).toEqual([B, 17, 64]);
+      expect(model.encodeAll(images).shape).toEqual([B, 17, 32]);
       expect(model.reconstructAll(images).shape).toEqual([B * 16, 192]);
     });
     images.dispose();
@@ -69,7 +69,7 @@ describe('the CAE forward pass', () => {
   });
 
   it('with Dd ≠ D, projects encoder output and target through Linear + LayerNorm and trains them', () => {
-    const config: CaeConfig = { ...MICRO, decoderEmbedDim: 32, decoderNumHeads: 2 };
+    const config: CaeConfig = { ...MICRO, decoderEmbedDim: 48, decoderNumHeads: 2 };
     const names = caeParamSpecs(config).map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(['encoder_to_regresser.weight', 'encoder_to_regresser.bias', 'encoder_to_regresser_norm.weight', 'encoder_to_regresser_norm.bias']));
     const model = new Cae(config, 2);
@@ -77,7 +77,7 @@ describe('the CAE forward pass', () => {
     const masks = maskIndices(batchMasks(config, new Rng(2), B), B, 16);
     tf.tidy(() => {
       const target = model.latentTarget(images, masks);
-      expect(target.shape).toEqual([B, 8, 32]);
+      expect(target.shape).toEqual([B, 8, 48]);
       // The target is the projected encoder output on the masked patches, CLS dropped.
       const direct = model.project(model.encode(images, masks.masked).slice([0, 1, 0], [-1, -1, -1]) as tf.Tensor3D);
       expect(tf.max(tf.abs(direct.sub(target))).dataSync()[0]).toBe(0);
@@ -99,9 +99,9 @@ describe('the CAE forward pass', () => {
     expect(await w(a)).not.toEqual(await w(c));
     // Official init: xavier-uniform bound √(6/(fan_in+fan_out)), tokens cut at ±0.02, γ = 0.1.
     const fc1 = await w(a);
-    expect(Math.max(...Array.from(fc1, Math.abs))).toBeLessThanOrEqual(Math.sqrt(6 / (64 + 256)));
+    expect(Math.max(...Array.from(fc1, Math.abs))).toBeLessThanOrEqual(Math.sqrt(6 / (32 + 128)));
     expect(Math.max(...Array.from(await a.vars.get('encoder.cls_token')!.data(), Math.abs))).toBeLessThanOrEqual(0.02);
-    expect(Array.from(await a.vars.get('encoder.blocks.1.gamma_2')!.data())).toEqual(new Array(64).fill(Math.fround(0.1)));
+    expect(Array.from(await a.vars.get('encoder.blocks.1.gamma_2')!.data())).toEqual(new Array(32).fill(Math.fround(0.1)));
     for (const m of [a, b, c]) m.dispose();
   });
 });

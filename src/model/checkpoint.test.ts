@@ -25,13 +25,13 @@ describe('model checkpoints', () => {
   it('use the official state-dict names and [out, in] linear weights', async () => {
     const model = new Cae(MICRO, 0);
     const names = new Map((await modelTensors(model)).map(([n, t]) => [n, t.shape]));
-    expect(names.get('encoder.blocks.0.attn.qkv.weight')).toEqual([3 * 64, 64]);
-    expect(names.get('encoder.blocks.1.mlp.fc1.weight')).toEqual([256, 64]);
-    expect(names.get('regresser.regressor_blocks.0.cross_attn.q.weight')).toEqual([64, 64]);
-    expect(names.get('encoder.patch_embed.proj.weight')).toEqual([64, 3, 8, 8]);
-    expect(names.get('decoder.head.weight')).toEqual([8 * 8 * 3, 64]);
-    expect(names.get('encoder.pos_embed')).toEqual([1, 17, 64]);
-    expect(names.get('rd_pos_embed')).toEqual([1, 17, 64]);
+    expect(names.get('encoder.blocks.0.attn.qkv.weight')).toEqual([3 * 32, 32]);
+    expect(names.get('encoder.blocks.1.mlp.fc1.weight')).toEqual([128, 32]);
+    expect(names.get('regresser.regressor_blocks.0.cross_attn.q.weight')).toEqual([32, 32]);
+    expect(names.get('encoder.patch_embed.proj.weight')).toEqual([32, 3, 8, 8]);
+    expect(names.get('decoder.head.weight')).toEqual([8 * 8 * 3, 32]);
+    expect(names.get('encoder.pos_embed')).toEqual([1, 17, 32]);
+    expect(names.get('rd_pos_embed')).toEqual([1, 17, 32]);
     model.dispose();
   });
 
@@ -50,19 +50,19 @@ describe('model checkpoints', () => {
     const model = new Cae(MICRO, 0);
     const before = await model.vars.get('encoder.norm.weight')!.data();
     const missing = await microFile((t) => t.delete('encoder.blocks.1.attn.proj.bias'));
-    expect(() => loadModelWeights(model, readSafetensors(missing))).toThrow(/missing tensor "encoder.blocks.1.attn.proj.bias" \(expected shape \[64\]\)/);
-    const shape = await microFile((t) => t.set('decoder.head.weight', { dtype: 'F32', shape: [10, 64], data: new Float32Array(640) }));
-    expect(() => loadModelWeights(model, readSafetensors(shape))).toThrow(/"decoder.head.weight" has shape \[10,64\], the config expects \[192,64\]/);
-    const extra = await microFile((t) => t.set('encoder.blocks.9.gamma_1', { dtype: 'F32', shape: [64], data: new Float32Array(64) }));
+    expect(() => loadModelWeights(model, readSafetensors(missing))).toThrow(/missing tensor "encoder.blocks.1.attn.proj.bias" \(expected shape \[32\]\)/);
+    const shape = await microFile((t) => t.set('decoder.head.weight', { dtype: 'F32', shape: [10, 32], data: new Float32Array(320) }));
+    expect(() => loadModelWeights(model, readSafetensors(shape))).toThrow(/"decoder.head.weight" has shape \[10,32\], the config expects \[192,32\]/);
+    const extra = await microFile((t) => t.set('encoder.blocks.9.gamma_1', { dtype: 'F32', shape: [32], data: new Float32Array(32) }));
     expect(() => loadModelWeights(model, readSafetensors(extra))).toThrow(/unexpected tensor "encoder.blocks.9.gamma_1"/);
-    const pos = await microFile((t) => t.set('encoder.pos_embed', { dtype: 'F32', shape: [1, 17, 64], data: new Float32Array(17 * 64) }));
+    const pos = await microFile((t) => t.set('encoder.pos_embed', { dtype: 'F32', shape: [1, 17, 32], data: new Float32Array(17 * 32) }));
     expect(() => loadModelWeights(model, readSafetensors(pos))).toThrow(/not the fixed 2-D sin-cos/);
     expect(await model.vars.get('encoder.norm.weight')!.data()).toEqual(before);
     model.dispose();
   });
 
   it('accepts the official alignment_encoder copy and ignores it', async () => {
-    const bytes = await microFile((t) => t.set('alignment_encoder.norm.weight', { dtype: 'F32', shape: [64], data: new Float32Array(64) }));
+    const bytes = await microFile((t) => t.set('alignment_encoder.norm.weight', { dtype: 'F32', shape: [32], data: new Float32Array(32) }));
     const model = new Cae(MICRO, null);
     expect(() => loadModelWeights(model, readSafetensors(bytes))).not.toThrow();
     model.dispose();

@@ -19,18 +19,21 @@ const PAPER_OBJECTIVE = {
   vocabSize: 8192,
 } as const;
 
-/** A very small model that trains in seconds even on a software GPU: smoke tests, weak machines. */
+/**
+ * A very small model for smoke tests and weak machines: few blocks, because on a software GPU
+ * (SwiftShader) every kernel launch costs milliseconds whatever its size.
+ */
 export const MICRO = {
   ...PAPER_OBJECTIVE,
   imgSize: 32,
   patchSize: 8,
-  embedDim: 64,
+  embedDim: 32,
   depth: 2,
-  numHeads: 4,
-  decoderEmbedDim: 64,
-  regressorDepth: 2,
-  decoderDepth: 2,
-  decoderNumHeads: 4,
+  numHeads: 2,
+  decoderEmbedDim: 32,
+  regressorDepth: 1,
+  decoderDepth: 1,
+  decoderNumHeads: 2,
   dropPathRate: 0,
   maskMinPatches: 2,
 } as const satisfies CaeConfig;

@@ -22,9 +22,18 @@ export function clipFactor(norm: tf.Scalar, maxNorm: number): tf.Scalar {
   return tf.minimum(tf.scalar(1), tf.scalar(maxNorm).div(norm.add(1e-6)));
 }
 
-/** ‖g‖₂ over all gradients together. */
+/**
+ * ‖g‖₂ over all gradients together. The partial sums are added pairwise, not with one addN: a
+ * WebGPU kernel binds one buffer per input, and a model's hundred gradients exceed the limit.
+ */
 export function globalNorm(grads: readonly tf.Tensor[]): tf.Scalar {
-  return tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+  let parts: tf.Tensor[] = grads.map((g) => tf.sum(tf.square(g)));
+  while (parts.length > 1) {
+    const next: tf.Tensor[] = [];
+    for (let i = 0; i < parts.length; i += 2) next.push(i + 1 < parts.length ? parts[i]!.add(parts[i + 1]!) : parts[i]!);
+    parts = next;
+  }
+  return tf.sqrt(parts[0]!) as tf.Scalar;
 }
 
 export class AdamW {

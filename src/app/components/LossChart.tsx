@@ -1,0 +1,36 @@
+// The loss curves: a thin component over the pure builder, redrawn at most twice a second.
+import Plotly from 'plotly.js-dist-min';
+import { useEffect, useRef } from 'react';
+import { lossLayout, lossTraces } from '../charts';
+import { useStore } from '../store';
+
+const REDRAW_MS = 500;
+
+export function LossChart() {
+  const history = useStore((s) => s.run?.history);
+  const ref = useRef<HTMLDivElement>(null);
+  const last = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !history) return;
+    const draw = () => {
+      last.current = performance.now();
+      timer.current = null;
+      void Plotly.react(el, lossTraces(history), lossLayout, { displaylogo: false, responsive: true });
+      el.dataset.points = String(history.length);
+    };
+    const wait = REDRAW_MS - (performance.now() - last.current);
+    if (timer.current) clearTimeout(timer.current);
+    if (wait <= 0) draw();
+    else timer.current = setTimeout(draw, wait);
+  }, [history]);
+  useEffect(() => {
+    const el = ref.current;
+    return () => {
+      if (timer.current) clearTimeout(timer.current);
+      if (el) Plotly.purge(el);
+    };
+  }, []);
+  return <div ref={ref} data-testid="pretrain.loss-chart" data-points="0" style={{ width: '100%', minHeight: 300 }} />;
+}

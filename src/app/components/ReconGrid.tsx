@@ -1,0 +1,50 @@
+// The live reconstruction view: image, mask, reconstruction of the masked patches, composite.
+import { useStore } from '../store';
+import { ImageCanvas } from './ImageCanvas';
+
+const PANELS = [
+  ['original', 'image'],
+  ['masked', 'visible patches (masked in grey)'],
+  ['recon', 'reconstruction of the masked patches'],
+  ['composite', 'visible + reconstructed'],
+] as const;
+
+export function ReconGrid() {
+  const view = useStore((s) => s.run?.recon ?? null);
+  const target = useStore((s) => s.run?.spec.model.target);
+  return (
+    <section data-testid="pretrain.recon" data-step={view?.step ?? -1}>
+      <h3 style={{ fontSize: 15 }}>Validation reconstructions {view && <span style={{ fontWeight: 'normal', color: '#666' }}>at step {view.step}</span>}</h3>
+      {!view && <p style={{ color: '#666', fontSize: 13 }}>{target === 'token' ? 'Token targets have no pixels to show.' : 'Appears after the first step.'}</p>}
+      {view && (
+        <>
+          <p style={{ fontSize: 12, color: '#555' }}>
+            Masked patches are shown with the true patch's mean and variance restored (the model predicts normalized pixels).
+          </p>
+          <table>
+            <thead>
+              <tr>
+                {PANELS.map(([k, label]) => (
+                  <th key={k} style={{ fontSize: 12, fontWeight: 'normal', textAlign: 'left' }}>
+                    {label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {Array.from({ length: view.count }, (_, i) => (
+                <tr key={i}>
+                  {PANELS.map(([k]) => (
+                    <td key={k}>
+                      <ImageCanvas rgba={view[k]} size={view.size} offset={i * view.size * view.size * 4} testId={`pretrain.recon.${k}`} />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+// Every run kept in this browser, with its config, status and latest metrics.
+import { useStore } from '../store';
+
+export function RunsList() {
+  const runs = useStore((s) => s.runs);
+  const current = useStore((s) => s.run?.spec.id);
+  return (
+    <section>
+      <h3 style={{ fontSize: 15 }}>Runs</h3>
+      <table data-testid="runs.list" style={{ fontSize: 12, borderCollapse: 'collapse' }}>
+        <thead>
+          <tr>
+            {['run', 'preset', 'batch', 'steps', 'status', 'loss', 'started'].map((h) => (
+              <th key={h} style={{ textAlign: 'left', padding: '2px 8px', borderBottom: '1px solid #ddd' }}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => {
+            // A run left running or paused by an earlier page was interrupted by the reload.
+            const status = r.spec.id !== current && (r.status === 'running' || r.status === 'paused' || r.status === 'starting') ? 'interrupted' : r.status;
+            return (
+              <tr key={r.spec.id} data-run-id={r.spec.id}>
+                <td style={{ padding: '2px 8px' }}>{r.spec.id}</td>
+                <td>{r.spec.presetId}</td>
+                <td>{r.spec.train.batchSize}</td>
+                <td>
+                  {r.step} / {r.spec.train.totalSteps}
+                </td>
+                <td>{status}</td>
+                <td>{r.latest ? r.latest.total.toFixed(4) : '—'}</td>
+                <td>{new Date(r.spec.createdAt).toLocaleString()}</td>
+              </tr>
+            );
+          })}
+          {runs.length === 0 && (
+            <tr>
+              <td colSpan={7} style={{ color: '#666', padding: 4 }}>
+                No runs yet.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}

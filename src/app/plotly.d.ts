@@ -1,0 +1,8 @@
+// plotly.js-dist-min ships no types; the app uses these calls only.
+declare module 'plotly.js-dist-min' {
+  const Plotly: {
+    react(el: HTMLElement, data: unknown[], layout: unknown, config?: unknown): Promise<unknown>;
+    purge(el: HTMLElement): void;
+  };
+  export default Plotly;
+}

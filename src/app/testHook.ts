@@ -1,0 +1,24 @@
+// A small typed hook on window so end-to-end tests wait on state instead of sleeping.
+import { useStore } from './store';
+import { loseDevice } from './workerClient';
+
+export interface CaeTestHook {
+  state(): { status: string; step: number; backend: string | null; losses: number[] };
+  loseDevice(): void;
+}
+
+declare global {
+  interface Window {
+    __cae: CaeTestHook;
+  }
+}
+
+export function installTestHook(): void {
+  window.__cae = {
+    state() {
+      const s = useStore.getState();
+      return { status: s.run?.status ?? 'idle', step: s.run?.step ?? 0, backend: s.backend?.kind ?? null, losses: s.run?.history.map((p) => p.total) ?? [] };
+    },
+    loseDevice,
+  };
+}

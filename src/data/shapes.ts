@@ -1,0 +1,206 @@
+// `shapes`: the embedded procedural dataset. Ten classes told apart by shape alone (colours are
+// random and independent of the class), drawn at random positions, scales and rotations over
+// textured backgrounds with small distractors, so the object is often off-centre. Every image is a
+// pure function of (seed, split, index): nothing is downloaded or stored.
+import { Rng } from '../model/random';
+
+export const SHAPE_CLASSES = ['circle', 'ring', 'square', 'frame', 'triangle', 'cross', 'star', 'crescent', 'L-shape', 'arrow'] as const;
+
+export type Split = 'train' | 'val';
+
+export interface Sample {
+  /** RGB in [0, 1], channel-major [3, H, W]. */
+  readonly image: Float32Array;
+  readonly label: number;
+}
+
+export interface LabelledDataset {
+  readonly name: string;
+  readonly imgSize: number;
+  readonly classes: readonly string[];
+  readonly trainSize: number;
+  readonly valSize: number;
+  sample(split: Split, index: number): Sample;
+}
+
+type Pt = readonly [number, number];
+
+function inPolygon(u: number, v: number, poly: readonly Pt[]): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i]!;
+    const [xj, yj] = poly[j]!;
+    if (yi > v !== yj > v && u < ((xj - xi) * (v - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+const regular = (n: number, r: number, phase = -Math.PI / 2): Pt[] =>
+  Array.from({ length: n }, (_, i) => [r * Math.cos(phase + (2 * Math.PI * i) / n), r * Math.sin(phase + (2 * Math.PI * i) / n)] as const);
+const TRIANGLE = regular(3, 0.95);
+const STAR = Array.from({ length: 10 }, (_, i) => {
+  const r = i % 2 === 0 ? 0.98 : 0.42;
+  const a = -Math.PI / 2 + (Math.PI * i) / 5;
+  return [r * Math.cos(a), r * Math.sin(a)] as const;
+});
+const ARROW_HEAD: Pt[] = [
+  [0.15, -0.6],
+  [0.95, 0],
+  [0.15, 0.6],
+];
+
+/** Whether the unit-size shape of class `k` covers local point (u, v); the shape fits |u|, |v| ≤ 1. */
+export function insideShape(k: number, u: number, v: number): boolean {
+  const r2 = u * u + v * v;
+  const au = Math.abs(u);
+  const av = Math.abs(v);
+  switch (k) {
+    case 0:
+      return r2 <= 0.8 * 0.8;
+    case 1:
+      return r2 <= 0.9 * 0.9 && r2 >= 0.52 * 0.52;
+    case 2:
+      return au <= 0.68 && av <= 0.68;
+    case 3:
+      return au <= 0.8 && av <= 0.8 && !(au <= 0.42 && av <= 0.42);
+    case 4:
+      return inPolygon(u, v, TRIANGLE);
+    case 5:
+      return (au <= 0.24 && av <= 0.9) || (av <= 0.24 && au <= 0.9);
+    case 6:
+      return inPolygon(u, v, STAR);
+    case 7:
+      return r2 <= 0.85 * 0.85 && (u - 0.38) ** 2 + v * v >= 0.68 * 0.68;
+    case 8:
+      return (u >= -0.75 && u <= -0.25 && av <= 0.85) || (au <= 0.75 && v >= 0.35 && v <= 0.85);
+    case 9:
+      return (av <= 0.18 && u >= -0.9 && u <= 0.2) || inPolygon(u, v, ARROW_HEAD);
+    default:
+      throw new Error(`no shape class ${k}`);
+  }
+}
+
+function hsv(h: number, s: number, v: number): [number, number, number] {
+  const f = (n: number) => {
+    const k = (n + h * 6) % 6;
+    return v - v * s * Math.max(0, Math.min(k, 4 - k, 1));
+  };
+  return [f(5), f(3), f(1)];
+}
+const luminance = (c: readonly number[]) => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
+
+/** Hash of (seed, split, index) into a 32-bit generator seed. */
+function sampleSeed(seed: number, split: Split, index: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ (split === 'train' ? 0x1b873593 : 0x68e31da4);
+  h = Math.imul(h ^ (h >>> 13) ^ index, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+interface Distractor {
+  kind: 'dot' | 'line';
+  x: number;
+  y: number;
+  dx: number;
+  dy: number;
+  w: number;
+  color: [number, number, number];
+  /** Bounding box, so most samples skip the exact test. */
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** Renders one image at `size` px with 2×2 supersampling. */
+export function renderShape(size: number, label: number, rng: Rng): Float32Array {
+  const bgA = hsv(rng.next(), rng.uniform(0.1, 0.6), rng.uniform(0.2, 0.9));
+  const bgB = hsv(rng.next(), rng.uniform(0.1, 0.6), rng.uniform(0.2, 0.9));
+  const gradAngle = rng.uniform(0, 2 * Math.PI);
+  const stripeFreq = rng.uniform(2, 7);
+  const stripeAngle = rng.uniform(0, Math.PI);
+  const stripeAmp = rng.uniform(0.02, 0.12);
+  // The object contrasts with the background's mean so it is visible without being colour-coded.
+  const bgLum = luminance(bgA.map((a, i) => (a + bgB[i]!) / 2));
+  let fg = hsv(rng.next(), rng.uniform(0.4, 1), rng.uniform(0.3, 1));
+  for (let tries = 0; tries < 20 && Math.abs(luminance(fg) - bgLum) < 0.25; tries++) fg = hsv(rng.next(), rng.uniform(0.4, 1), rng.uniform(0.05, 1));
+  const scale = rng.uniform(0.2, 0.36); // object radius as a fraction of the image side
+  const cx = rng.uniform(scale, 1 - scale);
+  const cy = rng.uniform(scale, 1 - scale);
+  const rot = rng.uniform(0, 2 * Math.PI);
+  const [cr, sr] = [Math.cos(rot), Math.sin(rot)];
+  const distractors: Distractor[] = Array.from({ length: rng.randint(3, 7) }, () => {
+    const kind = rng.next() < 0.5 ? ('dot' as const) : ('line' as const);
+    const [x, y, dx, dy, w] = [rng.next(), rng.next(), rng.uniform(-0.12, 0.12), rng.uniform(-0.12, 0.12), rng.uniform(0.015, 0.035)];
+    const color = hsv(rng.next(), rng.uniform(0.2, 1), rng.uniform(0.2, 1));
+    const [ex, ey] = kind === 'dot' ? [0, 0] : [dx, dy];
+    return { kind, x, y, dx, dy, w, color, x0: Math.min(x, x + ex) - w, x1: Math.max(x, x + ex) + w, y0: Math.min(y, y + ey) - w, y1: Math.max(y, y + ey) + w };
+  });
+
+  const out = new Float32Array(3 * size * size);
+  const plane = size * size;
+  const [ga, gb] = [Math.cos(gradAngle) * 1.4, Math.sin(gradAngle) * 1.4];
+  const [sa, sb] = [Math.cos(stripeAngle) * 2 * Math.PI * stripeFreq, Math.sin(stripeAngle) * 2 * Math.PI * stripeFreq];
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let sub = 0; sub < 4; sub++) {
+        // Scalars only in this loop: it runs 4·size² times per image.
+        const fx = (x + 0.25 + 0.5 * (sub & 1)) / size;
+        const fy = (y + 0.25 + 0.5 * (sub >> 1)) / size;
+        let c: readonly number[] | null = null;
+        const lx = (fx - cx) / scale;
+        const ly = (fy - cy) / scale;
+        if (lx * lx + ly * ly <= 2 && insideShape(label, cr * lx + sr * ly, -sr * lx + cr * ly)) c = fg;
+        for (let k = distractors.length - 1; k >= 0 && !c; k--) {
+          const d = distractors[k]!;
+          if (fx < d.x0 || fx > d.x1 || fy < d.y0 || fy > d.y1) continue;
+          let hit: boolean;
+          if (d.kind === 'dot') hit = (fx - d.x) ** 2 + (fy - d.y) ** 2 <= d.w * d.w;
+          else {
+            const len2 = d.dx * d.dx + d.dy * d.dy;
+            const s = Math.max(0, Math.min(1, ((fx - d.x) * d.dx + (fy - d.y) * d.dy) / len2));
+            hit = (fx - d.x - s * d.dx) ** 2 + (fy - d.y - s * d.dy) ** 2 <= (d.w / 2.5) ** 2;
+          }
+          if (hit) c = d.color;
+        }
+        if (c) {
+          r += c[0]!;
+          g += c[1]!;
+          b += c[2]!;
+        } else {
+          const t = 0.5 + 0.5 * ((fx - 0.5) * ga + (fy - 0.5) * gb);
+          const stripe = stripeAmp * Math.sin(fx * sa + fy * sb);
+          r += bgA[0] * (1 - t) + bgB[0] * t + stripe;
+          g += bgA[1] * (1 - t) + bgB[1] * t + stripe;
+          b += bgA[2] * (1 - t) + bgB[2] * t + stripe;
+        }
+      }
+      const o = y * size + x;
+      out[o] = Math.min(1, Math.max(0, r / 4));
+      out[plane + o] = Math.min(1, Math.max(0, g / 4));
+      out[2 * plane + o] = Math.min(1, Math.max(0, b / 4));
+    }
+  }
+  return out;
+}
+
+/** The `shapes` dataset: balanced classes, a fixed seeded validation split disjoint from training. */
+export function shapesDataset(seed: number, imgSize: number, sizes: { train?: number; val?: number } = {}): LabelledDataset {
+  const trainSize = sizes.train ?? 20_000;
+  const valSize = sizes.val ?? 1_000;
+  return {
+    name: 'shapes',
+    imgSize,
+    classes: SHAPE_CLASSES,
+    trainSize,
+    valSize,
+    sample(split, index) {
+      const n = split === 'train' ? trainSize : valSize;
+      if (!(index >= 0 && index < n)) throw new Error(`shapes: ${split} index ${index} out of range [0, ${n})`);
+      const label = index % SHAPE_CLASSES.length;
+      return { image: renderShape(imgSize, label, new Rng(sampleSeed(seed, split, index))), label };
+    },
+  };
+}

@@ -1,0 +1,15 @@
+// WebGPU in Node through the `webgpu` package (Dawn): installs navigator.gpu and the WebGPU globals,
+// then registers TF.js's WebGPU backend. Needs LD_LIBRARY_PATH and VK_ICD_FILENAMES pointing at a
+// Vulkan driver before the process starts (SwiftShader from Debian's chromium here; see DESIGN.md).
+import * as tf from '@tensorflow/tfjs';
+
+export async function useWebGpuBackend(): Promise<string> {
+  const { create, globals } = await import('webgpu');
+  Object.assign(globalThis, globals);
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu: create([]) }, configurable: true, writable: true });
+  await import('@tensorflow/tfjs-backend-webgpu');
+  if (!(await tf.setBackend('webgpu'))) throw new Error('the TF.js WebGPU backend did not start (is a Vulkan driver visible?)');
+  await tf.ready();
+  const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
+  return `${info?.vendor ?? '?'} ${info?.architecture ?? ''}`.trim();
+}

@@ -1,0 +1,95 @@
+// Chooses the TF.js backend in the worker: WebGPU first, then WebGL, then the CPU, and says plainly
+// which one runs and why a faster one did not. The WebGPU backend is registered by this file (not
+// the package's import-time hook) so the device's loss is observed and a new device can be made.
+import * as tf from '@tensorflow/tfjs';
+import type { BackendInfo, BackendKind } from '../protocol/messages';
+
+type LostHandler = (message: string) => void;
+
+let lastWebGpuError: string | null = null;
+
+async function registerWebGpu(onLost: LostHandler): Promise<void> {
+  // The import registers the package's own factory where it sees WebGPU; ours replaces it.
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', async () => {
+    try {
+      const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+      if (!adapter) throw new Error('the browser offers no WebGPU adapter (GPU blocklisted or disabled)');
+      const features: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+      const l = adapter.limits;
+      const device = await adapter.requestDevice({
+        requiredFeatures: features,
+        // TF.js sizes its kernels by these limits; ask for what the adapter really has.
+        requiredLimits: {
+          maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+          maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+          maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+          maxBufferSize: l.maxBufferSize,
+          maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+          maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+        },
+      });
+      void device.lost.then((info) => {
+        if (info.reason !== 'destroyed' || lostOnPurpose) onLost(info.message || 'the GPU device was lost');
+      });
+      return new WebGPUBackend(device, adapter.info);
+    } catch (e) {
+      lastWebGpuError = (e as Error).message;
+      throw e;
+    }
+  }, 3);
+}
+
+let lostOnPurpose = false;
+
+/** Test hook: destroy the device as a driver reset would, to exercise recovery. */
+export function loseDeviceForTest(): boolean {
+  const b = tf.backend() as unknown as { device?: GPUDevice };
+  if (tf.getBackend() !== 'webgpu' || !b.device) return false;
+  lostOnPurpose = true;
+  b.device.destroy();
+  return true;
+}
+
+function webGpuLabel(): { label: string; adapter: string } {
+  const b = tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } };
+  const vendor = b.adapterInfo?.vendor || 'unknown vendor';
+  const arch = b.adapterInfo?.architecture;
+  return { label: `WebGPU · ${vendor}`, adapter: arch ? `${vendor} ${arch}` : vendor };
+}
+
+/**
+ * Starts the best backend available, or `force` (tests). Resolves with what runs; only a
+ * browser where not even the CPU backend starts makes it throw.
+ */
+export async function startBackend(onLost: LostHandler, force?: BackendKind): Promise<BackendInfo> {
+  let reason: string | null = null;
+  if (!force || force === 'webgpu') {
+    if (typeof navigator === 'undefined' || !('gpu' in navigator)) reason = 'this browser has no WebGPU (navigator.gpu is missing)';
+    else {
+      await registerWebGpu(onLost);
+      lastWebGpuError = null;
+      if (await tf.setBackend('webgpu')) {
+        await tf.ready();
+        lostOnPurpose = false;
+        return { kind: 'webgpu', ...webGpuLabel(), fallbackReason: null };
+      }
+      reason = `WebGPU failed to start: ${lastWebGpuError ?? 'unknown error'}`;
+    }
+  }
+  if ((!force || force === 'webgl') && (await tf.setBackend('webgl').catch(() => false))) {
+    await tf.ready();
+    return { kind: 'webgl', label: 'WebGL fallback: slower, for trying things only', adapter: 'WebGL 2', fallbackReason: reason };
+  }
+  if (!force || force === 'webgl') reason = `${reason ? `${reason}; ` : ''}WebGL failed to start too`;
+  if (!(await tf.setBackend('cpu'))) throw new Error('no TF.js backend could start in this browser');
+  await tf.ready();
+  return { kind: 'cpu', label: 'CPU fallback: very slow, for trying things only', adapter: 'JavaScript CPU', fallbackReason: reason };
+}
+
+/** After a lost device: drop the dead backend (its tensors are gone) and start a new one. */
+export async function restartBackend(onLost: LostHandler, kind: BackendKind): Promise<BackendInfo> {
+  if (tf.findBackend(kind)) tf.removeBackend(kind);
+  return startBackend(onLost, kind);
+}

@@ -1,0 +1,96 @@
+/// <reference lib="webworker" />
+// The training worker: the only code that touches the worker global. It maps messages to the
+// backend, the pretraining run and the dataset, and reports every failure as a message.
+import { toRgba } from '../data/patches';
+import { shapesDataset } from '../data/shapes';
+import { type BackendInfo, type FromWorker, type ToWorker, unreachable } from '../protocol/messages';
+import { loseDeviceForTest, restartBackend, startBackend } from './backend';
+import { PretrainRun } from './pretrainRun';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const post = (msg: FromWorker, transfer: Transferable[] = []) => self.postMessage(msg, transfer);
+
+let backend: BackendInfo | null = null;
+let run: PretrainRun | null = null;
+
+function onDeviceLost(message: string): void {
+  if (run && (run.status === 'running' || run.status === 'paused')) run.deviceLost = message;
+  else void recoverIdle(message);
+}
+
+async function recoverIdle(message: string): Promise<void> {
+  post({ type: 'error', message: `The GPU device was lost (${message}). Starting a new one…` });
+  backend = await restartBackend(onDeviceLost, backend?.kind ?? 'webgpu');
+  post({ type: 'backend', info: backend });
+}
+
+/** The running loop's hook after a lost device: new backend, then the run's last good state. */
+async function recoverRun(r: PretrainRun): Promise<boolean> {
+  const why = r.deviceLost;
+  try {
+    backend = await restartBackend(onDeviceLost, backend?.kind ?? 'webgpu');
+    post({ type: 'backend', info: backend });
+    const step = await r.recover();
+    post({ type: 'error', message: `The GPU device was lost (${why}). A new device was started and training continues from the last saved state, step ${step}.` });
+    return true;
+  } catch (e) {
+    post({ type: 'error', message: `The GPU device was lost and restarting failed: ${(e as Error).message}` });
+    return false;
+  }
+}
+
+async function handle(msg: ToWorker): Promise<void> {
+  switch (msg.type) {
+    case 'init':
+      backend = await startBackend(onDeviceLost, msg.forceBackend);
+      post({ type: 'backend', info: backend });
+      return;
+    case 'pretrain/start': {
+      if (!backend) throw new Error('the worker has no backend yet');
+      if (run && (run.status === 'running' || run.status === 'paused')) throw new Error('a run is already in progress; stop it first');
+      run?.dispose();
+      const r = new PretrainRun(msg.run, post);
+      run = r;
+      try {
+        await r.run(recoverRun);
+      } catch (e) {
+        post({ type: 'pretrain/status', runId: msg.run.id, status: 'failed', step: r.step, message: `Training failed: ${(e as Error).message}` });
+      }
+      return;
+    }
+    case 'pretrain/pause':
+      run?.pause();
+      return;
+    case 'pretrain/resume':
+      run?.resume();
+      return;
+    case 'pretrain/stop':
+      run?.stop();
+      return;
+    case 'dataset/preview': {
+      const ds = shapesDataset(msg.seed, msg.imgSize);
+      const S = msg.imgSize;
+      const images = new Uint8ClampedArray(msg.count * S * S * 4);
+      const labels: number[] = [];
+      for (let i = 0; i < msg.count; i++) {
+        const s = ds.sample('val', i);
+        images.set(toRgba(s.image, S), i * S * S * 4);
+        labels.push(s.label);
+      }
+      post({ type: 'dataset/preview', size: S, count: msg.count, images, labels, classes: ds.classes }, [images.buffer]);
+      return;
+    }
+    case 'debug/lose-device':
+      if (!loseDeviceForTest()) post({ type: 'error', message: 'No WebGPU device to lose: the backend is not WebGPU.' });
+      return;
+    default:
+      unreachable(msg);
+  }
+}
+
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  // Runs are long: do not await here, so pause and stop arrive while one trains.
+  handle(e.data).catch((err: unknown) => post({ type: 'error', message: (err as Error)?.message ?? String(err) }));
+};
+self.addEventListener('unhandledrejection', (e) => post({ type: 'error', message: `Worker error: ${String(e.reason?.message ?? e.reason)}` }));
