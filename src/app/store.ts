@@ -90,7 +90,9 @@ export const useStore = create<AppState>()((set, get) => ({
         set({ preview: { size: msg.size, count: msg.count, images: msg.images, labels: msg.labels, classes: msg.classes } });
         return;
       case 'pretrain/status':
-        if (run?.spec.id === msg.runId) set({ run: { ...run, status: msg.status, step: msg.step, message: msg.message } });
+        // A step below the last one means the run went back to a saved state: drop what came after.
+        if (run?.spec.id === msg.runId)
+          set({ run: { ...run, status: msg.status, step: msg.step, message: msg.message, history: run.history.filter((p) => p.step < msg.step) } });
         return;
       case 'pretrain/metrics':
         if (run?.spec.id === msg.runId)

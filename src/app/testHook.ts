@@ -1,10 +1,11 @@
 // A small typed hook on window so end-to-end tests wait on state instead of sleeping.
 import { useStore } from './store';
-import { loseDevice } from './workerClient';
+import { crashWorker, loseDevice } from './workerClient';
 
 export interface CaeTestHook {
   state(): { status: string; step: number; backend: string | null; losses: number[] };
   loseDevice(): void;
+  crashWorker(): void;
 }
 
 declare global {
@@ -20,5 +21,6 @@ export function installTestHook(): void {
       return { status: s.run?.status ?? 'idle', step: s.run?.step ?? 0, backend: s.backend?.kind ?? null, losses: s.run?.history.map((p) => p.total) ?? [] };
     },
     loseDevice,
+    crashWorker,
   };
 }

@@ -80,3 +80,4 @@ export const resumeRun = () => send({ type: 'pretrain/resume' });
 export const stopRun = () => send({ type: 'pretrain/stop' });
 export const requestPreview = (imgSize: number, seed: number) => send({ type: 'dataset/preview', imgSize, count: 20, seed });
 export const loseDevice = () => send({ type: 'debug/lose-device' });
+export const crashWorker = () => send({ type: 'debug/crash' });

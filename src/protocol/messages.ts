@@ -55,7 +55,9 @@ export type ToWorker =
   | { readonly type: 'pretrain/stop' }
   | { readonly type: 'dataset/preview'; readonly imgSize: number; readonly count: number; readonly seed: number }
   /** Test hook: destroys the GPU device, as a driver reset would. */
-  | { readonly type: 'debug/lose-device' };
+  | { readonly type: 'debug/lose-device' }
+  /** Test hook: an uncaught error in the worker, as a bug would cause. */
+  | { readonly type: 'debug/crash' };
 
 export type FromWorker =
   | { readonly type: 'backend'; readonly info: BackendInfo }

@@ -19,7 +19,8 @@ const RECON_EVERY_MS = 3000;
 const SNAPSHOT_EVERY_MS = 15_000;
 const VAL_IMAGES = 6;
 
-const nextTask = () => new Promise<void>((r) => setTimeout(r, 0));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const nextTask = () => sleep(0);
 
 export class PretrainRun {
   status: RunStatus = 'starting';
@@ -30,11 +31,14 @@ export class PretrainRun {
   private pending: StepPoint[] = [];
   private resumeWaiter: (() => void) | null = null;
   private stopRequested = false;
+  private pauseRequested = false;
   private lastGood: Uint8Array | null = null;
   private lastGoodAt = 0;
   private rate: { t: number; images: number }[] = [];
-  /** Set by the device-loss handler: the current step's failure is the device's, not the model's. */
+  /** Set when the device is lost: the current step's failure is the device's, not the model's. */
   deviceLost: string | null = null;
+  /** Rejected when the device goes: read-backs in flight would otherwise never settle. */
+  private lost = this.lostSignal();
 
   constructor(
     readonly spec: RunSpec,
@@ -47,6 +51,24 @@ export class PretrainRun {
     this.valMask = batchMasks(spec.model, new Rng(spec.train.seed + 17), VAL_IMAGES);
   }
 
+  /** Called by the worker when the GPU device is lost during this run. */
+  markDeviceLost(message: string): void {
+    this.deviceLost = message;
+    this.lost.reject(new Error(`GPU device lost: ${message}`));
+  }
+
+  private lostSignal(): { promise: Promise<never>; reject: (e: Error) => void } {
+    let reject: (e: Error) => void = () => undefined;
+    const promise = new Promise<never>((_, r) => (reject = r));
+    promise.catch(() => undefined); // observed through guard(), never unhandled
+    return { promise, reject };
+  }
+
+  /** Every GPU read-back of the loop goes through here, so a lost device cannot stall it. */
+  private guard<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.lost.promise]);
+  }
+
   get step(): number {
     return this.trainer.step;
   }
@@ -56,11 +78,13 @@ export class PretrainRun {
     this.post({ type: 'pretrain/status', runId: this.spec.id, status, step: this.trainer.step, message });
   }
 
+  /** Pauses after the step in flight, so the paused step count is final. */
   pause(): void {
-    if (this.status === 'running') this.setStatus('paused');
+    if (this.status === 'running') this.pauseRequested = true;
   }
 
   resume(): void {
+    this.pauseRequested = false;
     if (this.status !== 'paused') return;
     this.setStatus('running');
     this.resumeWaiter?.();
@@ -89,12 +113,12 @@ export class PretrainRun {
 
   private async postRecon(): Promise<void> {
     if (this.spec.model.target !== 'pixel') return; // token targets have no pixels to show
-    const view = await reconView(this.trainer.model, this.val, this.valMask, this.trainer.step);
+    const view = await this.guard(reconView(this.trainer.model, this.val, this.valMask, this.trainer.step));
     this.post({ type: 'pretrain/recon', runId: this.spec.id, view }, [view.original.buffer, view.masked.buffer, view.recon.buffer, view.composite.buffer]);
   }
 
   private async snapshot(): Promise<void> {
-    this.lastGood = await saveCheckpoint(this.trainer, { cursor: String(this.loader.cursor) });
+    this.lastGood = await this.guard(saveCheckpoint(this.trainer, { cursor: String(this.loader.cursor) }));
     this.lastGoodAt = performance.now();
   }
 
@@ -117,63 +141,84 @@ export class PretrainRun {
   async recover(): Promise<number> {
     this.restoreLastGood();
     this.deviceLost = null;
+    this.lost = this.lostSignal();
+    this.setStatus('running'); // tells the page the step it rewinds to
     return this.trainer.step;
+  }
+
+  private async recoverOrFail(onDeviceLost: (run: PretrainRun) => Promise<boolean>): Promise<boolean> {
+    const why = this.deviceLost;
+    if (await onDeviceLost(this)) return true;
+    this.setStatus('failed', `The GPU device was lost (${why}) and could not be restarted. Reload the page; the runs list keeps this run's record.`);
+    return false;
+  }
+
+  private lastMetrics = 0;
+  private lastRecon = -Infinity;
+  private imgsPerSec = 0;
+
+  /** One training step and the throttled messages after it. */
+  private async iterate(): Promise<void> {
+    const batch = this.loader.next();
+    const images = tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
+    try {
+      const r = await this.guard(this.trainer.trainStep({ images }));
+      this.pending.push({ step: r.step, total: r.total, reconstruction: r.reconstruction, alignment: r.alignment, lr: r.lr, gradNorm: r.gradNorm });
+    } finally {
+      try {
+        images.dispose();
+      } catch {
+        // a lost device's buffers are gone already
+      }
+    }
+    const now = performance.now();
+    this.imgsPerSec = this.imgPerSec(now);
+    if (now - this.lastMetrics >= METRICS_EVERY_MS) {
+      this.flushMetrics(this.imgsPerSec);
+      this.lastMetrics = now;
+    }
+    if (now - this.lastRecon >= RECON_EVERY_MS) {
+      await this.postRecon();
+      this.lastRecon = performance.now();
+    }
+    if (now - this.lastGoodAt >= SNAPSHOT_EVERY_MS) await this.snapshot();
   }
 
   /** Runs until the schedule ends, stop() is called, or a failure ends it. */
   async run(onDeviceLost: (run: PretrainRun) => Promise<boolean>): Promise<void> {
     this.setStatus('running');
     await this.snapshot();
-    let lastMetrics = 0;
-    let lastRecon = -Infinity;
-    let imgPerSec = 0;
-    const total = this.spec.train.totalSteps;
-    while (this.trainer.step < total && !this.stopRequested) {
-      if (this.status === 'paused') {
-        this.flushMetrics(imgPerSec);
-        await this.snapshot();
-        await new Promise<void>((r) => (this.resumeWaiter = r));
-        this.rate = [];
-        continue;
-      }
-      const batch = this.loader.next();
-      const images = tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
+    while (this.trainer.step < this.spec.train.totalSteps && !this.stopRequested) {
       try {
-        const r = await this.trainer.trainStep({ images });
-        this.pending.push({ step: r.step, total: r.total, reconstruction: r.reconstruction, alignment: r.alignment, lr: r.lr, gradNorm: r.gradNorm });
+        if (this.deviceLost !== null) throw new Error(this.deviceLost);
+        if (this.pauseRequested) {
+          this.pauseRequested = false;
+          this.flushMetrics(this.imgsPerSec);
+          this.setStatus('paused');
+          await this.snapshot();
+          // Resume or stop may have come while the snapshot was read back.
+          if (this.status === 'paused' && !this.stopRequested) await new Promise<void>((r) => (this.resumeWaiter = r));
+          this.rate = [];
+          continue;
+        }
+        await this.iterate();
       } catch (e) {
+        // A failed read-back can be the first sign of a lost device; its notice follows shortly.
+        if (this.deviceLost === null && !(e instanceof NonFiniteLossError)) await Promise.race([this.lost.promise.catch(() => undefined), sleep(2000)]);
         if (this.deviceLost !== null) {
-          if (await onDeviceLost(this)) continue;
-          this.setStatus('failed', `The GPU device was lost (${this.deviceLost}) and could not be restarted. Reload the page; the run list keeps this run's record.`);
+          if (await this.recoverOrFail(onDeviceLost)) continue;
           return;
         }
-        this.flushMetrics(imgPerSec);
+        this.flushMetrics(this.imgsPerSec);
         if (e instanceof NonFiniteLossError) {
           this.setStatus('diverged', `Training diverged: ${e.message}. Lower the learning rate or raise the warmup, then start a new run.`);
           return;
         }
         throw e;
-      } finally {
-        try {
-          images.dispose();
-        } catch {
-          // a lost device's buffers are gone already
-        }
       }
-      const now = performance.now();
-      imgPerSec = this.imgPerSec(now);
-      if (now - lastMetrics >= METRICS_EVERY_MS) {
-        this.flushMetrics(imgPerSec);
-        lastMetrics = now;
-      }
-      if (now - lastRecon >= RECON_EVERY_MS) {
-        await this.postRecon();
-        lastRecon = performance.now();
-      }
-      if (now - this.lastGoodAt >= SNAPSHOT_EVERY_MS) await this.snapshot();
       await nextTask(); // let pause/stop messages in
     }
-    this.flushMetrics(imgPerSec);
+    this.flushMetrics(this.imgsPerSec);
     await this.postRecon();
     this.setStatus(this.stopRequested ? 'stopped' : 'done');
   }

@@ -15,7 +15,7 @@ let backend: BackendInfo | null = null;
 let run: PretrainRun | null = null;
 
 function onDeviceLost(message: string): void {
-  if (run && (run.status === 'running' || run.status === 'paused')) run.deviceLost = message;
+  if (run && (run.status === 'running' || run.status === 'paused')) run.markDeviceLost(message);
   else void recoverIdle(message);
 }
 
@@ -28,11 +28,12 @@ async function recoverIdle(message: string): Promise<void> {
 /** The running loop's hook after a lost device: new backend, then the run's last good state. */
 async function recoverRun(r: PretrainRun): Promise<boolean> {
   const why = r.deviceLost;
+  post({ type: 'error', message: `The GPU device was lost (${why}). Starting a new device and continuing from the last saved state…` });
   try {
     backend = await restartBackend(onDeviceLost, backend?.kind ?? 'webgpu');
     post({ type: 'backend', info: backend });
     const step = await r.recover();
-    post({ type: 'error', message: `The GPU device was lost (${why}). A new device was started and training continues from the last saved state, step ${step}.` });
+    post({ type: 'error', message: `Training continues on a new GPU device from the last saved state, step ${step}.` });
     return true;
   } catch (e) {
     post({ type: 'error', message: `The GPU device was lost and restarting failed: ${(e as Error).message}` });
@@ -83,6 +84,11 @@ async function handle(msg: ToWorker): Promise<void> {
     }
     case 'debug/lose-device':
       if (!loseDeviceForTest()) post({ type: 'error', message: 'No WebGPU device to lose: the backend is not WebGPU.' });
+      return;
+    case 'debug/crash':
+      setTimeout(() => {
+        throw new Error('deliberate crash for testing');
+      });
       return;
     default:
       unreachable(msg);

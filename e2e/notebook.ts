@@ -1,0 +1,51 @@
+// Page object for the notebook: test ids and waits on window.__cae instead of sleeps.
+import { expect, type Page } from '@playwright/test';
+
+export class Notebook {
+  readonly requests: string[] = [];
+  readonly pageErrors: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on('request', (r) => this.requests.push(r.url()));
+    page.on('pageerror', (e) => this.pageErrors.push(e.message));
+  }
+
+  async open(query = ''): Promise<void> {
+    await this.page.goto(`/${query}`);
+    await expect(this.page.getByTestId('backend.name')).not.toHaveText('starting…', { timeout: 90_000 });
+  }
+
+  state() {
+    return this.page.evaluate(() => window.__cae.state());
+  }
+
+  async waitForStep(n: number, timeout = 180_000): Promise<void> {
+    await this.page.waitForFunction((k) => window.__cae.state().step >= k, n, { timeout, polling: 250 });
+  }
+
+  async waitForStatus(status: string, timeout = 60_000): Promise<void> {
+    await this.page.waitForFunction((s) => window.__cae.state().status === s, status, { timeout, polling: 250 });
+  }
+
+  async setField(label: string, value: string): Promise<void> {
+    const input = this.page.getByLabel(label, { exact: true });
+    await input.fill(value);
+    await input.blur();
+  }
+
+  /** Requests that left the page's origin (data: and blob: URLs stay local). */
+  foreignRequests(origin: string): string[] {
+    return this.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  }
+
+  /** Per-channel spread of a canvas's pixels: 0 for a blank or flat canvas. */
+  canvasSpread(testId: string): Promise<number> {
+    return this.page.getByTestId(testId).first().evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let lo = 255;
+      let hi = 0;
+      for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) [lo, hi] = [Math.min(lo, d[i + k]!), Math.max(hi, d[i + k]!)];
+      return hi - lo;
+    });
+  }
+}

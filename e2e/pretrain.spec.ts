@@ -1,0 +1,84 @@
+import { expect, test } from '@playwright/test';
+import { Notebook } from './notebook';
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+test('pretrains micro on shapes with WebGPU, live, and nothing leaves the origin', async ({ page, baseURL }) => {
+  const nb = new Notebook(page);
+  await page.addInitScript(() => {
+    (window as unknown as { __longTasks: number[] }).__longTasks = [];
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => (window as unknown as { __longTasks: number[] }).__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+  });
+  await nb.open();
+  await expect(page.getByTestId('backend.name')).toContainText('WebGPU');
+  await expect(page.getByTestId('dataset.preview').locator('figcaption')).toHaveCount(20);
+  await expect(page.getByTestId('dataset.preview')).toContainText('crescent');
+
+  await page.getByTestId('pretrain.preset').selectOption('micro');
+  await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks = []));
+  await page.getByTestId('pretrain.start').click();
+  await nb.waitForStep(20);
+
+  const s = await nb.state();
+  expect(s.backend).toBe('webgpu');
+  expect(s.losses.length).toBeGreaterThanOrEqual(20);
+  expect(s.losses.every(Number.isFinite)).toBe(true);
+  expect(mean(s.losses.slice(-5))).toBeLessThan(mean(s.losses.slice(0, 5)));
+  await expect.poll(async () => Number(await page.getByTestId('pretrain.loss-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(20);
+  await expect(page.getByTestId('pretrain.loss-chart').locator('.scatterlayer .trace')).toHaveCount(4);
+  expect(Number(await page.getByTestId('pretrain.step').textContent())).toBeGreaterThanOrEqual(20);
+  expect(await nb.canvasSpread('pretrain.recon.recon')).toBeGreaterThan(20);
+  expect(await nb.canvasSpread('pretrain.recon.composite')).toBeGreaterThan(20);
+  await expect(page.getByTestId('runs.list')).toContainText('micro');
+
+  await page.getByTestId('pretrain.pause').click();
+  await nb.waitForStatus('paused');
+  const paused = (await nb.state()).step;
+  await page.waitForTimeout(4000);
+  expect((await nb.state()).step).toBe(paused);
+  await expect(page.getByTestId('pretrain.status')).toHaveText('paused');
+
+  await page.getByTestId('pretrain.resume').click();
+  await nb.waitForStep(paused + 2);
+  await page.getByTestId('pretrain.stop').click();
+  await nb.waitForStatus('stopped');
+  await expect(page.getByTestId('runs.list')).toContainText('stopped');
+
+  expect(nb.foreignRequests(new URL(baseURL!).origin)).toEqual([]);
+  expect(nb.pageErrors).toEqual([]);
+  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  console.log(`long tasks on the main thread during training: ${JSON.stringify(longTasks.map(Math.round))}`);
+});
+
+test('a diverging loss stops the run with a message', async ({ page }) => {
+  const nb = new Notebook(page);
+  await nb.open();
+  await nb.setField('base lr', '1e12');
+  await nb.setField('warmup', '1');
+  await page.getByTestId('pretrain.start').click();
+  await nb.waitForStatus('diverged', 120_000);
+  await expect(page.getByTestId('pretrain.message')).toContainText('Lower the learning rate');
+  await expect(page.getByTestId('pretrain.start')).toBeEnabled();
+});
+
+test('a lost GPU device is reported and training continues from the last state', async ({ page }) => {
+  const nb = new Notebook(page);
+  await nb.open();
+  await page.getByTestId('pretrain.start').click();
+  await nb.waitForStep(3);
+  await page.evaluate(() => window.__cae.loseDevice());
+  await expect(page.getByTestId('notices')).toContainText('GPU device was lost', { timeout: 60_000 });
+  const after = (await nb.state()).step;
+  await nb.waitForStep(after + 2);
+  expect((await nb.state()).status).toBe('running');
+  await expect(page.getByTestId('backend.name')).toContainText('WebGPU');
+});
+
+test('a crashed worker is reported with what to do', async ({ page }) => {
+  const nb = new Notebook(page);
+  await nb.open();
+  await page.evaluate(() => window.__cae.crashWorker());
+  await expect(page.getByTestId('notices')).toContainText('The training worker crashed');
+  await expect(page.getByTestId('notices')).toContainText('Reload the page');
+  await expect(page.getByTestId('pretrain.start')).toBeDisabled();
+});
