@@ -1,0 +1,63 @@
+// Benchmark of the project's real CAE pretraining step (model + AdamW + schedule + clipping) in Node,
+// on WebGPU through the `webgpu` package (Dawn) or on the TF.js CPU backend. Prints one JSON line.
+//   npm run bench -- --preset vit-s-p8-64 --batch 64 [--steps 10] [--warmup 3] [--backend webgpu|cpu]
+// On the lent GPU: bundle with `npm run bench:bundle`, carry with ../shared/tools/gpu-carry.sh.
+import * as tf from '@tensorflow/tfjs';
+import { Cae } from '../src/model/cae';
+import { numMasked } from '../src/model/config';
+import { preset, type PresetId } from '../src/model/presets';
+import { patternImages } from '../src/testing/batches';
+import { useWebGpuBackend } from '../src/testing/webgpuNode';
+import { defaultTrainConfig } from '../src/train/defaults';
+import { CaeTrainer } from '../src/train/trainer';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+async function main(): Promise<void> {
+  tf.env().set('PROD', true);
+  const presetId = arg('preset', 'micro') as PresetId;
+  const batch = Number(arg('batch', '64'));
+  const steps = Number(arg('steps', '10'));
+  const warmup = Number(arg('warmup', '3'));
+  const backend = arg('backend', 'webgpu');
+  let adapter = 'JavaScript CPU';
+  if (backend === 'webgpu') adapter = await useWebGpuBackend();
+  else await tf.setBackend('cpu');
+
+  const config = preset(presetId);
+  const model = new Cae(config, 0);
+  const trainer = new CaeTrainer(model, { ...defaultTrainConfig(presetId), batchSize: batch });
+  const images = patternImages(batch, config.imgSize, 1);
+  for (let i = 0; i < warmup; i++) await trainer.trainStep({ images });
+  const t0 = performance.now();
+  let loss = 0;
+  for (let i = 0; i < steps; i++) loss = (await trainer.trainStep({ images })).total;
+  const ms = (performance.now() - t0) / steps;
+  const mem = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number; numBytesInGPUAllocated?: number };
+  console.log(
+    JSON.stringify({
+      preset: presetId,
+      batch,
+      masked: numMasked(config),
+      backend: tf.getBackend(),
+      adapter,
+      msPerStep: Number(ms.toFixed(2)),
+      imgPerSec: Number(((batch * 1000) / ms).toFixed(1)),
+      gpuMemoryMB: mem.numBytesInGPU !== undefined ? Number((mem.numBytesInGPU / 2 ** 20).toFixed(1)) : null,
+      tensorMemoryMB: Number((mem.numBytes / 2 ** 20).toFixed(1)),
+      lastLoss: Number(loss.toFixed(4)),
+    }),
+  );
+  images.dispose();
+  trainer.dispose();
+  model.dispose();
+  process.exit(0);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
