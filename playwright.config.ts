@@ -1,21 +1,9 @@
 // End-to-end tests: the built app served by `vite preview`, driven in Debian's Chromium with
 // WebGPU on SwiftShader (see ../shared/DESIGN.md), no GPU needed.
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM, WEBGPU_ARGS } from './e2e/chromium';
 
 const PORT = 4173;
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -26,7 +14,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: CHROMIUM, args: WEBGPU_ARGS },
     headless: true,
   },
   webServer: {

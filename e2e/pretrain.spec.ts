@@ -48,6 +48,11 @@ test('pretrains micro on shapes with WebGPU, live, and nothing leaves the origin
   expect(nb.pageErrors).toEqual([]);
   const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
   console.log(`long tasks on the main thread during training: ${JSON.stringify(longTasks.map(Math.round))}`);
+
+  // The runs list lives in IndexedDB: it survives a reload.
+  const runId = await page.getByTestId('runs.list').locator('tr[data-run-id]').first().getAttribute('data-run-id');
+  await page.reload();
+  await expect(page.getByTestId('runs.list').locator(`tr[data-run-id="${runId}"]`)).toContainText('stopped');
 });
 
 test('a diverging loss stops the run with a message', async ({ page }) => {
@@ -82,3 +87,4 @@ test('a crashed worker is reported with what to do', async ({ page }) => {
   await expect(page.getByTestId('notices')).toContainText('Reload the page');
   await expect(page.getByTestId('pretrain.start')).toBeDisabled();
 });
+

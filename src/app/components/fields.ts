@@ -22,6 +22,7 @@ export const MODEL_FIELDS: readonly Field<keyof CaeConfig>[] = [
   { key: 'normPixTarget', label: 'normalize patches', help: 'normalize each target patch by its mean and variance', kind: 'bool' },
   { key: 'dropPathRate', label: 'drop path', help: 'stochastic depth rate of the last block (paper: 0.1)', kind: 'float' },
   { key: 'layerScaleInit', label: 'layer scale', help: 'initial γ of encoder blocks (paper: 0.1)', kind: 'float' },
+  { key: 'decoderLayerScaleInit', label: 'decoder layer scale', help: 'initial γ of regressor and decoder blocks (paper: 0.1)', kind: 'float' },
 ];
 
 export const TRAIN_FIELDS: readonly Field<keyof TrainConfig>[] = [
@@ -35,5 +36,6 @@ export const TRAIN_FIELDS: readonly Field<keyof TrainConfig>[] = [
   { key: 'weightDecay', label: 'weight decay', help: 'AdamW decay, not on 1-D parameters or biases (paper: 0.05)', kind: 'float' },
   { key: 'beta1', label: 'β1', help: 'AdamW β1 (0.9)', kind: 'float' },
   { key: 'beta2', label: 'β2', help: 'AdamW β2 (0.999)', kind: 'float' },
+  { key: 'eps', label: 'ε', help: 'AdamW ε (1e-8)', kind: 'float' },
   { key: 'clipGrad', label: 'clip norm', help: 'global gradient-norm clipping (paper: 3.0; 0 = off)', kind: 'float' },
 ];
