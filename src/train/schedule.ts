@@ -3,12 +3,16 @@
 // final + ½(peak − final)(1 + cos(π·i/(T − W))) for i = 0 … T − W − 1.
 import { type TrainConfig, peakLr } from './config';
 
+/** The official warmup-then-cosine value at `step` of a run of `total` steps. */
+export function warmupCosine(step: number, total: number, warmup: number, peak: number, final: number): number {
+  if (step < warmup) return warmup === 1 ? 0 : (peak * step) / (warmup - 1);
+  const n = total - warmup;
+  const i = Math.min(step - warmup, n - 1); // past the end the schedule holds its last value
+  return final + 0.5 * (peak - final) * (1 + Math.cos((Math.PI * i) / n));
+}
+
+/** The pretraining schedule; the final value is capped at the peak. */
 export function lrAt(t: TrainConfig, step: number): number {
   const peak = peakLr(t);
-  const final = Math.min(t.minLr, peak);
-  const W = t.warmupSteps;
-  if (step < W) return W === 1 ? 0 : (peak * step) / (W - 1);
-  const n = t.totalSteps - W;
-  const i = Math.min(step - W, n - 1); // past the end the schedule holds its last value
-  return final + 0.5 * (peak - final) * (1 + Math.cos((Math.PI * i) / n));
+  return warmupCosine(step, t.totalSteps, t.warmupSteps, peak, Math.min(t.minLr, peak));
 }

@@ -1,0 +1,148 @@
+// Linear and attentive probes trained side by side on the same frozen features (official
+// tools/run_linear.py and tools/run_attentive.py): BatchNorm(affine=False) + linear on CLS (or
+// mean-pooled patches) with LARS, and the attentive block + BatchNorm + linear with Nesterov SGD;
+// no weight decay, warmup then cosine, learning rates scaled to the batch.
+// Letters: B batch, T tokens (1+N, CLS first), D width, H heads, K classes.
+import * as tf from '@tensorflow/tfjs';
+import { type Params } from '../model/layers';
+import { initValue, type ParamSpec } from '../model/params';
+import { attentiveBlock, attentiveBlockSpecs, BatchNormNoAffine, classifierSpecs, probeFeatures } from '../model/probes';
+import { Rng } from '../model/random';
+import { warmupCosine } from './schedule';
+import { Lars, SgdNesterov } from './sgd';
+
+export interface ProbeTrainConfig {
+  readonly seed: number;
+  readonly batchSize: number;
+  /** Optimizer steps in the whole probe run (epochs × steps per epoch). */
+  readonly totalSteps: number;
+  readonly warmupSteps: number;
+  /** Linear probe: features from CLS (official) or the mean of patch tokens. */
+  readonly pooling: 'cls' | 'mean';
+  /** LARS learning rate at `linearBaseBatch` (official 0.1 at 256). */
+  readonly linearBaseLr: number;
+  readonly linearBaseBatch: number;
+  /** Nesterov SGD learning rate at `attentiveBaseBatch` (official 0.4 at 8192). */
+  readonly attentiveBaseLr: number;
+  readonly attentiveBaseBatch: number;
+  /** Momentum of both optimizers (official 0.9). */
+  readonly momentum: number;
+}
+
+export interface ProbeStep {
+  readonly linearLoss: number;
+  readonly attentiveLoss: number;
+  readonly linearLr: number;
+  readonly attentiveLr: number;
+}
+
+function makeVars(specs: ParamSpec[], rng: Rng): Map<string, tf.Variable> {
+  return new Map(specs.map((s) => [s.name, tf.tidy(() => tf.variable(tf.tensor(initValue(s, rng), [...s.shape])))]));
+}
+
+const lookup =
+  (m: Map<string, tf.Variable>): Params =>
+  (n) => {
+    const v = m.get(n);
+    if (!v) throw new Error(`probe has no parameter "${n}"`);
+    return v;
+  };
+
+export class ProbePair {
+  readonly linearVars: Map<string, tf.Variable>;
+  readonly attentiveVars: Map<string, tf.Variable>;
+  private readonly linearBn: BatchNormNoAffine;
+  private readonly attentiveBn: BatchNormNoAffine;
+  private readonly lars: Lars;
+  private readonly sgd: SgdNesterov;
+  step = 0;
+
+  constructor(
+    readonly dim: number,
+    readonly heads: number,
+    readonly classes: number,
+    readonly cfg: ProbeTrainConfig,
+  ) {
+    const rng = new Rng(cfg.seed ^ 0x9b0be);
+    this.linearVars = makeVars(classifierSpecs(dim, classes, 'linear.head'), rng);
+    this.attentiveVars = makeVars([...attentiveBlockSpecs(dim, 'probe'), ...classifierSpecs(dim, classes, 'attentive.head')], rng);
+    this.linearBn = new BatchNormNoAffine(dim, 1e-6); // run_linear.py: BatchNorm1d(affine=False, eps=1e-6)
+    this.attentiveBn = new BatchNormNoAffine(dim, 1e-5); // LP_BatchNorm default eps
+    this.lars = new Lars([...this.linearVars.values()], cfg.momentum);
+    this.sgd = new SgdNesterov([...this.attentiveVars.values()], cfg.momentum);
+  }
+
+  /** Logits of both probes: [B, K] each. `training` selects batch or running BatchNorm statistics. */
+  logits(features: tf.Tensor3D, training: boolean): { linear: tf.Tensor2D; attentive: tf.Tensor2D } {
+    const lp = lookup(this.linearVars);
+    const ap = lookup(this.attentiveVars);
+    const lin = this.linearBn.apply(probeFeatures(features, this.cfg.pooling), training);
+    const q = attentiveBlock(features, ap, this.heads, 'probe').reshape([features.shape[0], this.dim]) as tf.Tensor2D;
+    const att = this.attentiveBn.apply(q, training);
+    return {
+      linear: tf.matMul(lin, lp('linear.head.weight') as tf.Tensor2D, false, true).add(lp('linear.head.bias')),
+      attentive: tf.matMul(att, ap('attentive.head.weight') as tf.Tensor2D, false, true).add(ap('attentive.head.bias')),
+    };
+  }
+
+  /** One step of both probes on the same batch of frozen encoder outputs [B, T, D]. */
+  async train(features: tf.Tensor3D, labels: Int32Array): Promise<ProbeStep> {
+    const c = this.cfg;
+    const B = features.shape[0];
+    const linearLr = warmupCosine(this.step, c.totalSteps, c.warmupSteps, (c.linearBaseLr * B) / c.linearBaseBatch, 0);
+    const attentiveLr = warmupCosine(this.step, c.totalSteps, c.warmupSteps, (c.attentiveBaseLr * B) / c.attentiveBaseBatch, 0);
+    const linVars = [...this.linearVars.values()];
+    const attVars = [...this.attentiveVars.values()];
+    const parts: { lin?: tf.Scalar; att?: tf.Scalar } = {};
+    const { stats, lg, ag } = tf.tidy(() => {
+      const y = tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes);
+      const ce = (z: tf.Tensor2D): tf.Scalar => tf.mean(tf.neg(tf.sum(tf.logSoftmax(z).mul(y), -1)));
+      // The probes share no parameter: the gradient of the sum is each probe's own gradient.
+      const { grads } = tf.variableGrads(() => {
+        const z = this.logits(features, true);
+        parts.lin = tf.keep(ce(z.linear));
+        parts.att = tf.keep(ce(z.attentive));
+        return parts.lin.add(parts.att) as tf.Scalar;
+      }, [...linVars, ...attVars]);
+      return { stats: tf.stack([parts.lin!, parts.att!]), lg: linVars.map((v) => grads[v.name]!), ag: attVars.map((v) => grads[v.name]!) };
+    });
+    tf.dispose([parts.lin!, parts.att!]);
+    this.lars.apply(lg, linearLr);
+    this.sgd.apply(ag, attentiveLr);
+    tf.dispose([...lg, ...ag]);
+    const [linearLoss, attentiveLoss] = Array.from(await stats.data());
+    stats.dispose();
+    this.step += 1;
+    return { linearLoss: linearLoss!, attentiveLoss: attentiveLoss!, linearLr, attentiveLr };
+  }
+
+  /** Correct top-1 predictions of both probes on a batch, BatchNorm in evaluation mode. */
+  async correct(features: tf.Tensor3D, labels: Int32Array): Promise<{ linear: number; attentive: number }> {
+    const t = tf.tidy(() => {
+      const z = this.logits(features, false);
+      const y = tf.tensor1d(labels, 'int32');
+      return tf.stack([tf.sum(tf.equal(tf.argMax(z.linear, -1), y)), tf.sum(tf.equal(tf.argMax(z.attentive, -1), y))]);
+    });
+    const [linear, attentive] = Array.from(await t.data());
+    t.dispose();
+    return { linear: linear!, attentive: attentive! };
+  }
+
+  /** The attentive query's attention over the tokens, [B, H, T]: the paper's Figure 10 maps. */
+  attention(features: tf.Tensor3D): tf.Tensor3D {
+    return tf.tidy(() => {
+      // The callback runs inside this scope, so the weights are still alive to squeeze.
+      let maps: tf.Tensor4D | null = null;
+      attentiveBlock(features, lookup(this.attentiveVars), this.heads, 'probe', (a) => (maps = a));
+      return (maps as unknown as tf.Tensor4D).squeeze([2]) as tf.Tensor3D;
+    });
+  }
+
+  dispose(): void {
+    tf.dispose([...this.linearVars.values(), ...this.attentiveVars.values()]);
+    this.linearBn.dispose();
+    this.attentiveBn.dispose();
+    this.lars.dispose();
+    this.sgd.dispose();
+  }
+}
