@@ -1,10 +1,11 @@
 // The notebook page: header with the backend, notices, the pretraining panel beside its live views,
-// the dataset preview and the runs list.
+// the probing panel, the dataset preview and the runs list.
 import { DatasetPreview } from './components/DatasetPreview';
 import { Header } from './components/Header';
 import { LossChart } from './components/LossChart';
 import { Notices } from './components/Notices';
 import { PretrainPanel } from './components/PretrainPanel';
+import { ProbePanel } from './components/ProbePanel';
 import { ProgressView } from './components/ProgressView';
 import { ReconGrid } from './components/ReconGrid';
 import { RunsList } from './components/RunsList';
@@ -22,6 +23,7 @@ export function App() {
           <ReconGrid />
         </div>
       </div>
+      <ProbePanel />
       <DatasetPreview />
       <RunsList />
     </main>

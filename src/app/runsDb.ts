@@ -1,4 +1,5 @@
-// The runs list in IndexedDB: every run's config, status and latest metrics, kept across reloads.
+// The notebook's IndexedDB: the runs list (config, status, latest metrics) and the probing results
+// table, kept across reloads.
 import type { RunSpec, RunStatus, StepPoint } from '../protocol/messages';
 
 export interface RunRecord {
@@ -9,24 +10,43 @@ export interface RunRecord {
   readonly updatedAt: number;
 }
 
+/** One row of the paper's Table 1 shape: an encoder and its probe accuracies. */
+export interface ResultRow {
+  readonly id: string;
+  /** "random init" or the pretraining run's id. */
+  readonly encoder: string;
+  readonly presetId: string;
+  readonly pretrainSteps: number;
+  readonly epochs: number;
+  /** Final validation top-1 of the linear and attentive probes, in [0, 1]. */
+  readonly linear: number;
+  readonly attentive: number;
+  readonly createdAt: number;
+}
+
 const DB = 'cae-notebook';
 const STORE = 'runs';
+const RESULTS = 'results';
 
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'spec.id' });
+    const req = indexedDB.open(DB, 2);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'spec.id' });
+      if (!db.objectStoreNames.contains(RESULTS)) db.createObjectStore(RESULTS, { keyPath: 'id' });
+    };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error ?? new Error('IndexedDB could not be opened'));
   });
 }
 
-async function tx<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+async function tx<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>, store = STORE): Promise<T> {
   const db = await open();
   try {
     return await new Promise<T>((resolve, reject) => {
-      const t = db.transaction(STORE, mode);
-      const req = f(t.objectStore(STORE));
+      const t = db.transaction(store, mode);
+      const req = f(t.objectStore(store));
       t.oncomplete = () => resolve(req.result);
       t.onerror = () => reject(t.error ?? new Error('IndexedDB transaction failed'));
       t.onabort = () => reject(t.error ?? new Error('IndexedDB transaction aborted'));
@@ -47,4 +67,13 @@ export async function listRuns(): Promise<RunRecord[]> {
 
 export async function deleteRun(id: string): Promise<void> {
   await tx('readwrite', (s) => s.delete(id));
+}
+
+export async function putResult(r: ResultRow): Promise<void> {
+  await tx('readwrite', (s) => s.put(r), RESULTS);
+}
+
+export async function listResults(): Promise<ResultRow[]> {
+  const all = await tx<ResultRow[]>('readonly', (s) => s.getAll() as IDBRequest<ResultRow[]>, RESULTS);
+  return all.sort((a, b) => a.createdAt - b.createdAt);
 }

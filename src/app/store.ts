@@ -2,10 +2,11 @@
 import { create } from 'zustand';
 import type { CaeConfig } from '../model/config';
 import { PRESETS, type PresetId } from '../model/presets';
-import type { BackendInfo, FromWorker, ReconView, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
+import type { AttentionView, BackendInfo, EncoderEntry, FromWorker, ProbeEpoch, ProbeSpec, ReconView, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
 import type { TrainConfig } from '../train/config';
 import { defaultTrainConfig } from '../train/defaults';
-import type { RunRecord } from './runsDb';
+import type { ProbeTrainConfig } from '../train/probeTrainer';
+import type { ResultRow, RunRecord } from './runsDb';
 
 export interface Notice {
   readonly id: number;
@@ -38,6 +39,39 @@ export interface Form {
   readonly train: TrainConfig;
 }
 
+export interface CurrentProbe {
+  readonly spec: ProbeSpec;
+  readonly status: RunStatus;
+  readonly message: string | null;
+  readonly features: 'cached' | 'per-batch';
+  readonly history: readonly ProbeEpoch[];
+  readonly attention: AttentionView | null;
+}
+
+/** The probing form: the encoder to probe and the probes' recipe. */
+export interface ProbeForm {
+  /** 'random' or a pretraining run's id. */
+  readonly encoder: string;
+  readonly epochs: number;
+  readonly trainImages: number;
+  readonly valImages: number;
+  readonly augment: boolean;
+  readonly probe: ProbeTrainConfig;
+}
+
+/**
+ * The official probe recipes with their effective learning rates kept at this page's small batches:
+ * LARS 0.1 × 16384/256 = 6.4 and Nesterov SGD 0.4 at 8192 (the UI shows both).
+ */
+export const initialProbeForm = (): ProbeForm => ({
+  encoder: 'random',
+  epochs: 10,
+  trainImages: 2000,
+  valImages: 500,
+  augment: false,
+  probe: { seed: 0, batchSize: 64, totalSteps: 0, warmupSteps: 0, pooling: 'cls', linearBaseLr: 6.4, linearBaseBatch: 64, attentiveBaseLr: 0.4, attentiveBaseBatch: 64, momentum: 0.9 },
+});
+
 export interface AppState {
   backend: BackendInfo | null;
   /** Set when the worker itself crashed: nothing runs until the page reloads. */
@@ -47,6 +81,10 @@ export interface AppState {
   run: CurrentRun | null;
   preview: Preview | null;
   runs: readonly RunRecord[];
+  encoders: readonly EncoderEntry[];
+  probeForm: ProbeForm;
+  probe: CurrentProbe | null;
+  results: readonly ResultRow[];
 
   receive(msg: FromWorker): void;
   crashed(message: string): void;
@@ -57,6 +95,9 @@ export interface AppState {
   editTrain(patch: Partial<TrainConfig>): void;
   started(spec: RunSpec): void;
   setRuns(runs: readonly RunRecord[]): void;
+  editProbe(patch: Partial<ProbeForm>, probe?: Partial<ProbeTrainConfig>): void;
+  probeStarted(spec: ProbeSpec): void;
+  setResults(rows: readonly ResultRow[]): void;
   reset(): void;
 }
 
@@ -70,16 +111,33 @@ const initial = {
   run: null,
   preview: null,
   runs: [],
+  encoders: [],
+  probe: null,
+  results: [],
 } satisfies Partial<AppState>;
 
 let noticeId = 0;
 
 export const useStore = create<AppState>()((set, get) => ({
   ...initial,
+  probeForm: initialProbeForm(),
 
   receive(msg) {
     const run = get().run;
+    const probe = get().probe;
     switch (msg.type) {
+      case 'encoders':
+        set({ encoders: msg.list });
+        return;
+      case 'probe/status':
+        if (probe?.spec.id === msg.id) set({ probe: { ...probe, status: msg.status, message: msg.message, features: msg.features } });
+        return;
+      case 'probe/epoch':
+        if (probe?.spec.id === msg.id) set({ probe: { ...probe, history: [...probe.history, msg.point] } });
+        return;
+      case 'probe/attention':
+        if (probe?.spec.id === msg.id) set({ probe: { ...probe, attention: msg.view } });
+        return;
       case 'backend':
         set({ backend: msg.info });
         return;
@@ -130,7 +188,17 @@ export const useStore = create<AppState>()((set, get) => ({
   setRuns(runs) {
     set({ runs });
   },
+  editProbe(patch, probe) {
+    const f = get().probeForm;
+    set({ probeForm: { ...f, ...patch, probe: { ...f.probe, ...probe } } });
+  },
+  probeStarted(spec) {
+    set({ probe: { spec, status: 'starting', message: null, features: spec.augment ? 'per-batch' : 'cached', history: [], attention: null } });
+  },
+  setResults(rows) {
+    set({ results: rows });
+  },
   reset() {
-    set({ ...initial, form: initialForm() });
+    set({ ...initial, form: initialForm(), probeForm: initialProbeForm() });
   },
 }));

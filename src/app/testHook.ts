@@ -6,6 +6,7 @@ export interface CaeTestHook {
   state(): { status: string; step: number; backend: string | null; losses: number[] };
   loseDevice(): void;
   crashWorker(): void;
+  probe(): { status: string; epochs: number; linear: number[]; attentive: number[] };
 }
 
 declare global {
@@ -22,5 +23,9 @@ export function installTestHook(): void {
     },
     loseDevice,
     crashWorker,
+    probe() {
+      const p = useStore.getState().probe;
+      return { status: p?.status ?? 'idle', epochs: p?.history.length ?? 0, linear: p?.history.map((h) => h.linearAcc) ?? [], attentive: p?.history.map((h) => h.attentiveAcc) ?? [] };
+    },
   };
 }

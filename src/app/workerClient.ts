@@ -3,7 +3,7 @@
 import { validateConfig } from '../model/config';
 import type { FromWorker, RunSpec, ToWorker } from '../protocol/messages';
 import { validateTrainConfig } from '../train/config';
-import { listRuns, putRun, type RunRecord } from './runsDb';
+import { listResults, listRuns, putResult, putRun, type RunRecord } from './runsDb';
 import { useStore } from './store';
 
 const PERSIST_EVERY_MS = 2000;
@@ -33,8 +33,24 @@ async function persist(): Promise<void> {
   }
 }
 
+/** A finished probing run becomes a row of the results table, kept in IndexedDB. */
+async function recordResult(): Promise<void> {
+  const { probe, runs, setResults, notify } = useStore.getState();
+  const last = probe?.history.at(-1);
+  if (!probe || !last) return;
+  const enc = probe.spec.encoder;
+  const steps = enc.kind === 'run' ? (useStore.getState().encoders.find((e) => e.runId === enc.runId)?.step ?? runs.find((r) => r.spec.id === enc.runId)?.step ?? 0) : 0;
+  try {
+    await putResult({ id: probe.spec.id, encoder: enc.kind === 'run' ? enc.runId : 'random init', presetId: probe.spec.presetId, pretrainSteps: steps, epochs: last.epoch, linear: last.linearAcc, attentive: last.attentiveAcc, createdAt: probe.spec.createdAt });
+    setResults(await listResults());
+  } catch (e) {
+    notify(`Could not save the probing result in this browser's storage (${(e as Error).message}).`);
+  }
+}
+
 function onMessage(msg: FromWorker): void {
   useStore.getState().receive(msg);
+  if (msg.type === 'probe/status' && (msg.status === 'done' || msg.status === 'stopped')) void recordResult();
   const now = Date.now();
   if (msg.type === 'pretrain/status' || (msg.type === 'pretrain/metrics' && now - lastPersist > PERSIST_EVERY_MS)) {
     lastPersist = now;
@@ -54,8 +70,11 @@ export function startWorker(): void {
   worker.onmessageerror = () => useStore.getState().notify('A message from the training worker could not be read.');
   const force = new URLSearchParams(location.search).get('backend');
   send({ type: 'init', ...(force === 'webgpu' || force === 'webgl' || force === 'cpu' ? { forceBackend: force } : {}) });
-  void listRuns()
-    .then((runs) => useStore.getState().setRuns(runs))
+  void Promise.all([listRuns(), listResults()])
+    .then(([runs, results]) => {
+      useStore.getState().setRuns(runs);
+      useStore.getState().setResults(results);
+    })
     .catch((e: Error) => useStore.getState().notify(`The runs list could not be read from this browser's storage: ${e.message}`));
 }
 
@@ -75,6 +94,38 @@ export function startRun(): void {
   void persist();
 }
 
+/** Starts both probes on the chosen encoder (a run's final state, or random init of the form's preset). */
+export function startProbe(): void {
+  const { probeForm: f, form, encoders, probeStarted, notify } = useStore.getState();
+  const enc = encoders.find((e) => e.runId === f.encoder);
+  if (f.encoder !== 'random' && !enc) {
+    notify('That pretraining run is not available in this session; choose another encoder.');
+    return;
+  }
+  const presetId = enc ? enc.presetId : form.presetId;
+  const model = enc ? (useStore.getState().runs.find((r) => r.spec.id === enc.runId)?.spec.model ?? form.model) : form.model;
+  const steps = Math.max(1, Math.floor(f.trainImages / f.probe.batchSize)) * f.epochs;
+  if (!(f.epochs >= 1 && f.trainImages >= f.probe.batchSize && f.valImages >= 1)) {
+    notify('Probing needs at least one epoch, a training set at least one batch large, and validation images.');
+    return;
+  }
+  const spec = {
+    id: `probe-${Date.now().toString(36)}`,
+    encoder: enc ? { kind: 'run' as const, runId: enc.runId } : { kind: 'random' as const },
+    presetId,
+    model,
+    probe: { ...f.probe, totalSteps: steps, warmupSteps: Math.max(1, Math.round(steps / 10)) },
+    epochs: f.epochs,
+    trainImages: f.trainImages,
+    valImages: f.valImages,
+    augment: f.augment,
+    createdAt: Date.now(),
+  };
+  probeStarted(spec);
+  send({ type: 'probe/start', spec });
+}
+
+export const stopProbe = () => send({ type: 'probe/stop' });
 export const pauseRun = () => send({ type: 'pretrain/pause' });
 export const resumeRun = () => send({ type: 'pretrain/resume' });
 export const stopRun = () => send({ type: 'pretrain/stop' });

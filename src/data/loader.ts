@@ -3,7 +3,7 @@
 // replays exactly the same data order and augmentations.
 import { Rng } from '../model/random';
 import { augment, normalizeImageNet } from './augment';
-import type { LabelledDataset } from './shapes';
+import type { LabelledDataset, Split } from './shapes';
 
 export interface ImageBatch {
   /** Normalized images [B, 3, S, S]. */
@@ -54,13 +54,13 @@ export class BatchLoader {
   }
 }
 
-/** A fixed, unaugmented batch of validation images (for the live reconstruction view). */
-export function validationBatch(dataset: LabelledDataset, indices: readonly number[]): ImageBatch {
+/** A fixed, unaugmented batch of images (validation views, cached probe features). */
+export function fixedBatch(dataset: LabelledDataset, indices: readonly number[], split: Split = 'val'): ImageBatch {
   const S = dataset.imgSize;
   const images = new Float32Array(indices.length * 3 * S * S);
   const labels = new Int32Array(indices.length);
   indices.forEach((index, b) => {
-    const s = dataset.sample('val', index);
+    const s = dataset.sample(split, index);
     images.set(normalizeImageNet(s.image.slice()), b * 3 * S * S);
     labels[b] = s.label;
   });

@@ -91,8 +91,11 @@ export class Cae {
     });
   }
 
-  /** Encoder F on CLS + the selected patches: [B, 1+n, D] after the final LayerNorm. */
-  encode(images: tf.Tensor4D, sel: PatchSelection, dp?: DropPath): tf.Tensor3D {
+  /**
+   * Encoder F on CLS + the selected patches: [B, 1+n, D] after the final LayerNorm.
+   * `attention` receives each block's attention probabilities [B, H, 1+n, 1+n] (for maps).
+   */
+  encode(images: tf.Tensor4D, sel: PatchSelection, dp?: DropPath, attention?: (layer: number, a: tf.Tensor4D) => void): tf.Tensor3D {
     const c = this.config;
     const p = this.p;
     const B = images.shape[0];
@@ -105,7 +108,8 @@ export class Cae {
     const cls = tf.zeros([B, 1, D]).add(p('encoder.cls_token')); // the CLS position row is zero
     let x: tf.Tensor = tf.concat([cls, tokens], 1); // [B, 1+n, D]
     const rates = dropPathRates(c.dropPathRate, c.depth);
-    for (let i = 0; i < c.depth; i++) x = block(x, p, `encoder.blocks.${i}`, c.numHeads, c.layerScaleInit > 0, rates[i]!, dp);
+    for (let i = 0; i < c.depth; i++)
+      x = block(x, p, `encoder.blocks.${i}`, c.numHeads, c.layerScaleInit > 0, rates[i]!, dp, attention && ((a) => attention(i, a)));
     return layerNorm(x, p, 'encoder.norm') as tf.Tensor3D;
   }
 
@@ -185,6 +189,17 @@ export class Cae {
   /** Encoder on every patch (probes, attention maps): [B, 1+N, D]. */
   encodeAll(images: tf.Tensor4D): tf.Tensor3D {
     return tf.tidy(() => this.encode(images, allPatches(images.shape[0], numPatches(this.config))));
+  }
+
+  /** CLS self-attention over the patches in every encoder block, all patches visible: [L, B, H, N]. */
+  clsAttention(images: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const maps: tf.Tensor3D[] = [];
+      const B = images.shape[0];
+      const T = numPatches(this.config) + 1;
+      this.encode(images, allPatches(B, T - 1), undefined, (_, a) => maps.push(a.slice([0, 0, 0, 1], [B, -1, 1, T - 1]).squeeze([2]) as tf.Tensor3D));
+      return tf.stack(maps) as tf.Tensor4D;
+    });
   }
 
   /**

@@ -66,12 +66,12 @@ export function multiHeadAttention(
 }
 
 /** The official self-attention: one qkv weight, bias [q_bias, 0, v_bias], output projection. */
-export function selfAttention(x: tf.Tensor, p: Params, name: string, heads: number): tf.Tensor {
+export function selfAttention(x: tf.Tensor, p: Params, name: string, heads: number, weights?: (a: tf.Tensor4D) => void): tf.Tensor {
   const qb = p(`${name}.q_bias`);
   const bias = tf.concat([qb, tf.zerosLike(qb), p(`${name}.v_bias`)]);
   const qkv = linear(x, p(`${name}.qkv.weight`), bias); // [B, N, 3D]
   const [q, k, v] = tf.split(qkv, 3, -1) as [tf.Tensor, tf.Tensor, tf.Tensor];
-  const o = multiHeadAttention(q, k, v, heads);
+  const o = multiHeadAttention(q, k, v, heads, weights);
   return linear(o, p(`${name}.proj.weight`), p(`${name}.proj.bias`));
 }
 
@@ -107,9 +107,18 @@ function scaled(x: tf.Tensor, p: Params, name: string, has: boolean): tf.Tensor 
   return has ? x.mul(p(name)) : x;
 }
 
-/** Pre-norm ViT block: x += γ1·Attn(LN1(x)); x += γ2·MLP(LN2(x)). */
-export function block(x: tf.Tensor, p: Params, name: string, heads: number, layerScale: boolean, rate: number, dp?: DropPath): tf.Tensor {
-  const a = selfAttention(layerNorm(x, p, `${name}.norm1`), p, `${name}.attn`, heads);
+/** Pre-norm ViT block: x += γ1·Attn(LN1(x)); x += γ2·MLP(LN2(x)). `weights` sees the attention. */
+export function block(
+  x: tf.Tensor,
+  p: Params,
+  name: string,
+  heads: number,
+  layerScale: boolean,
+  rate: number,
+  dp?: DropPath,
+  weights?: (a: tf.Tensor4D) => void,
+): tf.Tensor {
+  const a = selfAttention(layerNorm(x, p, `${name}.norm1`), p, `${name}.attn`, heads, weights);
   x = x.add(dropPath(scaled(a, p, `${name}.gamma_1`, layerScale), rate, dp));
   const m = mlp(layerNorm(x, p, `${name}.norm2`), p, `${name}.mlp`);
   return x.add(dropPath(scaled(m, p, `${name}.gamma_2`, layerScale), rate, dp));

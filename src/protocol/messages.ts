@@ -2,6 +2,7 @@
 // Large arrays travel as transferables; the worker throttles what it streams.
 import type { CaeConfig } from '../model/config';
 import type { TrainConfig } from '../train/config';
+import type { ProbeTrainConfig } from '../train/probeTrainer';
 
 export type BackendKind = 'webgpu' | 'webgl' | 'cpu';
 
@@ -47,12 +48,60 @@ export interface ReconView {
   readonly composite: Uint8ClampedArray;
 }
 
+/** A pretrained encoder the worker holds (the final state of a pretraining run of this session). */
+export interface EncoderEntry {
+  readonly runId: string;
+  readonly presetId: string;
+  readonly step: number;
+}
+
+export interface ProbeSpec {
+  readonly id: string;
+  /** A pretraining run's final encoder, or a randomly initialized one of the same preset (the baseline). */
+  readonly encoder: { readonly kind: 'run'; readonly runId: string } | { readonly kind: 'random' };
+  readonly presetId: string;
+  readonly model: CaeConfig;
+  readonly probe: ProbeTrainConfig;
+  readonly epochs: number;
+  readonly trainImages: number;
+  readonly valImages: number;
+  /** Augment probe inputs (features then computed per batch) or not (features cached once). */
+  readonly augment: boolean;
+  readonly createdAt: number;
+}
+
+export interface ProbeEpoch {
+  readonly epoch: number;
+  readonly linearLoss: number;
+  readonly attentiveLoss: number;
+  /** Validation top-1, in [0, 1]. */
+  readonly linearAcc: number;
+  readonly attentiveAcc: number;
+}
+
+/** Attention maps over the patch grid for `count` validation images (paper Figure 10). */
+export interface AttentionView {
+  readonly size: number;
+  readonly grid: number;
+  readonly count: number;
+  readonly heads: number;
+  readonly layers: number;
+  /** RGBA images, size×size each. */
+  readonly images: Uint8ClampedArray;
+  /** The attentive probe's query attention on the patches, [count, heads, grid²]. */
+  readonly probe: Float32Array;
+  /** The encoder's CLS self-attention on the patches, [layers, count, heads, grid²]. */
+  readonly encoder: Float32Array;
+}
+
 export type ToWorker =
   | { readonly type: 'init'; readonly forceBackend?: BackendKind }
   | { readonly type: 'pretrain/start'; readonly run: RunSpec }
   | { readonly type: 'pretrain/pause' }
   | { readonly type: 'pretrain/resume' }
   | { readonly type: 'pretrain/stop' }
+  | { readonly type: 'probe/start'; readonly spec: ProbeSpec }
+  | { readonly type: 'probe/stop' }
   | { readonly type: 'dataset/preview'; readonly imgSize: number; readonly count: number; readonly seed: number }
   /** Test hook: destroys the GPU device, as a driver reset would. */
   | { readonly type: 'debug/lose-device' }
@@ -81,6 +130,10 @@ export type FromWorker =
       readonly labels: readonly number[];
       readonly classes: readonly string[];
     }
+  | { readonly type: 'encoders'; readonly list: readonly EncoderEntry[] }
+  | { readonly type: 'probe/status'; readonly id: string; readonly status: RunStatus; readonly message: string | null; readonly features: 'cached' | 'per-batch' }
+  | { readonly type: 'probe/epoch'; readonly id: string; readonly point: ProbeEpoch }
+  | { readonly type: 'probe/attention'; readonly id: string; readonly view: AttentionView }
   /** A problem the user must know about, with what to do. */
   | { readonly type: 'error'; readonly message: string };
 

@@ -18,8 +18,8 @@ function planted(rng: Rng, B: number): { x: tf.Tensor3D; y: Int32Array } {
     y[b] = rng.randint(0, K - 1);
     for (let i = 0; i < T * D; i++) data[b * T * D + i] = rng.normal();
     const tok = rng.randint(1, T - 1);
-    data[b * T * D + y[b]!] += 3;
-    data[b * T * D + tok * D + y[b]!] += 3;
+    data[b * T * D + y[b]!]! += 3;
+    data[b * T * D + tok * D + y[b]!]! += 3;
   }
   return { x: tf.tensor3d(data, [B, T, D]), y };
 }

@@ -1,7 +1,7 @@
 // One pretraining run inside the worker: the loop over batches, pause/resume/stop, throttled
 // metrics and reconstruction views, and the last good state kept for recovery.
 import * as tf from '@tensorflow/tfjs';
-import { BatchLoader, validationBatch, type ImageBatch } from '../data/loader';
+import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
 import { shapesDataset } from '../data/shapes';
 import { Cae } from '../model/cae';
 import { batchMasks } from '../model/masking';
@@ -47,7 +47,7 @@ export class PretrainRun {
     const ds = shapesDataset(spec.train.seed, spec.model.imgSize);
     this.trainer = new CaeTrainer(new Cae(spec.model, spec.train.seed), spec.train);
     this.loader = new BatchLoader(ds, spec.train.batchSize, spec.train.seed);
-    this.val = validationBatch(ds, Array.from({ length: VAL_IMAGES }, (_, i) => i * 7));
+    this.val = fixedBatch(ds, Array.from({ length: VAL_IMAGES }, (_, i) => i * 7));
     this.valMask = batchMasks(spec.model, new Rng(spec.train.seed + 17), VAL_IMAGES);
   }
 
@@ -211,6 +211,7 @@ export class PretrainRun {
         }
         this.flushMetrics(this.imgsPerSec);
         if (e instanceof NonFiniteLossError) {
+          await this.snapshot(); // the refused step left the weights as they were
           this.setStatus('diverged', `Training diverged: ${e.message}. Lower the learning rate or raise the warmup, then start a new run.`);
           return;
         }
@@ -220,7 +221,13 @@ export class PretrainRun {
     }
     this.flushMetrics(this.imgsPerSec);
     await this.postRecon();
+    await this.snapshot(); // the final state, for probing
     this.setStatus(this.stopRequested ? 'stopped' : 'done');
+  }
+
+  /** The last saved state (weights, optimizer, step): final once the run has ended. */
+  get checkpoint(): Uint8Array | null {
+    return this.lastGood;
   }
 
   dispose(): void {

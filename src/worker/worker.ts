@@ -6,6 +6,7 @@ import { shapesDataset } from '../data/shapes';
 import { type BackendInfo, type FromWorker, type ToWorker, unreachable } from '../protocol/messages';
 import { loseDeviceForTest, restartBackend, startBackend } from './backend';
 import { PretrainRun } from './pretrainRun';
+import { ProbeRun } from './probeRun';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -13,6 +14,13 @@ const post = (msg: FromWorker, transfer: Transferable[] = []) => self.postMessag
 
 let backend: BackendInfo | null = null;
 let run: PretrainRun | null = null;
+let probe: ProbeRun | null = null;
+/** Final states of this session's pretraining runs, the encoders a probe can use. */
+const encoders = new Map<string, { bytes: Uint8Array; presetId: string; step: number }>();
+
+function publishEncoders(): void {
+  post({ type: 'encoders', list: [...encoders].map(([runId, e]) => ({ runId, presetId: e.presetId, step: e.step })) });
+}
 
 function onDeviceLost(message: string): void {
   if (run && (run.status === 'running' || run.status === 'paused')) run.markDeviceLost(message);
@@ -58,8 +66,30 @@ async function handle(msg: ToWorker): Promise<void> {
       } catch (e) {
         post({ type: 'pretrain/status', runId: msg.run.id, status: 'failed', step: r.step, message: `Training failed: ${(e as Error).message}` });
       }
+      if (r.checkpoint && r.status !== 'failed') {
+        encoders.set(msg.run.id, { bytes: r.checkpoint, presetId: msg.run.presetId, step: r.step });
+        publishEncoders();
+      }
       return;
     }
+    case 'probe/start': {
+      if (!backend) throw new Error('the worker has no backend yet');
+      if (probe && (probe.status === 'running' || probe.status === 'starting')) throw new Error('a probe run is already in progress; stop it first');
+      const enc = msg.spec.encoder.kind === 'run' ? encoders.get(msg.spec.encoder.runId) : null;
+      if (msg.spec.encoder.kind === 'run' && !enc) throw new Error('that pretraining run is not in this session any more; choose another encoder');
+      const p = new ProbeRun(msg.spec, enc?.bytes ?? null, post);
+      probe = p;
+      try {
+        await p.run();
+      } catch (e) {
+        p.status = 'failed';
+        post({ type: 'probe/status', id: msg.spec.id, status: 'failed', message: `Probing failed: ${(e as Error).message}`, features: msg.spec.augment ? 'per-batch' : 'cached' });
+      }
+      return;
+    }
+    case 'probe/stop':
+      probe?.stop();
+      return;
     case 'pretrain/pause':
       run?.pause();
       return;

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { colour, overlay, probeTraces, resultsCsv, selectMap } from './probeCharts';
+
+describe('probing views', () => {
+  it('draws both probes: losses on the left axis, top-1 % on the right', () => {
+    const t = probeTraces([{ epoch: 1, linearLoss: 2, attentiveLoss: 1.5, linearAcc: 0.3, attentiveAcc: 0.6 }]);
+    expect(t.map((x) => x.name)).toEqual(['LIN loss', 'ATT loss', 'LIN top-1 %', 'ATT top-1 %']);
+    expect(t[3]!.y).toEqual([60]);
+    expect(t[3]!.yaxis).toBe('y2');
+  });
+  it('exports the results table as CSV in percent, quoting text that needs it', () => {
+    const csv = resultsCsv([{ id: 'a', encoder: 'run, "x"', presetId: 'micro', pretrainSteps: 400, epochs: 10, linear: 0.4567, attentive: 0.8, createdAt: 0 }]);
+    expect(csv.split('\n')[0]).toBe('encoder,preset,pretrain_steps,probe_epochs,LIN_top1,ATT_top1,date');
+    expect(csv.split('\n')[1]).toBe('"run, ""x""",micro,400,10,45.67,80,1970-01-01T00:00:00.000Z');
+  });
+  it('reduces heads to one map: a head or their mean', () => {
+    const maps = Float32Array.from([1, 2, 3, 5, 6, 7]); // 2 heads × 3 patches
+    expect(Array.from(selectMap(maps, 0, 2, 3, 1))).toEqual([5, 6, 7]);
+    expect(Array.from(selectMap(maps, 0, 2, 3, 'mean'))).toEqual([3, 4, 5]);
+  });
+  it('blends a min–max scaled map over the image with the chosen opacity', () => {
+    const img = new Uint8ClampedArray(2 * 2 * 4).fill(100);
+    const out = overlay(img, 2, Float32Array.from([0, 1, 0, 0]), 2, 0.5, 'grey');
+    expect(Array.from(out.subarray(0, 4))).toEqual([50, 50, 50, 255]);
+    expect(Array.from(out.subarray(4, 8))).toEqual([178, 178, 178, 255]);
+    expect(colour(0, 'inferno')).toEqual([0, 0, 4]);
+  });
+});

@@ -1,0 +1,83 @@
+// Pure builders for the probing views: the live comparison chart, the results table as CSV, and
+// attention maps as colours over the image.
+import type { ProbeEpoch } from '../protocol/messages';
+import type { Trace } from './charts';
+import type { ResultRow } from './runsDb';
+
+/** Training loss (left axis) and validation top-1 (right axis) of both probes against epoch. */
+export function probeTraces(history: readonly ProbeEpoch[]): Trace[] {
+  const x = history.map((p) => p.epoch);
+  const line = (color: string, dash?: string) => ({ width: 2, color, ...(dash ? { dash } : {}) });
+  return [
+    { x, y: history.map((p) => p.linearLoss), name: 'LIN loss', type: 'scatter', mode: 'lines', line: line('#1f77b4', 'dot') },
+    { x, y: history.map((p) => p.attentiveLoss), name: 'ATT loss', type: 'scatter', mode: 'lines', line: line('#d62728', 'dot') },
+    { x, y: history.map((p) => p.linearAcc * 100), name: 'LIN top-1 %', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#1f77b4') },
+    { x, y: history.map((p) => p.attentiveAcc * 100), name: 'ATT top-1 %', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#d62728') },
+  ];
+}
+
+export const probeLayout = {
+  margin: { l: 50, r: 60, t: 10, b: 40 },
+  height: 280,
+  xaxis: { title: { text: 'epoch' }, dtick: 1 },
+  yaxis: { title: { text: 'training loss' } },
+  yaxis2: { title: { text: 'validation top-1 %' }, overlaying: 'y' as const, side: 'right' as const, range: [0, 100], showgrid: false },
+  legend: { orientation: 'h' as const, y: 1.12 },
+};
+
+const csvCell = (v: string | number) => (typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** The results table as CSV, one row per probing run, accuracies in percent. */
+export function resultsCsv(rows: readonly ResultRow[]): string {
+  const head = ['encoder', 'preset', 'pretrain_steps', 'probe_epochs', 'LIN_top1', 'ATT_top1', 'date'];
+  const body = rows.map((r) =>
+    [r.encoder, r.presetId, r.pretrainSteps, r.epochs, Number((r.linear * 100).toFixed(2)), Number((r.attentive * 100).toFixed(2)), new Date(r.createdAt).toISOString()].map(csvCell).join(','),
+  );
+  return [head.join(','), ...body].join('\n') + '\n';
+}
+
+/** A [heads, N] block of attention for one image, reduced to one map: the head's, or their mean. */
+export function selectMap(maps: Float32Array, offset: number, heads: number, n: number, head: number | 'mean'): Float32Array {
+  const out = new Float32Array(n);
+  if (head === 'mean') {
+    for (let h = 0; h < heads; h++) for (let i = 0; i < n; i++) out[i]! += maps[offset + h * n + i]! / heads;
+  } else out.set(maps.subarray(offset + head * n, offset + (head + 1) * n));
+  return out;
+}
+
+export type ColourScale = 'inferno' | 'grey';
+
+/** A colour for t in [0, 1]: a short inferno-like ramp, or grey. */
+export function colour(t: number, scale: ColourScale): [number, number, number] {
+  const u = Math.min(1, Math.max(0, t));
+  if (scale === 'grey') return [u * 255, u * 255, u * 255];
+  const stops = [
+    [0, 0, 4],
+    [87, 16, 110],
+    [188, 55, 84],
+    [249, 142, 9],
+    [252, 255, 164],
+  ];
+  const f = u * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(f));
+  const w = f - i;
+  return [0, 1, 2].map((c) => stops[i]![c]! * (1 - w) + stops[i + 1]![c]! * w) as [number, number, number];
+}
+
+/** The image with a g×g attention map blended over it, min–max scaled, as RGBA. */
+export function overlay(image: Uint8ClampedArray, size: number, map: Float32Array, g: number, opacity: number, scale: ColourScale): Uint8ClampedArray {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of map) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const out = new Uint8ClampedArray(image.length);
+  const p = size / g;
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const v = map[Math.floor(y / p) * g + Math.floor(x / p)]!;
+      const c = colour(hi > lo ? (v - lo) / (hi - lo) : 0, scale);
+      const o = (y * size + x) * 4;
+      for (let k = 0; k < 3; k++) out[o + k] = image[o + k]! * (1 - opacity) + c[k]! * opacity;
+      out[o + 3] = 255;
+    }
+  return out;
+}
