@@ -3,6 +3,7 @@
 // same preset, with the worker's own code (BatchLoader, CaeTrainer, ProbeRun). One JSON line each.
 //   npm run bench:probe -- --preset micro --steps 300 --batch 16 --epochs 10 [--backend cpu|webgpu]
 import * as tf from '@tensorflow/tfjs';
+import { arg, run } from './cli';
 import { BatchLoader } from '../src/data/loader';
 import { shapesDataset } from '../src/data/shapes';
 import { Cae } from '../src/model/cae';
@@ -14,10 +15,6 @@ import { defaultTrainConfig } from '../src/train/defaults';
 import { CaeTrainer } from '../src/train/trainer';
 import { ProbeRun } from '../src/worker/probeRun';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-};
 
 async function probe(spec: ProbeSpec, bytes: Uint8Array | null) {
   const epochs: Extract<FromWorker, { type: 'probe/epoch' }>['point'][] = [];
@@ -72,10 +69,6 @@ async function main(): Promise<void> {
     const r = await probe(spec(enc), b);
     console.log(JSON.stringify({ phase: 'probe', encoder: name, preset: presetId, pretrainSteps: name === 'pretrained' ? steps : 0, epochs, trainImages, valImages, LIN: r.linearAcc, ATT: r.attentiveAcc }));
   }
-  process.exit(0);
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+run(main);

@@ -3,6 +3,7 @@
 //   npm run bench -- --preset vit-s-p8-64 --batch 64 [--steps 10] [--warmup 3] [--backend webgpu|cpu]
 // On the lent GPU: bundle with `npm run bench:bundle`, carry with ../shared/tools/gpu-carry.sh.
 import * as tf from '@tensorflow/tfjs';
+import { arg, run } from './cli';
 import { Cae } from '../src/model/cae';
 import { numMasked } from '../src/model/config';
 import { preset, type PresetId } from '../src/model/presets';
@@ -11,10 +12,6 @@ import { useWebGpuBackend } from '../src/testing/webgpuNode';
 import { defaultTrainConfig } from '../src/train/defaults';
 import { CaeTrainer } from '../src/train/trainer';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
 async function main(): Promise<void> {
   tf.env().set('PROD', true);
@@ -54,10 +51,6 @@ async function main(): Promise<void> {
   images.dispose();
   trainer.dispose();
   model.dispose();
-  process.exit(0);
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+run(main);
