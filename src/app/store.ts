@@ -53,6 +53,8 @@ export interface ProbeForm {
   /** 'random' or a pretraining run's id. */
   readonly encoder: string;
   readonly epochs: number;
+  /** Linear warmup of both probes' learning rates, in epochs (official: 10 of 90). */
+  readonly warmupEpochs: number;
   readonly trainImages: number;
   readonly valImages: number;
   readonly augment: boolean;
@@ -66,6 +68,7 @@ export interface ProbeForm {
 export const initialProbeForm = (): ProbeForm => ({
   encoder: 'random',
   epochs: 10,
+  warmupEpochs: 1,
   trainImages: 2000,
   valImages: 500,
   augment: false,

@@ -104,9 +104,10 @@ export function startProbe(): void {
   }
   const presetId = enc ? enc.presetId : form.presetId;
   const model = enc ? (useStore.getState().runs.find((r) => r.spec.id === enc.runId)?.spec.model ?? form.model) : form.model;
-  const steps = Math.max(1, Math.floor(f.trainImages / f.probe.batchSize)) * f.epochs;
-  if (!(f.epochs >= 1 && f.trainImages >= f.probe.batchSize && f.valImages >= 1)) {
-    notify('Probing needs at least one epoch, a training set at least one batch large, and validation images.');
+  const perEpoch = Math.max(1, Math.floor(f.trainImages / f.probe.batchSize));
+  const steps = perEpoch * f.epochs;
+  if (!(f.epochs >= 1 && f.trainImages >= f.probe.batchSize && f.valImages >= 1 && f.warmupEpochs >= 0 && f.warmupEpochs < f.epochs)) {
+    notify('Probing needs at least one epoch, fewer warmup epochs than epochs, a training set at least one batch large, and validation images.');
     return;
   }
   const spec = {
@@ -114,7 +115,7 @@ export function startProbe(): void {
     encoder: enc ? { kind: 'run' as const, runId: enc.runId } : { kind: 'random' as const },
     presetId,
     model,
-    probe: { ...f.probe, totalSteps: steps, warmupSteps: Math.max(1, Math.round(steps / 10)) },
+    probe: { ...f.probe, totalSteps: steps, warmupSteps: Math.round(f.warmupEpochs * perEpoch) },
     epochs: f.epochs,
     trainImages: f.trainImages,
     valImages: f.valImages,

@@ -48,6 +48,7 @@ export function ProbePanel() {
             </select>
           </label>
           <Num label="epochs" value={f.epochs} disabled={active} onChange={(v) => edit({ epochs: Math.round(v) })} help="passes over the probe's training images" />
+          <Num label="warmup epochs" value={f.warmupEpochs} disabled={active} onChange={(v) => edit({ warmupEpochs: v })} help="linear warmup, then cosine to 0 (official: 10 of 90 epochs)" />
           <Num label="training images" value={f.trainImages} disabled={active} onChange={(v) => edit({ trainImages: Math.round(v) })} help="labelled images the probes train on" />
           <Num label="validation images" value={f.valImages} disabled={active} onChange={(v) => edit({ valImages: Math.round(v) })} help="the fixed validation split for top-1" />
           <Num label="probe batch" value={f.probe.batchSize} disabled={active} onChange={(v) => edit({}, { batchSize: Math.round(v) })} help="images per probe step" />

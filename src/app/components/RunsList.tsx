@@ -23,7 +23,12 @@ export function RunsList() {
             const status = r.spec.id !== current && (r.status === 'running' || r.status === 'paused' || r.status === 'starting') ? 'interrupted' : r.status;
             return (
               <tr key={r.spec.id} data-run-id={r.spec.id}>
-                <td style={{ padding: '2px 8px' }}>{r.spec.id}</td>
+                <td style={{ padding: '2px 8px' }}>
+                  <details>
+                    <summary>{r.spec.id}</summary>
+                    <pre style={{ fontSize: 11, margin: 0 }}>{JSON.stringify({ model: r.spec.model, train: r.spec.train }, null, 1)}</pre>
+                  </details>
+                </td>
                 <td>{r.spec.presetId}</td>
                 <td>{r.spec.train.batchSize}</td>
                 <td>
