@@ -1,11 +1,22 @@
-// The notebook's IndexedDB: the runs list (config, status, latest metrics) and the probing results
-// table, kept across reloads.
+// The notebook's IndexedDB: the runs list (config, status, latest metrics), each run's latest
+// checkpoint with its curves, and the probing results table, kept across reloads.
 import type { RunSpec, RunStatus, StepPoint } from '../protocol/messages';
+
+/** A run's latest saved state: the safetensors bytes and the curves up to that step. */
+export interface SavedCheckpoint {
+  readonly runId: string;
+  readonly step: number;
+  readonly bytes: ArrayBuffer;
+  readonly history: readonly StepPoint[];
+  readonly savedAt: number;
+}
 
 export interface RunRecord {
   readonly spec: RunSpec;
   readonly status: RunStatus;
   readonly step: number;
+  /** Step of the latest checkpoint kept for this run, or null when none is. */
+  readonly checkpointStep?: number | null;
   readonly latest: StepPoint | null;
   readonly updatedAt: number;
 }
@@ -27,14 +38,16 @@ export interface ResultRow {
 const DB = 'cae-notebook';
 const STORE = 'runs';
 const RESULTS = 'results';
+const CHECKPOINTS = 'checkpoints';
 
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 2);
+    const req = indexedDB.open(DB, 3);
     req.onupgradeneeded = () => {
       const db = req.result;
       if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'spec.id' });
       if (!db.objectStoreNames.contains(RESULTS)) db.createObjectStore(RESULTS, { keyPath: 'id' });
+      if (!db.objectStoreNames.contains(CHECKPOINTS)) db.createObjectStore(CHECKPOINTS, { keyPath: 'runId' });
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error ?? new Error('IndexedDB could not be opened'));
@@ -76,4 +89,13 @@ export async function putResult(r: ResultRow): Promise<void> {
 export async function listResults(): Promise<ResultRow[]> {
   const all = await tx<ResultRow[]>('readonly', (s) => s.getAll() as IDBRequest<ResultRow[]>, RESULTS);
   return all.sort((a, b) => a.createdAt - b.createdAt);
+}
+
+/** Keeps only the latest checkpoint of a run. */
+export async function putCheckpoint(c: SavedCheckpoint): Promise<void> {
+  await tx('readwrite', (s) => s.put(c), CHECKPOINTS);
+}
+
+export async function getCheckpoint(runId: string): Promise<SavedCheckpoint | undefined> {
+  return tx<SavedCheckpoint | undefined>('readonly', (s) => s.get(runId) as IDBRequest<SavedCheckpoint | undefined>, CHECKPOINTS);
 }

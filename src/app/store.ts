@@ -96,7 +96,7 @@ export interface AppState {
   choosePreset(id: PresetId): void;
   editModel(patch: Partial<CaeConfig>): void;
   editTrain(patch: Partial<TrainConfig>): void;
-  started(spec: RunSpec): void;
+  started(spec: RunSpec, from?: { step: number; history: readonly StepPoint[] }): void;
   setRuns(runs: readonly RunRecord[]): void;
   editProbe(patch: Partial<ProbeForm>, probe?: Partial<ProbeTrainConfig>): void;
   probeStarted(spec: ProbeSpec): void;
@@ -185,8 +185,9 @@ export const useStore = create<AppState>()((set, get) => ({
     const form = get().form;
     set({ form: { ...form, train: { ...form.train, ...patch } } });
   },
-  started(spec) {
-    set({ run: { spec, status: 'starting', step: 0, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: [], recon: null, message: null, startedAt: Date.now() } });
+  started(spec, from) {
+    const step = from?.step ?? 0;
+    set({ run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now() } });
   },
   setRuns(runs) {
     set({ runs });

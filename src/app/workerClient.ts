@@ -3,13 +3,15 @@
 import { validateConfig } from '../model/config';
 import type { FromWorker, RunSpec, ToWorker } from '../protocol/messages';
 import { validateTrainConfig } from '../train/config';
-import { listResults, listRuns, putResult, putRun, type RunRecord } from './runsDb';
+import { getCheckpoint, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord } from './runsDb';
 import { useStore } from './store';
 
 const PERSIST_EVERY_MS = 2000;
 
 let worker: Worker | null = null;
 let lastPersist = 0;
+/** Step of the current run's latest kept checkpoint. */
+let checkpointStep: number | null = null;
 
 function send(msg: ToWorker): void {
   if (!worker) throw new Error('the worker is not running');
@@ -19,7 +21,7 @@ function send(msg: ToWorker): void {
 function record(): RunRecord | null {
   const run = useStore.getState().run;
   if (!run) return null;
-  return { spec: run.spec, status: run.status, step: run.step, latest: run.history.at(-1) ?? null, updatedAt: Date.now() };
+  return { spec: run.spec, status: run.status, step: run.step, checkpointStep, latest: run.history.at(-1) ?? null, updatedAt: Date.now() };
 }
 
 async function persist(): Promise<void> {
@@ -48,8 +50,29 @@ async function recordResult(): Promise<void> {
   }
 }
 
+/** Keeps the run's latest checkpoint and its curves, so Resume after a reload continues them. */
+async function keepCheckpoint(runId: string, step: number, bytes: ArrayBuffer): Promise<void> {
+  const run = useStore.getState().run;
+  if (run?.spec.id !== runId) return;
+  try {
+    await putCheckpoint({ runId, step, bytes, history: run.history.filter((p) => p.step < step), savedAt: Date.now() });
+    checkpointStep = step;
+    await persist();
+  } catch (e) {
+    const full = (e as DOMException)?.name === 'QuotaExceededError';
+    useStore
+      .getState()
+      .notify(
+        full
+          ? "This browser's storage is full, so the checkpoint was not kept. Training goes on; delete old runs or free space to keep checkpoints."
+          : `The checkpoint could not be kept (${(e as Error).message}). Training goes on.`,
+      );
+  }
+}
+
 function onMessage(msg: FromWorker): void {
   useStore.getState().receive(msg);
+  if (msg.type === 'pretrain/checkpoint') void keepCheckpoint(msg.runId, msg.step, msg.bytes);
   if (msg.type === 'probe/status' && (msg.status === 'done' || msg.status === 'stopped')) void recordResult();
   const now = Date.now();
   if (msg.type === 'pretrain/status' || (msg.type === 'pretrain/metrics' && now - lastPersist > PERSIST_EVERY_MS)) {
@@ -89,9 +112,44 @@ export function startRun(): void {
     return;
   }
   const spec: RunSpec = { id: `run-${Date.now().toString(36)}`, presetId: form.presetId, model: form.model, train: form.train, dataset: 'shapes', createdAt: Date.now() };
+  checkpointStep = null;
   started(spec);
   send({ type: 'pretrain/start', run: spec });
   void persist();
+}
+
+/** Continues a saved run from its latest checkpoint, with its curves up to there. */
+export async function continueRun(runId: string): Promise<void> {
+  const { runs, started, notify } = useStore.getState();
+  const rec = runs.find((r) => r.spec.id === runId);
+  const saved = await getCheckpoint(runId).catch(() => undefined);
+  if (!rec || !saved) {
+    notify('No checkpoint of that run is kept in this browser; it cannot be resumed.');
+    return;
+  }
+  checkpointStep = saved.step;
+  started(rec.spec, { step: saved.step, history: saved.history });
+  send({ type: 'pretrain/continue', run: rec.spec, checkpoint: saved.bytes });
+}
+
+/** Downloads a run's latest checkpoint as .safetensors under the official parameter names. */
+export async function exportCheckpoint(runId: string): Promise<void> {
+  const saved = await getCheckpoint(runId).catch(() => undefined);
+  if (!saved) {
+    useStore.getState().notify('No checkpoint of that run is kept in this browser.');
+    return;
+  }
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([saved.bytes], { type: 'application/octet-stream' }));
+  a.download = `${runId}-step${saved.step}.safetensors`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** Sends a chosen checkpoint file to the worker to check; a fitting one becomes a probe encoder. */
+export async function importCheckpointFile(file: File): Promise<void> {
+  const bytes = await file.arrayBuffer();
+  send({ type: 'checkpoint/import', name: file.name, bytes });
 }
 
 /** Starts both probes on the chosen encoder (a run's final state, or random init of the form's preset). */
@@ -103,7 +161,7 @@ export function startProbe(): void {
     return;
   }
   const presetId = enc ? enc.presetId : form.presetId;
-  const model = enc ? (useStore.getState().runs.find((r) => r.spec.id === enc.runId)?.spec.model ?? form.model) : form.model;
+  const model = enc ? enc.model : form.model;
   const perEpoch = Math.max(1, Math.floor(f.trainImages / f.probe.batchSize));
   const steps = perEpoch * f.epochs;
   if (!(f.epochs >= 1 && f.trainImages >= f.probe.batchSize && f.valImages >= 1 && f.warmupEpochs >= 0 && f.warmupEpochs < f.epochs)) {

@@ -50,9 +50,11 @@ export interface ReconView {
 
 /** A pretrained encoder the worker holds (the final state of a pretraining run of this session). */
 export interface EncoderEntry {
+  /** The run's id, or `imported:<file name>` for an imported checkpoint. */
   readonly runId: string;
   readonly presetId: string;
   readonly step: number;
+  readonly model: CaeConfig;
 }
 
 export interface ProbeSpec {
@@ -97,6 +99,10 @@ export interface AttentionView {
 export type ToWorker =
   | { readonly type: 'init'; readonly forceBackend?: BackendKind }
   | { readonly type: 'pretrain/start'; readonly run: RunSpec }
+  /** Continue a saved run from its checkpoint (after a reload or a crash). */
+  | { readonly type: 'pretrain/continue'; readonly run: RunSpec; readonly checkpoint: ArrayBuffer }
+  /** A checkpoint file chosen by the user, to check and offer as an encoder. */
+  | { readonly type: 'checkpoint/import'; readonly name: string; readonly bytes: ArrayBuffer }
   | { readonly type: 'pretrain/pause' }
   | { readonly type: 'pretrain/resume' }
   | { readonly type: 'pretrain/stop' }
@@ -121,6 +127,8 @@ export type FromWorker =
       readonly imgPerSec: number;
     }
   | { readonly type: 'pretrain/recon'; readonly runId: string; readonly view: ReconView }
+  /** The run's state at `step` (safetensors bytes), for the page to keep in IndexedDB. */
+  | { readonly type: 'pretrain/checkpoint'; readonly runId: string; readonly step: number; readonly bytes: ArrayBuffer }
   | {
       readonly type: 'dataset/preview';
       readonly size: number;

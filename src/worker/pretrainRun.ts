@@ -32,6 +32,8 @@ export class PretrainRun {
   private resumeWaiter: (() => void) | null = null;
   private stopRequested = false;
   private pauseRequested = false;
+  /** The checkpoint's step when this run continues a saved one. */
+  private resumedAt: number | null = null;
   private lastGood: Uint8Array | null = null;
   private lastGoodAt = 0;
   private rate: { t: number; images: number }[] = [];
@@ -40,13 +42,21 @@ export class PretrainRun {
   /** Rejected when the device goes: read-backs in flight would otherwise never settle. */
   private lost = this.lostSignal();
 
+  /** A new run, or with `resumeFrom` the continuation of a saved one (same step, optimizer, data order). */
   constructor(
     readonly spec: RunSpec,
     private readonly post: Post,
+    resumeFrom?: Uint8Array,
   ) {
     const ds = shapesDataset(spec.train.seed, spec.model.imgSize);
-    this.trainer = new CaeTrainer(new Cae(spec.model, spec.train.seed), spec.train);
     this.loader = new BatchLoader(ds, spec.train.batchSize, spec.train.seed);
+    if (resumeFrom) {
+      const saved = loadCheckpoint(resumeFrom);
+      this.trainer = saved.trainer;
+      this.loader.cursor = Number(saved.extra.cursor ?? 0);
+      this.lastGood = resumeFrom;
+      this.resumedAt = this.trainer.step;
+    } else this.trainer = new CaeTrainer(new Cae(spec.model, spec.train.seed), spec.train);
     this.val = fixedBatch(ds, Array.from({ length: VAL_IMAGES }, (_, i) => i * 7));
     this.valMask = batchMasks(spec.model, new Rng(spec.train.seed + 17), VAL_IMAGES);
   }
@@ -117,9 +127,12 @@ export class PretrainRun {
     this.post({ type: 'pretrain/recon', runId: this.spec.id, view }, [view.original.buffer, view.masked.buffer, view.recon.buffer, view.composite.buffer]);
   }
 
+  /** Copies the state off the GPU, keeps it for recovery and hands it to the page to persist. */
   private async snapshot(): Promise<void> {
+    const step = this.trainer.step;
     this.lastGood = await this.guard(saveCheckpoint(this.trainer, { cursor: String(this.loader.cursor) }));
     this.lastGoodAt = performance.now();
+    this.post({ type: 'pretrain/checkpoint', runId: this.spec.id, step, bytes: this.lastGood.slice().buffer });
   }
 
   /** Rebuilds model and trainer from the last good state on the (new) backend. */
@@ -186,7 +199,7 @@ export class PretrainRun {
 
   /** Runs until the schedule ends, stop() is called, or a failure ends it. */
   async run(onDeviceLost: (run: PretrainRun) => Promise<boolean>): Promise<void> {
-    this.setStatus('running');
+    this.setStatus('running', this.resumedAt === null ? null : `Resumed from the checkpoint at step ${this.resumedAt}.`);
     await this.snapshot();
     while (this.trainer.step < this.spec.train.totalSteps && !this.stopRequested) {
       try {

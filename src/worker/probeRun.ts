@@ -10,7 +10,8 @@ import { Cae } from '../model/cae';
 import { grid } from '../model/config';
 import { Rng } from '../model/random';
 import type { AttentionView, ProbeSpec, RunStatus } from '../protocol/messages';
-import { loadCheckpoint } from '../train/checkpoint';
+import { readModelCheckpoint } from '../model/checkpoint';
+import { loadModelWeights } from '../model/weights';
 import { ProbePair } from '../train/probeTrainer';
 import type { Post } from './pretrainRun';
 
@@ -42,9 +43,15 @@ export class ProbeRun {
 
   private encoder(): Cae {
     if (!this.encoderBytes) return new Cae(this.spec.model, this.spec.probe.seed);
-    const run = loadCheckpoint(this.encoderBytes);
-    run.trainer.dispose(); // only the weights are needed
-    return run.model;
+    const { config, file } = readModelCheckpoint(this.encoderBytes);
+    const model = new Cae(config, null);
+    try {
+      loadModelWeights(model, file);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    return model;
   }
 
   /** Encoder outputs [n, T, D] for fixed images of a split, computed in chunks. */

@@ -3,7 +3,10 @@
 // backend, the pretraining run and the dataset, and reports every failure as a message.
 import { toRgba } from '../data/patches';
 import { shapesDataset } from '../data/shapes';
-import { type BackendInfo, type FromWorker, type ToWorker, unreachable } from '../protocol/messages';
+import { Cae } from '../model/cae';
+import { readModelCheckpoint } from '../model/checkpoint';
+import { weightsMismatch } from '../model/weights';
+import { type BackendInfo, type EncoderEntry, type FromWorker, type RunSpec, type ToWorker, unreachable } from '../protocol/messages';
 import { loseDeviceForTest, restartBackend, startBackend } from './backend';
 import { PretrainRun } from './pretrainRun';
 import { ProbeRun } from './probeRun';
@@ -16,10 +19,46 @@ let backend: BackendInfo | null = null;
 let run: PretrainRun | null = null;
 let probe: ProbeRun | null = null;
 /** Final states of this session's pretraining runs, the encoders a probe can use. */
-const encoders = new Map<string, { bytes: Uint8Array; presetId: string; step: number }>();
+const encoders = new Map<string, { bytes: Uint8Array; entry: EncoderEntry }>();
 
 function publishEncoders(): void {
-  post({ type: 'encoders', list: [...encoders].map(([runId, e]) => ({ runId, presetId: e.presetId, step: e.step })) });
+  post({ type: 'encoders', list: [...encoders.values()].map((e) => e.entry) });
+}
+
+/** Runs a pretraining run to its end; its final state becomes an encoder for probing. */
+async function pretrain(spec: RunSpec, resumeFrom?: Uint8Array): Promise<void> {
+  if (!backend) throw new Error('the worker has no backend yet');
+  if (run && (run.status === 'running' || run.status === 'paused')) throw new Error('a run is already in progress; stop it first');
+  run?.dispose();
+  const r = new PretrainRun(spec, post, resumeFrom);
+  run = r;
+  try {
+    await r.run(recoverRun);
+  } catch (e) {
+    r.status = 'failed';
+    post({ type: 'pretrain/status', runId: spec.id, status: 'failed', step: r.step, message: `Training failed: ${(e as Error).message}` });
+  }
+  if (r.checkpoint && r.status !== 'failed') {
+    encoders.set(spec.id, { bytes: r.checkpoint, entry: { runId: spec.id, presetId: spec.presetId, step: r.step, model: spec.model } });
+    publishEncoders();
+  }
+}
+
+/** Checks a user's checkpoint file against its own config; a fitting one becomes an encoder. */
+function importCheckpoint(name: string, bytes: Uint8Array): void {
+  const { config, file } = readModelCheckpoint(bytes);
+  const model = new Cae(config, null);
+  try {
+    const problem = weightsMismatch(model, file);
+    if (problem) throw new Error(`it does not fit its own config: ${problem}`);
+  } finally {
+    model.dispose();
+  }
+  const state = file.metadata['cae.state'];
+  const step = state ? Number((JSON.parse(state) as { step?: number }).step ?? 0) : 0;
+  const id = `imported:${name}`;
+  encoders.set(id, { bytes, entry: { runId: id, presetId: 'imported', step, model: config } });
+  publishEncoders();
 }
 
 function onDeviceLost(message: string): void {
@@ -55,27 +94,21 @@ async function handle(msg: ToWorker): Promise<void> {
       backend = await startBackend(onDeviceLost, msg.forceBackend);
       post({ type: 'backend', info: backend });
       return;
-    case 'pretrain/start': {
-      if (!backend) throw new Error('the worker has no backend yet');
-      if (run && (run.status === 'running' || run.status === 'paused')) throw new Error('a run is already in progress; stop it first');
-      run?.dispose();
-      const r = new PretrainRun(msg.run, post);
-      run = r;
+    case 'pretrain/start':
+      return pretrain(msg.run);
+    case 'pretrain/continue':
+      return pretrain(msg.run, new Uint8Array(msg.checkpoint));
+    case 'checkpoint/import':
       try {
-        await r.run(recoverRun);
+        importCheckpoint(msg.name, new Uint8Array(msg.bytes));
       } catch (e) {
-        post({ type: 'pretrain/status', runId: msg.run.id, status: 'failed', step: r.step, message: `Training failed: ${(e as Error).message}` });
-      }
-      if (r.checkpoint && r.status !== 'failed') {
-        encoders.set(msg.run.id, { bytes: r.checkpoint, presetId: msg.run.presetId, step: r.step });
-        publishEncoders();
+        post({ type: 'error', message: `Could not import ${msg.name}: ${(e as Error).message}. Nothing was changed.` });
       }
       return;
-    }
     case 'probe/start': {
       if (!backend) throw new Error('the worker has no backend yet');
       if (probe && (probe.status === 'running' || probe.status === 'starting')) throw new Error('a probe run is already in progress; stop it first');
-      const enc = msg.spec.encoder.kind === 'run' ? encoders.get(msg.spec.encoder.runId) : null;
+      const enc = msg.spec.encoder.kind === 'run' ? encoders.get(msg.spec.encoder.runId) : undefined;
       if (msg.spec.encoder.kind === 'run' && !enc) throw new Error('that pretraining run is not in this session any more; choose another encoder');
       const p = new ProbeRun(msg.spec, enc?.bytes ?? null, post);
       probe = p;

@@ -1,16 +1,18 @@
 // Every run kept in this browser, with its config, status and latest metrics.
 import { useStore } from '../store';
+import { continueRun, exportCheckpoint, importCheckpointFile } from '../workerClient';
 
 export function RunsList() {
   const runs = useStore((s) => s.runs);
   const current = useStore((s) => s.run?.spec.id);
+  const busy = useStore((s) => s.run?.status === 'running' || s.run?.status === 'paused' || s.run?.status === 'starting');
   return (
     <section>
       <h3 style={{ fontSize: 15 }}>Runs</h3>
       <table data-testid="runs.list" style={{ fontSize: 12, borderCollapse: 'collapse' }}>
         <thead>
           <tr>
-            {['run', 'preset', 'batch', 'steps', 'status', 'loss', 'started'].map((h) => (
+            {['run', 'preset', 'batch', 'steps', 'status', 'loss', 'started', 'checkpoint'].map((h) => (
               <th key={h} style={{ textAlign: 'left', padding: '2px 8px', borderBottom: '1px solid #ddd' }}>
                 {h}
               </th>
@@ -37,18 +39,46 @@ export function RunsList() {
                 <td>{status}</td>
                 <td>{r.latest ? r.latest.total.toFixed(4) : '—'}</td>
                 <td>{new Date(r.spec.createdAt).toLocaleString()}</td>
+                <td>
+                  {r.checkpointStep != null && (
+                    <>
+                      step {r.checkpointStep}{' '}
+                      {r.spec.id !== current && status !== 'done' && (
+                        <button data-testid="runs.resume" disabled={busy} onClick={() => void continueRun(r.spec.id)}>
+                          Resume
+                        </button>
+                      )}{' '}
+                      <button data-testid="ckpt.export" onClick={() => void exportCheckpoint(r.spec.id)}>
+                        Export
+                      </button>
+                    </>
+                  )}
+                </td>
               </tr>
             );
           })}
           {runs.length === 0 && (
             <tr>
-              <td colSpan={7} style={{ color: '#666', padding: 4 }}>
+              <td colSpan={8} style={{ color: '#666', padding: 4 }}>
                 No runs yet.
               </td>
             </tr>
           )}
         </tbody>
       </table>
+      <label style={{ fontSize: 13, display: 'block', marginTop: 6 }}>
+        Import a checkpoint (.safetensors, this project's or the official PyTorch names) to probe it:{' '}
+        <input
+          data-testid="ckpt.import"
+          type="file"
+          accept=".safetensors"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void importCheckpointFile(f);
+            e.target.value = '';
+          }}
+        />
+      </label>
     </section>
   );
 }

@@ -1,0 +1,62 @@
+import { expect, test } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Notebook } from './notebook';
+
+const fixtures = process.env.CAE_FIXTURES_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures/cae-official');
+
+test('a run survives a reload: Resume continues from its checkpoint with its curves', async ({ page }) => {
+  const nb = new Notebook(page);
+  await nb.open();
+  await page.getByTestId('pretrain.start').click();
+  await nb.waitForStep(4);
+  await page.getByTestId('pretrain.pause').click();
+  await nb.waitForStatus('paused');
+  const pausedAt = (await nb.state()).step;
+  const row = page.getByTestId('runs.list').locator('tr[data-run-id]').first();
+  await expect(row).toContainText(`step ${pausedAt}`); // the checkpoint taken on pause is kept
+
+  await page.reload();
+  await expect(page.getByTestId('backend.name')).toContainText('WebGPU', { timeout: 90_000 });
+  await expect(row).toContainText('interrupted');
+  await row.getByTestId('runs.resume').click();
+  // The worker says which checkpoint it loaded: the run goes on from there, not from step 0.
+  await expect(page.getByTestId('pretrain.message')).toHaveText(`Resumed from the checkpoint at step ${pausedAt}.`);
+  await nb.waitForStep(pausedAt + 2);
+  const s = await nb.state();
+  expect(s.status).toBe('running');
+  // The curves go on from where they were: the points before the checkpoint came back from storage.
+  expect(s.losses.length).toBeGreaterThanOrEqual(pausedAt + 2);
+  await page.getByTestId('pretrain.stop').click();
+  await nb.waitForStatus('stopped');
+});
+
+test('checkpoints export and import; files that do not fit are refused with the reason', async ({ page }, info) => {
+  const nb = new Notebook(page);
+  await nb.open();
+  await page.getByTestId('pretrain.start').click();
+  await nb.waitForStep(2);
+  await page.getByTestId('pretrain.stop').click();
+  await nb.waitForStatus('stopped');
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('ckpt.export').first().click();
+  const file = join(info.outputDir, (await download).suggestedFilename());
+  await (await download).saveAs(file);
+  expect(file).toMatch(/\.safetensors$/);
+
+  await page.getByTestId('ckpt.import').setInputFiles(file);
+  await expect(page.getByTestId('probe.encoder').locator('option', { hasText: 'imported:' })).toHaveCount(1);
+
+  // The official PyTorch model's weights import under their own names.
+  await page.getByTestId('ckpt.import').setInputFiles(join(fixtures, 'tiny_a.weights.safetensors'));
+  await expect(page.getByTestId('probe.encoder').locator('option', { hasText: 'imported:tiny_a' })).toHaveCount(1);
+
+  // A truncated file is refused, saying why, and nothing else changes.
+  const bad = join(info.outputDir, 'truncated.safetensors');
+  writeFileSync(bad, Buffer.from([200, 0, 0, 0, 0, 0, 0, 0, 123]));
+  await page.getByTestId('ckpt.import').setInputFiles(bad);
+  await expect(page.getByTestId('notices')).toContainText('Could not import truncated.safetensors: truncated safetensors file');
+  await expect(page.getByTestId('probe.encoder').locator('option', { hasText: 'imported:' })).toHaveCount(2);
+});
