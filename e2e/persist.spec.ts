@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Notebook } from './notebook';
@@ -45,6 +45,12 @@ test('checkpoints export and import; files that do not fit are refused with the 
   const file = join(info.outputDir, (await download).suggestedFilename());
   await (await download).saveAs(file);
   expect(file).toMatch(/\.safetensors$/);
+
+  const flags = page.waitForEvent('download');
+  await page.getByTestId('ckpt.flags').first().click();
+  const flagsFile = join(info.outputDir, 'flags.sh');
+  await (await flags).saveAs(flagsFile);
+  expect(readFileSync(flagsFile, 'utf8')).toContain('tools/run_pretraining.py');
 
   await page.getByTestId('ckpt.import').setInputFiles(file);
   await expect(page.getByTestId('probe.encoder').locator('option', { hasText: 'imported:' })).toHaveCount(1);

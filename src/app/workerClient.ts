@@ -3,6 +3,7 @@
 import { validateConfig } from '../model/config';
 import type { FromWorker, RunSpec, ToWorker } from '../protocol/messages';
 import { validateTrainConfig } from '../train/config';
+import { officialCommand } from '../train/officialFlags';
 import { getCheckpoint, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord } from './runsDb';
 import { useStore } from './store';
 
@@ -142,6 +143,17 @@ export async function exportCheckpoint(runId: string): Promise<void> {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([saved.bytes], { type: 'application/octet-stream' }));
   a.download = `${runId}-step${saved.step}.safetensors`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** Downloads the official PyTorch command line matching a run's configs. */
+export function exportOfficialCommand(runId: string): void {
+  const rec = useStore.getState().runs.find((r) => r.spec.id === runId);
+  if (!rec) return;
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([officialCommand(rec.spec.model, rec.spec.train, runId)], { type: 'text/x-shellscript' }));
+  a.download = `${runId}-official-cae.sh`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }

@@ -1,6 +1,6 @@
 // Every run kept in this browser, with its config, status and latest metrics.
 import { useStore } from '../store';
-import { continueRun, exportCheckpoint, importCheckpointFile } from '../workerClient';
+import { continueRun, exportCheckpoint, exportOfficialCommand, importCheckpointFile } from '../workerClient';
 
 export function RunsList() {
   const runs = useStore((s) => s.runs);
@@ -50,6 +50,9 @@ export function RunsList() {
                       )}{' '}
                       <button data-testid="ckpt.export" onClick={() => void exportCheckpoint(r.spec.id)}>
                         Export
+                      </button>{' '}
+                      <button data-testid="ckpt.flags" title="the official PyTorch command line for this run" onClick={() => exportOfficialCommand(r.spec.id)}>
+                        PyTorch flags
                       </button>
                     </>
                   )}
