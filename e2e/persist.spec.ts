@@ -30,6 +30,14 @@ test('a run survives a reload: Resume continues from its checkpoint with its cur
   expect(s.losses.length).toBeGreaterThanOrEqual(pausedAt + 2);
   await page.getByTestId('pretrain.stop').click();
   await nb.waitForStatus('stopped');
+  await expect(page.getByTestId('runs.storage')).toContainText('Storage used');
+
+  // Deleting the run removes it and its checkpoint, also after a reload.
+  const runId = await row.getAttribute('data-run-id');
+  await row.getByTestId('runs.delete').click();
+  await expect(page.locator(`tr[data-run-id="${runId}"]`)).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('runs.list')).toContainText('No runs yet');
 });
 
 test('checkpoints export and import; files that do not fit are refused with the reason', async ({ page }, info) => {

@@ -78,8 +78,17 @@ export async function listRuns(): Promise<RunRecord[]> {
   return all.sort((a, b) => b.spec.createdAt - a.spec.createdAt);
 }
 
+/** Deletes a run's record and its checkpoint. */
 export async function deleteRun(id: string): Promise<void> {
   await tx('readwrite', (s) => s.delete(id));
+  await tx('readwrite', (s) => s.delete(id), CHECKPOINTS);
+}
+
+/** Bytes this origin stores, as the browser estimates them; null where it cannot say. */
+export async function storageUsed(): Promise<{ usage: number; quota: number } | null> {
+  if (!navigator.storage?.estimate) return null;
+  const e = await navigator.storage.estimate();
+  return { usage: e.usage ?? 0, quota: e.quota ?? 0 };
 }
 
 export async function putResult(r: ResultRow): Promise<void> {

@@ -4,7 +4,7 @@ import type { RunSpec } from '../protocol/messages';
 import { defaultTrainConfig } from '../train/defaults';
 import { useStore } from './store';
 
-const spec: RunSpec = { id: 'r1', presetId: 'micro', model: MICRO, train: defaultTrainConfig('micro'), dataset: 'shapes', createdAt: 0 };
+const spec: RunSpec = { id: 'r1', presetId: 'micro', model: MICRO, train: defaultTrainConfig('micro'), dataset: 'shapes', checkpointEvery: 50, createdAt: 0 };
 const point = (step: number) => ({ step, total: 1, reconstruction: 1, alignment: 0, lr: 0, gradNorm: 1 });
 
 describe('the store', () => {

@@ -37,6 +37,8 @@ export interface Form {
   readonly presetId: PresetId;
   readonly model: CaeConfig;
   readonly train: TrainConfig;
+  /** Steps between checkpoints kept in the browser. */
+  readonly checkpointEvery: number;
 }
 
 export interface CurrentProbe {
@@ -96,6 +98,7 @@ export interface AppState {
   choosePreset(id: PresetId): void;
   editModel(patch: Partial<CaeConfig>): void;
   editTrain(patch: Partial<TrainConfig>): void;
+  setCheckpointEvery(steps: number): void;
   started(spec: RunSpec, from?: { step: number; history: readonly StepPoint[] }): void;
   setRuns(runs: readonly RunRecord[]): void;
   editProbe(patch: Partial<ProbeForm>, probe?: Partial<ProbeTrainConfig>): void;
@@ -104,7 +107,7 @@ export interface AppState {
   reset(): void;
 }
 
-const initialForm = (id: PresetId = 'micro'): Form => ({ presetId: id, model: PRESETS[id], train: defaultTrainConfig(id) });
+const initialForm = (id: PresetId = 'micro'): Form => ({ presetId: id, model: PRESETS[id], train: defaultTrainConfig(id), checkpointEvery: 50 });
 
 const initial = {
   backend: null,
@@ -184,6 +187,9 @@ export const useStore = create<AppState>()((set, get) => ({
   editTrain(patch) {
     const form = get().form;
     set({ form: { ...form, train: { ...form.train, ...patch } } });
+  },
+  setCheckpointEvery(steps) {
+    set({ form: { ...get().form, checkpointEvery: steps } });
   },
   started(spec, from) {
     const step = from?.step ?? 0;

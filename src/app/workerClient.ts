@@ -4,7 +4,7 @@ import { validateConfig } from '../model/config';
 import type { FromWorker, RunSpec, ToWorker } from '../protocol/messages';
 import { validateTrainConfig } from '../train/config';
 import { officialCommand } from '../train/officialFlags';
-import { getCheckpoint, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord } from './runsDb';
+import { deleteRun, getCheckpoint, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord } from './runsDb';
 import { useStore } from './store';
 
 const PERSIST_EVERY_MS = 2000;
@@ -112,7 +112,19 @@ export function startRun(): void {
     notify((e as Error).message);
     return;
   }
-  const spec: RunSpec = { id: `run-${Date.now().toString(36)}`, presetId: form.presetId, model: form.model, train: form.train, dataset: 'shapes', createdAt: Date.now() };
+  if (!(Number.isInteger(form.checkpointEvery) && form.checkpointEvery >= 1)) {
+    notify(`checkpoint every must be a positive number of steps, got ${form.checkpointEvery}`);
+    return;
+  }
+  const spec: RunSpec = {
+    id: `run-${Date.now().toString(36)}`,
+    presetId: form.presetId,
+    model: form.model,
+    train: form.train,
+    dataset: 'shapes',
+    checkpointEvery: form.checkpointEvery,
+    createdAt: Date.now(),
+  };
   checkpointStep = null;
   started(spec);
   send({ type: 'pretrain/start', run: spec });
@@ -145,6 +157,21 @@ export async function exportCheckpoint(runId: string): Promise<void> {
   a.download = `${runId}-step${saved.step}.safetensors`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** Deletes a kept run (not the one training now) with its checkpoint. */
+export async function removeRun(runId: string): Promise<void> {
+  const { run, setRuns, notify } = useStore.getState();
+  if (run?.spec.id === runId && (run.status === 'running' || run.status === 'paused' || run.status === 'starting')) {
+    notify('Stop the run before deleting it.');
+    return;
+  }
+  try {
+    await deleteRun(runId);
+    setRuns(await listRuns());
+  } catch (e) {
+    notify(`The run could not be deleted (${(e as Error).message}).`);
+  }
 }
 
 /** Downloads the official PyTorch command line matching a run's configs. */

@@ -24,6 +24,8 @@ export interface RunSpec {
   readonly model: CaeConfig;
   readonly train: TrainConfig;
   readonly dataset: 'shapes';
+  /** Steps between checkpoints (also taken on pause and at the end). */
+  readonly checkpointEvery: number;
   readonly createdAt: number;
 }
 

@@ -11,6 +11,7 @@ const spec = (totalSteps: number): RunSpec => ({
   model: MICRO,
   train: { ...defaultTrainConfig('micro', 5), batchSize: 4, totalSteps, warmupSteps: 1 },
   dataset: 'shapes',
+  checkpointEvery: 50,
   createdAt: 0,
 });
 

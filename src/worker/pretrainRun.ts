@@ -1,5 +1,6 @@
 // One pretraining run inside the worker: the loop over batches, pause/resume/stop, throttled
-// metrics and reconstruction views, and the last good state kept for recovery.
+// metrics and reconstruction views, and checkpoints (every N steps, on pause, at the end) that the
+// page keeps and that recovery from a lost device starts from.
 import * as tf from '@tensorflow/tfjs';
 import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
 import { shapesDataset } from '../data/shapes';
@@ -15,8 +16,6 @@ export type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
 
 const METRICS_EVERY_MS = 250;
 const RECON_EVERY_MS = 3000;
-/** How often the last good state is copied off the GPU, for recovery after a lost device. */
-const SNAPSHOT_EVERY_MS = 15_000;
 const VAL_IMAGES = 6;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -35,7 +34,8 @@ export class PretrainRun {
   /** The checkpoint's step when this run continues a saved one. */
   private resumedAt: number | null = null;
   private lastGood: Uint8Array | null = null;
-  private lastGoodAt = 0;
+  /** Step of the last saved state: a checkpoint is taken every `spec.checkpointEvery` steps. */
+  private lastGoodStep = -1;
   private rate: { t: number; images: number }[] = [];
   /** Set when the device is lost: the current step's failure is the device's, not the model's. */
   deviceLost: string | null = null;
@@ -131,7 +131,7 @@ export class PretrainRun {
   private async snapshot(): Promise<void> {
     const step = this.trainer.step;
     this.lastGood = await this.guard(saveCheckpoint(this.trainer, { cursor: String(this.loader.cursor) }));
-    this.lastGoodAt = performance.now();
+    this.lastGoodStep = step;
     this.post({ type: 'pretrain/checkpoint', runId: this.spec.id, step, bytes: this.lastGood.slice().buffer });
   }
 
@@ -194,7 +194,7 @@ export class PretrainRun {
       await this.postRecon();
       this.lastRecon = performance.now();
     }
-    if (now - this.lastGoodAt >= SNAPSHOT_EVERY_MS) await this.snapshot();
+    if (this.trainer.step - this.lastGoodStep >= this.spec.checkpointEvery) await this.snapshot();
   }
 
   /** Runs until the schedule ends, stop() is called, or a failure ends it. */

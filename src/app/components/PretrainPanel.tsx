@@ -56,6 +56,10 @@ export function PretrainPanel() {
         {TRAIN_FIELDS.map((f) => (
           <FieldInput key={f.key} field={f} value={form.train[f.key]} disabled={active} onChange={(v) => editTrain({ [f.key]: v })} />
         ))}
+        <label style={{ display: 'grid', gridTemplateColumns: '120px 100px', alignItems: 'center', gap: 6, fontSize: 13 }} title="a checkpoint is kept in this browser every so many steps, on pause and at the end">
+          <span>checkpoint every</span>
+          <input type="number" step={1} key={form.checkpointEvery} defaultValue={form.checkpointEvery} disabled={active} style={{ width: 90 }} onBlur={(e) => useStore.getState().setCheckpointEvery(Math.round(Number(e.target.value)))} />
+        </label>
         <p data-testid="pretrain.lr-note" style={{ fontSize: 12, color: '#555', maxWidth: 240 }}>
           Peak lr = base lr × batch / reference batch = {peak.toExponential(2)} (linear scaling, as the paper).
           {Math.abs(peak - paperPeak) > 1e-12 && ` The paper's 1.5e-3 at 2048 would give ${paperPeak.toExponential(2)}; this preset raises it ${(peak / paperPeak).toFixed(0)}× so a short run shows learning.`}

@@ -1,14 +1,25 @@
 // Every run kept in this browser, with its config, status and latest metrics.
+import { useEffect, useState } from 'react';
+import { storageUsed } from '../runsDb';
 import { useStore } from '../store';
-import { continueRun, exportCheckpoint, exportOfficialCommand, importCheckpointFile } from '../workerClient';
+import { continueRun, exportCheckpoint, exportOfficialCommand, importCheckpointFile, removeRun } from '../workerClient';
+
+const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
 
 export function RunsList() {
   const runs = useStore((s) => s.runs);
   const current = useStore((s) => s.run?.spec.id);
   const busy = useStore((s) => s.run?.status === 'running' || s.run?.status === 'paused' || s.run?.status === 'starting');
+  const [storage, setStorage] = useState<{ usage: number; quota: number } | null>(null);
+  useEffect(() => {
+    void storageUsed().then(setStorage, () => setStorage(null));
+  }, [runs]);
   return (
     <section>
       <h3 style={{ fontSize: 15 }}>Runs</h3>
+      <p data-testid="runs.storage" style={{ fontSize: 12, color: '#555' }}>
+        {storage ? `Storage used by this notebook's origin: ${mb(storage.usage)} of ${mb(storage.quota)} available.` : 'This browser does not report its storage use.'}
+      </p>
       <table data-testid="runs.list" style={{ fontSize: 12, borderCollapse: 'collapse' }}>
         <thead>
           <tr>
@@ -55,6 +66,11 @@ export function RunsList() {
                         PyTorch flags
                       </button>
                     </>
+                  )}{' '}
+                  {!(r.spec.id === current && busy) && (
+                    <button data-testid="runs.delete" onClick={() => void removeRun(r.spec.id)}>
+                      Delete
+                    </button>
                   )}
                 </td>
               </tr>
