@@ -20,6 +20,18 @@ test('a run survives a reload: Resume continues from its checkpoint with its cur
   await page.reload();
   await expect(page.getByTestId('backend.name')).toContainText('WebGPU', { timeout: 90_000 });
   await expect(row).toContainText('interrupted');
+
+  // The kept checkpoint is an encoder to probe, also after the reload.
+  const kept = await row.getAttribute('data-run-id');
+  await page.getByTestId('probe.encoder').selectOption(kept!);
+  await nb.setField('epochs', '1');
+  await nb.setField('warmup epochs', '0');
+  await nb.setField('training images', '32');
+  await nb.setField('validation images', '16');
+  await nb.setField('probe batch', '16');
+  await page.getByTestId('probe.start').click();
+  await page.waitForFunction(() => window.__cae.probe().status === 'done', undefined, { timeout: 120_000, polling: 500 });
+  await expect(page.getByTestId('probe.table').locator('tr[data-result-id]').first()).toContainText(kept!);
   await row.getByTestId('runs.resume').click();
   // The worker says which checkpoint it loaded: the run goes on from there, not from step 0.
   await expect(page.getByTestId('pretrain.message')).toHaveText(`Resumed from the checkpoint at step ${pausedAt}.`);

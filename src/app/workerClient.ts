@@ -191,8 +191,21 @@ export async function importCheckpointFile(file: File): Promise<void> {
   send({ type: 'checkpoint/import', name: file.name, bytes });
 }
 
-/** Starts both probes on the chosen encoder (a run's final state, or random init of the form's preset). */
-export function startProbe(): void {
+/**
+ * Starts both probes on the chosen encoder: a run of this session, a run kept in IndexedDB (its
+ * checkpoint goes to the worker first), an imported file, or random init of the form's preset.
+ */
+export async function startProbe(): Promise<void> {
+  if (!useStore.getState().encoders.some((e) => e.runId === useStore.getState().probeForm.encoder)) {
+    const id = useStore.getState().probeForm.encoder;
+    const rec = useStore.getState().runs.find((r) => r.spec.id === id);
+    const saved = rec ? await getCheckpoint(id).catch(() => undefined) : undefined;
+    if (rec && saved) {
+      send({ type: 'checkpoint/import', name: `${id}.safetensors`, bytes: saved.bytes, runId: id, presetId: rec.spec.presetId });
+      // The worker handles messages in order: the encoder is registered before the probe starts.
+      useStore.getState().receive({ type: 'encoders', list: [...useStore.getState().encoders, { runId: id, presetId: rec.spec.presetId, step: saved.step, model: rec.spec.model }] });
+    }
+  }
   const { probeForm: f, form, encoders, probeStarted, notify } = useStore.getState();
   const enc = encoders.find((e) => e.runId === f.encoder);
   if (f.encoder !== 'random' && !enc) {

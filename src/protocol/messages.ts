@@ -103,8 +103,11 @@ export type ToWorker =
   | { readonly type: 'pretrain/start'; readonly run: RunSpec }
   /** Continue a saved run from its checkpoint (after a reload or a crash). */
   | { readonly type: 'pretrain/continue'; readonly run: RunSpec; readonly checkpoint: ArrayBuffer }
-  /** A checkpoint file chosen by the user, to check and offer as an encoder. */
-  | { readonly type: 'checkpoint/import'; readonly name: string; readonly bytes: ArrayBuffer }
+  /**
+   * A checkpoint to check and offer as an encoder: a file the user chose, or a kept run's
+   * checkpoint (then `runId` names it and the encoder keeps the run's id).
+   */
+  | { readonly type: 'checkpoint/import'; readonly name: string; readonly bytes: ArrayBuffer; readonly runId?: string; readonly presetId?: string }
   | { readonly type: 'pretrain/pause' }
   | { readonly type: 'pretrain/resume' }
   | { readonly type: 'pretrain/stop' }

@@ -45,7 +45,7 @@ async function pretrain(spec: RunSpec, resumeFrom?: Uint8Array): Promise<void> {
 }
 
 /** Checks a user's checkpoint file against its own config; a fitting one becomes an encoder. */
-function importCheckpoint(name: string, bytes: Uint8Array): void {
+function importCheckpoint(name: string, bytes: Uint8Array, runId?: string, presetId?: string): void {
   const { config, file } = readModelCheckpoint(bytes);
   const model = new Cae(config, null);
   try {
@@ -56,8 +56,8 @@ function importCheckpoint(name: string, bytes: Uint8Array): void {
   }
   const state = file.metadata['cae.state'];
   const step = state ? Number((JSON.parse(state) as { step?: number }).step ?? 0) : 0;
-  const id = `imported:${name}`;
-  encoders.set(id, { bytes, entry: { runId: id, presetId: 'imported', step, model: config } });
+  const id = runId ?? `imported:${name}`;
+  encoders.set(id, { bytes, entry: { runId: id, presetId: presetId ?? 'imported', step, model: config } });
   publishEncoders();
 }
 
@@ -100,7 +100,7 @@ async function handle(msg: ToWorker): Promise<void> {
       return pretrain(msg.run, new Uint8Array(msg.checkpoint));
     case 'checkpoint/import':
       try {
-        importCheckpoint(msg.name, new Uint8Array(msg.bytes));
+        importCheckpoint(msg.name, new Uint8Array(msg.bytes), msg.runId, msg.presetId);
       } catch (e) {
         post({ type: 'error', message: `Could not import ${msg.name}: ${(e as Error).message}. Nothing was changed.` });
       }

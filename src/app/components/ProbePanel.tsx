@@ -20,6 +20,9 @@ function Num(props: { label: string; value: number; disabled: boolean; onChange:
 export function ProbePanel() {
   const f = useStore((s) => s.probeForm);
   const encoders = useStore((s) => s.encoders);
+  const runs = useStore((s) => s.runs);
+  // Runs kept in this browser with a checkpoint, not yet loaded into the worker this session.
+  const kept = runs.filter((r) => r.checkpointStep != null && !encoders.some((e) => e.runId === r.spec.id));
   const presetId = useStore((s) => s.form.presetId);
   const probe = useStore((s) => s.probe);
   const ready = useStore((s) => s.backend !== null && s.workerCrash === null);
@@ -37,6 +40,11 @@ export function ProbePanel() {
               {encoders.map((e) => (
                 <option key={e.runId} value={e.runId}>
                   {e.runId} · {e.presetId} · step {e.step}
+                </option>
+              ))}
+              {kept.map((r) => (
+                <option key={r.spec.id} value={r.spec.id}>
+                  {r.spec.id} · {r.spec.presetId} · step {r.checkpointStep} (kept)
                 </option>
               ))}
             </select>
@@ -73,7 +81,7 @@ export function ProbePanel() {
             The defaults keep those effective rates at this page's small batches. Features are {f.augment ? 'computed per batch (augmentation on)' : 'cached once (augmentation off)'}.
           </p>
           <div style={{ display: 'flex', gap: 6 }}>
-            <button data-testid="probe.start" disabled={!ready || active} onClick={startProbe}>
+            <button data-testid="probe.start" disabled={!ready || active} onClick={() => void startProbe()}>
               Start probing
             </button>
             <button data-testid="probe.stop" disabled={!active} onClick={stopProbe}>
