@@ -29,7 +29,7 @@ const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b
  * Checks a file's tensors against the model: the message names the first mismatch.
  * Returns null when every parameter is present with the right shape.
  */
-export function weightsMismatch(model: Cae, file: StFile): string | null {
+export function weightsMismatch(model: Pick<Cae, 'specs' | 'config'>, file: StFile): string | null {
   for (const s of model.specs) {
     const t = file.tensors.get(s.name);
     if (!t) return `missing tensor "${s.name}" (expected shape [${s.shape}])`;

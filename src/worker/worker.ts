@@ -3,8 +3,8 @@
 // backend, the pretraining run and the dataset, and reports every failure as a message.
 import { toRgba } from '../data/patches';
 import { shapesDataset } from '../data/shapes';
-import { Cae } from '../model/cae';
 import { readModelCheckpoint } from '../model/checkpoint';
+import { caeParamSpecs } from '../model/params';
 import { weightsMismatch } from '../model/weights';
 import { type BackendInfo, type EncoderEntry, type FromWorker, type RunSpec, type ToWorker, unreachable } from '../protocol/messages';
 import { loseDeviceForTest, restartBackend, startBackend } from './backend';
@@ -18,7 +18,7 @@ const post = (msg: FromWorker, transfer: Transferable[] = []) => self.postMessag
 let backend: BackendInfo | null = null;
 let run: PretrainRun | null = null;
 let probe: ProbeRun | null = null;
-/** Final states of this session's pretraining runs, the encoders a probe can use. */
+/** The encoders a probe can use: final states of this session's runs, kept runs and imported files. */
 const encoders = new Map<string, { bytes: Uint8Array; entry: EncoderEntry }>();
 
 function publishEncoders(): void {
@@ -47,13 +47,9 @@ async function pretrain(spec: RunSpec, resumeFrom?: Uint8Array): Promise<void> {
 /** Checks a user's checkpoint file against its own config; a fitting one becomes an encoder. */
 function importCheckpoint(name: string, bytes: Uint8Array, runId?: string, presetId?: string): void {
   const { config, file } = readModelCheckpoint(bytes);
-  const model = new Cae(config, null);
-  try {
-    const problem = weightsMismatch(model, file);
-    if (problem) throw new Error(`it does not fit its own config: ${problem}`);
-  } finally {
-    model.dispose();
-  }
+  // Names and shapes are checked against the parameter table: no weights are allocated for it.
+  const problem = weightsMismatch({ specs: caeParamSpecs(config), config }, file);
+  if (problem) throw new Error(`it does not fit its own config: ${problem}`);
   const state = file.metadata['cae.state'];
   const step = state ? Number((JSON.parse(state) as { step?: number }).step ?? 0) : 0;
   const id = runId ?? `imported:${name}`;
