@@ -27,6 +27,14 @@ export class Notebook {
     await this.page.waitForFunction((s) => window.__cae.state().status === s, status, { timeout, polling: 250 });
   }
 
+  /** Starts a run of the form's preset, lets it take `steps` steps and stops it. */
+  async pretrainBriefly(steps: number): Promise<void> {
+    await this.page.getByTestId('pretrain.start').click();
+    await this.waitForStep(steps);
+    await this.page.getByTestId('pretrain.stop').click();
+    await this.waitForStatus('stopped');
+  }
+
   async setField(label: string, value: string): Promise<void> {
     const input = this.page.getByLabel(label, { exact: true });
     await input.fill(value);

@@ -55,10 +55,7 @@ test('a run survives a reload: Resume continues from its checkpoint with its cur
 test('checkpoints export and import; files that do not fit are refused with the reason', async ({ page }, info) => {
   const nb = new Notebook(page);
   await nb.open();
-  await page.getByTestId('pretrain.start').click();
-  await nb.waitForStep(2);
-  await page.getByTestId('pretrain.stop').click();
-  await nb.waitForStatus('stopped');
+  await nb.pretrainBriefly(2);
 
   const download = page.waitForEvent('download');
   await page.getByTestId('ckpt.export').first().click();

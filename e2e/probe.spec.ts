@@ -4,10 +4,7 @@ import { Notebook } from './notebook';
 test('probes a briefly pretrained micro encoder: both curves, the table and an attention map', async ({ page }) => {
   const nb = new Notebook(page);
   await nb.open();
-  await page.getByTestId('pretrain.start').click();
-  await nb.waitForStep(4);
-  await page.getByTestId('pretrain.stop').click();
-  await nb.waitForStatus('stopped');
+  await nb.pretrainBriefly(4);
 
   // The finished run's encoder is offered beside random init.
   const runId = await page.getByTestId('runs.list').locator('tr[data-run-id]').first().getAttribute('data-run-id');
