@@ -35,6 +35,18 @@ export class Notebook {
     await this.waitForStatus('stopped');
   }
 
+  /** Probes `encoder` (a run id or 'random') with small sizes and waits until it is done. */
+  async probeBriefly(encoder: string, o: { epochs: number; warmup?: number; train: number; val: number; batch: number }): Promise<void> {
+    await this.page.getByTestId('probe.encoder').selectOption(encoder);
+    await this.setField('epochs', String(o.epochs));
+    if (o.warmup !== undefined) await this.setField('warmup epochs', String(o.warmup));
+    await this.setField('training images', String(o.train));
+    await this.setField('validation images', String(o.val));
+    await this.setField('probe batch', String(o.batch));
+    await this.page.getByTestId('probe.start').click();
+    await this.page.waitForFunction(() => window.__cae.probe().status === 'done', undefined, { timeout: 180_000, polling: 500 });
+  }
+
   async setField(label: string, value: string): Promise<void> {
     const input = this.page.getByLabel(label, { exact: true });
     await input.fill(value);

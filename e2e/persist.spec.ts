@@ -23,14 +23,7 @@ test('a run survives a reload: Resume continues from its checkpoint with its cur
 
   // The kept checkpoint is an encoder to probe, also after the reload.
   const kept = await row.getAttribute('data-run-id');
-  await page.getByTestId('probe.encoder').selectOption(kept!);
-  await nb.setField('epochs', '1');
-  await nb.setField('warmup epochs', '0');
-  await nb.setField('training images', '32');
-  await nb.setField('validation images', '16');
-  await nb.setField('probe batch', '16');
-  await page.getByTestId('probe.start').click();
-  await page.waitForFunction(() => window.__cae.probe().status === 'done', undefined, { timeout: 120_000, polling: 500 });
+  await nb.probeBriefly(kept!, { epochs: 1, warmup: 0, train: 32, val: 16, batch: 16 });
   await expect(page.getByTestId('probe.table').locator('tr[data-result-id]').first()).toContainText(kept!);
   await row.getByTestId('runs.resume').click();
   // The worker says which checkpoint it loaded: the run goes on from there, not from step 0.

@@ -9,13 +9,7 @@ test('probes a briefly pretrained micro encoder: both curves, the table and an a
   // The finished run's encoder is offered beside random init.
   const runId = await page.getByTestId('runs.list').locator('tr[data-run-id]').first().getAttribute('data-run-id');
   await expect(page.getByTestId('probe.encoder').locator(`option[value="${runId}"]`)).toHaveCount(1);
-  await page.getByTestId('probe.encoder').selectOption(runId!);
-  await nb.setField('epochs', '2');
-  await nb.setField('training images', '96');
-  await nb.setField('validation images', '40');
-  await nb.setField('probe batch', '32');
-  await page.getByTestId('probe.start').click();
-  await page.waitForFunction(() => window.__cae.probe().status === 'done', undefined, { timeout: 180_000, polling: 500 });
+  await nb.probeBriefly(runId!, { epochs: 2, train: 96, val: 40, batch: 32 });
 
   const p = await page.evaluate(() => window.__cae.probe());
   expect(p.epochs).toBe(2);

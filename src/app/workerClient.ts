@@ -4,6 +4,7 @@ import { validateConfig } from '../model/config';
 import type { FromWorker, RunSpec, ToWorker } from '../protocol/messages';
 import { validateTrainConfig } from '../train/config';
 import { officialCommand } from '../train/officialFlags';
+import { downloadBlob } from './download';
 import { deleteRun, getCheckpoint, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord } from './runsDb';
 import { useStore } from './store';
 
@@ -152,11 +153,7 @@ export async function exportCheckpoint(runId: string): Promise<void> {
     useStore.getState().notify('No checkpoint of that run is kept in this browser.');
     return;
   }
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([saved.bytes], { type: 'application/octet-stream' }));
-  a.download = `${runId}-step${saved.step}.safetensors`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  downloadBlob(saved.bytes, `${runId}-step${saved.step}.safetensors`, 'application/octet-stream');
 }
 
 /** Deletes a kept run (not the one training now) with its checkpoint. */
@@ -178,11 +175,7 @@ export async function removeRun(runId: string): Promise<void> {
 export function exportOfficialCommand(runId: string): void {
   const rec = useStore.getState().runs.find((r) => r.spec.id === runId);
   if (!rec) return;
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([officialCommand(rec.spec.model, rec.spec.train, runId)], { type: 'text/x-shellscript' }));
-  a.download = `${runId}-official-cae.sh`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  downloadBlob(officialCommand(rec.spec.model, rec.spec.train, runId), `${runId}-official-cae.sh`, 'text/x-shellscript');
 }
 
 /** Sends a chosen checkpoint file to the worker to check; a fitting one becomes a probe encoder. */

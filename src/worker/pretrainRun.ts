@@ -55,7 +55,7 @@ export class PretrainRun {
       this.trainer = saved.trainer;
       this.loader.cursor = Number(saved.extra.cursor ?? 0);
       this.lastGood = resumeFrom;
-      this.resumedAt = this.trainer.step;
+      this.lastGoodStep = this.resumedAt = this.trainer.step;
     } else this.trainer = new CaeTrainer(new Cae(spec.model, spec.train.seed), spec.train);
     this.val = fixedBatch(ds, Array.from({ length: VAL_IMAGES }, (_, i) => i * 7));
     this.valMask = batchMasks(spec.model, new Rng(spec.train.seed + 17), VAL_IMAGES);
@@ -200,7 +200,7 @@ export class PretrainRun {
   /** Runs until the schedule ends, stop() is called, or a failure ends it. */
   async run(onDeviceLost: (run: PretrainRun) => Promise<boolean>): Promise<void> {
     this.setStatus('running', this.resumedAt === null ? null : `Resumed from the checkpoint at step ${this.resumedAt}.`);
-    await this.snapshot();
+    if (this.resumedAt === null) await this.snapshot(); // a resumed run already has (and keeps) its checkpoint
     while (this.trainer.step < this.spec.train.totalSteps && !this.stopRequested) {
       try {
         if (this.deviceLost !== null) throw new Error(this.deviceLost);

@@ -1,15 +1,9 @@
 // The results table in the shape of the paper's Table 1: encoders by rows, LIN and ATT top-1.
+import { downloadBlob } from '../download';
 import { resultsCsv } from '../probeCharts';
 import { useStore } from '../store';
 
-function download(): void {
-  const blob = new Blob([resultsCsv(useStore.getState().results)], { type: 'text/csv' });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = 'cae-probing-results.csv';
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
+const download = () => downloadBlob(resultsCsv(useStore.getState().results), 'cae-probing-results.csv', 'text/csv');
 
 const pct = (v: number) => (v * 100).toFixed(1);
 
