@@ -3,7 +3,8 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM, WEBGPU_ARGS } from './e2e/chromium';
 
-const PORT = 4173;
+// E2E_PORT lets several checkouts on one machine run their suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
