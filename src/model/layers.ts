@@ -1,6 +1,7 @@
 // The ViT building blocks of the official CAE (models/modeling_cae_helper.py) as pure functions of
 // a parameter lookup and input tensors. Letters: B batch, N/Nq/Nk token counts, D width, H heads.
 import * as tf from '@tensorflow/tfjs';
+import { fusedCrossAttention, fusedGelu, fusedLayerNorm, fusedSelfAttention, kernelsActive } from '../kernels/ops';
 import type { Rng } from './random';
 
 /** Looks a parameter up by its official name. */
@@ -18,18 +19,25 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   const shape = x.shape;
   const dIn = shape[shape.length - 1]!;
   const dOut = w.shape[0]!;
-  let y = tf.matMul(x.reshape([-1, dIn]), w as tf.Tensor2D, false, true);
-  if (b) y = y.add(b);
+  const x2 = x.reshape([-1, dIn]) as tf.Tensor2D;
+  // On WebGPU the bias rides in the matmul's epilogue: one dispatch forward, not two.
+  const y = kernelsActive()
+    ? tf.fused.matMul({ a: x2, b: w as tf.Tensor2D, transposeB: true, bias: b })
+    : b
+      ? tf.matMul(x2, w as tf.Tensor2D, false, true).add(b)
+      : tf.matMul(x2, w as tf.Tensor2D, false, true);
   return y.reshape([...shape.slice(0, -1), dOut]);
 }
 
 export function layerNorm(x: tf.Tensor, p: Params, name: string, eps = LN_EPS): tf.Tensor {
+  if (kernelsActive()) return fusedLayerNorm(x, p(`${name}.weight`), p(`${name}.bias`), eps);
   const { mean, variance } = tf.moments(x, -1, true);
   return x.sub(mean).mul(tf.rsqrt(variance.add(eps))).mul(p(`${name}.weight`)).add(p(`${name}.bias`));
 }
 
 /** Exact GELU, 0.5·x·(1 + erf(x/√2)), as torch.nn.GELU() computes it (not the tanh approximation). */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  if (kernelsActive()) return fusedGelu(x);
   return x.mul(0.5).mul(tf.erf(x.mul(Math.SQRT1_2)).add(1));
 }
 
@@ -70,6 +78,8 @@ export function selfAttention(x: tf.Tensor, p: Params, name: string, heads: numb
   const qb = p(`${name}.q_bias`);
   const bias = tf.concat([qb, tf.zerosLike(qb), p(`${name}.v_bias`)]);
   const qkv = linear(x, p(`${name}.qkv.weight`), bias); // [B, N, 3D]
+  // The fused kernel cannot hand out probabilities: attention maps take the plain path.
+  if (!weights && kernelsActive()) return linear(fusedSelfAttention(qkv, heads), p(`${name}.proj.weight`), p(`${name}.proj.bias`));
   const [q, k, v] = tf.split(qkv, 3, -1) as [tf.Tensor, tf.Tensor, tf.Tensor];
   const o = multiHeadAttention(q, k, v, heads, weights);
   return linear(o, p(`${name}.proj.weight`), p(`${name}.proj.bias`));
@@ -88,7 +98,7 @@ export function crossAttention(
   const q = linear(xq, p(`${name}.q.weight`), p(`${name}.q_bias`));
   const k = linear(xk, p(`${name}.k.weight`));
   const v = linear(xv, p(`${name}.v.weight`), p(`${name}.v_bias`));
-  const o = multiHeadAttention(q, k, v, heads, weights);
+  const o = !weights && kernelsActive() ? fusedCrossAttention(q, k, v, heads) : multiHeadAttention(q, k, v, heads, weights);
   return linear(o, p(`${name}.proj.weight`), p(`${name}.proj.bias`));
 }
 

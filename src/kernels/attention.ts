@@ -1,0 +1,252 @@
+// Fused multi-head attention, softmax(q·kᵀ·scale)·v, reading q, k and v straight from the token
+// layout [B, N, D] (head h = columns h·hd … (h+1)·hd) so no head split or merge is ever
+// transposed. Forward: one thread per query, keys streamed through workgroup memory with an online
+// softmax (one dispatch). Backward: per-query log-sum-exp and δ = Σ dO·O, then dq per query and
+// dk, dv per key, each recomputing the probabilities (four dispatches; the plain ops take ~25).
+import type { TensorInfo } from '@tensorflow/tfjs';
+import { program, run, type KernelProgram } from './program';
+import { f32 } from './wgsl';
+
+const WG = 64;
+
+/** Where one of q, k, v lives: a [B, N, stride] tensor whose columns from `offset` hold it. */
+export interface Operand {
+  readonly stride: number;
+  readonly offset: number;
+}
+
+export interface AttentionShape {
+  readonly B: number;
+  readonly H: number;
+  readonly Nq: number;
+  readonly Nk: number;
+  /** Model width D = H·hd. */
+  readonly D: number;
+  readonly q: Operand;
+  readonly k: Operand;
+  readonly v: Operand;
+}
+
+function key(s: AttentionShape): string {
+  return [s.B, s.H, s.Nq, s.Nk, s.D, s.q.stride, s.q.offset, s.k.stride, s.k.offset, s.v.stride, s.v.offset].join('_');
+}
+
+/** Keys (or queries) per tile: two tiles of hd floats stay within 8 KiB of workgroup memory. */
+function tileRows(hd: number): number {
+  return Math.max(1, Math.min(32, Math.floor(1024 / hd)));
+}
+
+function constants(s: AttentionShape): string {
+  const hd = s.D / s.H;
+  return `
+    const HD = ${hd}; const H = ${s.H}; const NQ = ${s.Nq}; const NK = ${s.Nk}; const D = ${s.D};
+    const BH = ${s.B * s.H}; const TILE = ${tileRows(hd)}; const SCALE = ${f32(hd ** -0.5)};
+    fn qAt(b: i32, i: i32, h: i32) -> i32 { return (b * NQ + i) * ${s.q.stride} + ${s.q.offset} + h * HD; }
+    fn kAt(b: i32, j: i32, h: i32) -> i32 { return (b * NK + j) * ${s.k.stride} + ${s.k.offset} + h * HD; }
+    fn vAt(b: i32, j: i32, h: i32) -> i32 { return (b * NK + j) * ${s.v.stride} + ${s.v.offset} + h * HD; }
+    fn oAt(b: i32, i: i32, h: i32) -> i32 { return (b * NQ + i) * D + h * HD; }`;
+}
+
+/** The row this thread owns (a query, or a key for the dk/dv passes), its (b, h), and whether it is real. */
+function rowSetup(rows: string): string {
+  return `
+    let blocks = (${rows} + ${WG} - 1) / ${WG};
+    let g = groupIndex();
+    let bh = min(g / blocks, BH - 1);
+    let b = bh / H; let h = bh % H;
+    let row = (g % blocks) * ${WG} + lane();
+    let valid = g < BH * blocks && row < ${rows};
+    let r = min(row, ${rows} - 1);`;
+}
+
+/** Streams keys (and values) through workgroup memory: `body` runs for key jj of the tile. */
+function overKeys(withV: boolean, body: string): string {
+  return `
+    for (var j0 = 0; j0 < NK; j0 += TILE) {
+      for (var t = lane(); t < TILE * HD; t += ${WG}) {
+        let j = min(j0 + t / HD, NK - 1); let d = t % HD;
+        kt[t] = k[kAt(b, j, h) + d];
+        ${withV ? 'vt[t] = v[vAt(b, j, h) + d];' : ''}
+      }
+      workgroupBarrier();
+      let n = min(TILE, NK - j0);
+      for (var jj = 0; jj < n; jj++) { ${body} }
+      workgroupBarrier();
+    }`;
+}
+
+const TILES_KV = 'var<workgroup> kt: array<f32, TILE * HD>; var<workgroup> vt: array<f32, TILE * HD>;';
+
+function forward(s: AttentionShape): KernelProgram {
+  return program({
+    key: `caeAttnFwd_${key(s)}`,
+    inputs: ['q', 'k', 'v'],
+    outputShape: [s.B, s.Nq, s.D],
+    groups: s.B * s.H * Math.ceil(s.Nq / WG),
+    threads: WG,
+    code: `${constants(s)}
+      ${TILES_KV}
+      fn body() {
+        ${rowSetup('NQ')}
+        var qv: array<f32, HD>; var acc: array<f32, HD>;
+        for (var d = 0; d < HD; d++) { qv[d] = q[qAt(b, r, h) + d] * SCALE; acc[d] = 0.0; }
+        var m = -3.0e38; var l = 0.0;
+        ${overKeys(
+          true,
+          `var sc = 0.0;
+           for (var d = 0; d < HD; d++) { sc += qv[d] * kt[jj * HD + d]; }
+           let mn = max(m, sc); let c = exp(m - mn); let p = exp(sc - mn);
+           l = l * c + p;
+           for (var d = 0; d < HD; d++) { acc[d] = acc[d] * c + p * vt[jj * HD + d]; }
+           m = mn;`,
+        )}
+        if (valid) { for (var d = 0; d < HD; d++) { result[oAt(b, row, h) + d] = acc[d] / l; } }
+      }`,
+  });
+}
+
+/** [B·H·Nq, 2]: the log-sum-exp of each query's scores and δ = Σ_d dO·O. */
+function stats(s: AttentionShape): KernelProgram {
+  return program({
+    key: `caeAttnStats_${key(s)}`,
+    inputs: ['q', 'k', 'o', 'dout'],
+    outputShape: [s.B * s.H * s.Nq, 2],
+    groups: s.B * s.H * Math.ceil(s.Nq / WG),
+    threads: WG,
+    code: `${constants(s)}
+      var<workgroup> kt: array<f32, TILE * HD>;
+      fn body() {
+        ${rowSetup('NQ')}
+        var qv: array<f32, HD>;
+        for (var d = 0; d < HD; d++) { qv[d] = q[qAt(b, r, h) + d] * SCALE; }
+        var m = -3.0e38; var l = 0.0;
+        ${overKeys(
+          false,
+          `var sc = 0.0;
+           for (var d = 0; d < HD; d++) { sc += qv[d] * kt[jj * HD + d]; }
+           let mn = max(m, sc); l = l * exp(m - mn) + exp(sc - mn); m = mn;`,
+        )}
+        var delta = 0.0;
+        for (var d = 0; d < HD; d++) { delta += dout[oAt(b, r, h) + d] * o[oAt(b, r, h) + d]; }
+        if (valid) { let at = (bh * NQ + row) * 2; result[at] = m + log(l); result[at + 1] = delta; }
+      }`,
+  });
+}
+
+/** dq for each query: Σ_j p·(dO·v_j − δ)·k_j·scale, written at columns `out.offset` of rows `out.stride` wide. */
+function gradQ(s: AttentionShape, out: Operand): KernelProgram {
+  return program({
+    key: `caeAttnDq_${key(s)}_${out.stride}_${out.offset}`,
+    inputs: ['q', 'k', 'v', 'dout', 'st'],
+    outputShape: [s.B, s.Nq, out.stride],
+    groups: s.B * s.H * Math.ceil(s.Nq / WG),
+    threads: WG,
+    code: `${constants(s)}
+      ${TILES_KV}
+      fn body() {
+        ${rowSetup('NQ')}
+        var qv: array<f32, HD>; var dov: array<f32, HD>; var acc: array<f32, HD>;
+        for (var d = 0; d < HD; d++) { qv[d] = q[qAt(b, r, h) + d] * SCALE; dov[d] = dout[oAt(b, r, h) + d]; acc[d] = 0.0; }
+        let lse = st[(bh * NQ + r) * 2]; let delta = st[(bh * NQ + r) * 2 + 1];
+        ${overKeys(
+          true,
+          `var sc = 0.0; var dp = 0.0;
+           for (var d = 0; d < HD; d++) { sc += qv[d] * kt[jj * HD + d]; dp += dov[d] * vt[jj * HD + d]; }
+           let ds = exp(sc - lse) * (dp - delta);
+           for (var d = 0; d < HD; d++) { acc[d] += ds * kt[jj * HD + d]; }`,
+        )}
+        if (valid) {
+          let at = (b * NQ + row) * ${out.stride} + ${out.offset} + h * HD;
+          for (var d = 0; d < HD; d++) { result[at + d] = acc[d] * SCALE; }
+        }
+      }`,
+  });
+}
+
+/**
+ * dk (Σ_i p·(dO_i·v − δ_i)·q_i·scale) or dv (Σ_i p·dO_i) for each key, queries streamed through
+ * workgroup memory with their log-sum-exp and δ.
+ */
+function gradKV(s: AttentionShape, which: 'k' | 'v', out: Operand): KernelProgram {
+  const dk = which === 'k';
+  return program({
+    key: `caeAttnD${which}_${key(s)}_${out.stride}_${out.offset}`,
+    inputs: ['q', 'k', 'v', 'dout', 'st'],
+    outputShape: [s.B, s.Nk, out.stride],
+    groups: s.B * s.H * Math.ceil(s.Nk / WG),
+    threads: WG,
+    code: `${constants(s)}
+      var<workgroup> qt: array<f32, TILE * HD>; var<workgroup> dt: array<f32, TILE * HD>;
+      var<workgroup> ls: array<f32, TILE>; var<workgroup> de: array<f32, TILE>;
+      fn body() {
+        ${rowSetup('NK')}
+        var kv: array<f32, HD>; var vv: array<f32, HD>; var acc: array<f32, HD>;
+        for (var d = 0; d < HD; d++) { kv[d] = k[kAt(b, r, h) + d]; vv[d] = v[vAt(b, r, h) + d]; acc[d] = 0.0; }
+        for (var i0 = 0; i0 < NQ; i0 += TILE) {
+          for (var t = lane(); t < TILE * HD; t += ${WG}) {
+            let i = min(i0 + t / HD, NQ - 1); let d = t % HD;
+            qt[t] = q[qAt(b, i, h) + d] * SCALE;
+            dt[t] = dout[oAt(b, i, h) + d];
+          }
+          for (var t = lane(); t < TILE; t += ${WG}) {
+            let i = min(i0 + t, NQ - 1);
+            ls[t] = st[(bh * NQ + i) * 2]; de[t] = st[(bh * NQ + i) * 2 + 1];
+          }
+          workgroupBarrier();
+          let n = min(TILE, NQ - i0);
+          for (var ii = 0; ii < n; ii++) {
+            var sc = 0.0;
+            for (var d = 0; d < HD; d++) { sc += qt[ii * HD + d] * kv[d]; }
+            let p = exp(sc - ls[ii]);
+            ${
+              dk
+                ? `var dp = 0.0;
+                   for (var d = 0; d < HD; d++) { dp += dt[ii * HD + d] * vv[d]; }
+                   let ds = p * (dp - de[ii]);
+                   for (var d = 0; d < HD; d++) { acc[d] += ds * qt[ii * HD + d]; }`
+                : `for (var d = 0; d < HD; d++) { acc[d] += p * dt[ii * HD + d]; }`
+            }
+          }
+          workgroupBarrier();
+        }
+        if (valid) {
+          let at = (b * NK + row) * ${out.stride} + ${out.offset} + h * HD;
+          for (var d = 0; d < HD; d++) { result[at + d] = acc[d]; }
+        }
+      }`,
+  });
+}
+
+type Backend = Parameters<typeof run>[0];
+
+export function attentionForward(backend: Backend, s: AttentionShape, q: TensorInfo, k: TensorInfo, v: TensorInfo): TensorInfo {
+  return run(backend, forward(s), [q, k, v]);
+}
+
+/**
+ * The gradients for q, k and v. `packed` (self-attention from one qkv tensor) writes all three into
+ * one [B, N, 3D] tensor laid out as the input; otherwise three tensors [B, N, D].
+ */
+export function attentionBackward(
+  backend: Backend,
+  s: AttentionShape,
+  x: { q: TensorInfo; k: TensorInfo; v: TensorInfo; o: TensorInfo; dout: TensorInfo },
+  packed: boolean,
+): TensorInfo[] {
+  const ins = [x.q, x.k, x.v, x.dout];
+  const st = run(backend, stats(s), [x.q, x.k, x.o, x.dout]);
+  const withSt = [...ins, st];
+  let out: TensorInfo[];
+  if (packed) {
+    const stride = 3 * s.D;
+    const dqkv = run(backend, gradQ(s, { stride, offset: 0 }), withSt);
+    backend.runWebGPUProgram(gradKV(s, 'k', { stride, offset: s.D }) as never, withSt, 'float32', [], dqkv);
+    backend.runWebGPUProgram(gradKV(s, 'v', { stride, offset: 2 * s.D }) as never, withSt, 'float32', [], dqkv);
+    out = [dqkv];
+  } else {
+    const one = { stride: s.D, offset: 0 };
+    out = [run(backend, gradQ(s, one), withSt), run(backend, gradKV(s, 'k', one), withSt), run(backend, gradKV(s, 'v', one), withSt)];
+  }
+  backend.disposeData(st.dataId);
+  return out;
+}

@@ -1,0 +1,159 @@
+// The fused kernels as TF.js kernels of the WebGPU backend, with their gradients, and the ops the
+// model calls. Registered once, on first use; every op here runs only where `kernelsActive()`.
+import * as tf from '@tensorflow/tfjs';
+import { attentionBackward, attentionForward, type AttentionShape } from './attention';
+import { geluBackward, geluForward } from './gelu';
+import { layerNormBackward, layerNormForward } from './layerNorm';
+import { webgpuBackend } from './program';
+
+type Attrs = Record<string, unknown>;
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Attrs };
+const backendOf = (a: KernelArgs) => a.backend as ReturnType<typeof webgpuBackend>;
+
+function selfShape(qkv: tf.TensorInfo, heads: number): AttentionShape {
+  const [B, N, D3] = qkv.shape as [number, number, number];
+  const D = D3 / 3;
+  return { B, H: heads, Nq: N, Nk: N, D, q: { stride: D3, offset: 0 }, k: { stride: D3, offset: D }, v: { stride: D3, offset: 2 * D } };
+}
+
+function crossShape(q: tf.TensorInfo, k: tf.TensorInfo, heads: number): AttentionShape {
+  const [B, Nq, D] = q.shape as [number, number, number];
+  const one = { stride: D, offset: 0 };
+  return { B, H: heads, Nq, Nk: k.shape[1]!, D, q: one, k: one, v: one };
+}
+
+const kernels: tf.KernelConfig[] = [
+  {
+    kernelName: 'CaeLayerNorm',
+    backendName: 'webgpu',
+    kernelFunc: (a) => {
+      const { x, gamma, beta } = (a as KernelArgs).inputs;
+      return layerNormForward(backendOf(a as KernelArgs), x!, gamma!, beta!, (a.attrs as Attrs).eps as number);
+    },
+  },
+  {
+    kernelName: 'CaeLayerNormGrad',
+    backendName: 'webgpu',
+    kernelFunc: (a) => {
+      const { x, dy, gamma } = (a as KernelArgs).inputs;
+      return layerNormBackward(backendOf(a as KernelArgs), x!, dy!, gamma!, (a.attrs as Attrs).eps as number);
+    },
+  },
+  { kernelName: 'CaeGelu', backendName: 'webgpu', kernelFunc: (a) => geluForward(backendOf(a as KernelArgs), (a as KernelArgs).inputs.x!) },
+  {
+    kernelName: 'CaeGeluGrad',
+    backendName: 'webgpu',
+    kernelFunc: (a) => geluBackward(backendOf(a as KernelArgs), (a as KernelArgs).inputs.x!, (a as KernelArgs).inputs.dy!),
+  },
+  {
+    kernelName: 'CaeSelfAttention',
+    backendName: 'webgpu',
+    kernelFunc: (a) => {
+      const { qkv } = (a as KernelArgs).inputs;
+      return attentionForward(backendOf(a as KernelArgs), selfShape(qkv!, (a.attrs as Attrs).heads as number), qkv!, qkv!, qkv!);
+    },
+  },
+  {
+    kernelName: 'CaeSelfAttentionGrad',
+    backendName: 'webgpu',
+    kernelFunc: (a) => {
+      const { qkv, o, dout } = (a as KernelArgs).inputs;
+      const s = selfShape(qkv!, (a.attrs as Attrs).heads as number);
+      return attentionBackward(backendOf(a as KernelArgs), s, { q: qkv!, k: qkv!, v: qkv!, o: o!, dout: dout! }, true)[0]!;
+    },
+  },
+  {
+    kernelName: 'CaeCrossAttention',
+    backendName: 'webgpu',
+    kernelFunc: (a) => {
+      const { q, k, v } = (a as KernelArgs).inputs;
+      return attentionForward(backendOf(a as KernelArgs), crossShape(q!, k!, (a.attrs as Attrs).heads as number), q!, k!, v!);
+    },
+  },
+  {
+    kernelName: 'CaeCrossAttentionGrad',
+    backendName: 'webgpu',
+    kernelFunc: (a) => {
+      const { q, k, v, o, dout } = (a as KernelArgs).inputs;
+      const s = crossShape(q!, k!, (a.attrs as Attrs).heads as number);
+      return attentionBackward(backendOf(a as KernelArgs), s, { q: q!, k: k!, v: v!, o: o!, dout: dout! }, false);
+    },
+  },
+];
+
+const gradients: tf.GradConfig[] = [
+  {
+    kernelName: 'CaeLayerNorm',
+    inputsToSave: ['x', 'gamma'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, gamma] = saved as tf.Tensor[];
+      const d = dy as tf.Tensor;
+      const [dx, dg] = tf.engine().runKernel('CaeLayerNormGrad', { x: x!, dy: d, gamma: gamma! }, attrs as never) as tf.Tensor[];
+      return { x: () => dx!, gamma: () => dg!, beta: () => d.reshape([-1, d.shape[d.rank - 1]!]).sum(0) };
+    },
+  },
+  {
+    kernelName: 'CaeGelu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => ({ x: () => tf.engine().runKernel('CaeGeluGrad', { x: (saved as tf.Tensor[])[0]!, dy: dy as tf.Tensor }) as tf.Tensor }),
+  },
+  {
+    kernelName: 'CaeSelfAttention',
+    inputsToSave: ['qkv'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [qkv, o] = saved as tf.Tensor[];
+      return { qkv: () => tf.engine().runKernel('CaeSelfAttentionGrad', { qkv: qkv!, o: o!, dout: dy as tf.Tensor }, attrs as never) as tf.Tensor };
+    },
+  },
+  {
+    kernelName: 'CaeCrossAttention',
+    inputsToSave: ['q', 'k', 'v'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [q, k, v, o] = saved as tf.Tensor[];
+      const [dq, dk, dv] = tf.engine().runKernel('CaeCrossAttentionGrad', { q: q!, k: k!, v: v!, o: o!, dout: dy as tf.Tensor }, attrs as never) as tf.Tensor[];
+      return { q: () => dq!, k: () => dk!, v: () => dv! };
+    },
+  },
+];
+
+let registered = false;
+function register(): void {
+  if (registered) return;
+  registered = true;
+  for (const k of kernels) tf.registerKernel(k);
+  for (const g of gradients) tf.registerGradient(g);
+}
+
+let enabled = true;
+
+/** Switches the fused kernels off (the plain-ops path everywhere), for benchmarks and tests. */
+export function setKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether the model should call the fused kernels: the backend is WebGPU and they are not switched off. */
+export function kernelsActive(): boolean {
+  if (!enabled || tf.getBackend() !== 'webgpu') return false;
+  register();
+  return true;
+}
+
+export function fusedLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  return tf.engine().runKernel('CaeLayerNorm', { x, gamma, beta }, { eps }) as tf.Tensor;
+}
+
+export function fusedGelu(x: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel('CaeGelu', { x }) as tf.Tensor;
+}
+
+/** Self-attention from the packed projection qkv [B, N, 3D] → [B, N, D]. */
+export function fusedSelfAttention(qkv: tf.Tensor, heads: number): tf.Tensor {
+  return tf.engine().runKernel('CaeSelfAttention', { qkv }, { heads }) as tf.Tensor;
+}
+
+/** Cross-attention q [B, Nq, D], k and v [B, Nk, D] → [B, Nq, D]. */
+export function fusedCrossAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, heads: number): tf.Tensor {
+  return tf.engine().runKernel('CaeCrossAttention', { q, k, v }, { heads }) as tf.Tensor;
+}

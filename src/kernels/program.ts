@@ -1,0 +1,69 @@
+// The plumbing every CAE kernel shares: a WGSL program in the shape tfjs-backend-webgpu compiles
+// (it adds the bindings, the uniform struct and `_start`), run on the active WebGPU backend.
+// Kernels index their buffers themselves, so the dispatch layout here is never "flat": tfjs then
+// calls our `main()` without an index, and the workgroup grid is whatever `dispatch` says.
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+
+export type Uniform = { readonly type: 'int32' | 'float32'; readonly data: number[] };
+
+export interface KernelProgram {
+  readonly variableNames: string[];
+  readonly outputShape: number[];
+  shaderKey: string;
+  readonly dispatchLayout: { x: number[]; y: number[]; z: number[] };
+  dispatch: [number, number, number];
+  readonly workgroupSize: [number, number, number];
+  readonly uniforms?: string;
+  readonly getUserCode: () => string;
+}
+
+/** Most workgroups one dimension of a dispatch may hold (WebGPU's default limit). */
+const MAX_GROUPS = 65535;
+
+/**
+ * A program over `groups` workgroups, laid out as x·y so any count fits; the shader gets the
+ * linear workgroup index as `groupIndex()` and must ignore indices ≥ its own count. `code`
+ * defines `fn body()`, the kernel's entry.
+ */
+export function program(p: {
+  key: string;
+  inputs: string[];
+  outputShape: number[];
+  groups: number;
+  threads: number;
+  uniforms?: string;
+  code: string;
+}): KernelProgram {
+  const x = Math.min(p.groups, MAX_GROUPS);
+  const y = Math.ceil(p.groups / x);
+  return {
+    variableNames: p.inputs,
+    outputShape: p.outputShape,
+    shaderKey: p.key,
+    dispatchLayout: { x: [0], y: [1], z: [2] },
+    dispatch: [x, y, 1],
+    workgroupSize: [p.threads, 1, 1],
+    uniforms: p.uniforms,
+    // WebGPU's automatic layout drops bindings a shader never reads, and tfjs binds every input
+    // and the uniforms: the phony reads in main keep them all in the layout.
+    getUserCode: () => `
+      fn groupIndex() -> i32 { return i32(workgroupId.y * numWorkgroups.x + workgroupId.x); }
+      fn lane() -> i32 { return i32(localId.x); }
+      ${p.code}
+      fn main() {
+        _ = uniforms.NAN;
+        ${p.inputs.map((n) => `_ = ${n}[0];`).join(' ')}
+        body();
+      }`,
+  };
+}
+
+export function webgpuBackend(): WebGPUBackend {
+  return tf.backend() as unknown as WebGPUBackend;
+}
+
+/** Runs a program on the WebGPU backend; the result is a float32 TensorInfo owned by the caller. */
+export function run(backend: WebGPUBackend, prog: KernelProgram, inputs: tf.TensorInfo[], uniforms: Uniform[] = []): tf.TensorInfo {
+  return backend.runWebGPUProgram(prog as never, inputs, 'float32', uniforms as never);
+}
