@@ -1,6 +1,8 @@
 // AdamW exactly as torch.optim.AdamW steps (decoupled decay, bias-corrected moments), with the
 // official decay groups and torch's global-norm gradient clipping (clip_grad_norm_).
 import * as tf from '@tensorflow/tfjs';
+import { FlatAdamW } from '../kernels/adamw';
+import { kernelsActive } from '../kernels/ops';
 
 export interface AdamWParam {
   readonly name: string;
@@ -16,10 +18,13 @@ export interface AdamWHyper {
   readonly weightDecay: number;
 }
 
-/** torch.nn.utils.clip_grad_norm_: the factor min(1, maxNorm / (‖g‖ + 1e-6)); 1 when maxNorm is 0. */
-export function clipFactor(norm: tf.Scalar, maxNorm: number): tf.Scalar {
-  if (maxNorm <= 0) return tf.scalar(1);
-  return tf.minimum(tf.scalar(1), tf.scalar(maxNorm).div(norm.add(1e-6)));
+/**
+ * torch.nn.utils.clip_grad_norm_: the factor min(1, maxNorm / (‖g‖ + 1e-6)); 1 when maxNorm is 0.
+ * Rounded to float32 at each step, as the tensor arithmetic it replaces was.
+ */
+export function clipFactor(norm: number, maxNorm: number): number {
+  if (maxNorm <= 0) return 1;
+  return Math.min(1, Math.fround(maxNorm / Math.fround(norm + 1e-6)));
 }
 
 /**
@@ -40,6 +45,8 @@ export class AdamW {
   readonly params: readonly AdamWParam[];
   private readonly m: tf.Variable[];
   private readonly v: tf.Variable[];
+  /** On WebGPU: all parameters updated by one fused kernel, moments in one flat tensor. */
+  private readonly flat: FlatAdamW | null;
   /** Updates taken so far (torch's per-parameter `step`, shared here). */
   t = 0;
 
@@ -48,15 +55,22 @@ export class AdamW {
     private readonly hp: AdamWHyper,
   ) {
     this.params = params;
-    this.m = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
-    this.v = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
+    this.flat = kernelsActive() ? new FlatAdamW(params) : null;
+    this.m = this.flat ? [] : params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
+    this.v = this.flat ? [] : params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
+  }
+
+  /** ‖g‖₂ of these gradients together (for clipping); `apply` with the same list follows. */
+  gradNorm(grads: readonly tf.Tensor[]): tf.Scalar {
+    return this.flat ? this.flat.gradNorm(grads) : globalNorm(grads);
   }
 
   /** One update with learning rate `lr`; each gradient is first multiplied by `scale` (clipping). */
-  apply(grads: readonly tf.Tensor[], lr: number, scale: tf.Scalar): void {
+  apply(grads: readonly tf.Tensor[], lr: number, scale: number): void {
     if (grads.length !== this.params.length) throw new Error(`AdamW: ${grads.length} gradients for ${this.params.length} parameters`);
     this.t += 1;
     const { beta1, beta2, eps, weightDecay } = this.hp;
+    if (this.flat) return this.flat.apply(grads, { ...this.hp, lr, t: this.t, scale });
     const bc1 = 1 - beta1 ** this.t;
     const bc2 = 1 - beta2 ** this.t;
     tf.tidy(() => {
@@ -76,6 +90,10 @@ export class AdamW {
 
   /** The moments, by parameter name, for checkpoints. */
   async state(): Promise<{ name: string; m: Float32Array; v: Float32Array; shape: number[] }[]> {
+    if (this.flat) {
+      const moments = await this.flat.moments();
+      return this.params.map((p, i) => ({ name: p.name, shape: p.variable.shape, ...moments[i]! }));
+    }
     return Promise.all(
       this.params.map(async (p, i) => ({
         name: p.name,
@@ -89,6 +107,8 @@ export class AdamW {
   /** Restores moments and step count; every parameter's moments must be given. */
   load(t: number, moments: ReadonlyMap<string, { m: Float32Array; v: Float32Array }>): void {
     for (const p of this.params) if (!moments.has(p.name)) throw new Error(`optimizer state has no moments for "${p.name}"`);
+    this.t = t;
+    if (this.flat) return this.flat.load(this.params.map((p) => moments.get(p.name)!));
     this.params.forEach((p, i) => {
       const s = moments.get(p.name)!;
       tf.tidy(() => {
@@ -96,10 +116,10 @@ export class AdamW {
         this.v[i]!.assign(tf.tensor(s.v, p.variable.shape));
       });
     });
-    this.t = t;
   }
 
   dispose(): void {
+    this.flat?.dispose();
     for (const x of [...this.m, ...this.v]) x.dispose();
   }
 }

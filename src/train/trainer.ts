@@ -8,7 +8,7 @@ import { batchMasks } from '../model/masking';
 import { numPatches } from '../model/config';
 import { isDecayed } from '../model/params';
 import { Rng, type RngState } from '../model/random';
-import { AdamW, clipFactor, globalNorm } from './adamw';
+import { AdamW, clipFactor } from './adamw';
 import { type TrainConfig, validateTrainConfig } from './config';
 import { lrAt } from './schedule';
 
@@ -118,14 +118,14 @@ export class CaeTrainer {
         return l.total;
       }, vars);
       const list = vars.map((v) => grads[v.name]!);
-      const stats = tf.stack([value, parts.rec!, parts.align ?? tf.scalar(0), globalNorm(list)]);
+      const stats = tf.stack([value, parts.rec!, parts.align ?? tf.scalar(0), this.optimizer.gradNorm(list)]);
       return { stats, grads: list };
     });
     tf.dispose([parts.rec!, parts.align!].filter(Boolean));
     try {
       const [total, reconstruction, alignment, gradNorm] = Array.from(await stats.data());
       if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) throw new NonFiniteLossError(this.step, Number.isFinite(total!) ? gradNorm! : total!);
-      tf.tidy(() => this.optimizer.apply(grads, lr, clipFactor(tf.scalar(gradNorm!), this.train.clipGrad)));
+      tf.tidy(() => this.optimizer.apply(grads, lr, clipFactor(gradNorm!, this.train.clipGrad)));
       const result: StepResult = {
         step: this.step,
         total: total!,
