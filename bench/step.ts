@@ -11,35 +11,10 @@ import { numMasked } from '../src/model/config';
 import { preset, type PresetId } from '../src/model/presets';
 import { patternImages } from '../src/testing/batches';
 import { setKernelsEnabled } from '../src/kernels/ops';
+import { profileStep } from '../src/kernels/profile';
 import { useWebGpuBackend } from '../src/testing/webgpuNode';
 import { defaultTrainConfig } from '../src/train/defaults';
 import { CaeTrainer } from '../src/train/trainer';
-
-/** One step under tf.profile: how many kernels run, and the GPU time of each kind where timestamps exist. */
-async function profileStep(step: () => Promise<void>): Promise<void> {
-  const t0 = performance.now();
-  const info = await tf.profile(step);
-  const wallMs = performance.now() - t0;
-  const byName = new Map<string, { count: number; ms: number }>();
-  let gpuMs = 0;
-  for (const k of info.kernels) {
-    const t = await (k.kernelTimeMs as unknown as Promise<number | { error: string }>);
-    const ms = typeof t === 'number' ? t : 0;
-    gpuMs += ms;
-    const e = byName.get(k.name) ?? { count: 0, ms: 0 };
-    e.count++;
-    e.ms += ms;
-    byName.set(k.name, e);
-  }
-  const top = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms || b[1].count - a[1].count).slice(0, 20);
-  console.log(
-    JSON.stringify({
-      profile: { kernels: info.kernels.length, wallMs: Number(wallMs.toFixed(1)), gpuKernelMs: Number(gpuMs.toFixed(1)) },
-      top: top.map(([n, e]) => `${n} x${e.count} ${e.ms.toFixed(2)}ms`),
-      mostCalled: [...byName.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, 12).map(([n, e]) => `${n} x${e.count}`),
-    }),
-  );
-}
 
 async function main(): Promise<void> {
   tf.env().set('PROD', true);
@@ -84,7 +59,17 @@ async function main(): Promise<void> {
       lastLoss: Number(loss.toFixed(4)),
     }),
   );
-  if (process.argv.includes('--profile')) await profileStep(() => trainer.trainStep({ images }).then(() => undefined));
+  if (process.argv.includes('--profile')) {
+    const p = await profileStep(trainer.step, () => trainer.trainStep({ images }));
+    const fmt = (k: (typeof p.kernels)[number]) => `${k.name} x${k.calls}${k.ms === null ? '' : ` ${k.ms.toFixed(2)}ms`}`;
+    console.log(
+      JSON.stringify({
+        profile: { kernels: p.kernelCount, wallMs: Number(p.wallMs.toFixed(1)), gpuKernelMs: p.gpuMs === null ? null : Number(p.gpuMs.toFixed(1)) },
+        top: p.kernels.slice(0, 20).map(fmt),
+        mostCalled: [...p.kernels].sort((a, b) => b.calls - a.calls).slice(0, 12).map(fmt),
+      }),
+    );
+  }
   images.dispose();
   trainer.dispose();
   model.dispose();

@@ -41,6 +41,14 @@ test('pretrains micro on shapes with WebGPU, live, and nothing leaves the origin
 
   await page.getByTestId('pretrain.resume').click();
   await nb.waitForStep(paused + 2);
+
+  // One step profiled kernel by kernel: the fused kernels are what runs on WebGPU.
+  await page.getByTestId('pretrain.profile').click();
+  const times = page.getByTestId('pretrain.kernel-times');
+  await expect(times).toContainText('CaeLayerNorm');
+  await expect(times).toContainText('CaeSelfAttention');
+  console.log(`one step profiled: ${(await times.locator('p').textContent())?.trim()}`);
+
   await page.getByTestId('pretrain.stop').click();
   await nb.waitForStatus('stopped');
   await expect(page.getByTestId('runs.list')).toContainText('stopped');

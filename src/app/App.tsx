@@ -9,6 +9,7 @@ import { ProbePanel } from './components/ProbePanel';
 import { ProgressView } from './components/ProgressView';
 import { ReconGrid } from './components/ReconGrid';
 import { RunsList } from './components/RunsList';
+import { StepProfileView } from './components/StepProfileView';
 
 export function App() {
   return (
@@ -19,6 +20,7 @@ export function App() {
         <PretrainPanel />
         <div style={{ flex: 1, minWidth: 420 }}>
           <ProgressView />
+          <StepProfileView />
           <LossChart />
           <ReconGrid />
         </div>

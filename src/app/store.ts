@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { CaeConfig } from '../model/config';
 import { PRESETS, type PresetId } from '../model/presets';
-import type { AttentionView, BackendInfo, EncoderEntry, FromWorker, ProbeEpoch, ProbeSpec, ReconView, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
+import type { AttentionView, BackendInfo, EncoderEntry, FromWorker, ProbeEpoch, ProbeSpec, ReconView, RunSpec, RunStatus, StepPoint, StepProfile } from '../protocol/messages';
 import type { TrainConfig } from '../train/config';
 import { defaultTrainConfig } from '../train/defaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
@@ -31,6 +31,8 @@ export interface CurrentRun {
   readonly recon: ReconView | null;
   readonly message: string | null;
   readonly startedAt: number;
+  /** The last kernel-by-kernel profile of one step, when asked for. */
+  readonly profile: StepProfile | null;
 }
 
 export interface Form {
@@ -162,6 +164,9 @@ export const useStore = create<AppState>()((set, get) => ({
         if (run?.spec.id === msg.runId)
           set({ run: { ...run, step: msg.step, totalSteps: msg.totalSteps, imgPerSec: msg.imgPerSec, history: [...run.history, ...msg.points] } });
         return;
+      case 'pretrain/profile':
+        if (run?.spec.id === msg.runId) set({ run: { ...run, profile: msg.profile } });
+        return;
       case 'pretrain/recon':
         if (run?.spec.id === msg.runId) set({ run: { ...run, recon: msg.view } });
         return;
@@ -193,7 +198,7 @@ export const useStore = create<AppState>()((set, get) => ({
   },
   started(spec, from) {
     const step = from?.step ?? 0;
-    set({ run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now() } });
+    set({ run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null } });
   },
   setRuns(runs) {
     set({ runs });

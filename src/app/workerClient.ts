@@ -232,6 +232,7 @@ export async function startProbe(): Promise<void> {
 export const stopProbe = () => send({ type: 'probe/stop' });
 export const pauseRun = () => send({ type: 'pretrain/pause' });
 export const resumeRun = () => send({ type: 'pretrain/resume' });
+export const profileRunStep = () => send({ type: 'pretrain/profile' });
 export const stopRun = () => send({ type: 'pretrain/stop' });
 export const requestPreview = (imgSize: number, seed: number) => send({ type: 'dataset/preview', imgSize, count: 20, seed });
 export const loseDevice = () => send({ type: 'debug/lose-device' });

@@ -30,6 +30,18 @@ export interface RunSpec {
 }
 
 /** One optimizer step's numbers. */
+/** Where one train step's time went, by kernel (GPU times where the browser has timestamp queries). */
+export interface StepProfile {
+  readonly step: number;
+  readonly wallMs: number;
+  /** Sum of the kernels' GPU times; null when the device gives no timestamps. */
+  readonly gpuMs: number | null;
+  /** Kernels run, the free ones (reshapes, identities) included. */
+  readonly kernelCount: number;
+  /** Most expensive first (most called first without timestamps). */
+  readonly kernels: readonly { readonly name: string; readonly calls: number; readonly ms: number | null }[];
+}
+
 export interface StepPoint {
   readonly step: number;
   readonly total: number;
@@ -109,6 +121,8 @@ export type ToWorker =
    */
   | { readonly type: 'checkpoint/import'; readonly name: string; readonly bytes: ArrayBuffer; readonly runId?: string; readonly presetId?: string }
   | { readonly type: 'pretrain/pause' }
+  /** Profile the current run's next step, kernel by kernel. */
+  | { readonly type: 'pretrain/profile' }
   | { readonly type: 'pretrain/resume' }
   | { readonly type: 'pretrain/stop' }
   | { readonly type: 'probe/start'; readonly spec: ProbeSpec }
@@ -132,6 +146,7 @@ export type FromWorker =
       readonly imgPerSec: number;
     }
   | { readonly type: 'pretrain/recon'; readonly runId: string; readonly view: ReconView }
+  | { readonly type: 'pretrain/profile'; readonly runId: string; readonly profile: StepProfile }
   /** The run's state at `step` (safetensors bytes), for the page to keep in IndexedDB. */
   | { readonly type: 'pretrain/checkpoint'; readonly runId: string; readonly step: number; readonly bytes: ArrayBuffer }
   | {

@@ -4,12 +4,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
 import { shapesDataset } from '../data/shapes';
+import { profileStep } from '../kernels/profile';
 import { Cae } from '../model/cae';
 import { batchMasks } from '../model/masking';
 import { Rng } from '../model/random';
 import type { FromWorker, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
 import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint';
-import { CaeTrainer, NonFiniteLossError } from '../train/trainer';
+import { CaeTrainer, NonFiniteLossError, type StepResult } from '../train/trainer';
 import { reconView } from './reconView';
 
 export type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
@@ -31,6 +32,7 @@ export class PretrainRun {
   private resumeWaiter: (() => void) | null = null;
   private stopRequested = false;
   private pauseRequested = false;
+  private profileRequested = false;
   /** The checkpoint's step when this run continues a saved one. */
   private resumedAt: number | null = null;
   private lastGood: Uint8Array | null = null;
@@ -86,6 +88,11 @@ export class PretrainRun {
   private setStatus(status: RunStatus, message: string | null = null): void {
     this.status = status;
     this.post({ type: 'pretrain/status', runId: this.spec.id, status, step: this.trainer.step, message });
+  }
+
+  /** The next step runs under the profiler and its kernel breakdown is posted. */
+  profileNext(): void {
+    this.profileRequested = true;
   }
 
   /** Pauses after the step in flight, so the paused step count is final. */
@@ -175,7 +182,14 @@ export class PretrainRun {
     const batch = this.loader.next();
     const images = tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
     try {
-      const r = await this.guard(this.trainer.trainStep({ images }));
+      let r: StepResult;
+      if (this.profileRequested) {
+        this.profileRequested = false;
+        let out: StepResult | undefined;
+        const profile = await this.guard(profileStep(this.trainer.step, async () => (out = await this.trainer.trainStep({ images }))));
+        this.post({ type: 'pretrain/profile', runId: this.spec.id, profile });
+        r = out!;
+      } else r = await this.guard(this.trainer.trainStep({ images }));
       this.pending.push({ step: r.step, total: r.total, reconstruction: r.reconstruction, alignment: r.alignment, lr: r.lr, gradNorm: r.gradNorm });
     } finally {
       try {

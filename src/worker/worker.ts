@@ -122,6 +122,10 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'pretrain/pause':
       run?.pause();
       return;
+    case 'pretrain/profile':
+      if (run) run.profileNext();
+      else post({ type: 'error', message: 'No run is training: start or resume one to profile its steps.' });
+      return;
     case 'pretrain/resume':
       run?.resume();
       return;

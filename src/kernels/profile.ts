@@ -1,0 +1,28 @@
+// One train step under tf.profile, summarized kernel by kernel: what the UI's breakdown and the
+// benchmark print. TF.js reports a kernel's GPU time only where the device has timestamp queries.
+import * as tf from '@tensorflow/tfjs';
+import type { StepProfile } from '../protocol/messages';
+
+export async function profileStep(step: number, run: () => Promise<unknown>): Promise<StepProfile> {
+  const t0 = performance.now();
+  const info = await tf.profile(async () => {
+    await run();
+  });
+  const wallMs = performance.now() - t0;
+  const byName = new Map<string, { calls: number; ms: number | null }>();
+  let timed = false;
+  for (const k of info.kernels) {
+    const t = (await (k.kernelTimeMs as unknown as Promise<number | { error: string }>)) as number | { error: string };
+    const ms = typeof t === 'number' && Number.isFinite(t) ? t : null;
+    if (ms !== null) timed = true;
+    const e = byName.get(k.name) ?? { calls: 0, ms: null };
+    e.calls++;
+    if (ms !== null) e.ms = (e.ms ?? 0) + ms;
+    byName.set(k.name, e);
+  }
+  const kernels = [...byName.entries()]
+    .map(([name, e]) => ({ name, calls: e.calls, ms: timed ? (e.ms ?? 0) : null }))
+    .sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0) || b.calls - a.calls);
+  const gpuMs = timed ? kernels.reduce((s, k) => s + (k.ms ?? 0), 0) : null;
+  return { step, wallMs, gpuMs, kernelCount: info.kernels.length, kernels };
+}
