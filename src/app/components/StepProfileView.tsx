@@ -11,10 +11,9 @@ export function StepProfileView() {
   const p = run.profile;
   const total = p?.gpuMs ?? null;
   return (
-    <details style={{ fontSize: 13, margin: '4px 0' }} open={p !== null}>
-      <summary>Where the time goes</summary>
+    <div style={{ fontSize: 13, margin: '4px 0' }}>
       <button data-testid="pretrain.profile" disabled={run.status !== 'running'} onClick={profileRunStep} title="Profiles the next step kernel by kernel (that step runs slower)">
-        Profile one step
+        Where does the time go? Profile one step
       </button>
       {p && (
         <div data-testid="pretrain.kernel-times">
@@ -46,6 +45,6 @@ export function StepProfileView() {
           </table>
         </div>
       )}
-    </details>
+    </div>
   );
 }
