@@ -35,6 +35,8 @@ export interface ResultRow {
   readonly linear: number;
   readonly attentive: number;
   readonly createdAt: number;
+  /** The probed dataset's name; rows kept before imports existed are on shapes. */
+  readonly dataset?: string;
 }
 
 const STORE = STORES.runs;

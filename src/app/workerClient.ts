@@ -48,7 +48,8 @@ async function recordResult(): Promise<void> {
   const enc = probe.spec.encoder;
   const steps = enc.kind === 'run' ? (useStore.getState().encoders.find((e) => e.runId === enc.runId)?.step ?? runs.find((r) => r.spec.id === enc.runId)?.step ?? 0) : 0;
   try {
-    await putResult({ id: probe.spec.id, encoder: enc.kind === 'run' ? enc.runId : 'random init', presetId: probe.spec.presetId, pretrainSteps: steps, epochs: last.epoch, linear: last.linearAcc, attentive: last.attentiveAcc, createdAt: probe.spec.createdAt });
+    const dataset = useStore.getState().datasets.find((d) => d.id === probe.spec.dataset)?.name ?? probe.spec.dataset;
+    await putResult({ id: probe.spec.id, encoder: enc.kind === 'run' ? enc.runId : 'random init', presetId: probe.spec.presetId, pretrainSteps: steps, epochs: last.epoch, linear: last.linearAcc, attentive: last.attentiveAcc, createdAt: probe.spec.createdAt, dataset });
     setResults(await listResults());
   } catch (e) {
     notify(`Could not save the probing result in this browser's storage (${(e as Error).message}).`);
