@@ -37,8 +37,8 @@ export interface CifarBatch {
 /** Checks a batch file's length and labels; throws a readable reason when it is not CIFAR-10. */
 export function parseCifarBatch(bytes: Uint8Array, classes: number): CifarBatch {
   if (bytes.length === 0 || bytes.length % CIFAR_RECORD !== 0) {
-    const hint = bytes.length > 0 && bytes.length % (CIFAR_RECORD + 1) === 0 ? ' It looks like CIFAR-100 (two label bytes a record), which is not supported.' : '';
-    throw new Error(`its length, ${bytes.length} bytes, is not a whole number of ${CIFAR_RECORD}-byte CIFAR-10 records.${hint}`);
+    const hint = bytes.length > 0 && bytes.length % (CIFAR_RECORD + 1) === 0 ? ' (it looks like CIFAR-100, two label bytes a record, which is not supported)' : '';
+    throw new Error(`its length, ${bytes.length} bytes, is not a whole number of ${CIFAR_RECORD}-byte CIFAR-10 records${hint}`);
   }
   const count = bytes.length / CIFAR_RECORD;
   const labels = new Uint8Array(count);

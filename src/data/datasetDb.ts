@@ -46,8 +46,11 @@ export async function deleteDataset(id: string): Promise<void> {
   }
 }
 
-/** Deletes imports that a reload or a crash cut short: their summary still says 'importing'. */
-export async function deleteUnfinishedImports(): Promise<void> {
+/**
+ * Deletes imports that a reload or a crash cut short: their summary still says 'importing' and
+ * they began before `before` (so an import this worker has just started is left alone).
+ */
+export async function deleteUnfinishedImports(before: number): Promise<void> {
   const all = await tx(STORES.datasets, 'readonly', (s) => s.getAll() as IDBRequest<DatasetMeta[]>);
-  for (const m of all) if (m.status === 'importing') await deleteDataset(m.id);
+  for (const m of all) if (m.status === 'importing' && m.createdAt < before) await deleteDataset(m.id);
 }

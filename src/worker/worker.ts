@@ -96,7 +96,7 @@ async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'init':
       // Imports a reload cut short left a summary marked 'importing': nothing else will finish them.
-      void deleteUnfinishedImports().catch(() => undefined);
+      void deleteUnfinishedImports(Date.now()).catch(() => undefined);
       backend = await startBackend(onDeviceLost, msg.forceBackend);
       post({ type: 'backend', info: backend });
       return;
