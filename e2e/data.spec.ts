@@ -128,14 +128,17 @@ test('CIFAR-10 files and a zip import; bad input is refused with a clear message
   await expect(notices).toContainText('No files were chosen (an empty folder?)');
   await expect(rows).toHaveCount(2);
 
-  // An unlabelled set cannot be probed, and the panel says why.
-  const flat = join(info.outputDir, 'flat');
-  mkdirSync(flat, { recursive: true });
-  for (let i = 0; i < 4; i++) writeFileSync(join(flat, `${i}.png`), encodePng(16, 16, () => [i * 60, 90, 30]));
-  await page.getByTestId('data.import-folder').setInputFiles(flat);
-  await expect(page.getByTestId('data.summary')).toContainText('flat · folder · unlabelled (pretraining only)');
-  await page.getByTestId('probe.dataset').selectOption({ label: 'flat (no labels)' });
-  await expect(page.getByTestId('probe.needs-labels')).toContainText('Probing needs labels: flat has none');
+  // Dropped images without folders make an unlabelled set, which cannot be probed; the panel says why.
+  const pngs = [0, 1, 2, 3].map((i) => [...encodePng(16, 16, () => [i * 60, 90, 30])]);
+  const dropped = await page.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    files.forEach((bytes, i) => dt.items.add(new File([new Uint8Array(bytes)], `${i}.png`, { type: 'image/png' })));
+    return dt;
+  }, pngs);
+  await page.getByTestId('data.drop').dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(page.getByTestId('data.summary')).toContainText('images · folder · unlabelled (pretraining only) · 4 train / 0 val images');
+  await page.getByTestId('probe.dataset').selectOption({ label: 'images (no labels)' });
+  await expect(page.getByTestId('probe.needs-labels')).toContainText('Probing needs labels: images has none');
   await expect(page.getByTestId('probe.start')).toBeDisabled();
 
   // Deleting: gone from the list and the selectors, also after a reload; the rest stays.

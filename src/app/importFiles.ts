@@ -29,8 +29,8 @@ export function importName(files: readonly ImportFile[], kind: ImportKind): stri
 }
 
 /** Every file below dropped items, with paths from the drop (folders are walked). */
-export async function fromDrop(items: DataTransferItemList): Promise<ImportFile[]> {
-  const entries = Array.from(items)
+export async function fromDrop(dt: DataTransfer): Promise<ImportFile[]> {
+  const entries = Array.from(dt.items)
     .map((i) => i.webkitGetAsEntry?.())
     .filter((e): e is FileSystemEntry => !!e);
   const out: ImportFile[] = [];
@@ -47,6 +47,8 @@ export async function fromDrop(items: DataTransferItemList): Promise<ImportFile[
       }
     }
   };
+  // Without the entries API (or for a drop made by a script) the plain file list still serves.
+  if (entries.length === 0) return fromInput(dt.files);
   for (const e of entries) await walk(e, '');
   return out;
 }

@@ -110,6 +110,8 @@ export function startWorker(): void {
     .catch((e: Error) => useStore.getState().notify(`The imported datasets could not be read from this browser's storage: ${e.message}`));
 }
 
+const missingDataset = (id: string) => id !== 'shapes' && !useStore.getState().datasets.some((d) => d.id === id);
+
 /** Validates the form and starts a run; a bad field becomes a notice, not a crash. */
 export function startRun(): void {
   const { form, started, notify } = useStore.getState();
@@ -118,6 +120,10 @@ export function startRun(): void {
     validateTrainConfig(form.train);
   } catch (e) {
     notify((e as Error).message);
+    return;
+  }
+  if (missingDataset(form.dataset)) {
+    notify('The chosen dataset is no longer kept in this browser; choose another.');
     return;
   }
   if (!(Number.isInteger(form.checkpointEvery) && form.checkpointEvery >= 1)) {
@@ -146,6 +152,10 @@ export async function continueRun(runId: string): Promise<void> {
   const saved = await getCheckpoint(runId).catch(() => undefined);
   if (!rec || !saved) {
     notify('No checkpoint of that run is kept in this browser; it cannot be resumed.');
+    return;
+  }
+  if (missingDataset(rec.spec.dataset)) {
+    notify(`That run trained on a dataset that is no longer kept in this browser (${rec.spec.dataset}); import it again to resume the run. Its checkpoint is kept.`);
     return;
   }
   checkpointStep = saved.step;

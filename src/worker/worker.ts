@@ -33,12 +33,14 @@ async function pretrain(spec: RunSpec, resumeFrom?: Uint8Array): Promise<void> {
   if (run && (run.status === 'running' || run.status === 'paused')) throw new Error('a run is already in progress; stop it first');
   run?.dispose();
   run = null;
-  const ds = await datasetFor(spec.dataset, spec.train.seed, spec.model.imgSize).catch((e: Error) => {
-    post({ type: 'pretrain/status', runId: spec.id, status: 'failed', step: 0, message: `Training cannot start: ${e.message}.` });
-    return null;
-  });
-  if (!ds) return;
-  const r = new PretrainRun(spec, post, resumeFrom, ds);
+  let r: PretrainRun;
+  try {
+    r = new PretrainRun(spec, post, resumeFrom, await datasetFor(spec.dataset, spec.train.seed, spec.model.imgSize));
+  } catch (e) {
+    // A dataset deleted since, or one without training images: the run's record stays as it was.
+    post({ type: 'pretrain/status', runId: spec.id, status: 'failed', step: 0, message: `Training cannot start: ${(e as Error).message}.` });
+    return;
+  }
   run = r;
   try {
     await r.run(recoverRun);

@@ -47,7 +47,7 @@ export function DataPanel() {
   const onDrop = async (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    if (!disabled) importDataset(await fromDrop(e.dataTransfer.items), o);
+    if (!disabled) importDataset(await fromDrop(e.dataTransfer), o);
   };
   return (
     <section style={{ borderTop: '1px solid #ddd', marginTop: 16, paddingTop: 8 }}>
