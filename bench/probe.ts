@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       encoder,
       presetId,
       model: config,
+      dataset: 'shapes',
       probe: { seed: 0, batchSize: 64, totalSteps: stepsTotal, warmupSteps: Math.round(stepsTotal / 10), pooling: 'cls', linearBaseLr: 6.4, linearBaseBatch: 64, attentiveBaseLr: 0.4, attentiveBaseBatch: 64, momentum: 0.9 },
       epochs,
       trainImages,

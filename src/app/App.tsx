@@ -1,5 +1,6 @@
 // The notebook page: header with the backend, notices, the pretraining panel beside its live views,
-// the probing panel, the dataset preview and the runs list.
+// the probing panel, your own data, the dataset preview and the runs list.
+import { DataPanel } from './components/DataPanel';
 import { DatasetPreview } from './components/DatasetPreview';
 import { Header } from './components/Header';
 import { LossChart } from './components/LossChart';
@@ -26,6 +27,7 @@ export function App() {
         </div>
       </div>
       <ProbePanel />
+      <DataPanel />
       <DatasetPreview />
       <RunsList />
     </main>

@@ -29,9 +29,9 @@ const csvCell = (v: string | number) => (typeof v === 'number' ? String(v) : /["
 
 /** The results table as CSV, one row per probing run, accuracies in percent. */
 export function resultsCsv(rows: readonly ResultRow[]): string {
-  const head = ['encoder', 'preset', 'pretrain_steps', 'probe_epochs', 'LIN_top1', 'ATT_top1', 'date'];
+  const head = ['encoder', 'preset', 'pretrain_steps', 'probe_epochs', 'LIN_top1', 'ATT_top1', 'date', 'dataset'];
   const body = rows.map((r) =>
-    [r.encoder, r.presetId, r.pretrainSteps, r.epochs, Number((r.linear * 100).toFixed(2)), Number((r.attentive * 100).toFixed(2)), new Date(r.createdAt).toISOString()].map(csvCell).join(','),
+    [r.encoder, r.presetId, r.pretrainSteps, r.epochs, Number((r.linear * 100).toFixed(2)), Number((r.attentive * 100).toFixed(2)), new Date(r.createdAt).toISOString(), r.dataset ?? 'shapes'].map(csvCell).join(','),
   );
   return [head.join(','), ...body].join('\n') + '\n';
 }

@@ -1,5 +1,7 @@
 // The notebook's IndexedDB: the runs list (config, status, latest metrics), each run's latest
-// checkpoint with its curves, and the probing results table, kept across reloads.
+// checkpoint with its curves, and the probing results table, kept across reloads (the database
+// itself, shared with the worker's imported datasets, is ../data/notebookDb.ts).
+import { STORES, tx as dbTx, type StoreName } from '../data/notebookDb';
 import type { RunSpec, RunStatus, StepPoint } from '../protocol/messages';
 
 /** A run's latest saved state: the safetensors bytes and the curves up to that step. */
@@ -33,41 +35,16 @@ export interface ResultRow {
   readonly linear: number;
   readonly attentive: number;
   readonly createdAt: number;
+  /** The probed dataset's name; rows kept before imports existed are on shapes. */
+  readonly dataset?: string;
 }
 
-const DB = 'cae-notebook';
-const STORE = 'runs';
-const RESULTS = 'results';
-const CHECKPOINTS = 'checkpoints';
+const STORE = STORES.runs;
+const RESULTS = STORES.results;
+const CHECKPOINTS = STORES.checkpoints;
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 3);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'spec.id' });
-      if (!db.objectStoreNames.contains(RESULTS)) db.createObjectStore(RESULTS, { keyPath: 'id' });
-      if (!db.objectStoreNames.contains(CHECKPOINTS)) db.createObjectStore(CHECKPOINTS, { keyPath: 'runId' });
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB could not be opened'));
-  });
-}
-
-async function tx<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>, store = STORE): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const t = db.transaction(store, mode);
-      const req = f(t.objectStore(store));
-      t.oncomplete = () => resolve(req.result);
-      t.onerror = () => reject(t.error ?? new Error('IndexedDB transaction failed'));
-      t.onabort = () => reject(t.error ?? new Error('IndexedDB transaction aborted'));
-    });
-  } finally {
-    db.close();
-  }
-}
+/** The runs list's transactions: the store comes last, defaulting to the runs. */
+const tx = <T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>, store: StoreName = STORE) => dbTx(store, mode, f);
 
 export async function putRun(r: RunRecord): Promise<void> {
   await tx('readwrite', (s) => s.put(r));

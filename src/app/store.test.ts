@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MICRO } from '../model/presets';
+import type { DatasetMeta } from '../data/stored';
 import type { RunSpec } from '../protocol/messages';
 import { defaultTrainConfig } from '../train/defaults';
 import { useStore } from './store';
@@ -43,5 +44,32 @@ describe('the store', () => {
     s.choosePreset('vit-tiny-p4-32');
     expect(useStore.getState().form.model.embedDim).toBe(192);
     expect(useStore.getState().form.train.batchSize).toBe(64);
+  });
+
+  it('follows an import to its end, keeps the dataset choice across presets, and falls back to shapes when a dataset goes', () => {
+    const s = useStore.getState();
+    const meta = { id: 'ds-1', name: 'pets', classes: ['cat', 'dog'], status: 'ready', skippedCount: 2 } as unknown as DatasetMeta;
+    s.importStarted('ds-1', 'pets');
+    s.receive({ type: 'data/progress', id: 'ds-1', done: 5, total: 10, skipped: 1 });
+    expect(useStore.getState().dataImport).toMatchObject({ status: 'running', done: 5, total: 10, skipped: 1 });
+    s.receive({ type: 'data/imported', meta });
+    expect(useStore.getState().dataImport).toMatchObject({ status: 'done', skipped: 2 });
+    expect(useStore.getState().shownDataset).toBe('ds-1');
+    s.chooseDataset('ds-1');
+    s.editProbe({ dataset: 'ds-1' });
+    s.choosePreset('vit-tiny-p4-32');
+    expect(useStore.getState().form.dataset).toBe('ds-1');
+    s.setDatasets([]);
+    expect([useStore.getState().form.dataset, useStore.getState().probeForm.dataset, useStore.getState().shownDataset]).toEqual(['shapes', 'shapes', null]);
+  });
+
+  it('a failed import says why in a notice; a cancelled one does not', () => {
+    const s = useStore.getState();
+    s.importStarted('a', 'x');
+    s.receive({ type: 'data/failed', id: 'a', message: 'Could not import x: bad. Nothing was kept.', cancelled: false });
+    s.importStarted('b', 'y');
+    s.receive({ type: 'data/failed', id: 'b', message: 'The import was cancelled; nothing was kept.', cancelled: true });
+    expect(useStore.getState().notices.map((n) => n.text)).toEqual(['Could not import x: bad. Nothing was kept.']);
+    expect(useStore.getState().dataImport?.status).toBe('cancelled');
   });
 });

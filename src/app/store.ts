@@ -6,6 +6,7 @@ import type { AttentionView, BackendInfo, EncoderEntry, FromWorker, ProbeEpoch, 
 import type { TrainConfig } from '../train/config';
 import { defaultTrainConfig } from '../train/defaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
+import type { DatasetMeta } from '../data/stored';
 import type { ResultRow, RunRecord } from './runsDb';
 
 export interface Notice {
@@ -41,6 +42,19 @@ export interface Form {
   readonly train: TrainConfig;
   /** Steps between checkpoints kept in the browser. */
   readonly checkpointEvery: number;
+  /** 'shapes' or an imported dataset's id. */
+  readonly dataset: string;
+}
+
+/** The import in progress, or how the last one ended. */
+export interface DataImport {
+  readonly id: string;
+  readonly name: string;
+  readonly status: 'running' | 'done' | 'failed' | 'cancelled';
+  readonly done: number;
+  readonly total: number;
+  readonly skipped: number;
+  readonly message: string | null;
 }
 
 export interface CurrentProbe {
@@ -56,6 +70,8 @@ export interface CurrentProbe {
 export interface ProbeForm {
   /** 'random' or a pretraining run's id. */
   readonly encoder: string;
+  /** 'shapes' or an imported labelled dataset's id. */
+  readonly dataset: string;
   readonly epochs: number;
   /** Linear warmup of both probes' learning rates, in epochs (official: 10 of 90). */
   readonly warmupEpochs: number;
@@ -71,6 +87,7 @@ export interface ProbeForm {
  */
 export const initialProbeForm = (): ProbeForm => ({
   encoder: 'random',
+  dataset: 'shapes',
   epochs: 10,
   warmupEpochs: 1,
   trainImages: 2000,
@@ -92,6 +109,11 @@ export interface AppState {
   probeForm: ProbeForm;
   probe: CurrentProbe | null;
   results: readonly ResultRow[];
+  /** Datasets imported into this browser, newest first (summaries, no pixels). */
+  datasets: readonly DatasetMeta[];
+  dataImport: DataImport | null;
+  /** The imported dataset the data panel shows. */
+  shownDataset: string | null;
 
   receive(msg: FromWorker): void;
   crashed(message: string): void;
@@ -106,10 +128,14 @@ export interface AppState {
   editProbe(patch: Partial<ProbeForm>, probe?: Partial<ProbeTrainConfig>): void;
   probeStarted(spec: ProbeSpec): void;
   setResults(rows: readonly ResultRow[]): void;
+  chooseDataset(id: string): void;
+  setDatasets(list: readonly DatasetMeta[]): void;
+  importStarted(id: string, name: string): void;
+  showDataset(id: string | null): void;
   reset(): void;
 }
 
-const initialForm = (id: PresetId = 'micro'): Form => ({ presetId: id, model: PRESETS[id], train: defaultTrainConfig(id), checkpointEvery: 50 });
+const initialForm = (id: PresetId = 'micro', dataset = 'shapes'): Form => ({ presetId: id, model: PRESETS[id], train: defaultTrainConfig(id), checkpointEvery: 50, dataset });
 
 const initial = {
   backend: null,
@@ -122,6 +148,9 @@ const initial = {
   encoders: [],
   probe: null,
   results: [],
+  datasets: [],
+  dataImport: null,
+  shownDataset: null,
 } satisfies Partial<AppState>;
 
 let noticeId = 0;
@@ -133,7 +162,22 @@ export const useStore = create<AppState>()((set, get) => ({
   receive(msg) {
     const run = get().run;
     const probe = get().probe;
+    const imp = get().dataImport;
     switch (msg.type) {
+      case 'data/progress':
+        if (imp?.id === msg.id) set({ dataImport: { ...imp, done: msg.done, total: msg.total, skipped: msg.skipped } });
+        return;
+      case 'data/imported':
+        set({
+          datasets: [msg.meta, ...get().datasets.filter((d) => d.id !== msg.meta.id)],
+          shownDataset: msg.meta.id,
+          dataImport: imp?.id === msg.meta.id ? { ...imp, status: 'done', skipped: msg.meta.skippedCount, message: null } : imp,
+        });
+        return;
+      case 'data/failed':
+        if (imp?.id === msg.id) set({ dataImport: { ...imp, status: msg.cancelled ? 'cancelled' : 'failed', message: msg.message } });
+        if (!msg.cancelled) get().notify(msg.message);
+        return;
       case 'encoders':
         set({ encoders: msg.list });
         return;
@@ -183,7 +227,7 @@ export const useStore = create<AppState>()((set, get) => ({
     set({ notices: get().notices.filter((n) => n.id !== id) });
   },
   choosePreset(id) {
-    set({ form: initialForm(id) });
+    set({ form: initialForm(id, get().form.dataset) });
   },
   editModel(patch) {
     const form = get().form;
@@ -212,6 +256,26 @@ export const useStore = create<AppState>()((set, get) => ({
   },
   setResults(rows) {
     set({ results: rows });
+  },
+  chooseDataset(id) {
+    set({ form: { ...get().form, dataset: id } });
+  },
+  setDatasets(list) {
+    // A choice of a dataset that is gone falls back to shapes.
+    const has = (id: string) => id === 'shapes' || list.some((d) => d.id === id);
+    const { form, probeForm, shownDataset } = get();
+    set({
+      datasets: list,
+      form: has(form.dataset) ? form : { ...form, dataset: 'shapes' },
+      probeForm: has(probeForm.dataset) ? probeForm : { ...probeForm, dataset: 'shapes' },
+      shownDataset: shownDataset && has(shownDataset) ? shownDataset : (list[0]?.id ?? null),
+    });
+  },
+  importStarted(id, name) {
+    set({ dataImport: { id, name, status: 'running', done: 0, total: 0, skipped: 0, message: null } });
+  },
+  showDataset(id) {
+    set({ shownDataset: id });
   },
   reset() {
     set({ ...initial, form: initialForm(), probeForm: initialProbeForm() });

@@ -1,10 +1,13 @@
 // The one owner of the training worker: creates it, sends commands, feeds its messages into the
 // store, keeps the runs list in IndexedDB current, and turns a crash into a message.
+import { deleteDataset, listDatasets } from '../data/datasetDb';
+import { isLabelled } from '../data/stored';
 import { validateConfig } from '../model/config';
-import type { FromWorker, RunSpec, ToWorker } from '../protocol/messages';
+import type { FromWorker, ImportFile, RunSpec, ToWorker } from '../protocol/messages';
 import { validateTrainConfig } from '../train/config';
 import { officialCommand } from '../train/officialFlags';
 import { downloadBlob } from './download';
+import { importKind, importName } from './importFiles';
 import { deleteRun, getCheckpoint, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord } from './runsDb';
 import { useStore } from './store';
 
@@ -45,7 +48,8 @@ async function recordResult(): Promise<void> {
   const enc = probe.spec.encoder;
   const steps = enc.kind === 'run' ? (useStore.getState().encoders.find((e) => e.runId === enc.runId)?.step ?? runs.find((r) => r.spec.id === enc.runId)?.step ?? 0) : 0;
   try {
-    await putResult({ id: probe.spec.id, encoder: enc.kind === 'run' ? enc.runId : 'random init', presetId: probe.spec.presetId, pretrainSteps: steps, epochs: last.epoch, linear: last.linearAcc, attentive: last.attentiveAcc, createdAt: probe.spec.createdAt });
+    const dataset = useStore.getState().datasets.find((d) => d.id === probe.spec.dataset)?.name ?? probe.spec.dataset;
+    await putResult({ id: probe.spec.id, encoder: enc.kind === 'run' ? enc.runId : 'random init', presetId: probe.spec.presetId, pretrainSteps: steps, epochs: last.epoch, linear: last.linearAcc, attentive: last.attentiveAcc, createdAt: probe.spec.createdAt, dataset });
     setResults(await listResults());
   } catch (e) {
     notify(`Could not save the probing result in this browser's storage (${(e as Error).message}).`);
@@ -101,7 +105,12 @@ export function startWorker(): void {
       useStore.getState().setResults(results);
     })
     .catch((e: Error) => useStore.getState().notify(`The runs list could not be read from this browser's storage: ${e.message}`));
+  void listDatasets()
+    .then((list) => useStore.getState().setDatasets(list))
+    .catch((e: Error) => useStore.getState().notify(`The imported datasets could not be read from this browser's storage: ${e.message}`));
 }
+
+const missingDataset = (id: string) => id !== 'shapes' && !useStore.getState().datasets.some((d) => d.id === id);
 
 /** Validates the form and starts a run; a bad field becomes a notice, not a crash. */
 export function startRun(): void {
@@ -113,6 +122,10 @@ export function startRun(): void {
     notify((e as Error).message);
     return;
   }
+  if (missingDataset(form.dataset)) {
+    notify('The chosen dataset is no longer kept in this browser; choose another.');
+    return;
+  }
   if (!(Number.isInteger(form.checkpointEvery) && form.checkpointEvery >= 1)) {
     notify(`checkpoint every must be a positive number of steps, got ${form.checkpointEvery}`);
     return;
@@ -122,7 +135,7 @@ export function startRun(): void {
     presetId: form.presetId,
     model: form.model,
     train: form.train,
-    dataset: 'shapes',
+    dataset: form.dataset,
     checkpointEvery: form.checkpointEvery,
     createdAt: Date.now(),
   };
@@ -139,6 +152,10 @@ export async function continueRun(runId: string): Promise<void> {
   const saved = await getCheckpoint(runId).catch(() => undefined);
   if (!rec || !saved) {
     notify('No checkpoint of that run is kept in this browser; it cannot be resumed.');
+    return;
+  }
+  if (missingDataset(rec.spec.dataset)) {
+    notify(`That run trained on a dataset that is no longer kept in this browser (${rec.spec.dataset}); import it again to resume the run. Its checkpoint is kept.`);
     return;
   }
   checkpointStep = saved.step;
@@ -199,17 +216,33 @@ export async function startProbe(): Promise<void> {
       useStore.getState().receive({ type: 'encoders', list: [...useStore.getState().encoders, { runId: id, presetId: rec.spec.presetId, step: saved.step, model: rec.spec.model }] });
     }
   }
-  const { probeForm: f, form, encoders, probeStarted, notify } = useStore.getState();
+  const { probeForm: f, form, encoders, datasets, probeStarted, notify } = useStore.getState();
   const enc = encoders.find((e) => e.runId === f.encoder);
+  const data = datasets.find((d) => d.id === f.dataset);
+  if (f.dataset !== 'shapes' && !data) {
+    notify('That dataset is not kept in this browser any more; choose another.');
+    return;
+  }
+  if (data && !isLabelled(data)) {
+    notify(`Probing needs labels, and ${data.name} has none (it was imported from a folder without class subfolders). Choose a labelled dataset.`);
+    return;
+  }
+  if (data && data.valSize === 0) {
+    notify(`${data.name} has no validation images; import it again with a validation share above 0.`);
+    return;
+  }
+  // An import may hold fewer images than the form asks: the schedule counts the ones there are.
+  const trainImages = data ? Math.min(f.trainImages, data.trainSize) : f.trainImages;
+  const valImages = data ? Math.min(f.valImages, data.valSize) : f.valImages;
   if (f.encoder !== 'random' && !enc) {
     notify('That pretraining run is not available in this session; choose another encoder.');
     return;
   }
   const presetId = enc ? enc.presetId : form.presetId;
   const model = enc ? enc.model : form.model;
-  const perEpoch = Math.max(1, Math.floor(f.trainImages / f.probe.batchSize));
+  const perEpoch = Math.max(1, Math.floor(trainImages / f.probe.batchSize));
   const steps = perEpoch * f.epochs;
-  if (!(f.epochs >= 1 && f.trainImages >= f.probe.batchSize && f.valImages >= 1 && f.warmupEpochs >= 0 && f.warmupEpochs < f.epochs)) {
+  if (!(f.epochs >= 1 && trainImages >= f.probe.batchSize && valImages >= 1 && f.warmupEpochs >= 0 && f.warmupEpochs < f.epochs)) {
     notify('Probing needs at least one epoch, fewer warmup epochs than epochs, a training set at least one batch large, and validation images.');
     return;
   }
@@ -218,15 +251,60 @@ export async function startProbe(): Promise<void> {
     encoder: enc ? { kind: 'run' as const, runId: enc.runId } : { kind: 'random' as const },
     presetId,
     model,
+    dataset: f.dataset,
     probe: { ...f.probe, totalSteps: steps, warmupSteps: Math.round(f.warmupEpochs * perEpoch) },
     epochs: f.epochs,
-    trainImages: f.trainImages,
-    valImages: f.valImages,
+    trainImages,
+    valImages,
     augment: f.augment,
     createdAt: Date.now(),
   };
   probeStarted(spec);
   send({ type: 'probe/start', spec });
+}
+
+/** Import options the data panel sets. */
+export interface ImportOptions {
+  readonly valShare: number;
+  readonly seed: number;
+  readonly storedSize: number;
+}
+
+/** Sends chosen or dropped files to the worker to decode and keep; a bad choice becomes a notice. */
+export function importDataset(files: readonly ImportFile[], o: ImportOptions, expect?: 'cifar10'): void {
+  const { dataImport, importStarted, notify } = useStore.getState();
+  if (dataImport?.status === 'running') {
+    notify('An import is in progress; wait for it or cancel it first.');
+    return;
+  }
+  const kind = importKind(files);
+  if (typeof kind !== 'string') return notify(kind.error);
+  if (expect === 'cifar10' && kind !== 'cifar10') return notify('None of the chosen files is a CIFAR-10 batch (data_batch_1.bin … data_batch_5.bin, test_batch.bin).');
+  if (!(o.valShare >= 0 && o.valShare < 1)) return notify(`The validation share must be at least 0 and below 1, got ${o.valShare}.`);
+  if (!(Number.isInteger(o.seed) && o.seed >= 0)) return notify(`The split seed must be a whole number ≥ 0, got ${o.seed}.`);
+  const id = `ds-${Date.now().toString(36)}`;
+  const name = importName(files, kind);
+  importStarted(id, name);
+  send({ type: 'data/import', id, name, kind, files, options: o });
+}
+
+export function cancelImport(): void {
+  const imp = useStore.getState().dataImport;
+  if (imp?.status === 'running') send({ type: 'data/cancel', id: imp.id });
+}
+
+/** Deletes an imported dataset (its runs keep their records; they cannot resume without it). */
+export async function removeDataset(id: string): Promise<void> {
+  const { run, probe, setDatasets, notify } = useStore.getState();
+  const busy = (run?.spec.dataset === id && ['starting', 'running', 'paused'].includes(run.status)) || (probe?.spec.dataset === id && ['starting', 'running'].includes(probe.status));
+  if (busy) return notify('A run is using that dataset; stop it before deleting the dataset.');
+  try {
+    await deleteDataset(id);
+    send({ type: 'data/forget', id });
+    setDatasets(await listDatasets());
+  } catch (e) {
+    notify(`The dataset could not be deleted (${(e as Error).message}).`);
+  }
 }
 
 export const stopProbe = () => send({ type: 'probe/stop' });

@@ -16,7 +16,10 @@ export interface Sample {
 
 export interface LabelledDataset {
   readonly name: string;
+  /** Side of the batches made from it, px (the preset's image size). */
   readonly imgSize: number;
+  /** Side of the images `sample` returns when it differs from imgSize (stored imports). */
+  readonly sampleSize?: number;
   readonly classes: readonly string[];
   readonly trainSize: number;
   readonly valSize: number;

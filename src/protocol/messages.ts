@@ -1,5 +1,7 @@
 // The typed messages between the page and the training worker: one file, imported by both sides.
 // Large arrays travel as transferables; the worker throttles what it streams.
+import type { FolderOptions } from '../data/datasetImport';
+import type { DatasetMeta } from '../data/stored';
 import type { CaeConfig } from '../model/config';
 import type { TrainConfig } from '../train/config';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
@@ -23,7 +25,8 @@ export interface RunSpec {
   readonly presetId: string;
   readonly model: CaeConfig;
   readonly train: TrainConfig;
-  readonly dataset: 'shapes';
+  /** 'shapes' (embedded, generated from the seed) or the id of a dataset imported into this browser. */
+  readonly dataset: string;
   /** Steps between checkpoints (also taken on pause and at the end). */
   readonly checkpointEvery: number;
   readonly createdAt: number;
@@ -77,6 +80,8 @@ export interface ProbeSpec {
   readonly encoder: { readonly kind: 'run'; readonly runId: string } | { readonly kind: 'random' };
   readonly presetId: string;
   readonly model: CaeConfig;
+  /** 'shapes' or the id of an imported labelled dataset. */
+  readonly dataset: string;
   readonly probe: ProbeTrainConfig;
   readonly epochs: number;
   readonly trainImages: number;
@@ -128,10 +133,24 @@ export type ToWorker =
   | { readonly type: 'probe/start'; readonly spec: ProbeSpec }
   | { readonly type: 'probe/stop' }
   | { readonly type: 'dataset/preview'; readonly imgSize: number; readonly count: number; readonly seed: number }
+  /**
+   * Decode and keep a dataset the user chose: an image folder's files (paths relative to what was
+   * picked or dropped), one .zip of such a folder, or CIFAR-10 binary files.
+   */
+  | { readonly type: 'data/import'; readonly id: string; readonly name: string; readonly kind: 'folder' | 'zip' | 'cifar10'; readonly files: readonly ImportFile[]; readonly options: FolderOptions }
+  | { readonly type: 'data/cancel'; readonly id: string }
+  /** The page deleted a dataset: the worker drops its copy in memory. */
+  | { readonly type: 'data/forget'; readonly id: string }
   /** Test hook: destroys the GPU device, as a driver reset would. */
   | { readonly type: 'debug/lose-device' }
   /** Test hook: an uncaught error in the worker, as a bug would cause. */
   | { readonly type: 'debug/crash' };
+
+/** A chosen file with its path below the picked or dropped folder ('/'-separated). */
+export interface ImportFile {
+  readonly path: string;
+  readonly file: Blob;
+}
 
 export type FromWorker =
   | { readonly type: 'backend'; readonly info: BackendInfo }
@@ -162,6 +181,10 @@ export type FromWorker =
   | { readonly type: 'probe/status'; readonly id: string; readonly status: RunStatus; readonly message: string | null; readonly features: 'cached' | 'per-batch' }
   | { readonly type: 'probe/epoch'; readonly id: string; readonly point: ProbeEpoch }
   | { readonly type: 'probe/attention'; readonly id: string; readonly view: AttentionView }
+  | { readonly type: 'data/progress'; readonly id: string; readonly done: number; readonly total: number; readonly skipped: number }
+  | { readonly type: 'data/imported'; readonly meta: DatasetMeta }
+  /** The import ended without a dataset (bad input, or cancelled); nothing was kept. */
+  | { readonly type: 'data/failed'; readonly id: string; readonly message: string; readonly cancelled: boolean }
   /** A problem the user must know about, with what to do. */
   | { readonly type: 'error'; readonly message: string };
 

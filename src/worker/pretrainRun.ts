@@ -3,7 +3,7 @@
 // page keeps and that recovery from a lost device starts from.
 import * as tf from '@tensorflow/tfjs';
 import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
-import { shapesDataset } from '../data/shapes';
+import { shapesDataset, type LabelledDataset } from '../data/shapes';
 import { profileStep } from '../kernels/profile';
 import { Cae } from '../model/cae';
 import { batchMasks } from '../model/masking';
@@ -44,13 +44,17 @@ export class PretrainRun {
   /** Rejected when the device goes: read-backs in flight would otherwise never settle. */
   private lost = this.lostSignal();
 
-  /** A new run, or with `resumeFrom` the continuation of a saved one (same step, optimizer, data order). */
+  /**
+   * A new run, or with `resumeFrom` the continuation of a saved one (same step, optimizer, data
+   * order). `ds` is the dataset `spec.dataset` names, which the worker resolves (shapes by default).
+   */
   constructor(
     readonly spec: RunSpec,
     private readonly post: Post,
     resumeFrom?: Uint8Array,
+    ds: LabelledDataset = shapesDataset(spec.train.seed, spec.model.imgSize),
   ) {
-    const ds = shapesDataset(spec.train.seed, spec.model.imgSize);
+    if (ds.trainSize === 0) throw new Error(`the dataset ${ds.name} has no training images`);
     this.loader = new BatchLoader(ds, spec.train.batchSize, spec.train.seed);
     if (resumeFrom) {
       const saved = loadCheckpoint(resumeFrom);
@@ -59,7 +63,9 @@ export class PretrainRun {
       this.lastGood = resumeFrom;
       this.lastGoodStep = this.resumedAt = this.trainer.step;
     } else this.trainer = new CaeTrainer(new Cae(spec.model, spec.train.seed), spec.train);
-    this.val = fixedBatch(ds, Array.from({ length: VAL_IMAGES }, (_, i) => i * 7));
+    // Views come from the val split; a dataset without one shows training images instead.
+    const [viewSplit, n] = ds.valSize > 0 ? (['val', ds.valSize] as const) : (['train', ds.trainSize] as const);
+    this.val = fixedBatch(ds, Array.from({ length: VAL_IMAGES }, (_, i) => (i * 7) % n), viewSplit);
     this.valMask = batchMasks(spec.model, new Rng(spec.train.seed + 17), VAL_IMAGES);
   }
 

@@ -13,6 +13,7 @@ const spec = (augment: boolean, encoder: ProbeSpec['encoder']): ProbeSpec => ({
   encoder,
   presetId: 'micro',
   model: MICRO,
+  dataset: 'shapes',
   probe: { seed: 1, batchSize: 16, totalSteps: 8, warmupSteps: 1, pooling: 'cls', linearBaseLr: 6.4, linearBaseBatch: 16, attentiveBaseLr: 0.4, attentiveBaseBatch: 16, momentum: 0.9 },
   epochs: 2,
   trainImages: 64,

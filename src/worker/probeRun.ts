@@ -6,6 +6,7 @@ import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
 import { toRgba } from '../data/patches';
 import { denormalizeImageNet } from '../data/augment';
 import { shapesDataset, type LabelledDataset } from '../data/shapes';
+import { seededSubset } from '../data/subset';
 import { Cae } from '../model/cae';
 import { grid } from '../model/config';
 import { Rng } from '../model/random';
@@ -24,10 +25,12 @@ export class ProbeRun {
   private stopRequested = false;
   private readonly features: 'cached' | 'per-batch';
 
+  /** `dataset` is the one `spec.dataset` names, resolved by the worker (shapes by default). */
   constructor(
     readonly spec: ProbeSpec,
     private readonly encoderBytes: Uint8Array | null,
     private readonly post: Post,
+    private readonly dataset?: LabelledDataset,
   ) {
     this.features = spec.augment ? 'per-batch' : 'cached';
   }
@@ -69,20 +72,35 @@ export class ProbeRun {
     return { x, y };
   }
 
+  /** The probe's images: shapes at the asked sizes, or a seeded subset of an imported dataset. */
+  private images(): { ds: LabelledDataset; note: string | null } {
+    const s = this.spec;
+    if (!this.dataset) return { ds: shapesDataset(s.probe.seed, s.model.imgSize, { train: s.trainImages, val: s.valImages }), note: null };
+    const all = this.dataset;
+    if (all.classes.length === 0) throw new Error(`${all.name} has no labels, and probing needs them; import a folder with one subfolder per class`);
+    if (all.valSize === 0) throw new Error(`${all.name} has no validation images; import it again with a validation share above 0`);
+    const ds = seededSubset(all, { train: s.trainImages, val: s.valImages }, s.probe.seed);
+    if (ds.trainSize < s.probe.batchSize) throw new Error(`${all.name} has ${ds.trainSize} training images, fewer than one probe batch of ${s.probe.batchSize}`);
+    const fewer = ds.trainSize < s.trainImages || ds.valSize < s.valImages;
+    return { ds, note: fewer ? `${all.name} has ${ds.trainSize} training and ${ds.valSize} validation images; the probes use all of them.` : null };
+  }
+
   async run(): Promise<void> {
     const s = this.spec;
+    const { ds, note } = this.images();
     const model = this.encoder();
-    const ds = shapesDataset(s.probe.seed, s.model.imgSize, { train: s.trainImages, val: s.valImages });
     const probes = new ProbePair(s.model.embedDim, s.model.numHeads, ds.classes.length, s.probe);
     const B = s.probe.batchSize;
-    const stepsPerEpoch = Math.max(1, Math.floor(s.trainImages / B));
-    const val = this.encodeSplit(model, ds, 'val', s.valImages);
-    const cached = s.augment ? null : this.encodeSplit(model, ds, 'train', s.trainImages);
+    const trainImages = ds.trainSize;
+    const valImages = ds.valSize;
+    const stepsPerEpoch = Math.max(1, Math.floor(trainImages / B));
+    const val = this.encodeSplit(model, ds, 'val', valImages);
+    const cached = s.augment ? null : this.encodeSplit(model, ds, 'train', trainImages);
     const loader = new BatchLoader(ds, B, s.probe.seed, true);
-    this.setStatus('running');
+    this.setStatus('running', note);
     try {
       for (let epoch = 0; epoch < s.epochs && !this.stopRequested; epoch++) {
-        const order = new Rng(s.probe.seed * 31 + epoch).shuffle(Array.from({ length: s.trainImages }, (_, i) => i));
+        const order = new Rng(s.probe.seed * 31 + epoch).shuffle(Array.from({ length: trainImages }, (_, i) => i));
         let lin = 0;
         let att = 0;
         for (let k = 0; k < stepsPerEpoch && !this.stopRequested; k++) {
@@ -97,7 +115,7 @@ export class ProbeRun {
         this.post({
           type: 'probe/epoch',
           id: s.id,
-          point: { epoch: epoch + 1, linearLoss: lin / stepsPerEpoch, attentiveLoss: att / stepsPerEpoch, linearAcc: ok.linear / s.valImages, attentiveAcc: ok.attentive / s.valImages },
+          point: { epoch: epoch + 1, linearLoss: lin / stepsPerEpoch, attentiveLoss: att / stepsPerEpoch, linearAcc: ok.linear / valImages, attentiveAcc: ok.attentive / valImages },
         });
       }
       await this.postAttention(model, probes, ds);
@@ -119,7 +137,7 @@ export class ProbeRun {
 
   private async postAttention(model: Cae, probes: ProbePair, ds: LabelledDataset): Promise<void> {
     const c = model.config;
-    const b = fixedBatch(ds, Array.from({ length: MAP_IMAGES }, (_, i) => i * 3));
+    const b = fixedBatch(ds, Array.from({ length: MAP_IMAGES }, (_, i) => (i * 3) % ds.valSize));
     const T = grid(c) ** 2 + 1;
     const [probeMaps, encMaps] = tf.tidy(() => {
       const imgs = tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]);

@@ -7,7 +7,9 @@ import { readModelCheckpoint } from '../model/checkpoint';
 import { caeParamSpecs } from '../model/params';
 import { weightsMismatch } from '../model/weights';
 import { type BackendInfo, type EncoderEntry, type FromWorker, type RunSpec, type ToWorker, unreachable } from '../protocol/messages';
+import { deleteUnfinishedImports } from '../data/datasetDb';
 import { loseDeviceForTest, restartBackend, startBackend } from './backend';
+import { cancelImport, datasetFor, forgetDataset, runImport } from './datasets';
 import { PretrainRun } from './pretrainRun';
 import { ProbeRun } from './probeRun';
 
@@ -30,7 +32,15 @@ async function pretrain(spec: RunSpec, resumeFrom?: Uint8Array): Promise<void> {
   if (!backend) throw new Error('the worker has no backend yet');
   if (run && (run.status === 'running' || run.status === 'paused')) throw new Error('a run is already in progress; stop it first');
   run?.dispose();
-  const r = new PretrainRun(spec, post, resumeFrom);
+  run = null;
+  let r: PretrainRun;
+  try {
+    r = new PretrainRun(spec, post, resumeFrom, await datasetFor(spec.dataset, spec.train.seed, spec.model.imgSize));
+  } catch (e) {
+    // A dataset deleted since, or one without training images: the run's record stays as it was.
+    post({ type: 'pretrain/status', runId: spec.id, status: 'failed', step: 0, message: `Training cannot start: ${(e as Error).message}.` });
+    return;
+  }
   run = r;
   try {
     await r.run(recoverRun);
@@ -87,6 +97,8 @@ async function recoverRun(r: PretrainRun): Promise<boolean> {
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'init':
+      // Imports a reload cut short left a summary marked 'importing': nothing else will finish them.
+      void deleteUnfinishedImports(Date.now()).catch(() => undefined);
       backend = await startBackend(onDeviceLost, msg.forceBackend);
       post({ type: 'backend', info: backend });
       return;
@@ -106,13 +118,22 @@ async function handle(msg: ToWorker): Promise<void> {
       if (probe && (probe.status === 'running' || probe.status === 'starting')) throw new Error('a probe run is already in progress; stop it first');
       const enc = msg.spec.encoder.kind === 'run' ? encoders.get(msg.spec.encoder.runId) : undefined;
       if (msg.spec.encoder.kind === 'run' && !enc) throw new Error('that pretraining run is not in this session any more; choose another encoder');
-      const p = new ProbeRun(msg.spec, enc?.bytes ?? null, post);
+      const s = msg.spec;
+      const failed = (message: string) => post({ type: 'probe/status', id: s.id, status: 'failed', message, features: s.augment ? 'per-batch' : 'cached' });
+      let ds;
+      try {
+        ds = s.dataset === 'shapes' ? undefined : await datasetFor(s.dataset, s.probe.seed, s.model.imgSize);
+      } catch (e) {
+        failed(`Probing cannot start: ${(e as Error).message}.`);
+        return;
+      }
+      const p = new ProbeRun(s, enc?.bytes ?? null, post, ds);
       probe = p;
       try {
         await p.run();
       } catch (e) {
         p.status = 'failed';
-        post({ type: 'probe/status', id: msg.spec.id, status: 'failed', message: `Probing failed: ${(e as Error).message}`, features: msg.spec.augment ? 'per-batch' : 'cached' });
+        failed(`Probing failed: ${(e as Error).message}`);
       }
       return;
     }
@@ -145,6 +166,14 @@ async function handle(msg: ToWorker): Promise<void> {
       post({ type: 'dataset/preview', size: S, count: msg.count, images, labels, classes: ds.classes }, [images.buffer]);
       return;
     }
+    case 'data/import':
+      return runImport(msg, post);
+    case 'data/cancel':
+      cancelImport(msg.id);
+      return;
+    case 'data/forget':
+      forgetDataset(msg.id);
+      return;
     case 'debug/lose-device':
       if (!loseDeviceForTest()) post({ type: 'error', message: 'No WebGPU device to lose: the backend is not WebGPU.' });
       return;

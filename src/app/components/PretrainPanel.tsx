@@ -9,6 +9,7 @@ import { MODEL_FIELDS, TRAIN_FIELDS } from './fields';
 
 export function PretrainPanel() {
   const form = useStore((s) => s.form);
+  const datasets = useStore((s) => s.datasets);
   const status = useStore((s) => s.run?.status ?? null);
   const ready = useStore((s) => s.backend !== null && s.workerCrash === null);
   const { choosePreset, editModel, editTrain } = useStore.getState();
@@ -30,8 +31,13 @@ export function PretrainPanel() {
       </label>
       <label style={{ display: 'grid', gridTemplateColumns: '120px 140px', gap: 6, fontSize: 13, marginTop: 4 }}>
         dataset
-        <select data-testid="pretrain.dataset" value="shapes" disabled={active} onChange={() => undefined}>
+        <select data-testid="pretrain.dataset" value={form.dataset} disabled={active} onChange={(e) => useStore.getState().chooseDataset(e.target.value)}>
           <option value="shapes">shapes (embedded)</option>
+          {datasets.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} ({d.trainSize} images{d.classes.length ? '' : ', unlabelled'})
+            </option>
+          ))}
         </select>
       </label>
       <p style={{ fontSize: 12, color: '#555' }}>

@@ -24,6 +24,8 @@ export function ProbePanel() {
   // Runs kept in this browser with a checkpoint, not yet loaded into the worker this session.
   const kept = runs.filter((r) => r.checkpointStep != null && !encoders.some((e) => e.runId === r.spec.id));
   const presetId = useStore((s) => s.form.presetId);
+  const datasets = useStore((s) => s.datasets);
+  const chosen = datasets.find((d) => d.id === f.dataset);
   const probe = useStore((s) => s.probe);
   const ready = useStore((s) => s.backend !== null && s.workerCrash === null);
   const edit = useStore.getState().editProbe;
@@ -51,10 +53,20 @@ export function ProbePanel() {
           </label>
           <label style={row}>
             dataset
-            <select value="shapes" disabled onChange={() => undefined}>
+            <select data-testid="probe.dataset" value={f.dataset} disabled={active} onChange={(e) => edit({ dataset: e.target.value })}>
               <option value="shapes">shapes (labelled)</option>
+              {datasets.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name} ({d.classes.length ? `${d.classes.length} classes` : 'no labels'})
+                </option>
+              ))}
             </select>
           </label>
+          {chosen && chosen.classes.length === 0 && (
+            <p data-testid="probe.needs-labels" style={{ fontSize: 12, color: '#a11', maxWidth: 280 }}>
+              Probing needs labels: {chosen.name} has none (a flat folder). Import a folder with one subfolder per class, or choose another dataset.
+            </p>
+          )}
           <Num label="epochs" value={f.epochs} disabled={active} onChange={(v) => edit({ epochs: Math.round(v) })} help="passes over the probe's training images" />
           <Num label="warmup epochs" value={f.warmupEpochs} disabled={active} onChange={(v) => edit({ warmupEpochs: v })} help="linear warmup, then cosine to 0 (official: 10 of 90 epochs)" />
           <Num label="training images" value={f.trainImages} disabled={active} onChange={(v) => edit({ trainImages: Math.round(v) })} help="labelled images the probes train on" />
@@ -81,7 +93,7 @@ export function ProbePanel() {
             The defaults keep those effective rates at this page's small batches. Features are {f.augment ? 'computed per batch (augmentation on)' : 'cached once (augmentation off)'}.
           </p>
           <div style={{ display: 'flex', gap: 6 }}>
-            <button data-testid="probe.start" disabled={!ready || active} onClick={() => void startProbe()}>
+            <button data-testid="probe.start" disabled={!ready || active || (chosen !== undefined && chosen.classes.length === 0)} onClick={() => void startProbe()}>
               Start probing
             </button>
             <button data-testid="probe.stop" disabled={!active} onClick={stopProbe}>

@@ -14,7 +14,7 @@ export function ResultsTable() {
       <table data-testid="probe.table" style={{ fontSize: 13, borderCollapse: 'collapse', marginTop: 8 }}>
         <thead>
           <tr>
-            {['encoder', 'preset', 'pretraining steps', 'probe epochs', 'LIN', 'ATT'].map((h) => (
+            {['encoder', 'preset', 'dataset', 'pretraining steps', 'probe epochs', 'LIN', 'ATT'].map((h) => (
               <th key={h} style={{ textAlign: 'left', padding: '2px 10px', borderBottom: '1px solid #ccc' }}>
                 {h}
               </th>
@@ -26,6 +26,7 @@ export function ResultsTable() {
             <tr key={r.id} data-result-id={r.id}>
               <td style={{ padding: '2px 10px' }}>{r.encoder}</td>
               <td>{r.presetId}</td>
+              <td data-col="dataset">{r.dataset ?? 'shapes'}</td>
               <td>{r.pretrainSteps}</td>
               <td>{r.epochs}</td>
               <td data-col="lin">{pct(r.linear)}</td>
@@ -34,7 +35,7 @@ export function ResultsTable() {
           ))}
           {rows.length === 0 && (
             <tr>
-              <td colSpan={6} style={{ color: '#666', padding: 4 }}>
+              <td colSpan={7} style={{ color: '#666', padding: 4 }}>
                 Results of finished probing runs collect here (top-1 % on the validation split).
               </td>
             </tr>

@@ -39,7 +39,7 @@ export function RunsList() {
                 <td style={{ padding: '2px 8px' }}>
                   <details>
                     <summary>{r.spec.id}</summary>
-                    <pre style={{ fontSize: 11, margin: 0 }}>{JSON.stringify({ model: r.spec.model, train: r.spec.train }, null, 1)}</pre>
+                    <pre style={{ fontSize: 11, margin: 0 }}>{JSON.stringify({ dataset: r.spec.dataset, model: r.spec.model, train: r.spec.train }, null, 1)}</pre>
                   </details>
                 </td>
                 <td>{r.spec.presetId}</td>

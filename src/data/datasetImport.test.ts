@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { buildZip } from '../testing/zipBuilder';
+import { CIFAR_RECORD, parseCifarBatch, parseCifarMeta } from './cifar';
+import { ImportCancelled, importCifar10, importImageFolder, type DecodeImage, type ImportHooks, type SourceFile } from './datasetImport';
+import { BatchLoader, fixedBatch } from './loader';
+import { storedDataset, type DatasetChunk, type DatasetMeta } from './stored';
+import { readZip } from './zip';
+
+const text = (s: string) => new TextEncoder().encode(s);
+const source = (path: string, data: Uint8Array): SourceFile => ({ path, bytes: async () => data });
+
+/** A CIFAR-10 batch of `n` records whose record i has label labels(i) and pixel bytes (i + c) % 256 in channel c. */
+function cifarBatch(n: number, label: (i: number) => number): Uint8Array {
+  const out = new Uint8Array(n * CIFAR_RECORD);
+  for (let i = 0; i < n; i++) {
+    out[i * CIFAR_RECORD] = label(i);
+    for (let c = 0; c < 3; c++) out.fill((i + 40 * c) % 256, i * CIFAR_RECORD + 1 + c * 1024, i * CIFAR_RECORD + 1 + (c + 1) * 1024);
+  }
+  return out;
+}
+
+const NAMES = 'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n';
+
+/** Test "images": the bytes 'IMG' and an RGB colour, decoded to a flat square; anything else fails. */
+const fakeDecode: DecodeImage = async (bytes, size) => {
+  if (bytes.length !== 6 || new TextDecoder().decode(bytes.subarray(0, 3)) !== 'IMG') throw new Error('not an image');
+  const out = new Uint8Array(3 * size * size);
+  for (let c = 0; c < 3; c++) out.fill(bytes[3 + c]!, c * size * size, (c + 1) * size * size);
+  return out;
+};
+const img = (r: number, g: number, b: number) => Uint8Array.from([73, 77, 71, r, g, b]);
+
+function memory(): { hooks: ImportHooks; chunks: DatasetChunk[]; progress: number[][]; cancel(): void } {
+  const chunks: DatasetChunk[] = [];
+  const progress: number[][] = [];
+  let cancelled = false;
+  return { chunks, progress, cancel: () => (cancelled = true), hooks: { put: async (c) => void chunks.push(c), progress: (d, t, s) => progress.push([d, t, s]), cancelled: () => cancelled } };
+}
+
+const asMeta = (r: Awaited<ReturnType<typeof importImageFolder>>, id = 'ds'): DatasetMeta => ({ ...r, id, name: id, source: 'folder', status: 'ready', createdAt: 0 });
+
+describe('CIFAR-10 binary files', () => {
+  it('parses records, labels and class names', () => {
+    const b = parseCifarBatch(cifarBatch(3, (i) => i * 4), 10);
+    expect(b.count).toBe(3);
+    expect(Array.from(b.labels)).toEqual([0, 4, 8]);
+    const px = b.pixels(2);
+    expect([px[0], px[1023], px[1024], px[2048], px[3071]]).toEqual([2, 2, 42, 82, 82]);
+    expect(parseCifarMeta(NAMES)).toHaveLength(10);
+  });
+
+  it('refuses a file of the wrong length or with labels past the classes, saying why', () => {
+    expect(() => parseCifarBatch(new Uint8Array(CIFAR_RECORD * 2 + 5), 10)).toThrow(/not a whole number of 3073-byte/);
+    expect(() => parseCifarBatch(new Uint8Array(3074 * 2), 10)).toThrow(/CIFAR-100/);
+    expect(() => parseCifarBatch(cifarBatch(2, () => 12), 10)).toThrow(/label 12/);
+  });
+
+  it('imports training batches and the test batch as val, skipping a broken file and listing it', async () => {
+    const m = memory();
+    const files = [
+      source('cifar/batches.meta.txt', text(NAMES)),
+      source('cifar/test_batch.bin', cifarBatch(20, (i) => i % 10)),
+      source('cifar/data_batch_2.bin', cifarBatch(30, (i) => (i * 3) % 10)),
+      source('cifar/data_batch_1.bin', cifarBatch(50, (i) => i % 10)),
+      source('cifar/data_batch_3.bin', new Uint8Array(1000)),
+      source('cifar/readme.html', text('<html>')),
+    ];
+    const r = await importCifar10('c', files, m.hooks);
+    expect([r.trainSize, r.valSize, r.storedSize]).toEqual([80, 20, 32]);
+    expect(r.classes[9]).toBe('truck');
+    expect(r.counts.train.reduce((a, b) => a + b)).toBe(80);
+    expect(r.counts.val).toEqual(new Array(10).fill(2));
+    expect(r.skipped.map((s) => s.path)).toEqual(['cifar/readme.html', 'cifar/data_batch_3.bin']);
+    expect(r.skipped[1]!.reason).toMatch(/1000 bytes/);
+    // Batches in name order: data_batch_1's first record is image 0.
+    const ds = storedDataset({ ...asMeta(r), source: 'cifar10' }, m.chunks, 32);
+    expect(ds.sample('train', 0).image[0]).toBe(0);
+    expect(ds.sample('train', 50).label).toBe(0);
+    expect(ds.sample('train', 51).label).toBe(3);
+    expect(ds.sample('val', 3).label).toBe(3);
+    expect(ds.sample('val', 3).image[1024]).toBeCloseTo(43 / 255, 6);
+  });
+
+  it('says what is missing instead of importing nothing', async () => {
+    await expect(importCifar10('c', [source('data_batch_1.bin', cifarBatch(2, () => 0))], memory().hooks)).rejects.toThrow(/batches\.meta\.txt is missing/);
+    await expect(importCifar10('c', [source('batches.meta.txt', text(NAMES)), source('test_batch.bin', cifarBatch(2, () => 0))], memory().hooks)).rejects.toThrow(/no training batch/);
+    await expect(importCifar10('c', [source('batches.meta.txt', text(NAMES)), source('data_batch_1.bin', new Uint8Array(7))], memory().hooks)).rejects.toThrow(/no training batch could be read \(data_batch_1\.bin: its length, 7 bytes/);
+  });
+});
+
+describe('importing an image folder', () => {
+  const folder = (perClass: number) => [
+    ...Array.from({ length: perClass }, (_, i) => source(`set/red/${i}.png`, img(250, 0, 0))),
+    ...Array.from({ length: perClass }, (_, i) => source(`set/blue/${i}.png`, img(0, 0, 250))),
+    source('set/blue/broken.png', text('garbage')),
+  ];
+
+  it('decodes, labels and splits; a file that cannot be decoded is skipped and listed; chunks hold whole images', async () => {
+    const m = memory();
+    const r = await importImageFolder('f', folder(10), { valShare: 0.2, seed: 1, storedSize: 24 }, fakeDecode, m.hooks);
+    expect(r.classes).toEqual(['blue', 'red']);
+    // Blue's eleven files (one broken) were split before decoding: two of them went to val.
+    expect(r.counts.train[1]).toBe(8);
+    expect(r.counts.val[1]).toBe(2);
+    expect(r.counts.train[0]! + r.counts.val[0]!).toBe(10);
+    expect([r.trainSize + r.valSize, r.skippedCount]).toEqual([20, 1]);
+    expect(r.skipped[0]).toEqual({ path: 'set/blue/broken.png', reason: 'could not be decoded: not an image' });
+    expect(m.progress.at(-1)).toEqual([21, 21, 1]);
+    expect(r.chunks).toBe(m.chunks.length);
+    expect(m.chunks.reduce((a, c) => a + c.labels.length, 0)).toBe(20);
+    expect(r.preview.count).toBe(8);
+    expect(r.preview.labels).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    // Batches at another size than the stored one: augmentation crops and resizes.
+    const ds = storedDataset(asMeta(r), m.chunks, 16);
+    expect(ds.sample('val', r.valSize - 1).label).toBe(1);
+    expect(ds.sample('val', r.valSize - 1).image[0]).toBeCloseTo(250 / 255, 6);
+    const batch = new BatchLoader(ds, 4, 0).next();
+    expect(batch.images.length).toBe(4 * 3 * 16 * 16);
+    expect(fixedBatch(ds, [0, 1], 'train').images.length).toBe(2 * 3 * 16 * 16);
+  });
+
+  it('spreads a large import over several chunks and reads every image back', async () => {
+    const m = memory();
+    const files = Array.from({ length: 40 }, (_, i) => source(`x/${i % 2 ? 'a' : 'b'}/${i}.png`, img(i, 2 * i, 3 * i)));
+    const r = await importImageFolder('big', files, { valShare: 0.5, seed: 0, storedSize: 512 }, fakeDecode, m.hooks);
+    expect(r.imagesPerChunk).toBe(2);
+    expect(r.chunks).toBe(20);
+    const ds = storedDataset(asMeta(r), m.chunks, 32);
+    const reds = [...Array.from({ length: 20 }, (_, i) => ds.sample('train', i)), ...Array.from({ length: 20 }, (_, i) => ds.sample('val', i))].map((s) => Math.round(s.image[0]! * 255));
+    expect(reds.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('reads the folder from a zip the same way', async () => {
+    const zip = buildZip([
+      { path: 'set/red/0.png', data: img(250, 0, 0), deflate: true },
+      { path: 'set/blue/0.png', data: img(0, 0, 250), deflate: false },
+      { path: 'set/blue/1.png', data: img(0, 0, 250), deflate: true },
+    ]);
+    const entries = await readZip(new Blob([zip]));
+    const r = await importImageFolder('z', entries, { valShare: 0, seed: 0, storedSize: 8 }, fakeDecode, memory().hooks);
+    expect(r.classes).toEqual(['blue', 'red']);
+    expect(r.counts.train).toEqual([2, 1]);
+  });
+
+  it('refuses an empty folder, a folder of no images, and one where nothing decodes', async () => {
+    const o = { valShare: 0.1, seed: 0, storedSize: 32 };
+    await expect(importImageFolder('e', [], o, fakeDecode, memory().hooks)).rejects.toThrow(/the folder is empty/);
+    await expect(importImageFolder('e', [source('a/readme.md', text('hi'))], o, fakeDecode, memory().hooks)).rejects.toThrow(/none of its 1 files is an image/);
+    await expect(importImageFolder('e', [source('a/x.png', text('bad'))], o, fakeDecode, memory().hooks)).rejects.toThrow(/none of its 1 images could be decoded/);
+  });
+
+  it('stops when cancelled', async () => {
+    const m = memory();
+    const hooks = { ...m.hooks, progress: (d: number) => d >= 3 && m.cancel() };
+    await expect(importImageFolder('f', folder(10), { valShare: 0.2, seed: 1, storedSize: 8 }, fakeDecode, hooks)).rejects.toBeInstanceOf(ImportCancelled);
+  });
+});

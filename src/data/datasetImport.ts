@@ -1,0 +1,164 @@
+// Importing a dataset: files in, stored chunks and a summary out. Pure but for two injected pieces,
+// the image decoder (the browser's, in the worker) and where chunks go (IndexedDB, or an array in
+// tests). A file that cannot be read or decoded is skipped with its reason; nothing else stops.
+import { CIFAR_PIXELS, CIFAR_SIZE, cifarRole, parseCifarBatch, parseCifarMeta } from './cifar';
+import { planImageFolder, type Skipped } from './imageFolder';
+import type { Split } from './shapes';
+import { ChunkWriter, MAX_SKIPPED_LISTED, thumbnail, type DatasetMeta, type PutChunk } from './stored';
+
+/** Decodes an encoded image to planar uint8 RGB [3, size, size]: the centre square, resized. */
+export type DecodeImage = (bytes: Uint8Array, size: number) => Promise<Uint8Array>;
+
+/** A file to import: a File from a picker or a drop, or an entry of a zip. */
+export interface SourceFile {
+  readonly path: string;
+  bytes(): Promise<Uint8Array>;
+}
+
+export interface ImportHooks {
+  readonly put: PutChunk;
+  /** Files (or CIFAR records) done of the total, and how many were skipped so far. */
+  progress(done: number, total: number, skipped: number): void;
+  readonly cancelled: () => boolean;
+}
+
+export class ImportCancelled extends Error {
+  constructor() {
+    super('the import was cancelled');
+  }
+}
+
+/** What an import adds to the id, name, source and time the caller knows. */
+export type ImportResult = Omit<DatasetMeta, 'id' | 'name' | 'source' | 'status' | 'createdAt'>;
+
+const PREVIEW_SIZE = 32;
+const PREVIEW_MAX = 24;
+
+/** Counts per class and split, and a few thumbnails per class, gathered as images are written. */
+class Tally {
+  readonly counts: { train: number[]; val: number[] };
+  private readonly thumbs: { rgba: Uint8ClampedArray; label: number }[] = [];
+  private readonly perClass: number;
+
+  constructor(
+    readonly classes: readonly string[],
+    readonly storedSize: number,
+  ) {
+    const k = Math.max(1, classes.length);
+    this.counts = { train: new Array<number>(k).fill(0), val: new Array<number>(k).fill(0) };
+    this.perClass = Math.max(1, Math.min(4, Math.floor(PREVIEW_MAX / k)));
+  }
+
+  add(px: Uint8Array, label: number, split: Split): void {
+    const k = Math.max(0, label);
+    this.counts[split][k]!++;
+    if (this.thumbs.length < PREVIEW_MAX && this.thumbs.filter((t) => Math.max(0, t.label) === k).length < this.perClass)
+      this.thumbs.push({ rgba: thumbnail(px, this.storedSize, Math.min(PREVIEW_SIZE, this.storedSize)), label });
+  }
+
+  preview(): DatasetMeta['preview'] {
+    const size = Math.min(PREVIEW_SIZE, this.storedSize);
+    const rgba = new Uint8ClampedArray(this.thumbs.length * size * size * 4);
+    this.thumbs.forEach((t, i) => rgba.set(t.rgba, i * size * size * 4));
+    return { size, count: this.thumbs.length, rgba, labels: this.thumbs.map((t) => t.label) };
+  }
+}
+
+function result(w: ChunkWriter, t: Tally, skipped: Skipped[], split: DatasetMeta['split']): ImportResult {
+  return {
+    storedSize: w.storedSize,
+    classes: t.classes,
+    trainSize: t.counts.train.reduce((a, b) => a + b, 0),
+    valSize: t.counts.val.reduce((a, b) => a + b, 0),
+    counts: t.counts,
+    split,
+    imagesPerChunk: w.perChunk,
+    chunks: w.chunks,
+    bytes: w.bytes,
+    skipped: skipped.slice(0, MAX_SKIPPED_LISTED),
+    skippedCount: skipped.length,
+    preview: t.preview(),
+  };
+}
+
+export interface FolderOptions {
+  /** Share of each class held out when there are no train/ and val/ folders, in [0, 1). */
+  readonly valShare: number;
+  readonly seed: number;
+  /** Side of the stored square images, px. */
+  readonly storedSize: number;
+}
+
+/** Imports an image folder (or a zip's entries) in the ImageFolder convention. */
+export async function importImageFolder(datasetId: string, files: readonly SourceFile[], o: FolderOptions, decode: DecodeImage, hooks: ImportHooks): Promise<ImportResult> {
+  if (!(Number.isInteger(o.storedSize) && o.storedSize >= 8 && o.storedSize <= 512)) throw new Error(`the stored image size must be a whole number of pixels from 8 to 512, got ${o.storedSize}`);
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const plan = planImageFolder([...byPath.keys()], o);
+  if (plan.files.length === 0)
+    throw new Error(files.length === 0 ? 'the folder is empty' : `none of its ${files.length} files is an image (${plan.skipped[0]?.path ?? 'only hidden files'}${plan.skipped.length > 1 ? ', …' : ''})`);
+  const skipped = [...plan.skipped];
+  const w = new ChunkWriter(datasetId, o.storedSize, hooks.put);
+  const t = new Tally(plan.classes, o.storedSize);
+  const total = plan.files.length;
+  for (let i = 0; i < total; i++) {
+    if (hooks.cancelled()) throw new ImportCancelled();
+    const f = plan.files[i]!;
+    let px: Uint8Array;
+    try {
+      px = await decode(await byPath.get(f.path)!.bytes(), o.storedSize);
+    } catch (e) {
+      skipped.push({ path: f.path, reason: `could not be decoded: ${(e as Error).message}` });
+      hooks.progress(i + 1, total, skipped.length);
+      continue;
+    }
+    // The val images follow all training images, as the stored layout wants: the plan sorted them so.
+    await w.add(px, f.label);
+    t.add(px, f.label, f.split);
+    hooks.progress(i + 1, total, skipped.length);
+  }
+  await w.flush();
+  if (w.count === 0) throw new Error(`none of its ${total} images could be decoded (${skipped.at(-1)?.path}: ${skipped.at(-1)?.reason})`);
+  return result(w, t, skipped, plan.splitBy === 'folders' ? { by: 'folders' } : { by: 'seed', valShare: o.valShare, seed: o.seed });
+}
+
+/** Imports CIFAR-10 binary batches: data_batch_N.bin for training, test_batch.bin for val. */
+export async function importCifar10(datasetId: string, files: readonly SourceFile[], hooks: ImportHooks): Promise<ImportResult> {
+  const meta = files.find((f) => cifarRole(f.path) === 'meta');
+  if (!meta) throw new Error('batches.meta.txt is missing: choose it together with the .bin batches (it names the classes)');
+  const classes = parseCifarMeta(new TextDecoder().decode(await meta.bytes()));
+  const byName = (a: SourceFile, b: SourceFile) => (a.path < b.path ? -1 : 1);
+  const train = files.filter((f) => cifarRole(f.path) === 'train').sort(byName);
+  const val = files.filter((f) => cifarRole(f.path) === 'val');
+  if (train.length === 0) throw new Error('no training batch (data_batch_1.bin … data_batch_5.bin) among the chosen files');
+  const skipped: Skipped[] = files.filter((f) => cifarRole(f.path) === 'other').map((f) => ({ path: f.path, reason: 'not a CIFAR-10 binary file (data_batch_N.bin, test_batch.bin or batches.meta.txt)' }));
+  const w = new ChunkWriter(datasetId, CIFAR_SIZE, hooks.put);
+  const t = new Tally(classes, CIFAR_SIZE);
+  const batches = [...train.map((f) => [f, 'train'] as const), ...val.slice(0, 1).map((f) => [f, 'val'] as const)];
+  const total = batches.length * 10_000; // the usual size; exact counts come from the files
+  let done = 0;
+  for (const [f, split] of batches) {
+    let batch;
+    try {
+      batch = parseCifarBatch(await f.bytes(), classes.length);
+    } catch (e) {
+      skipped.push({ path: f.path, reason: (e as Error).message });
+      continue;
+    }
+    for (let i = 0; i < batch.count; i++) {
+      if (i % 500 === 0) {
+        if (hooks.cancelled()) throw new ImportCancelled();
+        hooks.progress(Math.min(done, total), total, skipped.length);
+      }
+      const px = batch.pixels(i);
+      if (px.length !== CIFAR_PIXELS) throw new Error('internal: a CIFAR record of the wrong size');
+      await w.add(px, batch.labels[i]!);
+      t.add(px, batch.labels[i]!, split);
+      done++;
+    }
+  }
+  await w.flush();
+  const badTrain = skipped.find((s) => cifarRole(s.path) === 'train');
+  if (t.counts.train.every((c) => c === 0)) throw new Error(`no training batch could be read${badTrain ? ` (${badTrain.path}: ${badTrain.reason})` : ''}`);
+  hooks.progress(total, total, skipped.length);
+  return result(w, t, skipped, { by: 'files' });
+}

@@ -1,0 +1,94 @@
+// The worker's datasets: imports (decode, keep in IndexedDB, report progress, cancel) and the
+// dataset a run asks for by id ('shapes' is generated; an import is read back from IndexedDB once
+// and kept in memory while runs use it).
+import { deleteDataset, getDatasetMeta, loadDatasetChunks, putDatasetChunk, putDatasetMeta } from '../data/datasetDb';
+import { ImportCancelled, importCifar10, importImageFolder, type ImportResult, type SourceFile } from '../data/datasetImport';
+import { shapesDataset, type LabelledDataset } from '../data/shapes';
+import { storedDataset, type DatasetChunk, type DatasetMeta } from '../data/stored';
+import { readZip } from '../data/zip';
+import type { ToWorker } from '../protocol/messages';
+import { decodeImage } from './decodeImage';
+import type { Post } from './pretrainRun';
+
+const PROGRESS_EVERY_MS = 150;
+
+/** Imports in flight, by id, with their cancel flags. */
+const cancelled = new Map<string, boolean>();
+/** The last imported dataset read back, kept while runs use it. */
+let loaded: { meta: DatasetMeta; chunks: DatasetChunk[] } | null = null;
+
+/** The dataset named in a run's config, with batches at `imgSize`. */
+export async function datasetFor(id: string, seed: number, imgSize: number, sizes?: { train: number; val: number }): Promise<LabelledDataset> {
+  if (id === 'shapes') return shapesDataset(seed, imgSize, sizes);
+  if (loaded?.meta.id !== id) {
+    loaded = null; // let the previous one go before reading the next
+    const meta = await getDatasetMeta(id);
+    if (!meta || meta.status !== 'ready') throw new Error(`the dataset ${id} is not kept in this browser any more; import it again or choose another`);
+    loaded = { meta, chunks: await loadDatasetChunks(id) };
+  }
+  return storedDataset(loaded.meta, loaded.chunks, imgSize);
+}
+
+export function forgetDataset(id: string): void {
+  if (loaded?.meta.id === id) loaded = null;
+}
+
+export function cancelImport(id: string): void {
+  if (cancelled.has(id)) cancelled.set(id, true);
+}
+
+const fromBlob = (path: string, file: Blob): SourceFile => ({ path, bytes: async () => new Uint8Array(await file.arrayBuffer()) });
+
+/** Runs one import to its end; whatever happens, a failed import leaves nothing behind. */
+export async function runImport(msg: Extract<ToWorker, { type: 'data/import' }>, post: Post): Promise<void> {
+  const { id, name, kind } = msg;
+  cancelled.set(id, false);
+  const placeholder: DatasetMeta = {
+    id, name, source: kind, status: 'importing', storedSize: msg.options.storedSize, classes: [], trainSize: 0, valSize: 0, counts: { train: [], val: [] },
+    split: { by: 'files' }, imagesPerChunk: 1, chunks: 0, bytes: 0, skipped: [], skippedCount: 0, preview: { size: 0, count: 0, rgba: new Uint8ClampedArray(0), labels: [] }, createdAt: Date.now(),
+  };
+  let last = 0;
+  const hooks = {
+    put: putDatasetChunk,
+    cancelled: () => cancelled.get(id) === true,
+    progress(done: number, total: number, skipped: number) {
+      const now = performance.now();
+      if (now - last < PROGRESS_EVERY_MS && done < total) return;
+      last = now;
+      post({ type: 'data/progress', id, done, total, skipped });
+    },
+  };
+  try {
+    // Written first, so an import a reload cuts short is found and removed at the next start.
+    await putDatasetMeta(placeholder);
+    let result: ImportResult;
+    if (kind === 'cifar10') result = await importCifar10(id, msg.files.map((f) => fromBlob(f.path, f.file)), hooks);
+    else {
+      let files = msg.files.map((f) => fromBlob(f.path, f.file));
+      if (kind === 'zip') {
+        const zip = msg.files[0]!;
+        try {
+          files = await readZip(zip.file);
+        } catch (e) {
+          throw new Error(`${zip.path} cannot be read: ${(e as Error).message}`);
+        }
+      }
+      result = await importImageFolder(id, files, msg.options, decodeImage, hooks);
+    }
+    const meta: DatasetMeta = { ...placeholder, ...result, status: 'ready' };
+    await putDatasetMeta(meta);
+    post({ type: 'data/imported', meta });
+  } catch (e) {
+    const wasCancelled = e instanceof ImportCancelled;
+    try {
+      await deleteDataset(id);
+    } catch {
+      // The next start removes it: its summary still says 'importing'.
+    }
+    const full = (e as DOMException)?.name === 'QuotaExceededError';
+    const why = wasCancelled ? 'The import was cancelled; nothing was kept.' : full ? "This browser's storage is full, so the dataset was not kept. Delete datasets or runs, or import at a smaller stored size." : `Could not import ${name}: ${(e as Error).message}. Nothing was kept.`;
+    post({ type: 'data/failed', id, message: why, cancelled: wasCancelled });
+  } finally {
+    cancelled.delete(id);
+  }
+}
