@@ -1,7 +1,8 @@
 // The notebook page: header with the backend, notices, the pretraining panel beside its live views,
-// the probing panel, the dataset preview and the runs list.
+// the probing panel, the image lab, the dataset preview and the runs list.
 import { DatasetPreview } from './components/DatasetPreview';
 import { Header } from './components/Header';
+import { LabPanel } from './components/LabPanel';
 import { LossChart } from './components/LossChart';
 import { Notices } from './components/Notices';
 import { PretrainPanel } from './components/PretrainPanel';
@@ -24,6 +25,7 @@ export function App() {
         </div>
       </div>
       <ProbePanel />
+      <LabPanel />
       <DatasetPreview />
       <RunsList />
     </main>

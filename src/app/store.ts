@@ -6,6 +6,8 @@ import type { AttentionView, BackendInfo, EncoderEntry, FromWorker, ProbeEpoch, 
 import type { TrainConfig } from '../train/config';
 import { defaultTrainConfig } from '../train/defaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
+import { centreCrop } from '../data/crop';
+import { initialLab, type LabState } from './labState';
 import type { ResultRow, RunRecord } from './runsDb';
 
 export interface Notice {
@@ -90,6 +92,7 @@ export interface AppState {
   probeForm: ProbeForm;
   probe: CurrentProbe | null;
   results: readonly ResultRow[];
+  lab: LabState;
 
   receive(msg: FromWorker): void;
   crashed(message: string): void;
@@ -104,6 +107,7 @@ export interface AppState {
   editProbe(patch: Partial<ProbeForm>, probe?: Partial<ProbeTrainConfig>): void;
   probeStarted(spec: ProbeSpec): void;
   setResults(rows: readonly ResultRow[]): void;
+  editLab(patch: Partial<LabState>): void;
   reset(): void;
 }
 
@@ -127,6 +131,7 @@ let noticeId = 0;
 export const useStore = create<AppState>()((set, get) => ({
   ...initial,
   probeForm: initialProbeForm(),
+  lab: initialLab(),
 
   receive(msg) {
     const run = get().run;
@@ -164,6 +169,20 @@ export const useStore = create<AppState>()((set, get) => ({
         return;
       case 'pretrain/recon':
         if (run?.spec.id === msg.runId) set({ run: { ...run, recon: msg.view } });
+        return;
+      case 'lab/image': {
+        const image = { name: msg.name, width: msg.width, height: msg.height, rgba: msg.rgba, notes: msg.notes };
+        get().editLab({ image, crop: centreCrop(msg.width, msg.height), opening: null, refusal: null });
+        return;
+      }
+      case 'lab/refused':
+        get().editLab({ opening: null, refusal: msg.message });
+        return;
+      case 'lab/view':
+        if (msg.id === get().lab.requestId) get().editLab({ view: msg.view, busy: false, failure: null });
+        return;
+      case 'lab/failed':
+        if (msg.id === get().lab.requestId) get().editLab({ busy: false, failure: msg.message });
         return;
     }
   },
@@ -208,7 +227,10 @@ export const useStore = create<AppState>()((set, get) => ({
   setResults(rows) {
     set({ results: rows });
   },
+  editLab(patch) {
+    set({ lab: { ...get().lab, ...patch } });
+  },
   reset() {
-    set({ ...initial, form: initialForm(), probeForm: initialProbeForm() });
+    set({ ...initial, form: initialForm(), probeForm: initialProbeForm(), lab: initialLab() });
   },
 }));

@@ -134,7 +134,7 @@ function webp(b: Uint8Array): ImageHeader {
 }
 
 /** SVG is text: an optional BOM, XML prolog, comments or doctype, then an <svg> element early on. */
-function looksLikeSvg(b: Uint8Array, mime: string): boolean {
+export function looksLikeSvg(b: Uint8Array, mime: string): boolean {
   if (mime === 'image/svg+xml') return true;
   const head = new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
   return (head.startsWith('<svg') || head.startsWith('<?xml') || head.startsWith('<!')) && /<svg[\s>]/.test(head);
