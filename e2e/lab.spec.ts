@@ -1,11 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { animatedGif, apng, blankPng, flatCmykJpeg, png, testPicture } from '../src/testing/images';
 import { Lab } from './lab';
 import { Notebook } from './notebook';
 
 const picture = png({ width: 96, height: 64, colourType: 2, bitDepth: 8, pixel: testPicture(96, 64) });
 const G = 4; // micro: 32 px in 8 px patches
+const fixtures = process.env.CAE_FIXTURES_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures/cae-official');
 
 test('an uploaded PNG is cropped, masked by painting, and reconstructed', async ({ page }) => {
   const nb = new Notebook(page);
@@ -41,6 +43,20 @@ test('an uploaded PNG is cropped, masked by painting, and reconstructed', async 
   await expect(page.getByTestId('lab.seed')).toHaveValue('1');
   await lab.settled();
   expect(await nb.canvasSpread('lab.recon')).toBeGreaterThan(10);
+
+  // Drag and drop, and paste, open images too.
+  const small = [...png({ width: 40, height: 40, colourType: 2, bitDepth: 8, pixel: testPicture(40, 40) })];
+  for (const how of ['drop', 'paste'] as const) {
+    const name = `${how}.png`;
+    await page.evaluate(([bytes, name, how]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+      if (how === 'drop') document.querySelector('[data-testid="lab"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      else window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt }));
+    }, [small, name, how] as const);
+    await page.waitForFunction((n) => window.__cae.lab().image === n, name, { timeout: 30_000 });
+    await lab.settled();
+  }
   expect(nb.pageErrors).toEqual([]);
 });
 
@@ -132,5 +148,23 @@ test('a checkpoint exported and imported reconstructs the same image and mask id
   expect((await lab.state()).label).toContain('imported:');
   expect(await lab.pixels('lab.recon')).toEqual(recon);
   expect(await lab.pixels('lab.full-recon')).toEqual(full);
+
+  // The run's model as the worker still holds it is the state it saved last: the same pixels again.
+  await page.getByTestId('lab.model').selectOption('current');
+  await lab.settled();
+  expect((await lab.state()).label).toContain('(current run)');
+  expect(await lab.pixels('lab.recon')).toEqual(recon);
+
+  // An official checkpoint predicts tokens: token maps instead of pixels, and no error map.
+  await page.getByTestId('ckpt.import').setInputFiles(join(fixtures, 'tiny_a.weights.safetensors'));
+  const official = page.getByTestId('lab.model').locator('option', { hasText: 'imported:tiny_a' });
+  await expect(official).toHaveCount(1);
+  await page.getByTestId('lab.model').selectOption((await official.getAttribute('value'))!);
+  await page.waitForFunction(() => window.__cae.lab().label?.includes('tiny_a'), undefined, { timeout: 60_000 });
+  await lab.settled();
+  await expect(page.getByTestId('lab')).toContainText('predicted tokens of the masked patches');
+  await expect(page.getByTestId('lab.error')).toContainText('need the tokenizer');
+  expect(await nb.canvasSpread('lab.recon')).toBeGreaterThan(10);
+  expect(await nb.canvasSpread('lab.full-recon')).toBeGreaterThan(10);
   expect(nb.pageErrors).toEqual([]);
 });

@@ -82,7 +82,9 @@ export function syncLabMask(): void {
     return;
   }
   try {
-    edit({ grid: g, mask: generateMask(l.maskKind, g, l.ratio, l.seed, c.maskMinPatches), failure: null });
+    const mask = generateMask(l.maskKind, g, l.ratio, l.seed, c.maskMinPatches);
+    // An unchanged mask keeps its identity, so nothing is recomputed for it.
+    if (g !== l.grid || mask.some((v, i) => v !== l.mask[i])) edit({ grid: g, mask, failure: null });
   } catch (e) {
     edit({ failure: `No mask with these settings: ${(e as Error).message}. Change the ratio or the seed.` });
   }

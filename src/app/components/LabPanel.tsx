@@ -1,7 +1,7 @@
 // The image lab: upload an image (file, drop or paste), crop it, mask it (block-wise, random or
 // painted), and see what a model reconstructs: the current run, a kept or imported checkpoint, or
 // random init. Bad files are refused with a message and change nothing else.
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { chooseLabModel, hasCurrentRun, labInput, labModelConfig, openLabFile, requestLabView, syncLabMask } from '../labClient';
 import { maskCount, type LabMaskKind } from '../labMask';
 import { useStore } from '../store';
@@ -33,10 +33,11 @@ export function LabPanel() {
   }, [ready, lab.image, lab.crop, lab.mask, lab.model, form.model, form.train.seed]);
   // On the current run, the panels follow its training (between steps, in the worker).
   const step = run?.step ?? 0;
+  const followed = useRef(0);
   useEffect(() => {
-    if (lab.model !== 'current' || !ready) return;
-    const t = setTimeout(requestLabView, FOLLOW_MS);
-    return () => clearTimeout(t);
+    if (lab.model !== 'current' || !ready || Date.now() - followed.current < FOLLOW_MS) return;
+    followed.current = Date.now();
+    requestLabView();
   }, [step, lab.model, ready]);
   useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {
