@@ -17,6 +17,17 @@ test('an uploaded PNG is cropped, masked by painting, and reconstructed', async 
   await expect(page.getByTestId('lab.crop')).toBeVisible();
   await expect(page.getByText('crop 64×64 at (16, 0)')).toBeVisible(); // centre crop by default
   await expect(page.getByTestId('lab.mask-count')).toContainText('8 of 16 patches masked'); // block-wise, ratio 0.5
+  // Dragging the crop moves it (stopping at the image's edge) and the model's input follows.
+  const shown = await lab.pixels('lab.original');
+  await page.getByTestId('lab.crop').scrollIntoViewIfNeeded();
+  const box = (await page.getByTestId('lab.crop').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 100, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByText('crop 64×64 at (0, 0)')).toBeVisible();
+  await lab.settled();
+  expect(await lab.pixels('lab.original')).not.toEqual(shown);
 
   await page.getByTestId('lab.mask-clear').click();
   await expect(page.getByTestId('lab.mask-count')).toContainText('0 of 16');

@@ -42,6 +42,7 @@ export class Lab {
 
   /** Drags across patches ks of a g×g grid in one stroke. */
   async dragPatches(ks: number[], g: number): Promise<void> {
+    await this.page.getByTestId('lab.mask-canvas').scrollIntoViewIfNeeded();
     const box = (await this.page.getByTestId('lab.mask-canvas').boundingBox())!;
     const cell = 256 / g;
     const at = (k: number) => [box.x + (k % g) * cell + cell / 2, box.y + Math.floor(k / g) * cell + cell / 2] as const;
