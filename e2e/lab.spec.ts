@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { animatedGif, apng, blankPng, flatCmykJpeg, png, testPicture } from '../src/testing/images';
+import { animatedGif, apng, blankPng, flatCmykJpeg, garbledPng, png, testPicture } from '../src/testing/images';
 import { Lab } from './lab';
 import { Notebook } from './notebook';
 
@@ -102,6 +102,7 @@ test('bad files are refused with a message, odd ones handled, and the lab keeps 
   await refused('notes.txt', new TextEncoder().encode('just some text, not an image\n'), 'text/plain', /notes\.txt is not an image this browser can read/);
   await refused('cut.png', picture.subarray(0, Math.floor(picture.length / 2)), 'image/png', /cut\.png is truncated: it ends inside its IDAT chunk.*upload the complete file/);
   await refused('flipped.png', corrupt, 'image/png', /flipped\.png is corrupt: its IDAT chunk fails its checksum/);
+  await refused('garbled.png', garbledPng(30, 30), 'image/png', /garbled\.png looks like a PNG image but the browser could not decode it/);
   await refused('huge.png', blankPng(12000, 12000), 'image/png', /huge\.png is 12000×12000 pixels \(144 megapixels\).*Scale it down/);
   const cmyk = flatCmykJpeg(40, 40, [255, 0, 0, 255]);
   await refused('cut.jpg', cmyk.subarray(0, cmyk.length - 6), 'image/jpeg', /cut\.jpg is truncated/);

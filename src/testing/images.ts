@@ -65,6 +65,12 @@ export function apng(frames: readonly PngSpec[]): Uint8Array {
   return concat(parts);
 }
 
+/** A PNG whose chunks and checksums are all in order but whose image data is not a zlib stream. */
+export function garbledPng(width: number, height: number): Uint8Array {
+  const junk = Uint8Array.from({ length: 200 }, (_, i) => (i * 97 + 13) & 255);
+  return concat([PNG_SIG, ihdr(width, height, 8, 2), chunk('IDAT', junk), chunk('IEND', [])]);
+}
+
 /** A valid 1-bit grayscale PNG of any size, all black: a mostly-zero deflate stream stays small. */
 export function blankPng(width: number, height: number): Uint8Array {
   const raw = Buffer.alloc((1 + Math.ceil(width / 8)) * height);
