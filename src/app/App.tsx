@@ -1,8 +1,9 @@
 // The notebook page: header with the backend, notices, the pretraining panel beside its live views,
-// the probing panel, your own data, the dataset preview and the runs list.
+// the probing panel, your own data, the image lab, the dataset preview and the runs list.
 import { DataPanel } from './components/DataPanel';
 import { DatasetPreview } from './components/DatasetPreview';
 import { Header } from './components/Header';
+import { LabPanel } from './components/LabPanel';
 import { LossChart } from './components/LossChart';
 import { Notices } from './components/Notices';
 import { PretrainPanel } from './components/PretrainPanel';
@@ -28,6 +29,7 @@ export function App() {
       </div>
       <ProbePanel />
       <DataPanel />
+      <LabPanel />
       <DatasetPreview />
       <RunsList />
     </main>

@@ -7,6 +7,8 @@ import type { TrainConfig } from '../train/config';
 import { defaultTrainConfig } from '../train/defaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
 import type { DatasetMeta } from '../data/stored';
+import { centreCrop } from '../data/crop';
+import { initialLab, type LabState } from './labState';
 import type { ResultRow, RunRecord } from './runsDb';
 
 export interface Notice {
@@ -114,6 +116,7 @@ export interface AppState {
   dataImport: DataImport | null;
   /** The imported dataset the data panel shows. */
   shownDataset: string | null;
+  lab: LabState;
 
   receive(msg: FromWorker): void;
   crashed(message: string): void;
@@ -132,6 +135,7 @@ export interface AppState {
   setDatasets(list: readonly DatasetMeta[]): void;
   importStarted(id: string, name: string): void;
   showDataset(id: string | null): void;
+  editLab(patch: Partial<LabState>): void;
   reset(): void;
 }
 
@@ -158,6 +162,7 @@ let noticeId = 0;
 export const useStore = create<AppState>()((set, get) => ({
   ...initial,
   probeForm: initialProbeForm(),
+  lab: initialLab(),
 
   receive(msg) {
     const run = get().run;
@@ -213,6 +218,20 @@ export const useStore = create<AppState>()((set, get) => ({
         return;
       case 'pretrain/recon':
         if (run?.spec.id === msg.runId) set({ run: { ...run, recon: msg.view } });
+        return;
+      case 'lab/image': {
+        const image = { name: msg.name, width: msg.width, height: msg.height, rgba: msg.rgba, notes: msg.notes };
+        get().editLab({ image, crop: centreCrop(msg.width, msg.height), opening: null, refusal: null });
+        return;
+      }
+      case 'lab/refused':
+        get().editLab({ opening: null, refusal: msg.message });
+        return;
+      case 'lab/view':
+        if (msg.id === get().lab.requestId) get().editLab({ view: msg.view, busy: false, failure: null });
+        return;
+      case 'lab/failed':
+        if (msg.id === get().lab.requestId) get().editLab({ busy: false, failure: msg.message });
         return;
     }
   },
@@ -277,7 +296,10 @@ export const useStore = create<AppState>()((set, get) => ({
   showDataset(id) {
     set({ shownDataset: id });
   },
+  editLab(patch) {
+    set({ lab: { ...get().lab, ...patch } });
+  },
   reset() {
-    set({ ...initial, form: initialForm(), probeForm: initialProbeForm() });
+    set({ ...initial, form: initialForm(), probeForm: initialProbeForm(), lab: initialLab() });
   },
 }));

@@ -7,6 +7,8 @@ export interface CaeTestHook {
   loseDevice(): void;
   crashWorker(): void;
   probe(): { status: string; epochs: number; linear: number[]; attentive: number[] };
+  /** The image lab: the latest request, whether its answer is in, and what is shown. */
+  lab(): { requestId: number; busy: boolean; opening: boolean; image: string | null; refusal: string | null; label: string | null; masked: number };
 }
 
 declare global {
@@ -26,6 +28,10 @@ export function installTestHook(): void {
     probe() {
       const p = useStore.getState().probe;
       return { status: p?.status ?? 'idle', epochs: p?.history.length ?? 0, linear: p?.history.map((h) => h.linearAcc) ?? [], attentive: p?.history.map((h) => h.attentiveAcc) ?? [] };
+    },
+    lab() {
+      const l = useStore.getState().lab;
+      return { requestId: l.requestId, busy: l.busy, opening: l.opening !== null, image: l.image?.name ?? null, refusal: l.refusal, label: l.view?.label ?? null, masked: l.view?.maskedCount ?? -1 };
     },
   };
 }

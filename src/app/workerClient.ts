@@ -18,9 +18,10 @@ let lastPersist = 0;
 /** Step of the current run's latest kept checkpoint. */
 let checkpointStep: number | null = null;
 
-function send(msg: ToWorker): void {
+/** Posts a command; `transfer` hands large buffers over instead of copying them. */
+export function send(msg: ToWorker, transfer: Transferable[] = []): void {
   if (!worker) throw new Error('the worker is not running');
-  worker.postMessage(msg);
+  worker.postMessage(msg, transfer);
 }
 
 function record(): RunRecord | null {
@@ -202,20 +203,24 @@ export async function importCheckpointFile(file: File): Promise<void> {
 }
 
 /**
+ * Sends a run kept in IndexedDB to the worker as an encoder, unless the worker holds it already.
+ * The worker handles messages in order: the encoder is registered before any later command uses it.
+ */
+export async function loadKeptEncoder(id: string): Promise<void> {
+  if (useStore.getState().encoders.some((e) => e.runId === id)) return;
+  const rec = useStore.getState().runs.find((r) => r.spec.id === id);
+  const saved = rec ? await getCheckpoint(id).catch(() => undefined) : undefined;
+  if (!rec || !saved) return;
+  send({ type: 'checkpoint/import', name: `${id}.safetensors`, bytes: saved.bytes, runId: id, presetId: rec.spec.presetId });
+  useStore.getState().receive({ type: 'encoders', list: [...useStore.getState().encoders, { runId: id, presetId: rec.spec.presetId, step: saved.step, model: rec.spec.model }] });
+}
+
+/**
  * Starts both probes on the chosen encoder: a run of this session, a run kept in IndexedDB (its
  * checkpoint goes to the worker first), an imported file, or random init of the form's preset.
  */
 export async function startProbe(): Promise<void> {
-  if (!useStore.getState().encoders.some((e) => e.runId === useStore.getState().probeForm.encoder)) {
-    const id = useStore.getState().probeForm.encoder;
-    const rec = useStore.getState().runs.find((r) => r.spec.id === id);
-    const saved = rec ? await getCheckpoint(id).catch(() => undefined) : undefined;
-    if (rec && saved) {
-      send({ type: 'checkpoint/import', name: `${id}.safetensors`, bytes: saved.bytes, runId: id, presetId: rec.spec.presetId });
-      // The worker handles messages in order: the encoder is registered before the probe starts.
-      useStore.getState().receive({ type: 'encoders', list: [...useStore.getState().encoders, { runId: id, presetId: rec.spec.presetId, step: saved.step, model: rec.spec.model }] });
-    }
-  }
+  await loadKeptEncoder(useStore.getState().probeForm.encoder);
   const { probeForm: f, form, encoders, datasets, probeStarted, notify } = useStore.getState();
   const enc = encoders.find((e) => e.runId === f.encoder);
   const data = datasets.find((d) => d.id === f.dataset);

@@ -1,7 +1,8 @@
 // Model weights ↔ safetensors tensors under the official state-dict names. Loading checks every
 // name and shape against the config first and changes nothing unless all of them fit.
 import * as tf from '@tensorflow/tfjs';
-import type { Cae } from './cae';
+import { Cae } from './cae';
+import type { CaeConfig } from './config';
 import { frozenBufferSpecs, numel } from './params';
 import type { StFile, StTensor } from './safetensors';
 
@@ -60,6 +61,18 @@ export function loadModelWeights(model: Cae, file: StFile): void {
     const t = file.tensors.get(s.name)!;
     tf.tidy(() => model.vars.get(s.name)!.assign(tf.tensor(t.data as Float32Array, [...s.shape])));
   }
+}
+
+/** A model built from a checkpoint's own config with its weights; nothing is left allocated if they do not fit. */
+export function modelFromCheckpoint(ckpt: { config: CaeConfig; file: StFile }): Cae {
+  const model = new Cae(ckpt.config, null);
+  try {
+    loadModelWeights(model, ckpt.file);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
 }
 
 export const paramCount = (model: Cae): number => model.specs.reduce((a, s) => a + numel(s.shape), 0);

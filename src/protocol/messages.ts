@@ -115,6 +115,39 @@ export interface AttentionView {
   readonly encoder: Float32Array;
 }
 
+/** The model the image lab runs: the current run's live weights, a checkpoint the worker holds, or a fresh init. */
+export type LabModel =
+  | { readonly kind: 'current' }
+  | { readonly kind: 'encoder'; readonly runId: string }
+  | { readonly kind: 'random'; readonly model: CaeConfig; readonly seed: number };
+
+/** An image for the lab: a file's bytes for the worker to decode, or pixels the page drew (SVG). */
+export type LabSource =
+  | { readonly kind: 'file'; readonly bytes: ArrayBuffer; readonly mime: string }
+  | { readonly kind: 'rgba'; readonly width: number; readonly height: number; readonly rgba: Uint8ClampedArray };
+
+/** The image lab's panels for one image and mask, RGBA size×size each. */
+export interface LabView {
+  readonly size: number;
+  readonly grid: number;
+  readonly target: 'pixel' | 'token';
+  /** Which model made it, in words ("run-… at step 12"). */
+  readonly label: string;
+  readonly maskedCount: number;
+  readonly original: Uint8ClampedArray;
+  /** The visible patches, masked ones in grey. */
+  readonly masked: Uint8ClampedArray;
+  /** Pixel targets: the masked patches' reconstruction with the true patch mean and variance; token targets: predicted token ids as colours. Null when nothing is masked. */
+  readonly recon: Uint8ClampedArray | null;
+  readonly composite: Uint8ClampedArray | null;
+  /** Per-patch error of the masked patches in the loss's own space, NaN elsewhere; [grid²]. Null for token targets (no true tokens). */
+  readonly errors: Float32Array | null;
+  readonly errorMax: number;
+  readonly error: Uint8ClampedArray | null;
+  /** Paper Figure 4: encoder on every patch, regressor skipped, decoder on every patch. */
+  readonly full: Uint8ClampedArray;
+}
+
 export type ToWorker =
   | { readonly type: 'init'; readonly forceBackend?: BackendKind }
   | { readonly type: 'pretrain/start'; readonly run: RunSpec }
@@ -141,6 +174,10 @@ export type ToWorker =
   | { readonly type: 'data/cancel'; readonly id: string }
   /** The page deleted a dataset: the worker drops its copy in memory. */
   | { readonly type: 'data/forget'; readonly id: string }
+  /** Decode an image for the lab (refusals come back as `lab/refused`). */
+  | { readonly type: 'lab/decode'; readonly name: string; readonly source: LabSource }
+  /** The lab's panels for an image [3, S, S] in [0, 1] and a mask [g²] (1 = masked); only the latest request is answered. */
+  | { readonly type: 'lab/reconstruct'; readonly id: number; readonly model: LabModel; readonly image: Float32Array; readonly mask: Uint8Array }
   /** Test hook: destroys the GPU device, as a driver reset would. */
   | { readonly type: 'debug/lose-device' }
   /** Test hook: an uncaught error in the worker, as a bug would cause. */
@@ -185,6 +222,11 @@ export type FromWorker =
   | { readonly type: 'data/imported'; readonly meta: DatasetMeta }
   /** The import ended without a dataset (bad input, or cancelled); nothing was kept. */
   | { readonly type: 'data/failed'; readonly id: string; readonly message: string; readonly cancelled: boolean }
+  /** A decoded lab image, RGBA width×height, with notes on what decoding changed. */
+  | { readonly type: 'lab/image'; readonly name: string; readonly width: number; readonly height: number; readonly rgba: Uint8ClampedArray; readonly notes: readonly string[] }
+  | { readonly type: 'lab/refused'; readonly name: string; readonly message: string }
+  | { readonly type: 'lab/view'; readonly id: number; readonly view: LabView }
+  | { readonly type: 'lab/failed'; readonly id: number; readonly message: string }
   /** A problem the user must know about, with what to do. */
   | { readonly type: 'error'; readonly message: string };
 

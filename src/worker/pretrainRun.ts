@@ -91,6 +91,11 @@ export class PretrainRun {
     return this.trainer.step;
   }
 
+  /** The live model, for read-only views between steps (the image lab); never trained from outside. */
+  get model(): Cae {
+    return this.trainer.model;
+  }
+
   private setStatus(status: RunStatus, message: string | null = null): void {
     this.status = status;
     this.post({ type: 'pretrain/status', runId: this.spec.id, status, step: this.trainer.step, message });

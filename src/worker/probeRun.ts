@@ -12,7 +12,7 @@ import { grid } from '../model/config';
 import { Rng } from '../model/random';
 import type { AttentionView, ProbeSpec, RunStatus } from '../protocol/messages';
 import { readModelCheckpoint } from '../model/checkpoint';
-import { loadModelWeights } from '../model/weights';
+import { modelFromCheckpoint } from '../model/weights';
 import { ProbePair } from '../train/probeTrainer';
 import type { Post } from './pretrainRun';
 
@@ -46,15 +46,7 @@ export class ProbeRun {
 
   private encoder(): Cae {
     if (!this.encoderBytes) return new Cae(this.spec.model, this.spec.probe.seed);
-    const { config, file } = readModelCheckpoint(this.encoderBytes);
-    const model = new Cae(config, null);
-    try {
-      loadModelWeights(model, file);
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    return model;
+    return modelFromCheckpoint(readModelCheckpoint(this.encoderBytes));
   }
 
   /** Encoder outputs [n, T, D] for fixed images of a split, computed in chunks. */

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { denormalizeImageNet } from '../data/augment';
 import type { ImageBatch } from '../data/loader';
-import { denormalizePatch, patchVector, toRgba, writePatch } from '../data/patches';
+import { patchVector, predictedPatchPixels, toRgba, writePatch } from '../data/patches';
 import type { Cae } from '../model/cae';
 import { numPatches } from '../model/config';
 import { maskIndices } from '../model/masks';
@@ -35,9 +35,7 @@ export async function reconView(model: Cae, val: ImageBatch, mask: Uint8Array, s
     for (let j = 0; j < masks.masked.perImage; j++) {
       const k = masks.masked.local[b * masks.masked.perImage + j]!;
       const row = logits.subarray((b * masks.masked.perImage + j) * C, (b * masks.masked.perImage + j + 1) * C);
-      const truth = patchVector(img, S, p, k);
-      const pixels = denormalizeImageNet(toChannelMajor(c.normPixTarget ? denormalizePatch(row, truth) : row, p));
-      const vec = toPatchOrder(pixels, p);
+      const vec = predictedPatchPixels(row, patchVector(img, S, p, k), p, c.normPixTarget);
       writePatch(recon, S, p, k, vec);
       writePatch(composite, S, p, k, vec);
       writePatch(masked, S, p, k, grey);
@@ -48,16 +46,4 @@ export async function reconView(model: Cae, val: ImageBatch, mask: Uint8Array, s
     panels.composite.set(toRgba(composite, S), b * S * S * 4);
   }
   return { step, size: S, count: K, ...panels };
-}
-
-/** A (p, q, c) patch vector as a tiny channel-major image [3, p, p], for the per-channel denormalization. */
-function toChannelMajor(v: ArrayLike<number>, p: number): Float32Array {
-  const out = new Float32Array(3 * p * p);
-  for (let i = 0; i < p * p; i++) for (let c = 0; c < 3; c++) out[c * p * p + i] = v[i * 3 + c]!;
-  return out;
-}
-function toPatchOrder(img: Float32Array, p: number): Float32Array {
-  const out = new Float32Array(3 * p * p);
-  for (let i = 0; i < p * p; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = img[c * p * p + i]!;
-  return out;
 }

@@ -10,6 +10,8 @@ import { type BackendInfo, type EncoderEntry, type FromWorker, type RunSpec, typ
 import { deleteUnfinishedImports } from '../data/datasetDb';
 import { loseDeviceForTest, restartBackend, startBackend } from './backend';
 import { cancelImport, datasetFor, forgetDataset, runImport } from './datasets';
+import { decodeLabImage } from './labDecode';
+import { LabSession } from './labSession';
 import { PretrainRun } from './pretrainRun';
 import { ProbeRun } from './probeRun';
 
@@ -22,6 +24,15 @@ let run: PretrainRun | null = null;
 let probe: ProbeRun | null = null;
 /** The encoders a probe can use: final states of this session's runs, kept runs and imported files. */
 const encoders = new Map<string, { bytes: Uint8Array; entry: EncoderEntry }>();
+
+/** The image lab reads the run's live model between steps, or a kept checkpoint; it never trains. */
+const lab = new LabSession({
+  current: () => (run ? { model: run.model, label: `${run.spec.id} (current run) at step ${run.step}` } : null),
+  checkpoint: (id) => {
+    const e = encoders.get(id);
+    return e && { bytes: e.bytes, label: `${id} at step ${e.entry.step}` };
+  },
+});
 
 function publishEncoders(): void {
   post({ type: 'encoders', list: [...encoders.values()].map((e) => e.entry) });
@@ -174,6 +185,15 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'data/forget':
       forgetDataset(msg.id);
       return;
+    case 'lab/decode': {
+      const d = await decodeLabImage(msg.name, msg.source).catch((e: Error) => ({ ok: false as const, message: `${msg.name} could not be opened: ${e.message}. Try another image.` }));
+      if (d.ok) post({ type: 'lab/image', name: msg.name, width: d.width, height: d.height, rgba: d.rgba, notes: d.notes }, [d.rgba.buffer as ArrayBuffer]);
+      else post({ type: 'lab/refused', name: msg.name, message: d.message });
+      return;
+    }
+    case 'lab/reconstruct':
+      if (!backend) throw new Error('the worker has no backend yet');
+      return lab.submit(msg, post);
     case 'debug/lose-device':
       if (!loseDeviceForTest()) post({ type: 'error', message: 'No WebGPU device to lose: the backend is not WebGPU.' });
       return;

@@ -1,0 +1,54 @@
+// The image lab's panels from the worker: original, masked input, reconstruction of the masked
+// patches, composite, per-patch error, and the paper's Figure 4 full reconstruction.
+import type { LabView } from '../../protocol/messages';
+import { ImageCanvas } from './ImageCanvas';
+
+function Panel(props: { rgba: Uint8ClampedArray | null; size: number; testId: string; label: string; help?: string }) {
+  return (
+    <figure style={{ margin: 0, width: 160, fontSize: 12 }}>
+      {props.rgba ? (
+        <ImageCanvas rgba={props.rgba} size={props.size} scale={5} testId={props.testId} />
+      ) : (
+        <div data-testid={props.testId} data-empty="true" style={{ width: 160, height: 160, border: '1px dashed #ccc', color: '#888', display: 'grid', placeItems: 'center' }}>
+          nothing masked
+        </div>
+      )}
+      <figcaption title={props.help}>{props.label}</figcaption>
+    </figure>
+  );
+}
+
+export function LabViews(props: { view: LabView }) {
+  const v = props.view;
+  const token = v.target === 'token';
+  return (
+    <div>
+      <div style={{ display: 'flex', flexWrap: 'wrap', gap: 10 }}>
+        <Panel rgba={v.original} size={v.size} testId="lab.original" label={`original at ${v.size}×${v.size}`} />
+        <Panel rgba={v.masked} size={v.size} testId="lab.masked" label={`masked input (${v.maskedCount} of ${v.grid ** 2} patches hidden)`} />
+        <Panel
+          rgba={v.recon}
+          size={v.size}
+          testId="lab.recon"
+          label={token ? 'predicted tokens of the masked patches (colour = token id)' : 'reconstruction of the masked patches, pixels shown with the true patch mean and variance'}
+          help={token ? undefined : 'The model predicts per-patch normalized pixels; their mean and variance are borrowed from the true patch to display them.'}
+        />
+        <Panel rgba={v.composite} size={v.size} testId="lab.composite" label="visible patches + reconstruction" />
+        {token ? (
+          <figure style={{ margin: 0, width: 160, fontSize: 12, color: '#555' }} data-testid="lab.error" data-empty="true">
+            No error map: true token maps need the tokenizer the model was trained with, which this notebook does not have.
+          </figure>
+        ) : (
+          <Panel rgba={v.error} size={v.size} testId="lab.error" label={`per-patch error (MSE in the loss's space), dark 0 → yellow ${v.errorMax.toPrecision(3)}; grey = visible`} />
+        )}
+        <Panel
+          rgba={v.full}
+          size={v.size}
+          testId="lab.full-recon"
+          label={token ? 'full reconstruction as tokens: every patch encoded and decoded, regressor skipped' : 'full reconstruction (paper Fig. 4): every patch encoded and decoded, regressor skipped; true patch mean and variance'}
+        />
+      </div>
+      <p style={{ fontSize: 12, color: '#555' }}>Model: {v.label}.</p>
+    </div>
+  );
+}
