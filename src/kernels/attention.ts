@@ -5,6 +5,7 @@
 // dk, dv per key, each recomputing the probabilities (four dispatches; the plain ops take ~25).
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { program, run, type KernelProgram } from './program';
+import { columnSum } from './reduce';
 import { f32 } from './wgsl';
 
 const WG = 64;
@@ -25,10 +26,12 @@ export interface AttentionShape {
   readonly q: Operand;
   readonly k: Operand;
   readonly v: Operand;
+  /** Whether q and v get learned biases (inputs `qb`, `vb`, [D]) added as they are read. */
+  readonly bias: boolean;
 }
 
 function key(s: AttentionShape): string {
-  return [s.B, s.H, s.Nq, s.Nk, s.D, s.q.stride, s.q.offset, s.k.stride, s.k.offset, s.v.stride, s.v.offset].join('_');
+  return [s.B, s.H, s.Nq, s.Nk, s.D, s.q.stride, s.q.offset, s.k.stride, s.k.offset, s.v.stride, s.v.offset, Number(s.bias)].join('_');
 }
 
 /** Keys (or queries) per tile: two tiles of hd floats stay within 8 KiB of workgroup memory. */
@@ -44,7 +47,14 @@ function constants(s: AttentionShape): string {
     fn qAt(b: i32, i: i32, h: i32) -> i32 { return (b * NQ + i) * ${s.q.stride} + ${s.q.offset} + h * HD; }
     fn kAt(b: i32, j: i32, h: i32) -> i32 { return (b * NK + j) * ${s.k.stride} + ${s.k.offset} + h * HD; }
     fn vAt(b: i32, j: i32, h: i32) -> i32 { return (b * NK + j) * ${s.v.stride} + ${s.v.offset} + h * HD; }
-    fn oAt(b: i32, i: i32, h: i32) -> i32 { return (b * NQ + i) * D + h * HD; }`;
+    fn oAt(b: i32, i: i32, h: i32) -> i32 { return (b * NQ + i) * D + h * HD; }
+    fn Q(b: i32, i: i32, h: i32, d: i32) -> f32 { return q[qAt(b, i, h) + d]${s.bias ? ' + qb[h * HD + d]' : ''}; }
+    fn V(b: i32, j: i32, h: i32, d: i32) -> f32 { return v[vAt(b, j, h) + d]${s.bias ? ' + vb[h * HD + d]' : ''}; }`;
+}
+
+/** The program's inputs: the named tensors, then the biases where the shape has them. */
+function inputs(s: AttentionShape, names: string[]): string[] {
+  return s.bias ? [...names, 'qb', 'vb'] : names;
 }
 
 /** The row this thread owns (a query, or a key for the dk/dv passes), its (b, h), and whether it is real. */
@@ -66,7 +76,7 @@ function overKeys(withV: boolean, body: string): string {
       for (var t = lane(); t < TILE * HD; t += ${WG}) {
         let j = min(j0 + t / HD, NK - 1); let d = t % HD;
         kt[t] = k[kAt(b, j, h) + d];
-        ${withV ? 'vt[t] = v[vAt(b, j, h) + d];' : ''}
+        ${withV ? 'vt[t] = V(b, j, h, d);' : ''}
       }
       workgroupBarrier();
       let n = min(TILE, NK - j0);
@@ -80,7 +90,7 @@ const TILES_KV = 'var<workgroup> kt: array<f32, TILE * HD>; var<workgroup> vt: a
 function forward(s: AttentionShape): KernelProgram {
   return program({
     key: `caeAttnFwd_${key(s)}`,
-    inputs: ['q', 'k', 'v'],
+    inputs: inputs(s, ['q', 'k', 'v']),
     outputShape: [s.B, s.Nq, s.D],
     groups: s.B * s.H * Math.ceil(s.Nq / WG),
     threads: WG,
@@ -89,7 +99,7 @@ function forward(s: AttentionShape): KernelProgram {
       fn body() {
         ${rowSetup('NQ')}
         var qv: array<f32, HD>; var acc: array<f32, HD>;
-        for (var d = 0; d < HD; d++) { qv[d] = q[qAt(b, r, h) + d] * SCALE; acc[d] = 0.0; }
+        for (var d = 0; d < HD; d++) { qv[d] = Q(b, r, h, d) * SCALE; acc[d] = 0.0; }
         var m = -3.0e38; var l = 0.0;
         ${overKeys(
           true,
@@ -109,7 +119,7 @@ function forward(s: AttentionShape): KernelProgram {
 function stats(s: AttentionShape): KernelProgram {
   return program({
     key: `caeAttnStats_${key(s)}`,
-    inputs: ['q', 'k', 'o', 'dout'],
+    inputs: inputs(s, ['q', 'k', 'v', 'o', 'dout']),
     outputShape: [s.B * s.H * s.Nq, 2],
     groups: s.B * s.H * Math.ceil(s.Nq / WG),
     threads: WG,
@@ -118,7 +128,7 @@ function stats(s: AttentionShape): KernelProgram {
       fn body() {
         ${rowSetup('NQ')}
         var qv: array<f32, HD>;
-        for (var d = 0; d < HD; d++) { qv[d] = q[qAt(b, r, h) + d] * SCALE; }
+        for (var d = 0; d < HD; d++) { qv[d] = Q(b, r, h, d) * SCALE; }
         var m = -3.0e38; var l = 0.0;
         ${overKeys(
           false,
@@ -137,7 +147,7 @@ function stats(s: AttentionShape): KernelProgram {
 function gradQ(s: AttentionShape, out: Operand): KernelProgram {
   return program({
     key: `caeAttnDq_${key(s)}_${out.stride}_${out.offset}`,
-    inputs: ['q', 'k', 'v', 'dout', 'st'],
+    inputs: inputs(s, ['q', 'k', 'v', 'dout', 'st']),
     outputShape: [s.B, s.Nq, out.stride],
     groups: s.B * s.H * Math.ceil(s.Nq / WG),
     threads: WG,
@@ -146,7 +156,7 @@ function gradQ(s: AttentionShape, out: Operand): KernelProgram {
       fn body() {
         ${rowSetup('NQ')}
         var qv: array<f32, HD>; var dov: array<f32, HD>; var acc: array<f32, HD>;
-        for (var d = 0; d < HD; d++) { qv[d] = q[qAt(b, r, h) + d] * SCALE; dov[d] = dout[oAt(b, r, h) + d]; acc[d] = 0.0; }
+        for (var d = 0; d < HD; d++) { qv[d] = Q(b, r, h, d) * SCALE; dov[d] = dout[oAt(b, r, h) + d]; acc[d] = 0.0; }
         let lse = st[(bh * NQ + r) * 2]; let delta = st[(bh * NQ + r) * 2 + 1];
         ${overKeys(
           true,
@@ -171,7 +181,7 @@ function gradKV(s: AttentionShape, which: 'k' | 'v', out: Operand): KernelProgra
   const dk = which === 'k';
   return program({
     key: `caeAttnD${which}_${key(s)}_${out.stride}_${out.offset}`,
-    inputs: ['q', 'k', 'v', 'dout', 'st'],
+    inputs: inputs(s, ['q', 'k', 'v', 'dout', 'st']),
     outputShape: [s.B, s.Nk, out.stride],
     groups: s.B * s.H * Math.ceil(s.Nk / WG),
     threads: WG,
@@ -181,11 +191,11 @@ function gradKV(s: AttentionShape, which: 'k' | 'v', out: Operand): KernelProgra
       fn body() {
         ${rowSetup('NK')}
         var kv: array<f32, HD>; var vv: array<f32, HD>; var acc: array<f32, HD>;
-        for (var d = 0; d < HD; d++) { kv[d] = k[kAt(b, r, h) + d]; vv[d] = v[vAt(b, r, h) + d]; acc[d] = 0.0; }
+        for (var d = 0; d < HD; d++) { kv[d] = k[kAt(b, r, h) + d]; vv[d] = V(b, r, h, d); acc[d] = 0.0; }
         for (var i0 = 0; i0 < NQ; i0 += TILE) {
           for (var t = lane(); t < TILE * HD; t += ${WG}) {
             let i = min(i0 + t / HD, NQ - 1); let d = t % HD;
-            qt[t] = q[qAt(b, i, h) + d] * SCALE;
+            qt[t] = Q(b, i, h, d) * SCALE;
             dt[t] = dout[oAt(b, i, h) + d];
           }
           for (var t = lane(); t < TILE; t += ${WG}) {
@@ -219,23 +229,27 @@ function gradKV(s: AttentionShape, which: 'k' | 'v', out: Operand): KernelProgra
 
 type Backend = Parameters<typeof run>[0];
 
-export function attentionForward(backend: Backend, s: AttentionShape, q: TensorInfo, k: TensorInfo, v: TensorInfo): TensorInfo {
-  return run(backend, forward(s), [q, k, v]);
+/** Biases q_b, v_b [D] when the shape has them. */
+type Biases = readonly TensorInfo[];
+
+export function attentionForward(backend: Backend, s: AttentionShape, q: TensorInfo, k: TensorInfo, v: TensorInfo, biases: Biases = []): TensorInfo {
+  return run(backend, forward(s), [q, k, v, ...biases]);
 }
 
 /**
  * The gradients for q, k and v. `packed` (self-attention from one qkv tensor) writes all three into
- * one [B, N, 3D] tensor laid out as the input; otherwise three tensors [B, N, D].
+ * one [B, N, 3D] tensor laid out as the input, followed by the biases' gradients where the shape
+ * has them; otherwise three tensors [B, N, D].
  */
 export function attentionBackward(
   backend: Backend,
   s: AttentionShape,
-  x: { q: TensorInfo; k: TensorInfo; v: TensorInfo; o: TensorInfo; dout: TensorInfo },
+  x: { q: TensorInfo; k: TensorInfo; v: TensorInfo; o: TensorInfo; dout: TensorInfo; biases?: Biases },
   packed: boolean,
 ): TensorInfo[] {
-  const ins = [x.q, x.k, x.v, x.dout];
-  const st = run(backend, stats(s), [x.q, x.k, x.o, x.dout]);
-  const withSt = [...ins, st];
+  const biases = x.biases ?? [];
+  const st = run(backend, stats(s), [x.q, x.k, x.v, x.o, x.dout, ...biases]);
+  const withSt = [x.q, x.k, x.v, x.dout, st, ...biases];
   let out: TensorInfo[];
   if (packed) {
     const stride = 3 * s.D;
@@ -243,6 +257,12 @@ export function attentionBackward(
     backend.runWebGPUProgram(gradKV(s, 'k', { stride, offset: s.D }) as never, withSt, 'float32', [], dqkv);
     backend.runWebGPUProgram(gradKV(s, 'v', { stride, offset: 2 * s.D }) as never, withSt, 'float32', [], dqkv);
     out = [dqkv];
+    if (s.bias) {
+      // The biases' gradients are the column sums of the q and v parts.
+      const R = s.B * s.Nq;
+      out.push(run(backend, columnSum('dqb', ['g'], R, stride, 0, s.D, 'g[at]'), [dqkv]));
+      out.push(run(backend, columnSum('dvb', ['g'], R, stride, 2 * s.D, s.D, 'g[at]'), [dqkv]));
+    }
   } else {
     const one = { stride: s.D, offset: 0 };
     out = [run(backend, gradQ(s, one), withSt), run(backend, gradKV(s, 'k', one), withSt), run(backend, gradKV(s, 'v', one), withSt)];

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWebGpuBackend } from '../testing/webgpuNode';
-import { crossAttention, gelu, layerNorm, selfAttention, type Params } from '../model/layers';
+import { crossAttention, gelu, layerNorm, residual, selfAttention, type DropPath, type Params } from '../model/layers';
 import { Rng } from '../model/random';
 import { setKernelsEnabled } from './ops';
 
@@ -50,11 +50,14 @@ function worst(a: Float32Array[], b: Float32Array[]): number[] {
   });
 }
 
-async function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, shapes: number[][], seed: number, tol = 2e-5): Promise<void> {
+/** `restart` runs before each path, so stateful inputs (drop-path draws) repeat on both. */
+async function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, shapes: number[][], seed: number, tol = 2e-5, restart = () => {}): Promise<void> {
   const rng = new Rng(seed);
   const xs = shapes.map((s) => randn(s, rng));
   const before = tf.memory().numTensors;
+  restart();
   const fused = await run(true, f, xs, seed + 1);
+  restart();
   const plain = await run(false, f, xs, seed + 1);
   expect(tf.memory().numTensors).toBe(before);
   const errs = worst(fused, plain);
@@ -78,6 +81,17 @@ describe('fused GELU', () => {
   for (const shape of [[1], [7, 131]]) {
     it(`matches the plain ops for ${JSON.stringify(shape)}`, async () => {
       await compare((x) => gelu(x!.mul(3)), [shape], shape.length);
+    });
+  }
+});
+
+describe('fused scaled residual', () => {
+  // [B, N, D] and the drop-path rate (0: no mask input).
+  for (const [B, N, D, rate] of [[1, 5, 7, 0], [3, 9, 33, 0.5], [2, 65, 64, 0.25]] as const) {
+    it(`matches the plain ops for B=${B} N=${N} D=${D} drop ${rate}`, async () => {
+      let dp: DropPath = { rng: new Rng(1) };
+      const f = (x: tf.Tensor, a: tf.Tensor, g: tf.Tensor) => residual(x, a, g, rate, dp);
+      await compare(f as never, [[B, N, D], [B, N, D], [D]], B + N + D, 2e-5, () => (dp = { rng: new Rng(1) }));
     });
   }
 });

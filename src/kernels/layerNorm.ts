@@ -3,6 +3,7 @@
 // row and dγ per column block, dβ as a plain column sum: four dispatches where the plain ops take ~25.
 import * as tf from '@tensorflow/tfjs';
 import { program, run, type KernelProgram } from './program';
+import { columnSum } from './reduce';
 import { workgroupSum, f32 } from './wgsl';
 
 const T = 64;
@@ -88,35 +89,6 @@ function dxProgram(R: number, D: number): KernelProgram {
   });
 }
 
-/** dγ = Σ_rows dy·x̂: 64 columns per workgroup, 4 lanes of rows each, summed in workgroup memory. */
-function dGammaProgram(R: number, D: number): KernelProgram {
-  return program({
-    key: 'caeLnDGamma',
-    inputs: ['x', 'dy', 'st'],
-    outputShape: [D],
-    groups: Math.ceil(D / 64),
-    threads: 256,
-    code: `
-      var<workgroup> part: array<f32, 256>;
-      fn body() {
-        let R = uniforms.xShape.x; let D = uniforms.xShape.y;
-        let col = groupIndex() * 64 + lane() % 64;
-        var s = 0.0;
-        if (col < D) {
-          for (var r = lane() / 64; r < R; r += 4) {
-            s += dy[r * D + col] * (x[r * D + col] - st[r * 2]) * st[r * 2 + 1];
-          }
-        }
-        part[lane()] = s;
-        workgroupBarrier();
-        if (lane() < 64 && col < D) { result[col] = part[lane()] + part[lane() + 64] + part[lane() + 128] + part[lane() + 192]; }
-      }`,
-  });
-}
-
-export const LN_KERNEL = 'CaeLayerNorm';
-export const LN_GRAD_KERNEL = 'CaeLayerNormGrad';
-
 type Backend = Parameters<typeof run>[0];
 
 export function layerNormForward(backend: Backend, x: tf.TensorInfo, gamma: tf.TensorInfo, beta: tf.TensorInfo, eps: number): tf.TensorInfo {
@@ -141,7 +113,8 @@ export function layerNormBackward(
   const dy2 = { ...dy, shape: [R, D] };
   const st = run(backend, statsProgram(R, D, eps), [x2]);
   const dx = run(backend, dxProgram(R, D), [x2, dy2, gamma, st]);
-  const dg = run(backend, dGammaProgram(R, D), [x2, dy2, st]);
+  // dγ = Σ_rows dy·x̂
+  const dg = run(backend, columnSum('lnDGamma', ['x', 'dy', 'st'], R, D, 0, D, 'dy[at] * (x[at] - st[r * 2]) * st[r * 2 + 1]'), [x2, dy2, st]);
   backend.disposeData(st.dataId);
   return [{ ...dx, shape: x.shape }, dg];
 }

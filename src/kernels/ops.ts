@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { attentionBackward, attentionForward, type AttentionShape } from './attention';
 import { geluBackward, geluForward } from './gelu';
 import { layerNormBackward, layerNormForward } from './layerNorm';
+import { residualBackward, residualForward } from './residual';
 import { webgpuBackend } from './program';
 
 type Attrs = Record<string, unknown>;
@@ -13,13 +14,13 @@ const backendOf = (a: KernelArgs) => a.backend as ReturnType<typeof webgpuBacken
 function selfShape(qkv: tf.TensorInfo, heads: number): AttentionShape {
   const [B, N, D3] = qkv.shape as [number, number, number];
   const D = D3 / 3;
-  return { B, H: heads, Nq: N, Nk: N, D, q: { stride: D3, offset: 0 }, k: { stride: D3, offset: D }, v: { stride: D3, offset: 2 * D } };
+  return { B, H: heads, Nq: N, Nk: N, D, q: { stride: D3, offset: 0 }, k: { stride: D3, offset: D }, v: { stride: D3, offset: 2 * D }, bias: true };
 }
 
 function crossShape(q: tf.TensorInfo, k: tf.TensorInfo, heads: number): AttentionShape {
   const [B, Nq, D] = q.shape as [number, number, number];
   const one = { stride: D, offset: 0 };
-  return { B, H: heads, Nq, Nk: k.shape[1]!, D, q: one, k: one, v: one };
+  return { B, H: heads, Nq, Nk: k.shape[1]!, D, q: one, k: one, v: one, bias: false };
 }
 
 const kernels: tf.KernelConfig[] = [
@@ -49,17 +50,17 @@ const kernels: tf.KernelConfig[] = [
     kernelName: 'CaeSelfAttention',
     backendName: 'webgpu',
     kernelFunc: (a) => {
-      const { qkv } = (a as KernelArgs).inputs;
-      return attentionForward(backendOf(a as KernelArgs), selfShape(qkv!, (a.attrs as Attrs).heads as number), qkv!, qkv!, qkv!);
+      const { qkv, qBias, vBias } = (a as KernelArgs).inputs;
+      return attentionForward(backendOf(a as KernelArgs), selfShape(qkv!, (a.attrs as Attrs).heads as number), qkv!, qkv!, qkv!, [qBias!, vBias!]);
     },
   },
   {
     kernelName: 'CaeSelfAttentionGrad',
     backendName: 'webgpu',
     kernelFunc: (a) => {
-      const { qkv, o, dout } = (a as KernelArgs).inputs;
+      const { qkv, qBias, vBias, o, dout } = (a as KernelArgs).inputs;
       const s = selfShape(qkv!, (a.attrs as Attrs).heads as number);
-      return attentionBackward(backendOf(a as KernelArgs), s, { q: qkv!, k: qkv!, v: qkv!, o: o!, dout: dout! }, true)[0]!;
+      return attentionBackward(backendOf(a as KernelArgs), s, { q: qkv!, k: qkv!, v: qkv!, o: o!, dout: dout!, biases: [qBias!, vBias!] }, true);
     },
   },
   {
@@ -81,6 +82,30 @@ const kernels: tf.KernelConfig[] = [
   },
 ];
 
+// The residual comes in two kernels, with and without a drop-path mask, because a kernel's saved
+// inputs are named once for all its calls.
+for (const drop of [false, true]) {
+  const name = drop ? 'CaeScaledResidualDrop' : 'CaeScaledResidual';
+  kernels.push(
+    {
+      kernelName: name,
+      backendName: 'webgpu',
+      kernelFunc: (a) => {
+        const { x, a: branch, gamma, mask } = (a as KernelArgs).inputs;
+        return residualForward(backendOf(a as KernelArgs), x!, branch!, gamma!, mask ?? null);
+      },
+    },
+    {
+      kernelName: `${name}Grad`,
+      backendName: 'webgpu',
+      kernelFunc: (a) => {
+        const { dy, a: branch, gamma, mask } = (a as KernelArgs).inputs;
+        return residualBackward(backendOf(a as KernelArgs), dy!, branch!, gamma!, mask ?? null);
+      },
+    },
+  );
+}
+
 const gradients: tf.GradConfig[] = [
   {
     kernelName: 'CaeLayerNorm',
@@ -99,11 +124,12 @@ const gradients: tf.GradConfig[] = [
   },
   {
     kernelName: 'CaeSelfAttention',
-    inputsToSave: ['qkv'],
+    inputsToSave: ['qkv', 'qBias', 'vBias'],
     outputsToSave: [true],
     gradFunc: (dy, saved, attrs) => {
-      const [qkv, o] = saved as tf.Tensor[];
-      return { qkv: () => tf.engine().runKernel('CaeSelfAttentionGrad', { qkv: qkv!, o: o!, dout: dy as tf.Tensor }, attrs as never) as tf.Tensor };
+      const [qkv, qBias, vBias, o] = saved as tf.Tensor[];
+      const [dqkv, dqb, dvb] = tf.engine().runKernel('CaeSelfAttentionGrad', { qkv: qkv!, qBias: qBias!, vBias: vBias!, o: o!, dout: dy as tf.Tensor }, attrs as never) as tf.Tensor[];
+      return { qkv: () => dqkv!, qBias: () => dqb!, vBias: () => dvb! };
     },
   },
   {
@@ -124,6 +150,21 @@ const gradients: tf.GradConfig[] = [
  * submissions pay off. Buffers freed meanwhile return to the pool at the submit.
  */
 export const SUBMIT_BATCH = 128;
+
+for (const drop of [false, true]) {
+  const name = drop ? 'CaeScaledResidualDrop' : 'CaeScaledResidual';
+  gradients.push({
+    kernelName: name,
+    inputsToSave: drop ? ['a', 'gamma', 'mask'] : ['a', 'gamma'],
+    gradFunc: (dy, saved) => {
+      const [a, gamma, mask] = saved as tf.Tensor[];
+      const d = dy as tf.Tensor;
+      const [da, dg] = tf.engine().runKernel(`${name}Grad`, { dy: d, a: a!, gamma: gamma!, ...(mask ? { mask } : {}) }) as tf.Tensor[];
+      // The mask is a constant of the step: its gradient is never asked for.
+      return { x: () => d.clone(), a: () => da!, gamma: () => dg!, ...(mask ? { mask: () => tf.zerosLike(mask) } : {}) };
+    },
+  });
+}
 
 let registered = false;
 function register(): void {
@@ -156,9 +197,16 @@ export function fusedGelu(x: tf.Tensor): tf.Tensor {
   return tf.engine().runKernel('CaeGelu', { x }) as tf.Tensor;
 }
 
-/** Self-attention from the packed projection qkv [B, N, 3D] → [B, N, D]. */
-export function fusedSelfAttention(qkv: tf.Tensor, heads: number): tf.Tensor {
-  return tf.engine().runKernel('CaeSelfAttention', { qkv }, { heads }) as tf.Tensor;
+/** Self-attention from the packed projection qkv [B, N, 3D] (without bias) and the q and v biases [D] → [B, N, D]. */
+export function fusedSelfAttention(qkv: tf.Tensor, qBias: tf.Tensor, vBias: tf.Tensor, heads: number): tf.Tensor {
+  return tf.engine().runKernel('CaeSelfAttention', { qkv, qBias, vBias }, { heads }) as tf.Tensor;
+}
+
+/** x + a·γ·m with m [B] the per-sample drop-path factors (null: none); x, a [B, ...]. */
+export function fusedScaledResidual(x: tf.Tensor, a: tf.Tensor, gamma: tf.Tensor, mask: tf.Tensor | null): tf.Tensor {
+  return mask
+    ? (tf.engine().runKernel('CaeScaledResidualDrop', { x, a, gamma, mask }) as tf.Tensor)
+    : (tf.engine().runKernel('CaeScaledResidual', { x, a, gamma }) as tf.Tensor);
 }
 
 /** Cross-attention q [B, Nq, D], k and v [B, Nk, D] → [B, Nq, D]. */

@@ -1,7 +1,7 @@
 // The ViT building blocks of the official CAE (models/modeling_cae_helper.py) as pure functions of
 // a parameter lookup and input tensors. Letters: B batch, N/Nq/Nk token counts, D width, H heads.
 import * as tf from '@tensorflow/tfjs';
-import { fusedCrossAttention, fusedGelu, fusedLayerNorm, fusedSelfAttention, kernelsActive } from '../kernels/ops';
+import { fusedCrossAttention, fusedGelu, fusedLayerNorm, fusedScaledResidual, fusedSelfAttention, kernelsActive } from '../kernels/ops';
 import type { Rng } from './random';
 
 /** Looks a parameter up by its official name. */
@@ -76,10 +76,14 @@ export function multiHeadAttention(
 /** The official self-attention: one qkv weight, bias [q_bias, 0, v_bias], output projection. */
 export function selfAttention(x: tf.Tensor, p: Params, name: string, heads: number, weights?: (a: tf.Tensor4D) => void): tf.Tensor {
   const qb = p(`${name}.q_bias`);
+  // The fused kernel adds the q and v biases as it reads q and v (no [q_b, 0, v_b] concatenation);
+  // it cannot hand out probabilities, so attention maps take the plain path.
+  if (!weights && kernelsActive()) {
+    const o = fusedSelfAttention(linear(x, p(`${name}.qkv.weight`)), qb, p(`${name}.v_bias`), heads);
+    return linear(o, p(`${name}.proj.weight`), p(`${name}.proj.bias`));
+  }
   const bias = tf.concat([qb, tf.zerosLike(qb), p(`${name}.v_bias`)]);
   const qkv = linear(x, p(`${name}.qkv.weight`), bias); // [B, N, 3D]
-  // The fused kernel cannot hand out probabilities: attention maps take the plain path.
-  if (!weights && kernelsActive()) return linear(fusedSelfAttention(qkv, heads), p(`${name}.proj.weight`), p(`${name}.proj.bias`));
   const [q, k, v] = tf.split(qkv, 3, -1) as [tf.Tensor, tf.Tensor, tf.Tensor];
   const o = multiHeadAttention(q, k, v, heads, weights);
   return linear(o, p(`${name}.proj.weight`), p(`${name}.proj.bias`));
@@ -102,19 +106,32 @@ export function crossAttention(
   return linear(o, p(`${name}.proj.weight`), p(`${name}.proj.bias`));
 }
 
-/** Per-sample residual drop (timm DropPath): x·floor(keep + U)/keep with one U per sample. */
-export function dropPath(x: tf.Tensor, rate: number, dp: DropPath | undefined): tf.Tensor {
-  if (!dp || rate <= 0) return x;
-  const B = x.shape[0]!;
+/** timm DropPath's per-sample factors floor(keep + U)/keep, one U per sample; null when off. */
+function dropFactors(rate: number, dp: DropPath | undefined, B: number): Float32Array | null {
+  if (!dp || rate <= 0) return null;
   const keep = 1 - rate;
   const m = new Float32Array(B);
   for (let i = 0; i < B; i++) m[i] = Math.floor(keep + dp.rng.next()) / keep;
-  return x.mul(tf.tensor(m, [B, ...x.shape.slice(1).map(() => 1)]));
+  return m;
 }
 
-/** Layer scale γ·x, or x where the block has none (init_values 0). */
-function scaled(x: tf.Tensor, p: Params, name: string, has: boolean): tf.Tensor {
-  return has ? x.mul(p(name)) : x;
+/** Per-sample residual drop (timm DropPath): x·floor(keep + U)/keep with one U per sample. */
+export function dropPath(x: tf.Tensor, rate: number, dp: DropPath | undefined): tf.Tensor {
+  const B = x.shape[0]!;
+  const m = dropFactors(rate, dp, B);
+  return m ? x.mul(tf.tensor(m, [B, ...x.shape.slice(1).map(() => 1)])) : x;
+}
+
+/**
+ * The residual update x + DropPath(γ·a), γ the layer scale (null where the block has none). The
+ * drop factors are drawn the same way on both paths, so fused and plain runs stay in step.
+ */
+export function residual(x: tf.Tensor, a: tf.Tensor, gamma: tf.Tensor | null, rate: number, dp: DropPath | undefined): tf.Tensor {
+  if (gamma && kernelsActive()) {
+    const m = dropFactors(rate, dp, x.shape[0]!);
+    return fusedScaledResidual(x, a, gamma, m && tf.tensor1d(m));
+  }
+  return x.add(dropPath(gamma ? a.mul(gamma) : a, rate, dp));
 }
 
 /** Pre-norm ViT block: x += γ1·Attn(LN1(x)); x += γ2·MLP(LN2(x)). `weights` sees the attention. */
@@ -129,9 +146,9 @@ export function block(
   weights?: (a: tf.Tensor4D) => void,
 ): tf.Tensor {
   const a = selfAttention(layerNorm(x, p, `${name}.norm1`), p, `${name}.attn`, heads, weights);
-  x = x.add(dropPath(scaled(a, p, `${name}.gamma_1`, layerScale), rate, dp));
+  x = residual(x, a, layerScale ? p(`${name}.gamma_1`) : null, rate, dp);
   const m = mlp(layerNorm(x, p, `${name}.norm2`), p, `${name}.mlp`);
-  return x.add(dropPath(scaled(m, p, `${name}.gamma_2`, layerScale), rate, dp));
+  return residual(x, m, layerScale ? p(`${name}.gamma_2`) : null, rate, dp);
 }
 
 /**
@@ -158,9 +175,9 @@ export function regressorBlock(
     `${name}.cross_attn`,
     heads,
   );
-  let x = q.add(dropPath(a.mul(p(`${name}.gamma_1_cross`)), rate, dp));
+  let x = residual(q, a, p(`${name}.gamma_1_cross`), rate, dp);
   x = layerNorm(x, p, `${name}.norm2_cross`);
-  return x.add(dropPath(mlp(x, p, `${name}.mlp_cross`).mul(p(`${name}.gamma_2_cross`)), rate, dp));
+  return residual(x, mlp(x, p, `${name}.mlp_cross`), p(`${name}.gamma_2_cross`), rate, dp);
 }
 
 /** torch.linspace(0, rate, n): the drop-path rate of each block of a stack. */
