@@ -4,7 +4,7 @@
 // the plain ops take ~20 per parameter. Decayed parameters come first in the flat layout, so one
 // index tells the kernel where weight decay stops.
 import * as tf from '@tensorflow/tfjs';
-import { copyElements, emptyTensor } from './flat';
+import { copyElements, emptyTensor, submit } from './flat';
 import { program, run, webgpuBackend } from './program';
 import { workgroupSum } from './wgsl';
 
@@ -47,14 +47,19 @@ function sumSquaresProgram(n: number) {
   });
 }
 
+/**
+ * Updates the state [P | M | V] in place (it is the program's output, read and written): M and V
+ * carry over, P receives the new parameters from the gathered p.
+ */
 function updateProgram(n: number) {
   return program({
     key: 'caeAdamW',
-    inputs: ['p', 'g', 'state'],
+    inputs: ['p', 'g'],
     outputShape: [3 * n],
     groups: Math.ceil(n / T),
     threads: T,
-    uniforms: 'decayKeep : f32, stepSize : f32, beta1 : f32, beta2 : f32, eps : f32, bc2Root : f32, scale : f32, decayEnd : i32,',
+    uniforms:
+      'decayKeep : f32, stepSize : f32, beta1 : f32, oneMinusBeta1 : f32, beta2 : f32, oneMinusBeta2 : f32, eps : f32, bc2Root : f32, scale : f32, decayEnd : i32,',
     // The same operations in the same order as the plain path (torch's AdamW), element by element.
     code: `
       fn body() {
@@ -62,8 +67,8 @@ function updateProgram(n: number) {
         let i = groupIndex() * ${T} + lane();
         if (i >= n) { return; }
         let gi = g[i] * uniforms.scale;
-        let m = state[n + i] * uniforms.beta1 + gi * (1.0 - uniforms.beta1);
-        let v = state[2 * n + i] * uniforms.beta2 + (gi * gi) * (1.0 - uniforms.beta2);
+        let m = result[n + i] * uniforms.beta1 + gi * uniforms.oneMinusBeta1;
+        let v = result[2 * n + i] * uniforms.beta2 + (gi * gi) * uniforms.oneMinusBeta2;
         var w = p[i];
         if (i < uniforms.decayEnd) { w = w * uniforms.decayKeep; }
         let denom = sqrt(v) / uniforms.bc2Root + uniforms.eps;
@@ -79,7 +84,7 @@ export class FlatAdamW {
   readonly offsets: number[];
   readonly size: number;
   private readonly decayEnd: number;
-  /** [P | M | V], each `size` long; only M and V carry over between steps. */
+  /** [P | M | V], each `size` long, updated in place; only M and V carry over between steps. */
   private state: tf.Tensor;
   private gathered: { grads: readonly tf.Tensor[]; flat: tf.Tensor } | null = null;
 
@@ -93,7 +98,15 @@ export class FlatAdamW {
     }
     this.size = at;
     this.decayEnd = params.filter((p) => p.decay).reduce((s, p) => s + p.variable.size, 0);
-    this.state = tf.keep(tf.zeros([3 * this.size]));
+    // Filled on the GPU: no 3n-float array in JavaScript.
+    this.state = tf.keep(tf.fill([3 * this.size], 0));
+  }
+
+  /** Whether the flat state fits one binding of this device (else the plain optimizer is used). */
+  static fits(params: readonly FlatParam[]): boolean {
+    const bytes = 12 * params.reduce((s, p) => s + p.variable.size, 0);
+    const limits = (webgpuBackend() as unknown as { device: GPUDevice }).device.limits;
+    return bytes <= limits.maxStorageBufferBindingSize && bytes <= limits.maxBufferSize;
   }
 
   private gather(tensors: readonly tf.Tensor[]): tf.Tensor {
@@ -114,47 +127,57 @@ export class FlatAdamW {
 
   apply(grads: readonly tf.Tensor[], s: AdamWStep): void {
     const backend = webgpuBackend();
-    const g = this.gathered?.grads === grads ? this.gathered.flat : this.gather(grads);
+    const reuse = this.gathered?.grads === grads;
+    const g = reuse ? this.gathered!.flat : this.gather(grads);
+    if (!reuse) this.release();
     const p = this.gather(this.params.map((x) => x.variable));
+    const f32 = (x: number) => ({ type: 'float32' as const, data: [x] });
     const uniforms = [
-      { type: 'float32' as const, data: [1 - s.lr * s.weightDecay] },
-      { type: 'float32' as const, data: [s.lr / (1 - s.beta1 ** s.t)] },
-      { type: 'float32' as const, data: [s.beta1] },
-      { type: 'float32' as const, data: [s.beta2] },
-      { type: 'float32' as const, data: [s.eps] },
-      { type: 'float32' as const, data: [Math.sqrt(1 - s.beta2 ** s.t)] },
-      { type: 'float32' as const, data: [s.scale] },
+      f32(1 - s.lr * s.weightDecay),
+      f32(s.lr / (1 - s.beta1 ** s.t)),
+      f32(s.beta1),
+      f32(1 - s.beta1),
+      f32(s.beta2),
+      f32(1 - s.beta2),
+      f32(s.eps),
+      f32(Math.sqrt(1 - s.beta2 ** s.t)),
+      f32(s.scale),
       { type: 'int32' as const, data: [s.weightDecay > 0 ? this.decayEnd : 0] },
     ];
-    const next = tf.engine().makeTensorFromTensorInfo(run(backend, updateProgram(this.size), [p, g, this.state], uniforms));
+    backend.runWebGPUProgram(updateProgram(this.size) as never, [p, g], 'float32', uniforms as never, this.state);
     this.params.forEach(({ variable }, i) => {
       const fresh = emptyTensor(backend, variable.shape);
-      copyElements(backend, next, this.offsets[i]!, fresh, 0, variable.size);
+      copyElements(backend, this.state, this.offsets[i]!, fresh, 0, variable.size);
       variable.assign(fresh);
       fresh.dispose();
     });
-    tf.dispose([p, g, this.state]);
+    tf.dispose([p, g]);
     this.gathered = null;
-    this.state = tf.keep(next);
+    // Submitting now returns the step's flat copies and the old parameters to the buffer pool.
+    submit(backend);
   }
 
-  /** The moments of parameter i. */
+  /** The moments of every parameter, read through a copy (the state is written in place). */
   async moments(): Promise<{ m: Float32Array; v: Float32Array }[]> {
-    const all = (await this.state.data()) as Float32Array;
+    const backend = webgpuBackend();
+    const mv = emptyTensor(backend, [2 * this.size]);
+    copyElements(backend, this.state, this.size, mv, 0, 2 * this.size);
+    const all = (await mv.data()) as Float32Array;
+    mv.dispose();
     return this.params.map((x, i) => {
       const at = this.offsets[i]!;
-      return { m: all.slice(this.size + at, this.size + at + x.variable.size), v: all.slice(2 * this.size + at, 2 * this.size + at + x.variable.size) };
+      return { m: all.slice(at, at + x.variable.size), v: all.slice(this.size + at, this.size + at + x.variable.size) };
     });
   }
 
   load(moments: readonly { m: Float32Array; v: Float32Array }[]): void {
-    const all = new Float32Array(3 * this.size);
+    const backend = webgpuBackend();
     moments.forEach((x, i) => {
-      all.set(x.m, this.size + this.offsets[i]!);
-      all.set(x.v, 2 * this.size + this.offsets[i]!);
+      tf.tidy(() => {
+        copyElements(backend, tf.tensor1d(x.m), 0, this.state, this.size + this.offsets[i]!, x.m.length);
+        copyElements(backend, tf.tensor1d(x.v), 0, this.state, 2 * this.size + this.offsets[i]!, x.v.length);
+      });
     });
-    this.state.dispose();
-    this.state = tf.keep(tf.tensor1d(all));
   }
 
   private release(): void {

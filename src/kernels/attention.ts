@@ -260,8 +260,8 @@ export function attentionBackward(
     if (s.bias) {
       // The biases' gradients are the column sums of the q and v parts.
       const R = s.B * s.Nq;
-      out.push(run(backend, columnSum('dqb', ['g'], R, stride, 0, s.D, 'g[at]'), [dqkv]));
-      out.push(run(backend, columnSum('dvb', ['g'], R, stride, 2 * s.D, s.D, 'g[at]'), [dqkv]));
+      out.push(columnSum(backend, 'dqb', ['g'], [dqkv], R, stride, 0, s.D, 'g[at]'));
+      out.push(columnSum(backend, 'dvb', ['g'], [dqkv], R, stride, 2 * s.D, s.D, 'g[at]'));
     }
   } else {
     const one = { stride: s.D, offset: 0 };

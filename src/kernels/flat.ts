@@ -13,6 +13,7 @@ interface BackendInternals {
   endComputePassEncoder(): void;
   uploadToGPU(id: tf.DataId): void;
   makeTensorInfo(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  submitQueue(): void;
 }
 
 function internals(b: WebGPUBackend): BackendInternals {
@@ -43,4 +44,12 @@ export function copyElements(backend: WebGPUBackend, src: tf.TensorInfo, srcAt: 
   b.ensureCommandEncoderReady();
   b.endComputePassEncoder();
   b.commandEncoder.copyBufferToBuffer(from, srcAt * 4, to, dstAt * 4, n * 4);
+}
+
+/** Submits the backend's recorded commands now, which also releases the buffers freed meanwhile. */
+export function submit(backend: WebGPUBackend): void {
+  const b = internals(backend);
+  b.ensureCommandEncoderReady();
+  b.endComputePassEncoder();
+  b.submitQueue();
 }

@@ -1,6 +1,6 @@
 // Fused LayerNorm over the last axis, as nn.LayerNorm computes it (biased variance, eps inside the
 // square root). Forward: one workgroup per row, one dispatch. Backward: row statistics, then dx per
-// row and dγ per column block, dβ as a plain column sum: four dispatches where the plain ops take ~25.
+// row, dγ as a column sum (two passes), dβ as a plain sum: five dispatches where the plain ops take ~25.
 import * as tf from '@tensorflow/tfjs';
 import { program, run, type KernelProgram } from './program';
 import { columnSum } from './reduce';
@@ -114,7 +114,7 @@ export function layerNormBackward(
   const st = run(backend, statsProgram(R, D, eps), [x2]);
   const dx = run(backend, dxProgram(R, D), [x2, dy2, gamma, st]);
   // dγ = Σ_rows dy·x̂
-  const dg = run(backend, columnSum('lnDGamma', ['x', 'dy', 'st'], R, D, 0, D, 'dy[at] * (x[at] - st[r * 2]) * st[r * 2 + 1]'), [x2, dy2, st]);
+  const dg = columnSum(backend, 'lnDGamma', ['x', 'dy', 'st'], [x2, dy2, st], R, D, 0, D, 'dy[at] * (x[at] - st[r * 2]) * st[r * 2 + 1]');
   backend.disposeData(st.dataId);
   return [{ ...dx, shape: x.shape }, dg];
 }

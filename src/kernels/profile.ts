@@ -1,5 +1,6 @@
 // One train step under tf.profile, summarized kernel by kernel: what the UI's breakdown and the
 // benchmark print. TF.js reports a kernel's GPU time only where the device has timestamp queries.
+// The fused optimizer's copies run outside any kernel and are not in the list.
 import * as tf from '@tensorflow/tfjs';
 import type { StepProfile } from '../protocol/messages';
 
@@ -10,10 +11,13 @@ export async function profileStep(step: number, run: () => Promise<unknown>): Pr
   });
   const wallMs = performance.now() - t0;
   const byName = new Map<string, { calls: number; ms: number | null }>();
+  // Without timestamp queries TF.js's WebGPU backend reports 0 ms for every kernel, not "unknown".
+  const b = tf.backend() as unknown as { supportTimestampQuery?: boolean };
+  const untimed = tf.getBackend() === 'webgpu' && !b.supportTimestampQuery;
   let timed = false;
   for (const k of info.kernels) {
     const t = (await (k.kernelTimeMs as unknown as Promise<number | { error: string }>)) as number | { error: string };
-    const ms = typeof t === 'number' && Number.isFinite(t) ? t : null;
+    const ms = !untimed && typeof t === 'number' && Number.isFinite(t) ? t : null;
     if (ms !== null) timed = true;
     const e = byName.get(k.name) ?? { calls: 0, ms: null };
     e.calls++;

@@ -1,6 +1,6 @@
 // The residual update of a ViT block with layer scale and stochastic depth, x + γ·a·m_b (m_b the
-// per-sample drop-path factor, or 1), in one dispatch; backward: da = dy·γ·m_b in one, dγ as one
-// column sum, and dx = dy. The plain ops take three forward and five backward dispatches.
+// per-sample drop-path factor, or 1), in one dispatch; backward: da = dy·γ·m_b in one, dγ as a
+// column sum (two), and dx = dy. The plain ops take three forward and five backward dispatches.
 import * as tf from '@tensorflow/tfjs';
 import { program, run, type KernelProgram } from './program';
 import { columnSum } from './reduce';
@@ -51,6 +51,6 @@ export function residualBackward(backend: Backend, dy: tf.TensorInfo, a: tf.Tens
   const maskIn = mask ? [mask] : [];
   const da = run(backend, elementwise(`caeResidualDa_${D}_${N}_${Boolean(mask)}`, withMask(['dy', 'gamma']), size, `dy[i] * gamma[i % ${D}]${m}`), [flat(dy, size), gamma, ...maskIn]);
   const term = `dy[at] * a[at]${mask ? ` * mask[r / ${N}]` : ''}`;
-  const dg = run(backend, columnSum(`resDGamma_${Boolean(mask)}`, withMask(['dy', 'a']), B * N, D, 0, D, term), [flat(dy, size), flat(a, size), ...maskIn]);
+  const dg = columnSum(backend, `resDGamma_${Boolean(mask)}`, withMask(['dy', 'a']), [flat(dy, size), flat(a, size), ...maskIn], B * N, D, 0, D, term);
   return [{ ...da, shape: dy.shape }, dg];
 }

@@ -55,7 +55,8 @@ export class AdamW {
     private readonly hp: AdamWHyper,
   ) {
     this.params = params;
-    this.flat = kernelsActive() ? new FlatAdamW(params) : null;
+    // A state too large for one binding of this device takes the plain path.
+    this.flat = kernelsActive() && FlatAdamW.fits(params) ? new FlatAdamW(params) : null;
     this.m = this.flat ? [] : params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
     this.v = this.flat ? [] : params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
   }

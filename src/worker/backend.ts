@@ -28,6 +28,8 @@ async function registerWebGpu(onLost: LostHandler): Promise<void> {
           maxBufferSize: l.maxBufferSize,
           maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
           maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+          // The fused attention backward binds eight storage buffers, WebGPU's default maximum.
+          maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
         },
       });
       void device.lost.then((info) => {
