@@ -2,9 +2,7 @@
 // kernel uses the same Abramowitz–Stegun 7.1.26 polynomial as TF.js's own WebGPU Erf (|error| ≤
 // 1.5e-7), which keeps the fused and plain paths within float round-off of each other.
 import * as tf from '@tensorflow/tfjs';
-import { program, run, type KernelProgram } from './program';
-
-const T = 256;
+import { elementwise, flat, run } from './program';
 
 const ERF = `
   fn erfAS(v: f32) -> f32 {
@@ -14,31 +12,12 @@ const ERF = `
     return sign(v) * y;
   }`;
 
-function elementwise(key: string, inputs: string[], n: number, body: string): KernelProgram {
-  return program({
-    key,
-    inputs,
-    outputShape: [n],
-    groups: Math.ceil(n / T),
-    threads: T,
-    code: `${ERF}
-      fn body() {
-        let i = groupIndex() * ${T} + lane();
-        if (i < uniforms.outShape) { ${body} }
-      }`,
-  });
-}
-
 type Backend = Parameters<typeof run>[0];
-
-function flat(t: tf.TensorInfo): tf.TensorInfo {
-  return { ...t, shape: [tf.util.sizeFromShape(t.shape)] };
-}
 
 /** gelu(x) = 0.5·x·(1 + erf(x/√2)). */
 export function geluForward(backend: Backend, x: tf.TensorInfo): tf.TensorInfo {
   const n = tf.util.sizeFromShape(x.shape);
-  const out = run(backend, elementwise('caeGelu', ['x'], n, `let v = x[i]; result[i] = 0.5 * v * (1.0 + erfAS(v * 0.7071067811865476));`), [flat(x)]);
+  const out = run(backend, elementwise('caeGelu', ['x'], n, `let v = x[i]; result[i] = 0.5 * v * (1.0 + erfAS(v * 0.7071067811865476));`, ERF), [flat(x)]);
   return { ...out, shape: x.shape };
 }
 
@@ -48,6 +27,6 @@ export function geluBackward(backend: Backend, x: tf.TensorInfo, dy: tf.TensorIn
   const body = `let v = x[i];
     let d = 0.5 * (1.0 + erfAS(v * 0.7071067811865476)) + v * 0.3989422804014327 * exp(-0.5 * v * v);
     result[i] = dy[i] * d;`;
-  const out = run(backend, elementwise('caeGeluGrad', ['x', 'dy'], n, body), [flat(x), flat(dy)]);
+  const out = run(backend, elementwise('caeGeluGrad', ['x', 'dy'], n, body, ERF), [flat(x), flat(dy)]);
   return { ...out, shape: x.shape };
 }

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useWebGpuBackend } from '../testing/webgpuNode';
 import { crossAttention, gelu, layerNorm, residual, selfAttention, type DropPath, type Params } from '../model/layers';
 import { Rng } from '../model/random';
+import { maxRelDiff } from '../testing/compare';
 import { setKernelsEnabled } from './ops';
 
 beforeAll(async () => {
@@ -36,20 +37,6 @@ async function run(fused: boolean, f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.
   }
 }
 
-/** Worst |a − b| relative to the largest |b| of each tensor. */
-function worst(a: Float32Array[], b: Float32Array[]): number[] {
-  return a.map((x, i) => {
-    const y = b[i]!;
-    let maxDiff = 0;
-    let maxRef = 1e-12;
-    for (let j = 0; j < y.length; j++) {
-      maxDiff = Math.max(maxDiff, Math.abs(x[j]! - y[j]!));
-      maxRef = Math.max(maxRef, Math.abs(y[j]!));
-    }
-    return maxDiff / maxRef;
-  });
-}
-
 /** `restart` runs before each path, so stateful inputs (drop-path draws) repeat on both. */
 async function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, shapes: number[][], seed: number, tol = 2e-5, restart = () => {}): Promise<void> {
   const rng = new Rng(seed);
@@ -60,7 +47,7 @@ async function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, shapes: number[][],
   restart();
   const plain = await run(false, f, xs, seed + 1);
   expect(tf.memory().numTensors).toBe(before);
-  const errs = worst(fused, plain);
+  const errs = fused.map((f, i) => maxRelDiff(f, plain[i]!));
   if (process.env.KERNEL_DEBUG) console.log(errs);
   for (const e of errs) expect(e).toBeLessThan(tol);
   tf.dispose(xs);

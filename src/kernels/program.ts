@@ -59,6 +59,28 @@ export function program(p: {
   };
 }
 
+/** One thread per element of a flat [n] output; `statement` sets `result[i]` (i < n). */
+export function elementwise(key: string, inputs: string[], n: number, statement: string, prelude = ''): KernelProgram {
+  const threads = 256;
+  return program({
+    key,
+    inputs,
+    outputShape: [n],
+    groups: Math.ceil(n / threads),
+    threads,
+    code: `${prelude}
+      fn body() {
+        let i = groupIndex() * ${threads} + lane();
+        if (i < uniforms.outShape) { ${statement} }
+      }`,
+  });
+}
+
+/** The same data seen as one flat [n] vector (a view: no copy, no kernel). */
+export function flat(t: tf.TensorInfo): tf.TensorInfo {
+  return { ...t, shape: [tf.util.sizeFromShape(t.shape)] };
+}
+
 export function webgpuBackend(): WebGPUBackend {
   return tf.backend() as unknown as WebGPUBackend;
 }

@@ -2,25 +2,8 @@
 // per-sample drop-path factor, or 1), in one dispatch; backward: da = dy·γ·m_b in one, dγ as a
 // column sum (two), and dx = dy. The plain ops take three forward and five backward dispatches.
 import * as tf from '@tensorflow/tfjs';
-import { program, run, type KernelProgram } from './program';
+import { elementwise, flat, run } from './program';
 import { columnSum } from './reduce';
-
-const T = 256;
-
-function elementwise(key: string, inputs: string[], n: number, value: string): KernelProgram {
-  return program({
-    key,
-    inputs,
-    outputShape: [n],
-    groups: Math.ceil(n / T),
-    threads: T,
-    code: `
-      fn body() {
-        let i = groupIndex() * ${T} + lane();
-        if (i < uniforms.outShape) { result[i] = ${value}; }
-      }`,
-  });
-}
 
 type Backend = Parameters<typeof run>[0];
 
@@ -31,14 +14,12 @@ function dims(x: tf.TensorInfo, B: number): { D: number; N: number; size: number
   return { D, N: size / D / B, size };
 }
 
-const flat = (t: tf.TensorInfo, n: number): tf.TensorInfo => ({ ...t, shape: [n] });
-
 /** x + a·γ·m; `mask` [B] or null. */
 export function residualForward(backend: Backend, x: tf.TensorInfo, a: tf.TensorInfo, gamma: tf.TensorInfo, mask: tf.TensorInfo | null): tf.TensorInfo {
   const { D, N, size } = dims(x, x.shape[0]!);
   const m = mask ? ` * mask[i / ${N * D}]` : '';
-  const prog = elementwise(`caeResidual_${D}_${N}_${Boolean(mask)}`, mask ? ['x', 'a', 'gamma', 'mask'] : ['x', 'a', 'gamma'], size, `x[i] + a[i] * gamma[i % ${D}]${m}`);
-  const out = run(backend, prog, [flat(x, size), flat(a, size), gamma, ...(mask ? [mask] : [])]);
+  const prog = elementwise(`caeResidual_${D}_${N}_${Boolean(mask)}`, mask ? ['x', 'a', 'gamma', 'mask'] : ['x', 'a', 'gamma'], size, `result[i] = x[i] + a[i] * gamma[i % ${D}]${m};`);
+  const out = run(backend, prog, [flat(x), flat(a), gamma, ...(mask ? [mask] : [])]);
   return { ...out, shape: x.shape };
 }
 
@@ -49,8 +30,8 @@ export function residualBackward(backend: Backend, dy: tf.TensorInfo, a: tf.Tens
   const m = mask ? ` * mask[i / ${N * D}]` : '';
   const withMask = (xs: string[]) => (mask ? [...xs, 'mask'] : xs);
   const maskIn = mask ? [mask] : [];
-  const da = run(backend, elementwise(`caeResidualDa_${D}_${N}_${Boolean(mask)}`, withMask(['dy', 'gamma']), size, `dy[i] * gamma[i % ${D}]${m}`), [flat(dy, size), gamma, ...maskIn]);
+  const da = run(backend, elementwise(`caeResidualDa_${D}_${N}_${Boolean(mask)}`, withMask(['dy', 'gamma']), size, `result[i] = dy[i] * gamma[i % ${D}]${m};`), [flat(dy), gamma, ...maskIn]);
   const term = `dy[at] * a[at]${mask ? ` * mask[r / ${N}]` : ''}`;
-  const dg = columnSum(backend, `resDGamma_${Boolean(mask)}`, withMask(['dy', 'a']), [flat(dy, size), flat(a, size), ...maskIn], B * N, D, 0, D, term);
+  const dg = columnSum(backend, `resDGamma_${Boolean(mask)}`, withMask(['dy', 'a']), [flat(dy), flat(a), ...maskIn], B * N, D, 0, D, term);
   return [{ ...da, shape: dy.shape }, dg];
 }

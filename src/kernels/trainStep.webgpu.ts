@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Cae } from '../model/cae';
 import { preset } from '../model/presets';
 import { patternImages } from '../testing/batches';
+import { maxRelDiff } from '../testing/compare';
 import { useWebGpuBackend } from '../testing/webgpuNode';
 import { defaultTrainConfig } from '../train/defaults';
 import { CaeTrainer, type StepResult } from '../train/trainer';
@@ -33,16 +34,6 @@ async function train(fused: boolean, steps: number): Promise<{ results: StepResu
   } finally {
     setKernelsEnabled(true);
   }
-}
-
-function maxRelDiff(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let m = 1e-12;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    m = Math.max(m, Math.abs(b[i]!));
-  }
-  return d / m;
 }
 
 describe('a train step with the fused kernels', () => {

@@ -1,6 +1,7 @@
 // The image lab: upload an image (file, drop or paste), crop it, mask it (block-wise, random or
 // painted), and see what a model reconstructs: the current run, a kept or imported checkpoint, or
 // random init. Bad files are refused with a message and change nothing else.
+import { EncoderOptions } from './EncoderOptions';
 import { useEffect, useMemo, useRef } from 'react';
 import { chooseLabModel, hasCurrentRun, labInput, labModelConfig, openLabFile, requestLabView, syncLabMask } from '../labClient';
 import { maskCount, type LabMaskKind } from '../labMask';
@@ -23,7 +24,6 @@ export function LabPanel() {
   const edit = useStore.getState().editLab;
   const config = labModelConfig(lab.model);
   const S = config?.imgSize ?? 0;
-  const kept = runs.filter((r) => r.checkpointStep != null && !encoders.some((e) => e.runId === r.spec.id));
   const image01 = useMemo(() => (S ? labInput(S) : null), [lab.image, lab.crop, S]);
 
   // The mask follows the model's grid and the generator's settings; then the panels follow everything.
@@ -89,16 +89,7 @@ export function LabPanel() {
             <select data-testid="lab.model" value={lab.model} onChange={(e) => void chooseLabModel(e.target.value)}>
               <option value="random">random init ({form.presetId}, seed {form.train.seed})</option>
               {hasCurrentRun() && run && <option value="current">current run {run.spec.id} (live)</option>}
-              {encoders.map((e) => (
-                <option key={e.runId} value={e.runId}>
-                  {e.runId} · {e.presetId} · step {e.step}
-                </option>
-              ))}
-              {kept.map((r) => (
-                <option key={r.spec.id} value={r.spec.id}>
-                  {r.spec.id} · {r.spec.presetId} · step {r.checkpointStep} (kept)
-                </option>
-              ))}
+              <EncoderOptions />
             </select>
           </label>
           <label>

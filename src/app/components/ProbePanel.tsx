@@ -1,5 +1,6 @@
 // The probing panel: a frozen encoder, linear and attentive probes side by side, their curves, the
 // results table and the attention maps.
+import { EncoderOptions } from './EncoderOptions';
 import { useStore } from '../store';
 import { startProbe, stopProbe } from '../workerClient';
 import { AttentionMaps } from './AttentionMaps';
@@ -19,10 +20,6 @@ function Num(props: { label: string; value: number; disabled: boolean; onChange:
 
 export function ProbePanel() {
   const f = useStore((s) => s.probeForm);
-  const encoders = useStore((s) => s.encoders);
-  const runs = useStore((s) => s.runs);
-  // Runs kept in this browser with a checkpoint, not yet loaded into the worker this session.
-  const kept = runs.filter((r) => r.checkpointStep != null && !encoders.some((e) => e.runId === r.spec.id));
   const presetId = useStore((s) => s.form.presetId);
   const datasets = useStore((s) => s.datasets);
   const chosen = datasets.find((d) => d.id === f.dataset);
@@ -39,16 +36,7 @@ export function ProbePanel() {
             encoder
             <select data-testid="probe.encoder" value={f.encoder} disabled={active} onChange={(e) => edit({ encoder: e.target.value })}>
               <option value="random">random init ({presetId})</option>
-              {encoders.map((e) => (
-                <option key={e.runId} value={e.runId}>
-                  {e.runId} · {e.presetId} · step {e.step}
-                </option>
-              ))}
-              {kept.map((r) => (
-                <option key={r.spec.id} value={r.spec.id}>
-                  {r.spec.id} · {r.spec.presetId} · step {r.checkpointStep} (kept)
-                </option>
-              ))}
+              <EncoderOptions />
             </select>
           </label>
           <label style={row}>
