@@ -1,6 +1,7 @@
 // Your own data: import an image folder (picked, many files, dropped, or zipped) or the CIFAR-10
 // binary files; the worker decodes and keeps them in this browser. Lists the datasets kept here
 // and shows the chosen one.
+import { TableHead } from './TableHead';
 import { useState, type DragEvent } from 'react';
 import { fromDrop, fromInput } from '../importFiles';
 import { useStore } from '../store';
@@ -106,15 +107,7 @@ export function DataPanel() {
         </div>
         <div style={{ flex: 1, minWidth: 420 }}>
           <table data-testid="data.list" style={{ fontSize: 12, borderCollapse: 'collapse' }}>
-            <thead>
-              <tr>
-                {['dataset', 'source', 'classes', 'train', 'val', 'size', 'stored'].map((h) => (
-                  <th key={h} style={{ textAlign: 'left', padding: '2px 8px', borderBottom: '1px solid #ddd' }}>
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['dataset', 'source', 'classes', 'train', 'val', 'size', 'stored']} />
             <tbody>
               {datasets.length === 0 && (
                 <tr>

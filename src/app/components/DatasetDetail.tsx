@@ -1,5 +1,6 @@
 // One imported dataset: counts per class and split, image size, storage, how it was split, the
 // files that were skipped and why, a preview grid with labels, and Delete.
+import { TableHead } from './TableHead';
 import { useStore } from '../store';
 import { removeDataset } from '../workerClient';
 import { ImageCanvas } from './ImageCanvas';
@@ -18,15 +19,7 @@ export function DatasetDetail() {
         <strong>{d.name}</strong> · {d.source} · {d.classes.length > 0 ? `${d.classes.length} classes` : 'unlabelled (pretraining only)'} · {d.trainSize} train / {d.valSize} val images · stored at{' '}
         {d.storedSize}×{d.storedSize} px · {mb(d.bytes)} in this browser · split {split}
         <table style={{ fontSize: 12, borderCollapse: 'collapse', marginTop: 4 }}>
-          <thead>
-            <tr>
-              {['class', 'train', 'val'].map((h) => (
-                <th key={h} style={{ textAlign: 'left', padding: '1px 8px', borderBottom: '1px solid #ddd' }}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={['class', 'train', 'val']} />
           <tbody>
             {names.map((c, k) => (
               <tr key={c} data-class={c}>

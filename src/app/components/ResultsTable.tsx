@@ -1,4 +1,5 @@
 // The results table in the shape of the paper's Table 1: encoders by rows, LIN and ATT top-1.
+import { TableHead } from './TableHead';
 import { downloadBlob } from '../download';
 import { resultsCsv } from '../probeCharts';
 import { useStore } from '../store';
@@ -12,15 +13,7 @@ export function ResultsTable() {
   return (
     <div>
       <table data-testid="probe.table" style={{ fontSize: 13, borderCollapse: 'collapse', marginTop: 8 }}>
-        <thead>
-          <tr>
-            {['encoder', 'preset', 'dataset', 'pretraining steps', 'probe epochs', 'LIN', 'ATT'].map((h) => (
-              <th key={h} style={{ textAlign: 'left', padding: '2px 10px', borderBottom: '1px solid #ccc' }}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={['encoder', 'preset', 'dataset', 'pretraining steps', 'probe epochs', 'LIN', 'ATT']} />
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} data-result-id={r.id}>

@@ -1,4 +1,5 @@
 // Every run kept in this browser, with its config, status and latest metrics.
+import { TableHead } from './TableHead';
 import { useEffect, useState } from 'react';
 import { storageUsed } from '../runsDb';
 import { useStore } from '../store';
@@ -21,15 +22,7 @@ export function RunsList() {
         {storage ? `Storage used by this notebook's origin: ${mb(storage.usage)} of ${mb(storage.quota)} available.` : 'This browser does not report its storage use.'}
       </p>
       <table data-testid="runs.list" style={{ fontSize: 12, borderCollapse: 'collapse' }}>
-        <thead>
-          <tr>
-            {['run', 'preset', 'batch', 'steps', 'status', 'loss', 'started', 'checkpoint'].map((h) => (
-              <th key={h} style={{ textAlign: 'left', padding: '2px 8px', borderBottom: '1px solid #ddd' }}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={['run', 'preset', 'batch', 'steps', 'status', 'loss', 'started', 'checkpoint']} />
         <tbody>
           {runs.map((r) => {
             // A run left running or paused by an earlier page was interrupted by the reload.
