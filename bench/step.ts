@@ -16,6 +16,20 @@ import { useWebGpuBackend } from '../src/testing/webgpuNode';
 import { defaultTrainConfig } from '../src/train/defaults';
 import { CaeTrainer } from '../src/train/trainer';
 
+/** On WebGPU, a reader of the high-water mark of the bytes in use by the backend's buffer pool. */
+function watchPeakBytes(): (() => number) | null {
+  const pool = (tf.backend() as unknown as { bufferManager?: { numBytesUsed: number; acquireBuffer: (...a: unknown[]) => unknown } }).bufferManager;
+  if (!pool) return null;
+  let peak = pool.numBytesUsed;
+  const acquire = pool.acquireBuffer.bind(pool);
+  pool.acquireBuffer = (...a: unknown[]) => {
+    const b = acquire(...a);
+    peak = Math.max(peak, pool.numBytesUsed);
+    return b;
+  };
+  return () => peak;
+}
+
 async function main(): Promise<void> {
   tf.env().set('PROD', true);
   const presetId = arg('preset', 'micro') as PresetId;
@@ -36,6 +50,7 @@ async function main(): Promise<void> {
   if (submitBatch) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', Number(submitBatch));
   const images = patternImages(batch, config.imgSize, 1);
   for (let i = 0; i < warmup; i++) await trainer.trainStep({ images });
+  const peak = watchPeakBytes();
   const t0 = performance.now();
   let loss = 0;
   for (let i = 0; i < steps; i++) loss = (await trainer.trainStep({ images })).total;
@@ -54,6 +69,9 @@ async function main(): Promise<void> {
       imgPerSec: Number(((batch * 1000) / ms).toFixed(1)),
       gpuMemoryMB: mem.numBytesInGPU !== undefined ? Number((mem.numBytesInGPU / 2 ** 20).toFixed(1)) : null,
       // Everything the backend's buffer pool holds, free buffers included: its high-water mark.
+      // The most bytes held by live buffers at any moment of the timed steps: what PyTorch's
+      // max_memory_allocated reports. The pool below is what its caching allocator would reserve.
+      gpuPeakMB: peak ? Number((peak() / 2 ** 20).toFixed(1)) : null,
       gpuAllocatedMB: mem.numBytesAllocatedInGPU !== undefined ? Number((mem.numBytesAllocatedInGPU / 2 ** 20).toFixed(1)) : null,
       tensorMemoryMB: Number((mem.numBytes / 2 ** 20).toFixed(1)),
       lastLoss: Number(loss.toFixed(4)),
