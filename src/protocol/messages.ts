@@ -37,7 +37,7 @@ export interface RunSpec {
 export interface StepProfile {
   readonly step: number;
   readonly wallMs: number;
-  /** Sum of the kernels' GPU times; null when the device gives no timestamps. */
+  /** Sum of the kernels' times (GPU time on WebGPU); null when the device gives no timestamps. */
   readonly gpuMs: number | null;
   /** Kernels run, the free ones (reshapes, identities) included. */
   readonly kernelCount: number;

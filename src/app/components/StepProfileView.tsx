@@ -19,14 +19,14 @@ export function StepProfileView() {
         <div data-testid="pretrain.kernel-times">
           <p style={{ margin: '4px 0' }}>
             Step {p.step}: {p.wallMs.toFixed(0)} ms under the profiler, {p.kernelCount} kernels
-            {total === null ? '; this browser gives no GPU timestamps (Chrome: enable WebGPU timestamp queries), so calls are counted only.' : `, ${total.toFixed(1)} ms of GPU time.`}
+            {total === null ? '; this browser gives no GPU timestamps (Chrome: enable WebGPU timestamp queries), so calls are counted only.' : `, ${total.toFixed(1)} ms in kernels (GPU time on WebGPU).`}
           </p>
           <table style={{ borderCollapse: 'collapse' }}>
             <thead>
               <tr>
                 <th style={{ textAlign: 'left', paddingRight: 12 }}>kernel</th>
                 <th style={{ textAlign: 'right', paddingRight: 12 }}>calls</th>
-                {total !== null && <th style={{ textAlign: 'right' }}>GPU ms (share)</th>}
+                {total !== null && <th style={{ textAlign: 'right' }}>ms (share)</th>}
               </tr>
             </thead>
             <tbody>
