@@ -38,14 +38,14 @@ async function train(fused: boolean, steps: number): Promise<{ results: StepResu
 
 describe('a train step with the fused kernels', () => {
   it('matches the plain ops over several steps, with drop path on', async () => {
-    const fused = await train(true, 4);
-    const plain = await train(false, 4);
+    const fused = await train(true, 3);
+    const plain = await train(false, 3);
     fused.results.forEach((r, i) => {
       const p = plain.results[i]!;
       expect(Math.abs(r.total - p.total) / p.total).toBeLessThan(1e-4);
       expect(Math.abs(r.gradNorm - p.gradNorm) / p.gradNorm).toBeLessThan(1e-3);
     });
-    expect(fused.results[3]!.total).not.toBe(fused.results[0]!.total); // it did train
+    expect(fused.results[2]!.total).not.toBe(fused.results[0]!.total); // it did train
     // The regressor's norm1_k.bias has an analytically zero gradient (softmax ignores a shift
     // shared by all keys): both paths hold only round-off there, which Adam scales up to ±lr steps
     // of arbitrary sign. Every other parameter must agree.
