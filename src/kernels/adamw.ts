@@ -144,7 +144,7 @@ export class FlatAdamW {
       f32(s.scale),
       { type: 'int32' as const, data: [s.weightDecay > 0 ? this.decayEnd : 0] },
     ];
-    backend.runWebGPUProgram(updateProgram(this.size) as never, [p, g], 'float32', uniforms as never, this.state);
+    run(backend, updateProgram(this.size), [p, g], uniforms, this.state);
     this.params.forEach(({ variable }, i) => {
       const fresh = emptyTensor(backend, variable.shape);
       copyElements(backend, this.state, this.offsets[i]!, fresh, 0, variable.size);

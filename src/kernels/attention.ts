@@ -4,7 +4,7 @@
 // softmax (one dispatch). Backward: per-query log-sum-exp and δ = Σ dO·O, then dq per query and
 // dk, dv per key, each recomputing the probabilities (four dispatches; the plain ops take ~25).
 import type { TensorInfo } from '@tensorflow/tfjs';
-import { program, run, type KernelProgram } from './program';
+import { type Backend, type KernelProgram, program, run } from './program';
 import { columnSum } from './reduce';
 import { f32 } from './wgsl';
 
@@ -227,8 +227,6 @@ function gradKV(s: AttentionShape, which: 'k' | 'v', out: Operand): KernelProgra
   });
 }
 
-type Backend = Parameters<typeof run>[0];
-
 /** Biases q_b, v_b [D] when the shape has them. */
 type Biases = readonly TensorInfo[];
 
@@ -254,8 +252,8 @@ export function attentionBackward(
   if (packed) {
     const stride = 3 * s.D;
     const dqkv = run(backend, gradQ(s, { stride, offset: 0 }), withSt);
-    backend.runWebGPUProgram(gradKV(s, 'k', { stride, offset: s.D }) as never, withSt, 'float32', [], dqkv);
-    backend.runWebGPUProgram(gradKV(s, 'v', { stride, offset: 2 * s.D }) as never, withSt, 'float32', [], dqkv);
+    run(backend, gradKV(s, 'k', { stride, offset: s.D }), withSt, [], dqkv);
+    run(backend, gradKV(s, 'v', { stride, offset: 2 * s.D }), withSt, [], dqkv);
     out = [dqkv];
     if (s.bias) {
       // The biases' gradients are the column sums of the q and v parts.

@@ -2,7 +2,7 @@
 // kernel uses the same Abramowitz–Stegun 7.1.26 polynomial as TF.js's own WebGPU Erf (|error| ≤
 // 1.5e-7), which keeps the fused and plain paths within float round-off of each other.
 import * as tf from '@tensorflow/tfjs';
-import { elementwise, flat, run } from './program';
+import { type Backend, elementwise, flat, run } from './program';
 
 const ERF = `
   fn erfAS(v: f32) -> f32 {
@@ -11,8 +11,6 @@ const ERF = `
     let y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-a * a);
     return sign(v) * y;
   }`;
-
-type Backend = Parameters<typeof run>[0];
 
 /** gelu(x) = 0.5·x·(1 + erf(x/√2)). */
 export function geluForward(backend: Backend, x: tf.TensorInfo): tf.TensorInfo {

@@ -2,7 +2,7 @@
 // square root). Forward: one workgroup per row, one dispatch. Backward: row statistics, then dx per
 // row, dγ as a column sum (two passes), dβ as a plain sum: five dispatches where the plain ops take ~25.
 import * as tf from '@tensorflow/tfjs';
-import { program, run, type KernelProgram } from './program';
+import { type Backend, type KernelProgram, program, run } from './program';
 import { columnSum } from './reduce';
 import { workgroupSum, f32 } from './wgsl';
 
@@ -20,7 +20,7 @@ const rowStats = (eps: number) => `
     return vec2<f32>(mean, inverseSqrt(workgroupSum(q) / f32(D) + ${f32(eps)}));
   }`;
 
-export function forwardProgram(R: number, D: number, eps: number): KernelProgram {
+function forwardProgram(R: number, D: number, eps: number): KernelProgram {
   return program({
     key: `caeLnFwd_${eps}`,
     inputs: ['x', 'gamma', 'beta'],
@@ -88,8 +88,6 @@ function dxProgram(R: number, D: number): KernelProgram {
       }`,
   });
 }
-
-type Backend = Parameters<typeof run>[0];
 
 export function layerNormForward(backend: Backend, x: tf.TensorInfo, gamma: tf.TensorInfo, beta: tf.TensorInfo, eps: number): tf.TensorInfo {
   const D = x.shape[x.shape.length - 1]!;

@@ -5,11 +5,15 @@ import { attentionBackward, attentionForward, type AttentionShape } from './atte
 import { geluBackward, geluForward } from './gelu';
 import { layerNormBackward, layerNormForward } from './layerNorm';
 import { residualBackward, residualForward } from './residual';
-import { webgpuBackend } from './program';
+import type { Backend } from './program';
 
-type Attrs = Record<string, unknown>;
-type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Attrs };
-const backendOf = (a: KernelArgs) => a.backend as ReturnType<typeof webgpuBackend>;
+type Inputs = Record<string, tf.TensorInfo | undefined>;
+type Attrs = { eps?: number; heads?: number };
+
+/** A kernel of the WebGPU backend from a function of its inputs, the backend and its attributes. */
+function webgpuKernel(kernelName: string, f: (x: Inputs, backend: Backend, attrs: Attrs) => tf.TensorInfo | tf.TensorInfo[]): tf.KernelConfig {
+  return { kernelName, backendName: 'webgpu', kernelFunc: (a) => f(a.inputs as Inputs, a.backend as Backend, (a.attrs ?? {}) as Attrs) };
+}
 
 function selfShape(qkv: tf.TensorInfo, heads: number): AttentionShape {
   const [B, N, D3] = qkv.shape as [number, number, number];
@@ -24,87 +28,25 @@ function crossShape(q: tf.TensorInfo, k: tf.TensorInfo, heads: number): Attentio
 }
 
 const kernels: tf.KernelConfig[] = [
-  {
-    kernelName: 'CaeLayerNorm',
-    backendName: 'webgpu',
-    kernelFunc: (a) => {
-      const { x, gamma, beta } = (a as KernelArgs).inputs;
-      return layerNormForward(backendOf(a as KernelArgs), x!, gamma!, beta!, (a.attrs as Attrs).eps as number);
-    },
-  },
-  {
-    kernelName: 'CaeLayerNormGrad',
-    backendName: 'webgpu',
-    kernelFunc: (a) => {
-      const { x, dy, gamma } = (a as KernelArgs).inputs;
-      return layerNormBackward(backendOf(a as KernelArgs), x!, dy!, gamma!, (a.attrs as Attrs).eps as number);
-    },
-  },
-  { kernelName: 'CaeGelu', backendName: 'webgpu', kernelFunc: (a) => geluForward(backendOf(a as KernelArgs), (a as KernelArgs).inputs.x!) },
-  {
-    kernelName: 'CaeGeluGrad',
-    backendName: 'webgpu',
-    kernelFunc: (a) => geluBackward(backendOf(a as KernelArgs), (a as KernelArgs).inputs.x!, (a as KernelArgs).inputs.dy!),
-  },
-  {
-    kernelName: 'CaeSelfAttention',
-    backendName: 'webgpu',
-    kernelFunc: (a) => {
-      const { qkv, qBias, vBias } = (a as KernelArgs).inputs;
-      return attentionForward(backendOf(a as KernelArgs), selfShape(qkv!, (a.attrs as Attrs).heads as number), qkv!, qkv!, qkv!, [qBias!, vBias!]);
-    },
-  },
-  {
-    kernelName: 'CaeSelfAttentionGrad',
-    backendName: 'webgpu',
-    kernelFunc: (a) => {
-      const { qkv, qBias, vBias, o, dout } = (a as KernelArgs).inputs;
-      const s = selfShape(qkv!, (a.attrs as Attrs).heads as number);
-      return attentionBackward(backendOf(a as KernelArgs), s, { q: qkv!, k: qkv!, v: qkv!, o: o!, dout: dout!, biases: [qBias!, vBias!] }, true);
-    },
-  },
-  {
-    kernelName: 'CaeCrossAttention',
-    backendName: 'webgpu',
-    kernelFunc: (a) => {
-      const { q, k, v } = (a as KernelArgs).inputs;
-      return attentionForward(backendOf(a as KernelArgs), crossShape(q!, k!, (a.attrs as Attrs).heads as number), q!, k!, v!);
-    },
-  },
-  {
-    kernelName: 'CaeCrossAttentionGrad',
-    backendName: 'webgpu',
-    kernelFunc: (a) => {
-      const { q, k, v, o, dout } = (a as KernelArgs).inputs;
-      const s = crossShape(q!, k!, (a.attrs as Attrs).heads as number);
-      return attentionBackward(backendOf(a as KernelArgs), s, { q: q!, k: k!, v: v!, o: o!, dout: dout! }, false);
-    },
-  },
+  webgpuKernel('CaeLayerNorm', (x, b, at) => layerNormForward(b, x.x!, x.gamma!, x.beta!, at.eps!)),
+  webgpuKernel('CaeLayerNormGrad', (x, b, at) => layerNormBackward(b, x.x!, x.dy!, x.gamma!, at.eps!)),
+  webgpuKernel('CaeGelu', (x, b) => geluForward(b, x.x!)),
+  webgpuKernel('CaeGeluGrad', (x, b) => geluBackward(b, x.x!, x.dy!)),
+  webgpuKernel('CaeSelfAttention', (x, b, at) => attentionForward(b, selfShape(x.qkv!, at.heads!), x.qkv!, x.qkv!, x.qkv!, [x.qBias!, x.vBias!])),
+  webgpuKernel('CaeSelfAttentionGrad', (x, b, at) =>
+    attentionBackward(b, selfShape(x.qkv!, at.heads!), { q: x.qkv!, k: x.qkv!, v: x.qkv!, o: x.o!, dout: x.dout!, biases: [x.qBias!, x.vBias!] }, true),
+  ),
+  webgpuKernel('CaeCrossAttention', (x, b, at) => attentionForward(b, crossShape(x.q!, x.k!, at.heads!), x.q!, x.k!, x.v!)),
+  webgpuKernel('CaeCrossAttentionGrad', (x, b, at) =>
+    attentionBackward(b, crossShape(x.q!, x.k!, at.heads!), { q: x.q!, k: x.k!, v: x.v!, o: x.o!, dout: x.dout! }, false),
+  ),
+  // The residual comes in two kernels, with and without a drop-path mask, because a kernel's saved
+  // inputs are named once for all its calls.
+  ...['CaeScaledResidual', 'CaeScaledResidualDrop'].flatMap((name) => [
+    webgpuKernel(name, (x, b) => residualForward(b, x.x!, x.a!, x.gamma!, x.mask ?? null)),
+    webgpuKernel(`${name}Grad`, (x, b) => residualBackward(b, x.dy!, x.a!, x.gamma!, x.mask ?? null)),
+  ]),
 ];
-
-// The residual comes in two kernels, with and without a drop-path mask, because a kernel's saved
-// inputs are named once for all its calls.
-for (const drop of [false, true]) {
-  const name = drop ? 'CaeScaledResidualDrop' : 'CaeScaledResidual';
-  kernels.push(
-    {
-      kernelName: name,
-      backendName: 'webgpu',
-      kernelFunc: (a) => {
-        const { x, a: branch, gamma, mask } = (a as KernelArgs).inputs;
-        return residualForward(backendOf(a as KernelArgs), x!, branch!, gamma!, mask ?? null);
-      },
-    },
-    {
-      kernelName: `${name}Grad`,
-      backendName: 'webgpu',
-      kernelFunc: (a) => {
-        const { dy, a: branch, gamma, mask } = (a as KernelArgs).inputs;
-        return residualBackward(backendOf(a as KernelArgs), dy!, branch!, gamma!, mask ?? null);
-      },
-    },
-  );
-}
 
 const gradients: tf.GradConfig[] = [
   {

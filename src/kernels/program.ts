@@ -81,11 +81,16 @@ export function flat(t: tf.TensorInfo): tf.TensorInfo {
   return { ...t, shape: [tf.util.sizeFromShape(t.shape)] };
 }
 
+export type Backend = WebGPUBackend;
+
 export function webgpuBackend(): WebGPUBackend {
   return tf.backend() as unknown as WebGPUBackend;
 }
 
-/** Runs a program on the WebGPU backend; the result is a float32 TensorInfo owned by the caller. */
-export function run(backend: WebGPUBackend, prog: KernelProgram, inputs: tf.TensorInfo[], uniforms: Uniform[] = []): tf.TensorInfo {
-  return backend.runWebGPUProgram(prog as never, inputs, 'float32', uniforms as never);
+/**
+ * Runs a program on the WebGPU backend; the result is a float32 TensorInfo owned by the caller, or
+ * `output` written in place (several programs filling parts of one tensor, state updated in place).
+ */
+export function run(backend: WebGPUBackend, prog: KernelProgram, inputs: tf.TensorInfo[], uniforms: Uniform[] = [], output?: tf.TensorInfo): tf.TensorInfo {
+  return backend.runWebGPUProgram(prog as never, inputs, 'float32', uniforms as never, output);
 }

@@ -3,9 +3,7 @@
 // of 64 columns × up to 64 row chunks write partial sums, then one thread per column adds its
 // chunks. (One workgroup per column block alone left most of the GPU idle: ~0.3 ms a call.)
 import * as tf from '@tensorflow/tfjs';
-import { program, run } from './program';
-
-type Backend = Parameters<typeof run>[0];
+import { type Backend, program, run } from './program';
 
 const MAX_CHUNKS = 64;
 

@@ -2,10 +2,8 @@
 // per-sample drop-path factor, or 1), in one dispatch; backward: da = dy·γ·m_b in one, dγ as a
 // column sum (two), and dx = dy. The plain ops take three forward and five backward dispatches.
 import * as tf from '@tensorflow/tfjs';
-import { elementwise, flat, run } from './program';
+import { type Backend, elementwise, flat, run } from './program';
 import { columnSum } from './reduce';
-
-type Backend = Parameters<typeof run>[0];
 
 /** Rows per sample N and width D of a [B, N, D] (or [B·N, D]) activation with B samples. */
 function dims(x: tf.TensorInfo, B: number): { D: number; N: number; size: number } {
