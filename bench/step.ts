@@ -30,6 +30,19 @@ function watchPeakBytes(): (() => number) | null {
   return () => peak;
 }
 
+/** On WebGPU, a counter of command-buffer submits (each costs fixed CPU work in Dawn). */
+function countSubmits(): (() => number) | null {
+  const queue = (tf.backend() as unknown as { queue?: GPUQueue }).queue;
+  if (!queue) return null;
+  let n = 0;
+  const submit = queue.submit.bind(queue);
+  queue.submit = (buffers) => {
+    n += 1;
+    submit(buffers);
+  };
+  return () => n;
+}
+
 async function main(): Promise<void> {
   tf.env().set('PROD', true);
   const presetId = arg('preset', 'micro') as PresetId;
@@ -51,6 +64,7 @@ async function main(): Promise<void> {
   const images = patternImages(batch, config.imgSize, 1);
   for (let i = 0; i < warmup; i++) await trainer.trainStep({ images });
   const peak = watchPeakBytes();
+  const submits = countSubmits();
   const t0 = performance.now();
   let loss = 0;
   for (let i = 0; i < steps; i++) loss = (await trainer.trainStep({ images })).total;
@@ -67,6 +81,7 @@ async function main(): Promise<void> {
       adapter,
       msPerStep: Number(ms.toFixed(2)),
       imgPerSec: Number(((batch * 1000) / ms).toFixed(1)),
+      submitsPerStep: submits ? submits() / steps : null,
       gpuMemoryMB: mem.numBytesInGPU !== undefined ? Number((mem.numBytesInGPU / 2 ** 20).toFixed(1)) : null,
       // Everything the backend's buffer pool holds, free buffers included: its high-water mark.
       // The most bytes held by live buffers at any moment of the timed steps: what PyTorch's

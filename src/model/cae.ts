@@ -93,7 +93,10 @@ export class Cae {
 
   /**
    * Encoder F on CLS + the selected patches: [B, 1+n, D] after the final LayerNorm.
-   * `attention` receives each block's attention probabilities [B, H, 1+n, 1+n] (for maps).
+   * `attention` receives each block's attention probabilities [B, H, 1+n, 1+n] (for maps); what it
+   * makes is freed with the block unless it keeps it (tf.keep). Each block runs in its own tidy, so
+   * what the backward pass does not need is freed block by block, as PyTorch frees it; without a
+   * tape (the alignment target, probe features) only one block's intermediates are held at a time.
    */
   encode(images: tf.Tensor4D, sel: PatchSelection, dp?: DropPath, attention?: (layer: number, a: tf.Tensor4D) => void): tf.Tensor3D {
     const c = this.config;
@@ -108,8 +111,10 @@ export class Cae {
     const cls = tf.zeros([B, 1, D]).add(p('encoder.cls_token')); // the CLS position row is zero
     let x: tf.Tensor = tf.concat([cls, tokens], 1); // [B, 1+n, D]
     const rates = dropPathRates(c.dropPathRate, c.depth);
-    for (let i = 0; i < c.depth; i++)
-      x = block(x, p, `encoder.blocks.${i}`, c.numHeads, c.layerScaleInit > 0, rates[i]!, dp, attention && ((a) => attention(i, a)));
+    for (let i = 0; i < c.depth; i++) {
+      const xi = x;
+      x = tf.tidy(() => block(xi, p, `encoder.blocks.${i}`, c.numHeads, c.layerScaleInit > 0, rates[i]!, dp, attention && ((a) => attention(i, a))));
+    }
     return layerNorm(x, p, 'encoder.norm') as tf.Tensor3D;
   }
 
@@ -135,8 +140,11 @@ export class Cae {
     let q: tf.Tensor = tf.zeros([B, masks.masked.perImage, c.decoderEmbedDim]).add(this.p('mask_token'));
     const rates = dropPathRates(c.dropPathRate, c.regressorDepth);
     for (let i = 0; i < c.regressorDepth; i++) {
-      const kv = tf.concat([zv, q], 1); // keys and values include the current queries
-      q = regressorBlock(q, kv, pm, pk, this.p, `regresser.regressor_blocks.${i}`, c.decoderNumHeads, rates[i]!, dp);
+      const qi = q;
+      q = tf.tidy(() => {
+        const kv = tf.concat([zv, qi], 1); // keys and values include the current queries
+        return regressorBlock(qi, kv, pm, pk, this.p, `regresser.regressor_blocks.${i}`, c.decoderNumHeads, rates[i]!, dp);
+      });
     }
     return layerNorm(q, this.p, 'regresser.norm') as tf.Tensor3D;
   }
@@ -147,7 +155,10 @@ export class Cae {
     const [B, n] = z.shape;
     let x: tf.Tensor = z.add(this.decoderPos(sel, B));
     const rates = dropPathRates(c.dropPathRate, c.decoderDepth);
-    for (let i = 0; i < c.decoderDepth; i++) x = block(x, this.p, `decoder.decoder_blocks.${i}`, c.decoderNumHeads, c.decoderLayerScaleInit > 0, rates[i]!, dp);
+    for (let i = 0; i < c.decoderDepth; i++) {
+      const xi = x;
+      x = tf.tidy(() => block(xi, this.p, `decoder.decoder_blocks.${i}`, c.decoderNumHeads, c.decoderLayerScaleInit > 0, rates[i]!, dp));
+    }
     x = layerNorm(x, this.p, 'decoder.norm');
     const out = linear(x, this.p('decoder.head.weight'), this.p('decoder.head.bias')); // [B, n, V]
     return out.reshape([B * n, -1]);
@@ -197,8 +208,11 @@ export class Cae {
       const maps: tf.Tensor3D[] = [];
       const B = images.shape[0];
       const T = numPatches(this.config) + 1;
-      this.encode(images, allPatches(B, T - 1), undefined, (_, a) => maps.push(a.slice([0, 0, 0, 1], [B, -1, 1, T - 1]).squeeze([2]) as tf.Tensor3D));
-      return tf.stack(maps) as tf.Tensor4D;
+      // Kept: each block's intermediates are freed when the block ends.
+      this.encode(images, allPatches(B, T - 1), undefined, (_, a) => maps.push(tf.keep(a.slice([0, 0, 0, 1], [B, -1, 1, T - 1]).squeeze([2]) as tf.Tensor3D)));
+      const stacked = tf.stack(maps) as tf.Tensor4D;
+      tf.dispose(maps);
+      return stacked;
     });
   }
 

@@ -10,6 +10,7 @@ import { isDecayed } from '../model/params';
 import { Rng, type RngState } from '../model/random';
 import { AdamW, clipFactor } from './adamw';
 import { type TrainConfig, validateTrainConfig } from './config';
+import { leanVariableGrads } from './leanGrads';
 import { lrAt } from './schedule';
 
 export interface Batch {
@@ -111,15 +112,14 @@ export class CaeTrainer {
       const target = this.reconTarget(b, masks);
       // The alignment target is computed outside the gradient tape: stop-gradient by construction.
       const latentTarget = model.config.alignment ? model.latentTarget(b.images, masks, dp) : null;
-      const { value, grads } = tf.variableGrads(() => {
+      const { value, grads } = leanVariableGrads(() => {
         const l = model.loss(model.predict(b.images, masks, dp), target, latentTarget);
         parts.rec = tf.keep(l.reconstruction);
         if (l.alignment) parts.align = tf.keep(l.alignment);
         return l.total;
       }, vars);
-      const list = vars.map((v) => grads[v.name]!);
-      const stats = tf.stack([value, parts.rec!, parts.align ?? tf.scalar(0), this.optimizer.gradNorm(list)]);
-      return { stats, grads: list };
+      const stats = tf.stack([value, parts.rec!, parts.align ?? tf.scalar(0), this.optimizer.gradNorm(grads)]);
+      return { stats, grads };
     });
     tf.dispose([parts.rec!, parts.align!].filter(Boolean));
     try {

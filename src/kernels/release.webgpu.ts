@@ -1,0 +1,37 @@
+// Freed buffers go back to the pool before the submit batch is full once they pile up (Dawn in
+// Node over SwiftShader here).
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, expect, it } from 'vitest';
+import { useWebGpuBackend } from '../testing/webgpuNode';
+import { kernelsActive, SUBMIT_BATCH } from './ops';
+import { PENDING_SHARE } from './release';
+
+beforeAll(async () => {
+  tf.env().set('PROD', true);
+  await useWebGpuBackend();
+});
+
+it('submits once freed buffers reach their share of the live ones, and then holds them no longer', async () => {
+  expect(kernelsActive()).toBe(true); // installs the early submit on this backend
+  expect(tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE')).toBe(SUBMIT_BATCH);
+  const tensors = tf.memory().numTensors;
+  const pool = (tf.backend() as unknown as { bufferManager: { numBytesUsed: number } }).bufferManager;
+  const live = tf.fill([64, 1024], 1); // 256 KB held throughout
+  await live.data(); // starts from a submitted queue
+  const held = pool.numBytesUsed;
+  // 16 dispatches of 256 KB each, freed in turn: far fewer than a submit batch, so without the
+  // early submit every buffer would wait for the next submit and the pool would hold them all.
+  let worst = 0;
+  for (let i = 0; i < 16; i++) {
+    const t = live.add(i);
+    t.dispose();
+    worst = Math.max(worst, pool.numBytesUsed - held);
+  }
+  const size = 64 * 1024 * 4;
+  expect(worst).toBeLessThanOrEqual(size * 2 + size * PENDING_SHARE * 4);
+  expect(worst).toBeLessThan(16 * size);
+  const values = await live.data();
+  expect(values[0]).toBe(1);
+  live.dispose();
+  expect(tf.memory().numTensors).toBe(tensors);
+});
