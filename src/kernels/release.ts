@@ -18,8 +18,10 @@ interface Internals {
   submitQueue(): void;
 }
 
-/** Bytes freed but waiting for a submit, at most this share of the bytes held by live buffers. */
+/** Bytes freed but waiting for a submit, at most this share of the bytes held by live buffers, */
 export const PENDING_SHARE = 1 / 8;
+/** but never fewer than this: small models keep their few submits. */
+export const PENDING_FLOOR = 64 * 2 ** 20;
 
 const installed = new WeakSet<object>();
 
@@ -41,7 +43,7 @@ export function submitWhenFreedPilesUp(backend: WebGPUBackend): void {
     if (b.tensorDataPendingDisposal.length > waiting) {
       const r = b.tensorMap.get(id)?.resource;
       if (r && 'size' in r) pending += r.size;
-      if (pending > PENDING_SHARE * (b.bufferManager.numBytesUsed - pending)) submit(backend);
+      if (pending > Math.max(PENDING_FLOOR, PENDING_SHARE * (b.bufferManager.numBytesUsed - pending))) submit(backend);
     }
     return freed;
   };
