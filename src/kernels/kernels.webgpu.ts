@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWebGpuBackend } from '../testing/webgpuNode';
-import { crossAttention, gelu, layerNorm, residual, selfAttention, type DropPath, type Params } from '../model/layers';
+import { crossAttention, gelu, layerNorm, linear, residual, selfAttention, type DropPath, type Params } from '../model/layers';
 import { Rng } from '../model/random';
 import { maxRelDiff } from '../testing/compare';
 import { setKernelsEnabled } from './ops';
@@ -60,6 +60,17 @@ describe('fused LayerNorm', () => {
     it(`matches the plain ops for ${JSON.stringify(shape)}`, async () => {
       const D = shape[shape.length - 1]!;
       await compare((x, w, b) => layerNorm(x!, paramsOf({ 'n.weight': w!, 'n.bias': b! }), 'n'), [shape, [D], [D]], D);
+    });
+  }
+});
+
+describe('fused linear', () => {
+  // x [..., K], W [N, K]: rank 2 and 3, one row, widths beside any tile; with and without bias.
+  for (const [xShape, N, bias] of [[[1, 3], 5, true], [[2, 7, 33], 65, true], [[3, 17, 64], 130, false]] as const) {
+    it(`matches the plain ops for x ${JSON.stringify(xShape)}, N=${N}${bias ? '' : ', no bias'}`, async () => {
+      const K = xShape[xShape.length - 1]!;
+      const f = bias ? (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => linear(x, w, b) : (x: tf.Tensor, w: tf.Tensor) => linear(x, w);
+      await compare(f as never, [[...xShape], [N, K], ...(bias ? [[N]] : [])], N + K);
     });
   }
 });

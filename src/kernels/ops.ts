@@ -5,12 +5,13 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { attentionBackward, attentionForward, type AttentionShape } from './attention';
 import { geluBackward, geluForward } from './gelu';
 import { layerNormBackward, layerNormForward } from './layerNorm';
+import { linearBackward, linearForward } from './linear';
 import { residualBackward, residualForward } from './residual';
 import type { Backend } from './program';
 import { submitWhenFreedPilesUp } from './release';
 
 type Inputs = Record<string, tf.TensorInfo | undefined>;
-type Attrs = { eps?: number; heads?: number };
+type Attrs = { eps?: number; heads?: number; bias?: boolean };
 
 /** A kernel of the WebGPU backend from a function of its inputs, the backend and its attributes. */
 function webgpuKernel(kernelName: string, f: (x: Inputs, backend: Backend, attrs: Attrs) => tf.TensorInfo | tf.TensorInfo[]): tf.KernelConfig {
@@ -42,6 +43,8 @@ const kernels: tf.KernelConfig[] = [
   webgpuKernel('CaeCrossAttentionGrad', (x, b, at) =>
     attentionBackward(b, crossShape(x.q!, x.k!, at.heads!), { q: x.q!, k: x.k!, v: x.v!, o: x.o!, dout: x.dout! }, false),
   ),
+  webgpuKernel('CaeLinear', (x, b) => linearForward(b, x.x!, x.w!, x.bias)),
+  webgpuKernel('CaeLinearGrad', (x, b, at) => linearBackward(b, x.x!, x.w!, x.dy!, at.bias!)),
   // The residual comes in two kernels, with and without a drop-path mask, because a kernel's saved
   // inputs are named once for all its calls.
   ...['CaeScaledResidual', 'CaeScaledResidualDrop'].flatMap((name) => [
@@ -51,6 +54,15 @@ const kernels: tf.KernelConfig[] = [
 ];
 
 const gradients: tf.GradConfig[] = [
+  {
+    kernelName: 'CaeLinear',
+    inputsToSave: ['x', 'w'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, w] = saved as tf.Tensor[];
+      const [dx, dw, db] = tf.engine().runKernel('CaeLinearGrad', { x: x!, w: w!, dy: dy as tf.Tensor }, attrs as never) as tf.Tensor[];
+      return { x: () => dx!, w: () => dw!, ...(db ? { bias: () => db } : {}) };
+    },
+  },
   {
     kernelName: 'CaeLayerNorm',
     inputsToSave: ['x', 'gamma'],
@@ -133,6 +145,11 @@ export function kernelsActive(): boolean {
   register();
   submitWhenFreedPilesUp(tf.backend() as WebGPUBackend);
   return true;
+}
+
+/** x [..., K] · wᵀ (w [N, K]) + bias [N] → [..., N]. */
+export function fusedLinear(x: tf.Tensor, w: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel('CaeLinear', bias ? { x, w, bias } : { x, w }, { bias: Boolean(bias) }) as tf.Tensor;
 }
 
 export function fusedLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {

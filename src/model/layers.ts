@@ -1,7 +1,7 @@
 // The ViT building blocks of the official CAE (models/modeling_cae_helper.py) as pure functions of
 // a parameter lookup and input tensors. Letters: B batch, N/Nq/Nk token counts, D width, H heads.
 import * as tf from '@tensorflow/tfjs';
-import { fusedCrossAttention, fusedGelu, fusedLayerNorm, fusedScaledResidual, fusedSelfAttention, kernelsActive } from '../kernels/ops';
+import { fusedCrossAttention, fusedGelu, fusedLayerNorm, fusedLinear, fusedScaledResidual, fusedSelfAttention, kernelsActive } from '../kernels/ops';
 import type { Rng } from './random';
 
 /** Looks a parameter up by its official name. */
@@ -16,17 +16,12 @@ const LN_EPS = 1e-6;
 
 /** x @ Wᵀ + b with W stored [out, in] as PyTorch does. x: [..., in] → [..., out]. */
 export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
+  // On WebGPU one kernel: the bias rides in the matmul's epilogue, and no reshapes are recorded.
+  if (kernelsActive()) return fusedLinear(x, w, b);
   const shape = x.shape;
-  const dIn = shape[shape.length - 1]!;
-  const dOut = w.shape[0]!;
-  const x2 = x.reshape([-1, dIn]) as tf.Tensor2D;
-  // On WebGPU the bias rides in the matmul's epilogue: one dispatch forward, not two.
-  const y = kernelsActive()
-    ? tf.fused.matMul({ a: x2, b: w as tf.Tensor2D, transposeB: true, bias: b })
-    : b
-      ? tf.matMul(x2, w as tf.Tensor2D, false, true).add(b)
-      : tf.matMul(x2, w as tf.Tensor2D, false, true);
-  return y.reshape([...shape.slice(0, -1), dOut]);
+  const x2 = x.reshape([-1, shape[shape.length - 1]!]) as tf.Tensor2D;
+  const y = tf.matMul(x2, w as tf.Tensor2D, false, true);
+  return (b ? y.add(b) : y).reshape([...shape.slice(0, -1), w.shape[0]!]);
 }
 
 export function layerNorm(x: tf.Tensor, p: Params, name: string, eps = LN_EPS): tf.Tensor {
