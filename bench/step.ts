@@ -30,17 +30,23 @@ function watchPeakBytes(): (() => number) | null {
   return () => peak;
 }
 
-/** On WebGPU, a counter of command-buffer submits (each costs fixed CPU work in Dawn). */
-function countSubmits(): (() => number) | null {
-  const queue = (tf.backend() as unknown as { queue?: GPUQueue }).queue;
-  if (!queue) return null;
-  let n = 0;
-  const submit = queue.submit.bind(queue);
-  queue.submit = (buffers) => {
-    n += 1;
+/** On WebGPU, counters of command-buffer submits and of compute dispatches (each costs fixed CPU work). */
+function countCommands(): { submits: () => number; dispatches: () => number } | null {
+  const b = tf.backend() as unknown as { queue?: GPUQueue; runWebGPUProgram: (...a: unknown[]) => unknown };
+  if (!b.queue) return null;
+  let submits = 0;
+  let dispatches = 0;
+  const submit = b.queue.submit.bind(b.queue);
+  b.queue.submit = (buffers) => {
+    submits += 1;
     submit(buffers);
   };
-  return () => n;
+  const runProgram = b.runWebGPUProgram.bind(b);
+  b.runWebGPUProgram = (...a: unknown[]) => {
+    dispatches += 1;
+    return runProgram(...a);
+  };
+  return { submits: () => submits, dispatches: () => dispatches };
 }
 
 async function main(): Promise<void> {
@@ -64,7 +70,7 @@ async function main(): Promise<void> {
   const images = patternImages(batch, config.imgSize, 1);
   for (let i = 0; i < warmup; i++) await trainer.trainStep({ images });
   const peak = watchPeakBytes();
-  const submits = countSubmits();
+  const commands = countCommands();
   const t0 = performance.now();
   let loss = 0;
   for (let i = 0; i < steps; i++) loss = (await trainer.trainStep({ images })).total;
@@ -81,7 +87,8 @@ async function main(): Promise<void> {
       adapter,
       msPerStep: Number(ms.toFixed(2)),
       imgPerSec: Number(((batch * 1000) / ms).toFixed(1)),
-      submitsPerStep: submits ? submits() / steps : null,
+      dispatchesPerStep: commands ? commands.dispatches() / steps : null,
+      submitsPerStep: commands ? commands.submits() / steps : null,
       gpuMemoryMB: mem.numBytesInGPU !== undefined ? Number((mem.numBytesInGPU / 2 ** 20).toFixed(1)) : null,
       // Everything the backend's buffer pool holds, free buffers included: its high-water mark.
       // The most bytes held by live buffers at any moment of the timed steps: what PyTorch's

@@ -1,10 +1,11 @@
 // Fused LayerNorm over the last axis, as nn.LayerNorm computes it (biased variance, eps inside the
-// square root). Forward: one workgroup per row, one dispatch. Backward: row statistics, then dx per
-// row, dγ as a column sum (two passes), dβ as a plain sum: five dispatches where the plain ops take ~25.
+// square root). Forward: one workgroup per row, one dispatch. Backward: dx per row (its statistics
+// recomputed in the same workgroup), partial dγ and dβ per chunk of rows, and one fold for each:
+// four dispatches where the plain ops take ~25.
 import * as tf from '@tensorflow/tfjs';
 import { type Backend, type KernelProgram, program, run } from './program';
-import { columnSum } from './reduce';
-import { workgroupSum, f32 } from './wgsl';
+import { foldChunks } from './reduce';
+import { f32, workgroupSum } from './wgsl';
 
 const T = 64;
 
@@ -40,38 +41,59 @@ function forwardProgram(R: number, D: number, eps: number): KernelProgram {
   });
 }
 
-/** [R, 2]: mean and rstd of every row. */
-function statsProgram(R: number, D: number, eps: number): KernelProgram {
+/**
+ * Partial sums of dγ = Σ dy·x̂ and dβ = Σ dy over chunks of rows: [chunks, 2D], dγ's columns first.
+ * One workgroup per chunk covers whole rows, so it has each row's statistics at hand; every lane
+ * keeps the running sums of its own columns.
+ */
+function paramPartialsProgram(R: number, D: number, eps: number, chunks: number): KernelProgram {
+  const rowsPer = Math.ceil(R / chunks);
+  const C = Math.ceil(D / T);
   return program({
-    key: `caeLnStats_${eps}`,
-    inputs: ['x'],
-    outputShape: [R, 2],
-    groups: R,
+    key: `caeLnParams_${eps}_${R}_${D}_${chunks}`,
+    inputs: ['x', 'dy'],
+    outputShape: [chunks, 2 * D],
+    groups: chunks,
     threads: T,
     code: `${rowStats(eps)}
       fn body() {
-        let row = groupIndex();
-        let R = uniforms.xShape.x; let D = uniforms.xShape.y;
-        let st = stats(min(row, R - 1) * D, D);
-        if (row < R && lane() == 0) { result[row * 2] = st.x; result[row * 2 + 1] = st.y; }
+        let chunk = groupIndex();
+        var g: array<f32, ${C}>;
+        var b: array<f32, ${C}>;
+        // A fixed trip count: the barriers in stats() need uniform control flow (the last chunk's
+        // rows past R repeat row R-1 and add nothing).
+        for (var i = 0; i < ${rowsPer}; i++) {
+          let r = chunk * ${rowsPer} + i;
+          let base = min(r, ${R - 1}) * ${D};
+          let st = stats(base, ${D});
+          for (var j = 0; j < ${C}; j++) {
+            let c = lane() + j * ${T};
+            if (r < ${R} && c < ${D}) { let d = dy[base + c]; g[j] += d * (x[base + c] - st.x) * st.y; b[j] += d; }
+          }
+        }
+        for (var j = 0; j < ${C}; j++) {
+          let c = lane() + j * ${T};
+          if (c < ${D}) { result[chunk * ${2 * D} + c] = g[j]; result[chunk * ${2 * D} + ${D} + c] = b[j]; }
+        }
       }`,
   });
 }
 
 /** dx = rstd·(g − mean(g) − x̂·mean(g·x̂)) with g = dy·γ, one workgroup per row. */
-function dxProgram(R: number, D: number): KernelProgram {
+function dxProgram(R: number, D: number, eps: number): KernelProgram {
   return program({
-    key: 'caeLnDx',
-    inputs: ['x', 'dy', 'gamma', 'st'],
+    key: `caeLnDx_${eps}`,
+    inputs: ['x', 'dy', 'gamma'],
     outputShape: [R, D],
     groups: R,
     threads: T,
-    code: `${workgroupSum(T)}
+    code: `${rowStats(eps)}
       fn body() {
         let row = min(groupIndex(), uniforms.xShape.x - 1);
         let D = uniforms.xShape.y;
         let base = row * D;
-        let mean = st[row * 2]; let rstd = st[row * 2 + 1];
+        let st = stats(base, D);
+        let mean = st.x; let rstd = st.y;
         var sg = 0.0; var sgx = 0.0;
         for (var c = lane(); c < D; c += ${T}) {
           let g = dy[base + c] * gamma[c];
@@ -97,22 +119,18 @@ export function layerNormForward(backend: Backend, x: tf.TensorInfo, gamma: tf.T
   return { ...out, shape: x.shape };
 }
 
-/** [dx, dγ] for x of any rank (the rows are all axes but the last); dβ is a plain sum. */
-export function layerNormBackward(
-  backend: Backend,
-  x: tf.TensorInfo,
-  dy: tf.TensorInfo,
-  gamma: tf.TensorInfo,
-  eps: number,
-): [tf.TensorInfo, tf.TensorInfo] {
+/** [dx, dγ, dβ] for x of any rank (the rows are all axes but the last). */
+export function layerNormBackward(backend: Backend, x: tf.TensorInfo, dy: tf.TensorInfo, gamma: tf.TensorInfo, eps: number): tf.TensorInfo[] {
   const D = x.shape[x.shape.length - 1]!;
   const R = tf.util.sizeFromShape(x.shape) / D;
   const x2 = { ...x, shape: [R, D] };
   const dy2 = { ...dy, shape: [R, D] };
-  const st = run(backend, statsProgram(R, D, eps), [x2]);
-  const dx = run(backend, dxProgram(R, D), [x2, dy2, gamma, st]);
-  // dγ = Σ_rows dy·x̂
-  const dg = columnSum(backend, 'lnDGamma', ['x', 'dy', 'st'], [x2, dy2, st], R, D, 0, D, 'dy[at] * (x[at] - st[r * 2]) * st[r * 2 + 1]');
-  backend.disposeData(st.dataId);
-  return [{ ...dx, shape: x.shape }, dg];
+  const dx = run(backend, dxProgram(R, D, eps), [x2, dy2, gamma]);
+  // Chunks of ~8 rows keep a large GPU busy; the fold then adds at most 256 partials per column.
+  const chunks = Math.min(256, Math.ceil(R / 8));
+  const parts = run(backend, paramPartialsProgram(R, D, eps, chunks), [x2, dy2]);
+  const dg = foldChunks(backend, parts, chunks, 2 * D, 0, D);
+  const db = foldChunks(backend, parts, chunks, 2 * D, D, D);
+  backend.disposeData(parts.dataId);
+  return [{ ...dx, shape: x.shape }, dg, db];
 }

@@ -68,9 +68,8 @@ const gradients: tf.GradConfig[] = [
     inputsToSave: ['x', 'gamma'],
     gradFunc: (dy, saved, attrs) => {
       const [x, gamma] = saved as tf.Tensor[];
-      const d = dy as tf.Tensor;
-      const [dx, dg] = tf.engine().runKernel('CaeLayerNormGrad', { x: x!, dy: d, gamma: gamma! }, attrs as never) as tf.Tensor[];
-      return { x: () => dx!, gamma: () => dg!, beta: () => d.reshape([-1, d.shape[d.rank - 1]!]).sum(0) };
+      const [dx, dg, db] = tf.engine().runKernel('CaeLayerNormGrad', { x: x!, dy: dy as tf.Tensor, gamma: gamma! }, attrs as never) as tf.Tensor[];
+      return { x: () => dx!, gamma: () => dg!, beta: () => db! };
     },
   },
   {

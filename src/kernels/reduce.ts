@@ -53,8 +53,15 @@ export function columnSum(
       }`,
   });
   const parts = run(backend, partial, inputs);
+  const out = foldChunks(backend, parts, chunks, n, 0, n);
+  backend.disposeData(parts.dataId);
+  return out;
+}
+
+/** [n]: Σ over the `chunks` rows of partial sums [chunks, W] of columns c0 … c0+n. */
+export function foldChunks(backend: Backend, parts: tf.TensorInfo, chunks: number, W: number, c0: number, n: number): tf.TensorInfo {
   const fold = program({
-    key: `caeColFold_${chunks}_${n}`,
+    key: `caeColFold_${chunks}_${W}_${c0}_${n}`,
     inputs: ['p'],
     outputShape: [n],
     groups: Math.ceil(n / 64),
@@ -64,12 +71,10 @@ export function columnSum(
         let col = groupIndex() * 64 + lane();
         if (col < ${n}) {
           var s = 0.0;
-          for (var c = 0; c < ${chunks}; c++) { s += p[c * ${n} + col]; }
+          for (var c = 0; c < ${chunks}; c++) { s += p[c * ${W} + ${c0} + col]; }
           result[col] = s;
         }
       }`,
   });
-  const out = run(backend, fold, [parts]);
-  backend.disposeData(parts.dataId);
-  return out;
+  return run(backend, fold, [parts]);
 }
