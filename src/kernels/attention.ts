@@ -2,10 +2,11 @@
 // layout [B, N, D] (head h = columns h·hd … (h+1)·hd) so no head split or merge is ever
 // transposed. Forward: one thread per query, keys streamed through workgroup memory with an online
 // softmax (one dispatch). Backward: per-query log-sum-exp and δ = Σ dO·O, then dq per query and
-// dk, dv per key, each recomputing the probabilities (four dispatches; the plain ops take ~25).
+// dk, dv per key, recomputing the probabilities (three dispatches for self-attention, where dk and
+// dv share one pass into the packed gradient; four for cross-attention; the plain ops take ~25).
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { type Backend, type KernelProgram, program, run } from './program';
-import { columnSum } from './reduce';
+import { columnPartials, foldChunks } from './reduce';
 import { f32 } from './wgsl';
 
 const WG = 64;
@@ -175,10 +176,12 @@ function gradQ(s: AttentionShape, out: Operand): KernelProgram {
 
 /**
  * dk (Σ_i p·(dO_i·v − δ_i)·q_i·scale) or dv (Σ_i p·dO_i) for each key, queries streamed through
- * workgroup memory with their log-sum-exp and δ.
+ * workgroup memory with their log-sum-exp and δ. 'kv' computes both from one pass over the
+ * probabilities and writes dv D columns after dk (the packed qkv layout).
  */
-function gradKV(s: AttentionShape, which: 'k' | 'v', out: Operand): KernelProgram {
-  const dk = which === 'k';
+function gradKV(s: AttentionShape, which: 'k' | 'v' | 'kv', out: Operand): KernelProgram {
+  const dk = which !== 'v';
+  const dv = which !== 'k';
   return program({
     key: `caeAttnD${which}_${key(s)}_${out.stride}_${out.offset}`,
     inputs: inputs(s, ['q', 'k', 'v', 'dout', 'st']),
@@ -190,8 +193,8 @@ function gradKV(s: AttentionShape, which: 'k' | 'v', out: Operand): KernelProgra
       var<workgroup> ls: array<f32, TILE>; var<workgroup> de: array<f32, TILE>;
       fn body() {
         ${rowSetup('NK')}
-        var kv: array<f32, HD>; var vv: array<f32, HD>; var acc: array<f32, HD>;
-        for (var d = 0; d < HD; d++) { kv[d] = k[kAt(b, r, h) + d]; vv[d] = V(b, r, h, d); acc[d] = 0.0; }
+        var kv: array<f32, HD>; var vv: array<f32, HD>; var acc: array<f32, HD>; var accV: array<f32, HD>;
+        for (var d = 0; d < HD; d++) { kv[d] = k[kAt(b, r, h) + d]; vv[d] = V(b, r, h, d); acc[d] = 0.0; accV[d] = 0.0; }
         for (var i0 = 0; i0 < NQ; i0 += TILE) {
           for (var t = lane(); t < TILE * HD; t += ${WG}) {
             let i = min(i0 + t / HD, NQ - 1); let d = t % HD;
@@ -214,14 +217,16 @@ function gradKV(s: AttentionShape, which: 'k' | 'v', out: Operand): KernelProgra
                    for (var d = 0; d < HD; d++) { dp += dt[ii * HD + d] * vv[d]; }
                    let ds = p * (dp - de[ii]);
                    for (var d = 0; d < HD; d++) { acc[d] += ds * qt[ii * HD + d]; }`
-                : `for (var d = 0; d < HD; d++) { acc[d] += p * dt[ii * HD + d]; }`
+                : ''
             }
+            ${dv ? `for (var d = 0; d < HD; d++) { ${dk ? 'accV' : 'acc'}[d] += p * dt[ii * HD + d]; }` : ''}
           }
           workgroupBarrier();
         }
         if (valid) {
           let at = (b * NK + row) * ${out.stride} + ${out.offset} + h * HD;
           for (var d = 0; d < HD; d++) { result[at + d] = acc[d]; }
+          ${dk && dv ? 'for (var d = 0; d < HD; d++) { result[at + D + d] = accV[d]; }' : ''}
         }
       }`,
   });
@@ -252,14 +257,13 @@ export function attentionBackward(
   if (packed) {
     const stride = 3 * s.D;
     const dqkv = run(backend, gradQ(s, { stride, offset: 0 }), withSt);
-    run(backend, gradKV(s, 'k', { stride, offset: s.D }), withSt, [], dqkv);
-    run(backend, gradKV(s, 'v', { stride, offset: 2 * s.D }), withSt, [], dqkv);
+    run(backend, gradKV(s, 'kv', { stride, offset: s.D }), withSt, [], dqkv);
     out = [dqkv];
     if (s.bias) {
-      // The biases' gradients are the column sums of the q and v parts.
-      const R = s.B * s.Nq;
-      out.push(columnSum(backend, 'dqb', ['g'], [dqkv], R, stride, 0, s.D, 'g[at]'));
-      out.push(columnSum(backend, 'dvb', ['g'], [dqkv], R, stride, 2 * s.D, s.D, 'g[at]'));
+      // The biases' gradients are the column sums of the q and v parts: one pass over all of dqkv.
+      const { parts, chunks } = columnPartials(backend, 'dqkv', ['g'], [dqkv], s.B * s.Nq, stride, 0, stride, 'g[at]');
+      out.push(foldChunks(backend, parts, chunks, stride, 0, s.D), foldChunks(backend, parts, chunks, stride, 2 * s.D, s.D));
+      backend.disposeData(parts.dataId);
     }
   } else {
     const one = { stride: s.D, offset: 0 };

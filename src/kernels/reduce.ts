@@ -22,6 +22,24 @@ export function columnSum(
   n: number,
   term: string,
 ): tf.TensorInfo {
+  const { parts, chunks } = columnPartials(backend, key, names, inputs, R, W, c0, n, term);
+  const out = foldChunks(backend, parts, chunks, n, 0, n);
+  backend.disposeData(parts.dataId);
+  return out;
+}
+
+/** The first pass of columnSum alone: partial sums [chunks, n], for callers that fold parts of them. */
+export function columnPartials(
+  backend: Backend,
+  key: string,
+  names: string[],
+  inputs: tf.TensorInfo[],
+  R: number,
+  W: number,
+  c0: number,
+  n: number,
+  term: string,
+): { parts: tf.TensorInfo; chunks: number } {
   const chunks = Math.min(MAX_CHUNKS, Math.ceil(R / 64));
   const rowsPer = Math.ceil(R / chunks);
   const blocks = Math.ceil(n / 64);
@@ -52,10 +70,7 @@ export function columnSum(
         }
       }`,
   });
-  const parts = run(backend, partial, inputs);
-  const out = foldChunks(backend, parts, chunks, n, 0, n);
-  backend.disposeData(parts.dataId);
-  return out;
+  return { parts: run(backend, partial, inputs), chunks };
 }
 
 /** [n]: Σ over the `chunks` rows of partial sums [chunks, W] of columns c0 … c0+n. */
