@@ -47,6 +47,22 @@ describe('leanVariableGrads', () => {
     expect(lean).toBeLessThan(0.8 * plain);
   });
 
+  it('keeps a gradient handed back unchanged to several inputs until the last one is done with it', async () => {
+    const a = tf.variable(tf.tensor1d([1, 2, 3]));
+    const b = tf.variable(tf.tensor1d([4, 5, 6]));
+    // The custom op gives its dy itself to both inputs, and a is used twice.
+    const passOn = tf.customGrad((x, y) => ({ value: tf.add(x as tf.Tensor, y as tf.Tensor), gradFunc: (dy: tf.Tensor) => [dy, dy] }));
+    const f = () => tf.sum(tf.mul(passOn(a, b) as tf.Tensor, a)) as tf.Scalar;
+    const before = tf.memory().numTensors;
+    const ref = tf.variableGrads(f, [a, b]);
+    const got = leanVariableGrads(f, [a, b]);
+    expect(await got.grads[0]!.data()).toEqual(await ref.grads[a.name]!.data());
+    expect(await got.grads[1]!.data()).toEqual(await ref.grads[b.name]!.data());
+    tf.dispose([ref.value, got.value, ...Object.values(ref.grads), ...got.grads]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b]);
+  });
+
   it('refuses to run inside another gradient', () => {
     const v = vars[0]!;
     expect(() => tf.grad((x: tf.Tensor) => leanVariableGrads(() => tf.sum(x.mul(v)), [v]).value)(tf.ones(v.shape))).toThrow(/another gradient/);

@@ -61,6 +61,43 @@ function pathNodes(tape: TapeNode[], xs: readonly tf.Tensor[], y: tf.Tensor): { 
 }
 
 /**
+ * Gradients by tensor id. A gradient function may hand a dy back unchanged as a dx, so one tensor
+ * can sit under several ids: it is freed when no id holds it any more.
+ */
+class Gradients {
+  private readonly byId = new Map<number, tf.Tensor>();
+  private readonly refs = new Map<tf.Tensor, number>();
+
+  get(id: number): tf.Tensor | undefined {
+    return this.byId.get(id);
+  }
+
+  holds(t: tf.Tensor): boolean {
+    return this.refs.has(t);
+  }
+
+  /** Puts t under id, releasing what id held before. */
+  set(id: number, t: tf.Tensor): void {
+    this.refs.set(t, (this.refs.get(t) ?? 0) + 1);
+    this.release(id);
+    this.byId.set(id, t);
+  }
+
+  /** Drops id's entry; its tensor is disposed unless another id holds it. */
+  release(id: number): void {
+    const t = this.byId.get(id);
+    if (!t) return;
+    this.byId.delete(id);
+    const n = this.refs.get(t)! - 1;
+    if (n > 0) this.refs.set(t, n);
+    else {
+      this.refs.delete(t);
+      t.dispose();
+    }
+  }
+}
+
+/**
  * { value: f(), grads: d f / d xs } like tf.variableGrads(f, xs), grads in the order of xs (zeros
  * where f does not depend on a variable). The caller owns value and grads.
  */
@@ -73,8 +110,8 @@ export function leanVariableGrads(
   const { y, tape } = recordForward(f);
   try {
     const grads = tf.tidy(() => {
-      const acc = new Map<number, tf.Tensor>([[y.id, tf.onesLike(y)]]);
-      const held = (t: tf.Tensor) => [...acc.values()].includes(t);
+      const acc = new Gradients();
+      acc.set(y.id, tf.onesLike(y));
       for (const { node, inputs } of pathNodes(tape, xs, y).reverse()) {
         if (!node.gradient) throw new Error(`Cannot compute gradient: no gradient is registered for ${node.kernelName}.`);
         const fns = node.gradient(node.outputs.map((o) => acc.get(o.id) ?? null));
@@ -88,17 +125,11 @@ export function leanVariableGrads(
           if (!cur) acc.set(x.id, dx);
           else {
             acc.set(x.id, tf.add(cur, dx));
-            if (!held(cur)) cur.dispose();
-            if (!held(dx)) dx.dispose();
+            if (!acc.holds(dx)) dx.dispose();
           }
         }
-        // This node was the only producer of its outputs: their gradients are used up. A gradient
-        // function may hand a dy back unchanged as a dx, so what the map still holds is kept.
-        for (const o of node.outputs) {
-          const dy = acc.get(o.id);
-          acc.delete(o.id);
-          if (dy && !held(dy)) dy.dispose();
-        }
+        // This node was the only producer of its outputs: their gradients are used up.
+        for (const o of node.outputs) acc.release(o.id);
         for (const t of node.saved ?? []) t.dispose();
       }
       return xs.map((x) => acc.get(x.id) ?? tf.zerosLike(x));
