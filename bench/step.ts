@@ -2,6 +2,7 @@
 // on WebGPU through the `webgpu` package (Dawn) or on the TF.js CPU backend. Prints one JSON line.
 //   npm run bench -- --preset vit-s-p8-64 --batch 64 [--steps 10] [--warmup 3] [--backend webgpu|cpu]
 //     [--plain] (the plain TF.js ops instead of the fused kernels) [--profile] (kernels per step)
+//     [--tiled] (linear layers on the project's tiled matmul, fc1 + GELU fused, not TF.js's)
 //     [--submit-batch N] (dispatches per command-buffer submit)
 // On the lent GPU: bundle with `npm run bench:bundle`, carry with ../shared/tools/gpu-carry.sh.
 import * as tf from '@tensorflow/tfjs';
@@ -10,7 +11,7 @@ import { Cae } from '../src/model/cae';
 import { numMasked } from '../src/model/config';
 import { preset, type PresetId } from '../src/model/presets';
 import { patternImages } from '../src/testing/batches';
-import { setKernelsEnabled } from '../src/kernels/ops';
+import { setKernelsEnabled, setTiledMatmul } from '../src/kernels/ops';
 import { profileStep } from '../src/kernels/profile';
 import { useWebGpuBackend } from '../src/testing/webgpuNode';
 import { defaultTrainConfig } from '../src/train/defaults';
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
 
   const plain = process.argv.includes('--plain');
   setKernelsEnabled(!plain);
+  const tiled = process.argv.includes('--tiled');
+  setTiledMatmul(tiled);
   const config = preset(presetId);
   const submitBatch = arg('submit-batch', '');
   const model = new Cae(config, 0);
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
       masked: numMasked(config),
       backend: tf.getBackend(),
       submitBatch: tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'),
-      path: plain || backend !== 'webgpu' ? 'plain ops' : 'fused kernels',
+      path: plain || backend !== 'webgpu' ? 'plain ops' : tiled ? 'fused kernels, tiled matmul' : 'fused kernels',
       adapter,
       msPerStep: Number(ms.toFixed(2)),
       imgPerSec: Number(((batch * 1000) / ms).toFixed(1)),

@@ -12,19 +12,24 @@ const ERF = `
     return sign(v) * y;
   }`;
 
+/**
+ * WGSL for any kernel that applies GELU: geluOf(v) = 0.5·v·(1 + erf(v/√2)) and its derivative
+ * geluSlope(v) = 0.5·(1 + erf(v/√2)) + v·φ(v). One copy, so every fused path rounds alike.
+ */
+export const GELU_WGSL = `${ERF}
+  fn geluOf(v: f32) -> f32 { return 0.5 * v * (1.0 + erfAS(v * 0.7071067811865476)); }
+  fn geluSlope(v: f32) -> f32 { return 0.5 * (1.0 + erfAS(v * 0.7071067811865476)) + v * 0.3989422804014327 * exp(-0.5 * v * v); }`;
+
 /** gelu(x) = 0.5·x·(1 + erf(x/√2)). */
 export function geluForward(backend: Backend, x: tf.TensorInfo): tf.TensorInfo {
   const n = tf.util.sizeFromShape(x.shape);
-  const out = run(backend, elementwise('caeGelu', ['x'], n, `let v = x[i]; result[i] = 0.5 * v * (1.0 + erfAS(v * 0.7071067811865476));`, ERF), [flat(x)]);
+  const out = run(backend, elementwise('caeGelu', ['x'], n, 'result[i] = geluOf(x[i]);', GELU_WGSL), [flat(x)]);
   return { ...out, shape: x.shape };
 }
 
 /** dy·gelu'(x) = dy·(0.5·(1 + erf(x/√2)) + x·φ(x)). */
 export function geluBackward(backend: Backend, x: tf.TensorInfo, dy: tf.TensorInfo): tf.TensorInfo {
   const n = tf.util.sizeFromShape(x.shape);
-  const body = `let v = x[i];
-    let d = 0.5 * (1.0 + erfAS(v * 0.7071067811865476)) + v * 0.3989422804014327 * exp(-0.5 * v * v);
-    result[i] = dy[i] * d;`;
-  const out = run(backend, elementwise('caeGeluGrad', ['x', 'dy'], n, body, ERF), [flat(x), flat(dy)]);
+  const out = run(backend, elementwise('caeGeluGrad', ['x', 'dy'], n, 'result[i] = dy[i] * geluSlope(x[i]);', GELU_WGSL), [flat(x), flat(dy)]);
   return { ...out, shape: x.shape };
 }

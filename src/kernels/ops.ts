@@ -5,13 +5,13 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { attentionBackward, attentionForward, type AttentionShape } from './attention';
 import { geluBackward, geluForward } from './gelu';
 import { layerNormBackward, layerNormForward } from './layerNorm';
-import { linearBackward, linearForward } from './linear';
+import { type LinearAttrs, linearBackward, linearForward } from './linear';
 import { residualBackward, residualForward } from './residual';
 import type { Backend } from './program';
 import { submitWhenFreedPilesUp } from './release';
 
 type Inputs = Record<string, tf.TensorInfo | undefined>;
-type Attrs = { eps?: number; heads?: number; bias?: boolean };
+type Attrs = { eps?: number; heads?: number } & Partial<LinearAttrs>;
 
 /** A kernel of the WebGPU backend from a function of its inputs, the backend and its attributes. */
 function webgpuKernel(kernelName: string, f: (x: Inputs, backend: Backend, attrs: Attrs) => tf.TensorInfo | tf.TensorInfo[]): tf.KernelConfig {
@@ -43,8 +43,10 @@ const kernels: tf.KernelConfig[] = [
   webgpuKernel('CaeCrossAttentionGrad', (x, b, at) =>
     attentionBackward(b, crossShape(x.q!, x.k!, at.heads!), { q: x.q!, k: x.k!, v: x.v!, o: x.o!, dout: x.dout! }, false),
   ),
-  webgpuKernel('CaeLinear', (x, b) => linearForward(b, x.x!, x.w!, x.bias)),
-  webgpuKernel('CaeLinearGrad', (x, b, at) => linearBackward(b, x.x!, x.w!, x.dy!, at.bias!)),
+  // Linear layers: without GELU (x and w saved), and with it (the bias saved too: GELU's input is
+  // recomputed in the backward pass); one gradient kernel.
+  ...['CaeLinear', 'CaeLinearGelu'].map((name) => webgpuKernel(name, (x, b, at) => linearForward(b, x.x!, x.w!, x.bias ?? null, at as LinearAttrs))),
+  webgpuKernel('CaeLinearGrad', (x, b, at) => linearBackward(b, x.x!, x.w!, x.dy!, x.bias ?? null, at as LinearAttrs)),
   // The residual comes in two kernels, with and without a drop-path mask, because a kernel's saved
   // inputs are named once for all its calls.
   ...['CaeScaledResidual', 'CaeScaledResidualDrop'].flatMap((name) => [
@@ -54,15 +56,18 @@ const kernels: tf.KernelConfig[] = [
 ];
 
 const gradients: tf.GradConfig[] = [
-  {
-    kernelName: 'CaeLinear',
-    inputsToSave: ['x', 'w'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, w] = saved as tf.Tensor[];
-      const [dx, dw, db] = tf.engine().runKernel('CaeLinearGrad', { x: x!, w: w!, dy: dy as tf.Tensor }, attrs as never) as tf.Tensor[];
-      return { x: () => dx!, w: () => dw!, ...(db ? { bias: () => db } : {}) };
-    },
-  },
+  ...[false, true].map(
+    (gelu): tf.GradConfig => ({
+      kernelName: gelu ? 'CaeLinearGelu' : 'CaeLinear',
+      inputsToSave: gelu ? ['x', 'w', 'bias'] : ['x', 'w'],
+      gradFunc: (dy, saved, attrs) => {
+        const [x, w, bias] = saved as tf.Tensor[];
+        const inputs = { x: x!, w: w!, dy: dy as tf.Tensor, ...(bias ? { bias } : {}) };
+        const [dx, dw, db] = tf.engine().runKernel('CaeLinearGrad', inputs, attrs as never) as tf.Tensor[];
+        return { x: () => dx!, w: () => dw!, ...(db ? { bias: () => db } : {}) };
+      },
+    }),
+  ),
   {
     kernelName: 'CaeLayerNorm',
     inputsToSave: ['x', 'gamma'],
@@ -146,9 +151,28 @@ export function kernelsActive(): boolean {
   return true;
 }
 
-/** x [..., K] · wᵀ (w [N, K]) + bias [N] → [..., N]. */
-export function fusedLinear(x: tf.Tensor, w: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
-  return tf.engine().runKernel('CaeLinear', bias ? { x, w, bias } : { x, w }, { bias: Boolean(bias) }) as tf.Tensor;
+/**
+ * x [..., K]·wᵀ (w [N, K], PyTorch's layout) + bias [N], then exact GELU where `gelu` → [..., N].
+ * GELU rides in the tiled matmul's epilogue, so it takes that engine and a bias.
+ */
+export function fusedLinear(x: tf.Tensor, w: tf.Tensor, bias?: tf.Tensor, gelu = false): tf.Tensor {
+  if (gelu && !bias) throw new Error('fusedLinear with GELU needs a bias');
+  const attrs: LinearAttrs = { bias: Boolean(bias), gelu, tiled: gelu || tiled };
+  return tf.engine().runKernel(gelu ? 'CaeLinearGelu' : 'CaeLinear', bias ? { x, w, bias } : { x, w }, attrs as never) as tf.Tensor;
+}
+
+// TF.js's matmul until the tiled one is measured against it on a real GPU: SwiftShader's timings
+// say nothing about that.
+let tiled = false;
+
+/** Switches the linear layers to the tiled matmul (with fc1's GELU in its epilogue). */
+export function setTiledMatmul(on: boolean): void {
+  tiled = on;
+}
+
+/** Whether the linear layers run on the tiled matmul: the kernels are active and it is switched on. */
+export function tiledMatmulActive(): boolean {
+  return tiled && kernelsActive();
 }
 
 export function fusedLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {

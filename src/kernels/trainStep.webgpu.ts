@@ -10,7 +10,7 @@ import { maxRelDiff } from '../testing/compare';
 import { useWebGpuBackend } from '../testing/webgpuNode';
 import { defaultTrainConfig } from '../train/defaults';
 import { CaeTrainer, type StepResult } from '../train/trainer';
-import { setKernelsEnabled } from './ops';
+import { setKernelsEnabled, setTiledMatmul } from './ops';
 
 beforeAll(async () => {
   tf.env().set('PROD', true);
@@ -54,6 +54,21 @@ describe('a train step with the fused kernels', () => {
     const worst = Math.max(...diffs);
     expect(worst).toBeLessThan(1e-4);
     for (const x of [fused, plain]) {
+      x.trainer.optimizer.dispose();
+      x.trainer.model.dispose();
+    }
+  });
+
+  it('on the tiled matmul (fc1 + GELU fused), matches the plain ops over two steps', async () => {
+    setTiledMatmul(true);
+    const tiled = await train(true, 2).finally(() => setTiledMatmul(false));
+    const plain = await train(false, 2);
+    tiled.results.forEach((r, i) => {
+      const p = plain.results[i]!;
+      expect(Math.abs(r.total - p.total) / p.total).toBeLessThan(1e-4);
+      expect(Math.abs(r.gradNorm - p.gradNorm) / p.gradNorm).toBeLessThan(1e-3);
+    });
+    for (const x of [tiled, plain]) {
       x.trainer.optimizer.dispose();
       x.trainer.model.dispose();
     }

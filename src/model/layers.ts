@@ -1,7 +1,16 @@
 // The ViT building blocks of the official CAE (models/modeling_cae_helper.py) as pure functions of
 // a parameter lookup and input tensors. Letters: B batch, N/Nq/Nk token counts, D width, H heads.
 import * as tf from '@tensorflow/tfjs';
-import { fusedCrossAttention, fusedGelu, fusedLayerNorm, fusedLinear, fusedScaledResidual, fusedSelfAttention, kernelsActive } from '../kernels/ops';
+import {
+  fusedCrossAttention,
+  fusedGelu,
+  fusedLayerNorm,
+  fusedLinear,
+  fusedScaledResidual,
+  fusedSelfAttention,
+  kernelsActive,
+  tiledMatmulActive,
+} from '../kernels/ops';
 import type { Rng } from './random';
 
 /** Looks a parameter up by its official name. */
@@ -37,7 +46,10 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 }
 
 export function mlp(x: tf.Tensor, p: Params, name: string): tf.Tensor {
-  const h = gelu(linear(x, p(`${name}.fc1.weight`), p(`${name}.fc1.bias`)));
+  // On the tiled matmul, fc1's GELU is its epilogue: no separate pass over the 4×-wide hidden layer.
+  const h = tiledMatmulActive()
+    ? fusedLinear(x, p(`${name}.fc1.weight`), p(`${name}.fc1.bias`), true)
+    : gelu(linear(x, p(`${name}.fc1.weight`), p(`${name}.fc1.bias`)));
   return linear(h, p(`${name}.fc2.weight`), p(`${name}.fc2.bias`));
 }
 
