@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useWebGpuBackend } from '../testing/webgpuNode';
 import { crossAttention, gelu, layerNorm, linear, residual, selfAttention, type DropPath, type Params } from '../model/layers';
 import { Rng } from '../model/random';
-import { maxRelDiff } from '../testing/compare';
+import { maxRelDiff, randomTensor } from '../testing/compare';
 import { setKernelsEnabled } from './ops';
 
 beforeAll(async () => {
@@ -14,18 +14,13 @@ beforeAll(async () => {
   await useWebGpuBackend();
 });
 
-function randn(shape: number[], rng: Rng, scale = 1): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale), shape);
-}
-
 /** Value and gradients of Σ f(inputs)·w (w random, so every output element matters) with the kernels on or off. */
 async function run(fused: boolean, f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[], seed: number): Promise<Float32Array[]> {
   setKernelsEnabled(fused);
   try {
     const out = tf.tidy(() => {
       const y = f(...xs);
-      const w = randn(y.shape, new Rng(seed));
+      const w = randomTensor(y.shape, new Rng(seed));
       const g = tf.grads((...a: tf.Tensor[]) => f(...a).mul(w).sum())(xs);
       return [y, ...g];
     });
@@ -40,7 +35,7 @@ async function run(fused: boolean, f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.
 /** `restart` runs before each path, so stateful inputs (drop-path draws) repeat on both. */
 async function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, shapes: number[][], seed: number, tol = 2e-5, restart = () => {}): Promise<void> {
   const rng = new Rng(seed);
-  const xs = shapes.map((s) => randn(s, rng));
+  const xs = shapes.map((s) => randomTensor(s, rng));
   const before = tf.memory().numTensors;
   restart();
   const fused = await run(true, f, xs, seed + 1);

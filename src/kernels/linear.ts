@@ -62,7 +62,7 @@ export function linearBackward(backend: Backend, x: tf.TensorInfo, w: tf.TensorI
   const dx = product(backend, at.tiled, g, w, false, false); // dY′·W: [M, K]
   const dw = product(backend, at.tiled, g, x2, true, false); // dY′ᵀ·x: [N, K]
   const out = [{ ...dx, shape: x.shape }, dw];
-  if (at.bias) out.push(columnSum(backend, 'linearDb', ['g'], [g], M, N, 0, N, 'g[at]'));
+  if (at.bias) out.push(columnSum(backend, { key: 'linearDb', names: ['g'], inputs: [g], R: M, W: N, c0: 0, n: N, term: 'g[at]' }));
   if (at.gelu) backend.disposeData(g.dataId);
   return out;
 }

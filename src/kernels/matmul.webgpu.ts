@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useWebGpuBackend } from '../testing/webgpuNode';
 import { gelu } from '../model/layers';
 import { Rng } from '../model/random';
-import { maxRelDiff } from '../testing/compare';
+import { maxRelDiff, randomTensor, uniformValues } from '../testing/compare';
 import { matmulTensor, type Epilogue, type Tile } from './matmul';
 import { fusedLinear, kernelsActive, setKernelsEnabled, setTiledMatmul } from './ops';
 
@@ -16,17 +16,9 @@ beforeAll(async () => {
   kernelsActive(); // registers the kernels fusedLinear runs
 });
 
-function uniform(n: number, rng: Rng): Float32Array {
-  return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
-}
-
-function randn(shape: number[], rng: Rng): tf.Tensor {
-  return tf.tensor(uniform(shape.reduce((a, b) => a * b, 1), rng), shape);
-}
-
 /** A random [rows, cols] matrix as a tensor, and the same values stored transposed ([cols, rows]). */
 function matrix(rows: number, cols: number, rng: Rng): { plain: tf.Tensor; transposed: tf.Tensor } {
-  const v = uniform(rows * cols, rng);
+  const v = uniformValues(rows * cols, rng);
   const t = new Float32Array(v.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c]!;
   return { plain: tf.tensor(v, [rows, cols]), transposed: tf.tensor(t, [cols, rows]) };
@@ -58,7 +50,7 @@ async function check(tile: Tile, transA: boolean, transB: boolean, withBias: boo
     // so the reference is always tf.matMul(op(A), op(B)): one TF.js program per shape to compile).
     const a = matrix(M, K, rng);
     const b = matrix(K, N, rng);
-    const bias = withBias ? randn([N], rng) : null;
+    const bias = withBias ? randomTensor([N], rng) : null;
     const before = tf.memory().numTensors;
     const [got, want] = tf.tidy(() => {
       const ref = tf.matMul(a.plain, b.plain);
@@ -114,8 +106,8 @@ describe('fusedLinear on the tiled matmul', () => {
     it(`matches the plain ops and their gradients for x [${xShape}], N ${N}${withBias ? ', bias' : ''}${act ? ', GELU' : ''}`, async () => {
       const rng = new Rng(N);
       const K = xShape[xShape.length - 1]!;
-      const xs = [randn(xShape, rng), randn([N, K], rng), ...(withBias ? [randn([N], rng)] : [])];
-      const r = randn([...xShape.slice(0, -1), N], rng);
+      const xs = [randomTensor(xShape, rng), randomTensor([N, K], rng), ...(withBias ? [randomTensor([N], rng)] : [])];
+      const r = randomTensor([...xShape.slice(0, -1), N], rng);
       const before = tf.memory().numTensors;
       const fused = (x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor) => fusedLinear(x, w, b, act);
       const plain = (x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor) => {

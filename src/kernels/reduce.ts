@@ -1,5 +1,5 @@
 // Column sums Σ_r f(r, c) of a row-major [R, W] layout, the reduction behind every "gradient of a
-// broadcast vector" here (LayerNorm's γ, layer scale γ, attention biases). Two dispatches: blocks
+// broadcast vector" here (linear biases, layer scale γ, attention biases). Two dispatches: blocks
 // of 64 columns × up to 64 row chunks write partial sums, then one thread per column adds its
 // chunks. (One workgroup per column block alone left most of the GPU idle: ~0.3 ms a call.)
 import * as tf from '@tensorflow/tfjs';
@@ -9,37 +9,30 @@ const MAX_CHUNKS = 64;
 
 /**
  * Σ over rows r < R of `term`, a WGSL expression in `r` (row), `col` (column, < n) and `at`
- * (= r·W + c0 + col, the element's flat index), for columns c0 … c0+n of rows W wide.
+ * (= r·W + c0 + col, the element's flat index), for columns c0 … c0+n of rows W wide; `names` are
+ * the WGSL names of `inputs`, and `key` with the term names the shader.
  */
-export function columnSum(
-  backend: Backend,
-  key: string,
-  names: string[],
-  inputs: tf.TensorInfo[],
-  R: number,
-  W: number,
-  c0: number,
-  n: number,
-  term: string,
-): tf.TensorInfo {
-  const { parts, chunks } = columnPartials(backend, key, names, inputs, R, W, c0, n, term);
-  const out = foldChunks(backend, parts, chunks, n, 0, n);
+export interface ColumnTerm {
+  readonly key: string;
+  readonly names: string[];
+  readonly inputs: tf.TensorInfo[];
+  readonly R: number;
+  readonly W: number;
+  readonly c0: number;
+  readonly n: number;
+  readonly term: string;
+}
+
+/** [n]: the column sums of a term. */
+export function columnSum(backend: Backend, t: ColumnTerm): tf.TensorInfo {
+  const { parts, chunks } = columnPartials(backend, t);
+  const out = foldChunks(backend, parts, chunks, t.n, 0, t.n);
   backend.disposeData(parts.dataId);
   return out;
 }
 
 /** The first pass of columnSum alone: partial sums [chunks, n], for callers that fold parts of them. */
-export function columnPartials(
-  backend: Backend,
-  key: string,
-  names: string[],
-  inputs: tf.TensorInfo[],
-  R: number,
-  W: number,
-  c0: number,
-  n: number,
-  term: string,
-): { parts: tf.TensorInfo; chunks: number } {
+export function columnPartials(backend: Backend, { key, names, inputs, R, W, c0, n, term }: ColumnTerm): { parts: tf.TensorInfo; chunks: number } {
   const chunks = Math.min(MAX_CHUNKS, Math.ceil(R / 64));
   const rowsPer = Math.ceil(R / chunks);
   const blocks = Math.ceil(n / 64);

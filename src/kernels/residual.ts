@@ -30,6 +30,6 @@ export function residualBackward(backend: Backend, dy: tf.TensorInfo, a: tf.Tens
   const maskIn = mask ? [mask] : [];
   const da = run(backend, elementwise(`caeResidualDa_${D}_${N}_${Boolean(mask)}`, withMask(['dy', 'gamma']), size, `result[i] = dy[i] * gamma[i % ${D}]${m};`), [flat(dy), gamma, ...maskIn]);
   const term = `dy[at] * a[at]${mask ? ` * mask[r / ${N}]` : ''}`;
-  const dg = columnSum(backend, `resDGamma_${Boolean(mask)}`, withMask(['dy', 'a']), [flat(dy), flat(a), ...maskIn], B * N, D, 0, D, term);
+  const dg = columnSum(backend, { key: `resDGamma_${Boolean(mask)}`, names: withMask(['dy', 'a']), inputs: [flat(dy), flat(a), ...maskIn], R: B * N, W: D, c0: 0, n: D, term });
   return [{ ...da, shape: dy.shape }, dg];
 }
