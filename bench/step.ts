@@ -4,9 +4,11 @@
 //     [--plain] (the plain TF.js ops instead of the fused kernels) [--profile] (kernels per step)
 //     [--tiled] (linear layers on the project's tiled matmul, fc1 + GELU fused, not TF.js's)
 //     [--submit-batch N] (dispatches per command-buffer submit)
+//     [--memory-only] (no shader runs: exact memory figures and the host's share of a step, fast anywhere)
 // On the lent GPU: bundle with `npm run bench:bundle`, carry with ../shared/tools/gpu-carry.sh.
 import * as tf from '@tensorflow/tfjs';
 import { arg, run } from './cli';
+import { skipGpuWork } from './memoryOnly';
 import { Cae } from '../src/model/cae';
 import { numMasked } from '../src/model/config';
 import { preset, type PresetId } from '../src/model/presets';
@@ -60,6 +62,8 @@ async function main(): Promise<void> {
   let adapter = 'JavaScript CPU';
   if (backend === 'webgpu') adapter = await useWebGpuBackend();
   else await tf.setBackend('cpu');
+  const memoryOnly = process.argv.includes('--memory-only');
+  if (memoryOnly) skipGpuWork();
 
   const plain = process.argv.includes('--plain');
   setKernelsEnabled(!plain);
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
       masked: numMasked(config),
       backend: tf.getBackend(),
       submitBatch: tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'),
+      memoryOnly,
       path: plain || backend !== 'webgpu' ? 'plain ops' : tiled ? 'fused kernels, tiled matmul' : 'fused kernels',
       adapter,
       msPerStep: Number(ms.toFixed(2)),
