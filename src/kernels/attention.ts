@@ -31,8 +31,13 @@ export interface AttentionShape {
   readonly bias: boolean;
 }
 
+/**
+ * What a program compiles in: the heads, widths and layout. The batch and the sequence lengths come
+ * from the shape uniforms (q and k are [B, N, stride]), so a new batch size or a new mask count in
+ * the lab reuses the pipelines.
+ */
 function key(s: AttentionShape): string {
-  return [s.B, s.H, s.Nq, s.Nk, s.D, s.q.stride, s.q.offset, s.k.stride, s.k.offset, s.v.stride, s.v.offset, Number(s.bias)].join('_');
+  return [s.H, s.D, s.q.stride, s.q.offset, s.k.stride, s.k.offset, s.v.stride, s.v.offset, Number(s.bias)].join('_');
 }
 
 /** Keys (or queries) per tile: two tiles of hd floats stay within 8 KiB of workgroup memory. */
@@ -43,12 +48,15 @@ function tileRows(hd: number): number {
 function constants(s: AttentionShape): string {
   const hd = s.D / s.H;
   return `
-    const HD = ${hd}; const H = ${s.H}; const NQ = ${s.Nq}; const NK = ${s.Nk}; const D = ${s.D};
-    const BH = ${s.B * s.H}; const TILE = ${tileRows(hd)}; const SCALE = ${f32(hd ** -0.5)};
-    fn qAt(b: i32, i: i32, h: i32) -> i32 { return (b * NQ + i) * ${s.q.stride} + ${s.q.offset} + h * HD; }
-    fn kAt(b: i32, j: i32, h: i32) -> i32 { return (b * NK + j) * ${s.k.stride} + ${s.k.offset} + h * HD; }
-    fn vAt(b: i32, j: i32, h: i32) -> i32 { return (b * NK + j) * ${s.v.stride} + ${s.v.offset} + h * HD; }
-    fn oAt(b: i32, i: i32, h: i32) -> i32 { return (b * NQ + i) * D + h * HD; }
+    const HD = ${hd}; const H = ${s.H}; const D = ${s.D};
+    const TILE = ${tileRows(hd)}; const SCALE = ${f32(hd ** -0.5)};
+    fn nq() -> i32 { return uniforms.qShape.y; }
+    fn nk() -> i32 { return uniforms.kShape.y; }
+    fn pairs() -> i32 { return uniforms.qShape.x * H; } // (sample, head) pairs
+    fn qAt(b: i32, i: i32, h: i32) -> i32 { return (b * nq() + i) * ${s.q.stride} + ${s.q.offset} + h * HD; }
+    fn kAt(b: i32, j: i32, h: i32) -> i32 { return (b * nk() + j) * ${s.k.stride} + ${s.k.offset} + h * HD; }
+    fn vAt(b: i32, j: i32, h: i32) -> i32 { return (b * nk() + j) * ${s.v.stride} + ${s.v.offset} + h * HD; }
+    fn oAt(b: i32, i: i32, h: i32) -> i32 { return (b * nq() + i) * D + h * HD; }
     fn Q(b: i32, i: i32, h: i32, d: i32) -> f32 { return q[qAt(b, i, h) + d]${s.bias ? ' + qb[h * HD + d]' : ''}; }
     fn V(b: i32, j: i32, h: i32, d: i32) -> f32 { return v[vAt(b, j, h) + d]${s.bias ? ' + vb[h * HD + d]' : ''}; }`;
 }
@@ -63,24 +71,24 @@ function rowSetup(rows: string): string {
   return `
     let blocks = (${rows} + ${WG} - 1) / ${WG};
     let g = groupIndex();
-    let bh = min(g / blocks, BH - 1);
+    let bh = min(g / blocks, pairs() - 1);
     let b = bh / H; let h = bh % H;
     let row = (g % blocks) * ${WG} + lane();
-    let valid = g < BH * blocks && row < ${rows};
+    let valid = g < pairs() * blocks && row < ${rows};
     let r = min(row, ${rows} - 1);`;
 }
 
 /** Streams keys (and values) through workgroup memory: `body` runs for key jj of the tile. */
 function overKeys(withV: boolean, body: string): string {
   return `
-    for (var j0 = 0; j0 < NK; j0 += TILE) {
+    for (var j0 = 0; j0 < nk(); j0 += TILE) {
       for (var t = lane(); t < TILE * HD; t += ${WG}) {
-        let j = min(j0 + t / HD, NK - 1); let d = t % HD;
+        let j = min(j0 + t / HD, nk() - 1); let d = t % HD;
         kt[t] = k[kAt(b, j, h) + d];
         ${withV ? 'vt[t] = V(b, j, h, d);' : ''}
       }
       workgroupBarrier();
-      let n = min(TILE, NK - j0);
+      let n = min(TILE, nk() - j0);
       for (var jj = 0; jj < n; jj++) { ${body} }
       workgroupBarrier();
     }`;
@@ -98,7 +106,7 @@ function forward(s: AttentionShape): KernelProgram {
     code: `${constants(s)}
       ${TILES_KV}
       fn body() {
-        ${rowSetup('NQ')}
+        ${rowSetup('nq()')}
         var qv: array<f32, HD>; var acc: array<f32, HD>;
         for (var d = 0; d < HD; d++) { qv[d] = Q(b, r, h, d) * SCALE; acc[d] = 0.0; }
         var m = -3.0e38; var l = 0.0;
@@ -127,7 +135,7 @@ function stats(s: AttentionShape): KernelProgram {
     code: `${constants(s)}
       var<workgroup> kt: array<f32, TILE * HD>;
       fn body() {
-        ${rowSetup('NQ')}
+        ${rowSetup('nq()')}
         var qv: array<f32, HD>;
         for (var d = 0; d < HD; d++) { qv[d] = Q(b, r, h, d) * SCALE; }
         var m = -3.0e38; var l = 0.0;
@@ -139,7 +147,7 @@ function stats(s: AttentionShape): KernelProgram {
         )}
         var delta = 0.0;
         for (var d = 0; d < HD; d++) { delta += dout[oAt(b, r, h) + d] * o[oAt(b, r, h) + d]; }
-        if (valid) { let at = (bh * NQ + row) * 2; result[at] = m + log(l); result[at + 1] = delta; }
+        if (valid) { let at = (bh * nq() + row) * 2; result[at] = m + log(l); result[at + 1] = delta; }
       }`,
   });
 }
@@ -155,10 +163,10 @@ function gradQ(s: AttentionShape, out: Operand): KernelProgram {
     code: `${constants(s)}
       ${TILES_KV}
       fn body() {
-        ${rowSetup('NQ')}
+        ${rowSetup('nq()')}
         var qv: array<f32, HD>; var dov: array<f32, HD>; var acc: array<f32, HD>;
         for (var d = 0; d < HD; d++) { qv[d] = Q(b, r, h, d) * SCALE; dov[d] = dout[oAt(b, r, h) + d]; acc[d] = 0.0; }
-        let lse = st[(bh * NQ + r) * 2]; let delta = st[(bh * NQ + r) * 2 + 1];
+        let lse = st[(bh * nq() + r) * 2]; let delta = st[(bh * nq() + r) * 2 + 1];
         ${overKeys(
           true,
           `var sc = 0.0; var dp = 0.0;
@@ -167,7 +175,7 @@ function gradQ(s: AttentionShape, out: Operand): KernelProgram {
            for (var d = 0; d < HD; d++) { acc[d] += ds * kt[jj * HD + d]; }`,
         )}
         if (valid) {
-          let at = (b * NQ + row) * ${out.stride} + ${out.offset} + h * HD;
+          let at = (b * nq() + row) * ${out.stride} + ${out.offset} + h * HD;
           for (var d = 0; d < HD; d++) { result[at + d] = acc[d] * SCALE; }
         }
       }`,
@@ -192,21 +200,21 @@ function gradKV(s: AttentionShape, which: 'k' | 'v' | 'kv', out: Operand): Kerne
       var<workgroup> qt: array<f32, TILE * HD>; var<workgroup> dt: array<f32, TILE * HD>;
       var<workgroup> ls: array<f32, TILE>; var<workgroup> de: array<f32, TILE>;
       fn body() {
-        ${rowSetup('NK')}
+        ${rowSetup('nk()')}
         var kv: array<f32, HD>; var vv: array<f32, HD>; var acc: array<f32, HD>; var accV: array<f32, HD>;
         for (var d = 0; d < HD; d++) { kv[d] = k[kAt(b, r, h) + d]; vv[d] = V(b, r, h, d); acc[d] = 0.0; accV[d] = 0.0; }
-        for (var i0 = 0; i0 < NQ; i0 += TILE) {
+        for (var i0 = 0; i0 < nq(); i0 += TILE) {
           for (var t = lane(); t < TILE * HD; t += ${WG}) {
-            let i = min(i0 + t / HD, NQ - 1); let d = t % HD;
+            let i = min(i0 + t / HD, nq() - 1); let d = t % HD;
             qt[t] = Q(b, i, h, d) * SCALE;
             dt[t] = dout[oAt(b, i, h) + d];
           }
           for (var t = lane(); t < TILE; t += ${WG}) {
-            let i = min(i0 + t, NQ - 1);
-            ls[t] = st[(bh * NQ + i) * 2]; de[t] = st[(bh * NQ + i) * 2 + 1];
+            let i = min(i0 + t, nq() - 1);
+            ls[t] = st[(bh * nq() + i) * 2]; de[t] = st[(bh * nq() + i) * 2 + 1];
           }
           workgroupBarrier();
-          let n = min(TILE, NQ - i0);
+          let n = min(TILE, nq() - i0);
           for (var ii = 0; ii < n; ii++) {
             var sc = 0.0;
             for (var d = 0; d < HD; d++) { sc += qt[ii * HD + d] * kv[d]; }
@@ -224,7 +232,7 @@ function gradKV(s: AttentionShape, which: 'k' | 'v' | 'kv', out: Operand): Kerne
           workgroupBarrier();
         }
         if (valid) {
-          let at = (b * NK + row) * ${out.stride} + ${out.offset} + h * HD;
+          let at = (b * nk() + row) * ${out.stride} + ${out.offset} + h * HD;
           for (var d = 0; d < HD; d++) { result[at + d] = acc[d]; }
           ${dk && dv ? 'for (var d = 0; d < HD; d++) { result[at + D + d] = accV[d]; }' : ''}
         }

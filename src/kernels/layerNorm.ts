@@ -44,13 +44,13 @@ function forwardProgram(R: number, D: number, eps: number): KernelProgram {
 /**
  * Partial sums of dγ = Σ dy·x̂ and dβ = Σ dy over chunks of rows: [chunks, 2D], dγ's columns first.
  * One workgroup per chunk covers whole rows, so it has each row's statistics at hand; every lane
- * keeps the running sums of its own columns.
+ * keeps the running sums of its own columns. The rows and chunks come from the shape uniforms, so
+ * only D (the lanes' register arrays) is compiled in.
  */
 function paramPartialsProgram(R: number, D: number, eps: number, chunks: number): KernelProgram {
-  const rowsPer = Math.ceil(R / chunks);
   const C = Math.ceil(D / T);
   return program({
-    key: `caeLnParams_${eps}_${R}_${D}_${chunks}`,
+    key: `caeLnParams_${eps}_${D}`,
     inputs: ['x', 'dy'],
     outputShape: [chunks, 2 * D],
     groups: chunks,
@@ -58,17 +58,19 @@ function paramPartialsProgram(R: number, D: number, eps: number, chunks: number)
     code: `${rowStats(eps)}
       fn body() {
         let chunk = groupIndex();
+        let R = uniforms.xShape.x;
+        let rowsPer = (R + uniforms.outShape.x - 1) / uniforms.outShape.x;
         var g: array<f32, ${C}>;
         var b: array<f32, ${C}>;
-        // A fixed trip count: the barriers in stats() need uniform control flow (the last chunk's
-        // rows past R repeat row R-1 and add nothing).
-        for (var i = 0; i < ${rowsPer}; i++) {
-          let r = chunk * ${rowsPer} + i;
-          let base = min(r, ${R - 1}) * ${D};
+        // A trip count uniform across the workgroup: the barriers in stats() need uniform control
+        // flow (the last chunk's rows past R repeat row R-1 and add nothing).
+        for (var i = 0; i < rowsPer; i++) {
+          let r = chunk * rowsPer + i;
+          let base = min(r, R - 1) * ${D};
           let st = stats(base, ${D});
           for (var j = 0; j < ${C}; j++) {
             let c = lane() + j * ${T};
-            if (r < ${R} && c < ${D}) { let d = dy[base + c]; g[j] += d * (x[base + c] - st.x) * st.y; b[j] += d; }
+            if (r < R && c < ${D}) { let d = dy[base + c]; g[j] += d * (x[base + c] - st.x) * st.y; b[j] += d; }
           }
         }
         for (var j = 0; j < ${C}; j++) {

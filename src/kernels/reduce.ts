@@ -10,7 +10,8 @@ const MAX_CHUNKS = 64;
 /**
  * Σ over rows r < R of `term`, a WGSL expression in `r` (row), `col` (column, < n) and `at`
  * (= r·W + c0 + col, the element's flat index), for columns c0 … c0+n of rows W wide; `names` are
- * the WGSL names of `inputs`, and `key` with the term names the shader.
+ * the WGSL names of `inputs`, and `key` with the term names the shader. R reaches the shader as
+ * `uniforms.rows` (the term may use it too), so a new batch size compiles nothing new.
  */
 export interface ColumnTerm {
   readonly key: string;
@@ -34,24 +35,25 @@ export function columnSum(backend: Backend, t: ColumnTerm): tf.TensorInfo {
 /** The first pass of columnSum alone: partial sums [chunks, n], for callers that fold parts of them. */
 export function columnPartials(backend: Backend, { key, names, inputs, R, W, c0, n, term }: ColumnTerm): { parts: tf.TensorInfo; chunks: number } {
   const chunks = Math.min(MAX_CHUNKS, Math.ceil(R / 64));
-  const rowsPer = Math.ceil(R / chunks);
   const blocks = Math.ceil(n / 64);
   const partial = program({
     // The term is part of the source, so it is part of the key (it may hold more constants).
-    key: `caeColSum_${key}_${R}_${W}_${c0}_${n}_${term}`,
+    key: `caeColSum_${key}_${W}_${c0}_${n}_${term}`,
     inputs: names,
     outputShape: [chunks, n],
     groups: blocks * chunks,
     threads: 256,
+    uniforms: 'rows : i32,',
     code: `
       var<workgroup> part: array<f32, 256>;
       fn body() {
         let chunk = groupIndex() / ${blocks};
         let col = (groupIndex() % ${blocks}) * 64 + lane() % 64;
-        let end = min(${R}, (chunk + 1) * ${rowsPer});
+        let rowsPer = (uniforms.rows + uniforms.outShape.x - 1) / uniforms.outShape.x;
+        let end = min(uniforms.rows, (chunk + 1) * rowsPer);
         var s = 0.0;
         if (col < ${n}) {
-          for (var r = chunk * ${rowsPer} + lane() / 64; r < end; r += 4) {
+          for (var r = chunk * rowsPer + lane() / 64; r < end; r += 4) {
             let at = r * ${W} + ${c0} + col;
             s += ${term};
           }
@@ -63,13 +65,13 @@ export function columnPartials(backend: Backend, { key, names, inputs, R, W, c0,
         }
       }`,
   });
-  return { parts: run(backend, partial, inputs), chunks };
+  return { parts: run(backend, partial, inputs, [{ type: 'int32', data: [R] }]), chunks };
 }
 
 /** [n]: Σ over the `chunks` rows of partial sums [chunks, W] of columns c0 … c0+n. */
 export function foldChunks(backend: Backend, parts: tf.TensorInfo, chunks: number, W: number, c0: number, n: number): tf.TensorInfo {
   const fold = program({
-    key: `caeColFold_${chunks}_${W}_${c0}_${n}`,
+    key: `caeColFold_${W}_${c0}_${n}`,
     inputs: ['p'],
     outputShape: [n],
     groups: Math.ceil(n / 64),
@@ -79,7 +81,7 @@ export function foldChunks(backend: Backend, parts: tf.TensorInfo, chunks: numbe
         let col = groupIndex() * 64 + lane();
         if (col < ${n}) {
           var s = 0.0;
-          for (var c = 0; c < ${chunks}; c++) { s += p[c * ${W} + ${c0} + col]; }
+          for (var c = 0; c < uniforms.pShape.x; c++) { s += p[c * ${W} + ${c0} + col]; }
           result[col] = s;
         }
       }`,

@@ -4,6 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Cae } from '../model/cae';
+import { numMasked, numPatches } from '../model/config';
+import { maskIndices } from '../model/masks';
 import { preset } from '../model/presets';
 import { patternImages } from '../testing/batches';
 import { maxRelDiff } from '../testing/compare';
@@ -107,6 +109,32 @@ describe('a train step with the fused kernels', () => {
       t.optimizer.dispose();
       t.model.dispose();
     }
+  });
+
+  it('compiles no new kernel for another batch size or mask count (a new shape costs no stall)', async () => {
+    const pipelines = () => Object.keys((tf.backend() as unknown as { pipelineCache: Record<string, unknown> }).pipelineCache).filter((k) => k.startsWith('cae'));
+    const model = new Cae(CONFIG, 3);
+    const trainer = new CaeTrainer(model, TRAIN);
+    const N = numPatches(CONFIG);
+    // Every sample masks its first `masked` patches (the lab's painted masks have any count).
+    const firstPatches = (B: number, masked: number) => Uint8Array.from({ length: B * N }, (_, i) => Number(i % N < masked));
+    const step = async (B: number, masked: number) => {
+      const images = patternImages(B, CONFIG.imgSize, 5);
+      await trainer.trainStep({ images, mask: firstPatches(B, masked) });
+      images.dispose();
+    };
+    await step(3, numMasked(CONFIG));
+    const known = new Set(pipelines());
+    expect(known.size).toBeGreaterThan(20);
+    await step(2, numMasked(CONFIG) - 3);
+    // The lab: one image, no gradient, a painted mask.
+    const image = patternImages(1, CONFIG.imgSize, 6);
+    const out = tf.tidy(() => model.predict(image, maskIndices(firstPatches(1, numMasked(CONFIG) + 2), 1, N)).logits);
+    await out.data();
+    tf.dispose([out, image]);
+    expect(pipelines().filter((k) => !known.has(k))).toEqual([]);
+    trainer.optimizer.dispose();
+    model.dispose();
   });
 
   it('keeps the tensor count flat and restores its optimizer state exactly', async () => {
