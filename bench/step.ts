@@ -8,30 +8,16 @@
 // On the lent GPU: bundle with `npm run bench:bundle`, carry with ../shared/tools/gpu-carry.sh.
 import * as tf from '@tensorflow/tfjs';
 import { arg, run } from './cli';
-import { skipGpuWork } from './memoryOnly';
 import { Cae } from '../src/model/cae';
 import { numMasked } from '../src/model/config';
 import { preset, type PresetId } from '../src/model/presets';
 import { patternImages } from '../src/testing/batches';
 import { setKernelsEnabled, setTiledMatmul } from '../src/kernels/ops';
 import { profileStep } from '../src/kernels/profile';
+import { skipGpuWork, watchPeakBytes } from '../src/testing/gpuMeasure';
 import { useWebGpuBackend } from '../src/testing/webgpuNode';
 import { defaultTrainConfig } from '../src/train/defaults';
 import { CaeTrainer } from '../src/train/trainer';
-
-/** On WebGPU, a reader of the high-water mark of the bytes in use by the backend's buffer pool. */
-function watchPeakBytes(): (() => number) | null {
-  const pool = (tf.backend() as unknown as { bufferManager?: { numBytesUsed: number; acquireBuffer: (...a: unknown[]) => unknown } }).bufferManager;
-  if (!pool) return null;
-  let peak = pool.numBytesUsed;
-  const acquire = pool.acquireBuffer.bind(pool);
-  pool.acquireBuffer = (...a: unknown[]) => {
-    const b = acquire(...a);
-    peak = Math.max(peak, pool.numBytesUsed);
-    return b;
-  };
-  return () => peak;
-}
 
 /** On WebGPU, counters of command-buffer submits and of compute dispatches (each costs fixed CPU work). */
 function countCommands(): { submits: () => number; dispatches: () => number } | null {
@@ -101,7 +87,7 @@ async function main(): Promise<void> {
       // Everything the backend's buffer pool holds, free buffers included: its high-water mark.
       // The most bytes held by live buffers at any moment of the timed steps: what PyTorch's
       // max_memory_allocated reports. The pool below is what its caching allocator would reserve.
-      gpuPeakMB: peak ? Number((peak() / 2 ** 20).toFixed(1)) : null,
+      gpuPeakMB: peak ? Number((peak.peak() / 2 ** 20).toFixed(1)) : null,
       gpuAllocatedMB: mem.numBytesAllocatedInGPU !== undefined ? Number((mem.numBytesAllocatedInGPU / 2 ** 20).toFixed(1)) : null,
       tensorMemoryMB: Number((mem.numBytes / 2 ** 20).toFixed(1)),
       lastLoss: Number(loss.toFixed(4)),
