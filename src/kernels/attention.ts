@@ -269,8 +269,8 @@ export function attentionBackward(
     out = [dqkv];
     if (s.bias) {
       // The biases' gradients are the column sums of the q and v parts: one pass over all of dqkv.
-      const { parts, chunks } = columnPartials(backend, { key: 'dqkv', names: ['g'], inputs: [dqkv], R: s.B * s.Nq, W: stride, c0: 0, n: stride, term: 'g[at]' });
-      out.push(foldChunks(backend, parts, chunks, stride, 0, s.D), foldChunks(backend, parts, chunks, stride, 2 * s.D, s.D));
+      const parts = columnPartials(backend, { key: 'dqkv', names: ['g'], inputs: [dqkv], R: s.B * s.Nq, W: stride, c0: 0, n: stride, term: 'g[at]' });
+      out.push(foldChunks(backend, parts, stride, 0, s.D), foldChunks(backend, parts, stride, 2 * s.D, s.D));
       backend.disposeData(parts.dataId);
     }
   } else {

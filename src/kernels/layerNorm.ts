@@ -47,7 +47,7 @@ function forwardProgram(R: number, D: number, eps: number): KernelProgram {
  * keeps the running sums of its own columns. The rows and chunks come from the shape uniforms, so
  * only D (the lanes' register arrays) is compiled in.
  */
-function paramPartialsProgram(R: number, D: number, eps: number, chunks: number): KernelProgram {
+function paramPartialsProgram(D: number, eps: number, chunks: number): KernelProgram {
   const C = Math.ceil(D / T);
   return program({
     key: `caeLnParams_${eps}_${D}`,
@@ -130,9 +130,9 @@ export function layerNormBackward(backend: Backend, x: tf.TensorInfo, dy: tf.Ten
   const dx = run(backend, dxProgram(R, D, eps), [x2, dy2, gamma]);
   // Chunks of ~8 rows keep a large GPU busy; the fold then adds at most 256 partials per column.
   const chunks = Math.min(256, Math.ceil(R / 8));
-  const parts = run(backend, paramPartialsProgram(R, D, eps, chunks), [x2, dy2]);
-  const dg = foldChunks(backend, parts, chunks, 2 * D, 0, D);
-  const db = foldChunks(backend, parts, chunks, 2 * D, D, D);
+  const parts = run(backend, paramPartialsProgram(D, eps, chunks), [x2, dy2]);
+  const dg = foldChunks(backend, parts, 2 * D, 0, D);
+  const db = foldChunks(backend, parts, 2 * D, D, D);
   backend.disposeData(parts.dataId);
   return [{ ...dx, shape: x.shape }, dg, db];
 }

@@ -26,14 +26,14 @@ export interface ColumnTerm {
 
 /** [n]: the column sums of a term. */
 export function columnSum(backend: Backend, t: ColumnTerm): tf.TensorInfo {
-  const { parts, chunks } = columnPartials(backend, t);
-  const out = foldChunks(backend, parts, chunks, t.n, 0, t.n);
+  const parts = columnPartials(backend, t);
+  const out = foldChunks(backend, parts, t.n, 0, t.n);
   backend.disposeData(parts.dataId);
   return out;
 }
 
 /** The first pass of columnSum alone: partial sums [chunks, n], for callers that fold parts of them. */
-export function columnPartials(backend: Backend, { key, names, inputs, R, W, c0, n, term }: ColumnTerm): { parts: tf.TensorInfo; chunks: number } {
+export function columnPartials(backend: Backend, { key, names, inputs, R, W, c0, n, term }: ColumnTerm): tf.TensorInfo {
   const chunks = Math.min(MAX_CHUNKS, Math.ceil(R / 64));
   const blocks = Math.ceil(n / 64);
   const partial = program({
@@ -65,11 +65,11 @@ export function columnPartials(backend: Backend, { key, names, inputs, R, W, c0,
         }
       }`,
   });
-  return { parts: run(backend, partial, inputs, [{ type: 'int32', data: [R] }]), chunks };
+  return run(backend, partial, inputs, [{ type: 'int32', data: [R] }]);
 }
 
-/** [n]: Σ over the `chunks` rows of partial sums [chunks, W] of columns c0 … c0+n. */
-export function foldChunks(backend: Backend, parts: tf.TensorInfo, chunks: number, W: number, c0: number, n: number): tf.TensorInfo {
+/** [n]: Σ over the rows of partial sums [chunks, W] of columns c0 … c0+n (chunks from the shape uniforms). */
+export function foldChunks(backend: Backend, parts: tf.TensorInfo, W: number, c0: number, n: number): tf.TensorInfo {
   const fold = program({
     key: `caeColFold_${W}_${c0}_${n}`,
     inputs: ['p'],
