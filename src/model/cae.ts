@@ -6,7 +6,6 @@ import * as tf from '@tensorflow/tfjs';
 import { type CaeConfig, grid, hasProjection, numPatches, validateConfig } from './config';
 import { type DropPath, type Params, block, dropPathRates, layerNorm, linear, regressorBlock } from './layers';
 import { type MaskIndices, type PatchSelection, allPatches } from './masks';
-import { meanSquaredError } from './mse';
 import { type ParamSpec, caeParamSpecs, frozenBufferSpecs, initValue } from './params';
 import { Rng } from './random';
 
@@ -191,10 +190,10 @@ export class Cae {
     const c = this.config;
     const reconstruction: tf.Scalar =
       target.kind === 'pixel'
-        ? meanSquaredError(out.logits, target.values)
+        ? tf.mean(tf.squaredDifference(out.logits, target.values))
         : tf.mean(tf.neg(tf.sum(tf.logSoftmax(out.logits).mul(tf.oneHot(target.labels, out.logits.shape[1])), -1)));
     if (!c.alignment || !latentTarget) return { total: reconstruction, reconstruction, alignment: null };
-    const alignment = meanSquaredError(out.latentPredict, latentTarget);
+    const alignment: tf.Scalar = tf.mean(tf.squaredDifference(out.latentPredict, latentTarget));
     return { total: reconstruction.add(alignment.mul(c.alignWeight)), reconstruction, alignment };
   }
 
