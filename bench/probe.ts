@@ -1,41 +1,39 @@
-// The paper's Table 1 experiment in miniature, in Node: pretrain a preset on `shapes` for some steps,
-// then train linear and attentive probes on the frozen encoder and on a random-init encoder of the
-// same preset, with the worker's own code (BatchLoader, CaeTrainer, ProbeRun). One JSON line each.
-//   npm run bench:probe -- --preset micro --steps 300 --batch 16 --epochs 10 [--backend cpu|webgpu]
+// The paper's Table 1 experiment in miniature, in Node, with the worker's own code (BatchLoader,
+// CaeTrainer, ProbeRun): pretrain a preset, then read the pretrained encoder and a random-init one
+// of the same preset with the asked evaluations. One JSON line for the pretraining, then one per
+// encoder and evaluation: { encoder, eval, top1, se, sd, valImages, seeds, ... }.
+//   npm run bench:probe -- --quick                      the notebook's default experiment
+//   npm run bench:probe -- --preset micro --dataset shapes-easy --steps 400 --evals lin,att,knn,ft --seeds 3
+// Other flags: --batch, --epochs, --ft-epochs, --label-fraction, --train-images, --val-images,
+// --lin-lr, --att-lr, --ft-lr (base rates at their reference batches), --ft-augment 0|1,
+// --save FILE / --encoder FILE (keep a pretrained checkpoint, probe it again), --bn batch|running, --pooling cls|mean, --backend wasm|cpu|webgpu (wasm: TF.js's WebAssembly
+// backend, the fastest on a CPU; the notebook runs the same code on WebGPU).
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { arg, run } from './cli';
 import { BatchLoader } from '../src/data/loader';
-import { shapesDataset } from '../src/data/shapes';
+import { builtinDataset, isBuiltinDataset } from '../src/data/shapes';
 import { Cae } from '../src/model/cae';
 import { preset, type PresetId } from '../src/model/presets';
-import type { FromWorker, ProbeSpec } from '../src/protocol/messages';
+import type { EvalId, FromWorker, ProbeSpec } from '../src/protocol/messages';
+import { useWasmBackend } from '../src/testing/wasmNode';
 import { useWebGpuBackend } from '../src/testing/webgpuNode';
 import { saveCheckpoint } from '../src/train/checkpoint';
 import { defaultTrainConfig } from '../src/train/defaults';
+import { DEFAULT_EXPERIMENT, defaultEvaluation, defaultProbeConfig } from '../src/train/evalDefaults';
 import { CaeTrainer } from '../src/train/trainer';
 import { ProbeRun } from '../src/worker/probeRun';
 
+const num = (name: string, fallback: number) => Number(arg(name, String(fallback)));
 
-async function probe(spec: ProbeSpec, bytes: Uint8Array | null) {
-  const epochs: Extract<FromWorker, { type: 'probe/epoch' }>['point'][] = [];
-  await new ProbeRun(spec, bytes, (m) => m.type === 'probe/epoch' && epochs.push(m.point)).run();
-  return epochs.at(-1)!;
-}
-
-async function main(): Promise<void> {
-  tf.env().set('PROD', true);
-  const presetId = arg('preset', 'micro') as PresetId;
-  const steps = Number(arg('steps', '300'));
-  const batch = Number(arg('batch', '16'));
-  const epochs = Number(arg('epochs', '10'));
-  const trainImages = Number(arg('train-images', '2000'));
-  const valImages = Number(arg('val-images', '500'));
-  if (arg('backend', 'cpu') === 'webgpu') await useWebGpuBackend();
-  else await tf.setBackend('cpu');
+async function pretrain(presetId: PresetId, dataset: string, steps: number, batch: number): Promise<Uint8Array | null> {
+  if (steps === 0) return null;
   const config = preset(presetId);
-  const train = { ...defaultTrainConfig(presetId), batchSize: batch, totalSteps: steps, warmupSteps: Math.max(1, Math.round(steps / 30)) };
+  const d = defaultTrainConfig(presetId);
+  const train = { ...d, batchSize: batch, totalSteps: steps, warmupSteps: Math.max(1, Math.round((steps * 10) / 300)) };
   const trainer = new CaeTrainer(new Cae(config, train.seed), train);
-  const loader = new BatchLoader(shapesDataset(train.seed, config.imgSize), batch, train.seed);
+  if (!isBuiltinDataset(dataset)) throw new Error(`--dataset must be an embedded dataset (shapes, shapes-easy), got ${dataset}`);
+  const loader = new BatchLoader(builtinDataset(dataset, train.seed, config.imgSize), batch, train.seed);
   const t0 = performance.now();
   let first = 0;
   let last = 0;
@@ -46,30 +44,88 @@ async function main(): Promise<void> {
     if (s === 0) first = last;
     images.dispose();
   }
-  console.log(JSON.stringify({ phase: 'pretrain', preset: presetId, backend: tf.getBackend(), steps, batch, firstLoss: first, lastLoss: last, seconds: Math.round((performance.now() - t0) / 1000) }));
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(JSON.stringify({ phase: 'pretrain', preset: presetId, dataset, backend: tf.getBackend(), steps, batch, baseLr: train.baseLr, firstLoss: first, lastLoss: last, seconds: Math.round(seconds), imgPerSec: Math.round((steps * batch) / seconds) }));
   const bytes = await saveCheckpoint(trainer);
   trainer.dispose();
   trainer.model.dispose();
-  const spec = (encoder: ProbeSpec['encoder']): ProbeSpec => {
-    const stepsTotal = Math.floor(trainImages / 64) * epochs;
-    return {
-      id: 'bench',
-      encoder,
-      presetId,
-      model: config,
-      dataset: 'shapes',
-      probe: { seed: 0, batchSize: 64, totalSteps: stepsTotal, warmupSteps: Math.round(stepsTotal / 10), pooling: 'cls', linearBaseLr: 6.4, linearBaseBatch: 64, attentiveBaseLr: 0.4, attentiveBaseBatch: 64, momentum: 0.9 },
-      epochs,
-      trainImages,
-      valImages,
-      augment: false,
-      createdAt: 0,
-    };
-  };
-  for (const [name, enc, b] of [['pretrained', { kind: 'run', runId: 'bench' }, bytes], ['random init', { kind: 'random' }, null]] as const) {
-    const r = await probe(spec(enc), b);
-    console.log(JSON.stringify({ phase: 'probe', encoder: name, preset: presetId, pretrainSteps: name === 'pretrained' ? steps : 0, epochs, trainImages, valImages, LIN: r.linearAcc, ATT: r.attentiveAcc }));
-  }
+  return bytes;
 }
+
+async function main(): Promise<void> {
+  tf.env().set('PROD', true);
+  const quick = process.argv.includes('--quick');
+  const x = DEFAULT_EXPERIMENT;
+  const presetId = arg('preset', x.presetId) as PresetId;
+  const dataset = arg('dataset', x.dataset);
+  const steps = num('steps', x.pretrainSteps);
+  const batch = num('batch', defaultTrainConfig(presetId).batchSize);
+  const ev = defaultEvaluation();
+  const pr = defaultProbeConfig();
+  const evals = arg('evals', ev.evals.join(',')).split(',') as EvalId[];
+  const seeds = num('seeds', quick ? 1 : ev.seeds);
+  const backend = arg('backend', 'wasm');
+  if (backend === 'webgpu') await useWebGpuBackend();
+  else if (backend === 'wasm') await useWasmBackend();
+  else await tf.setBackend('cpu');
+  const t0 = performance.now();
+  // --encoder FILE probes a checkpoint saved before (--save FILE) instead of pretraining again.
+  const load = arg('encoder', '');
+  const bytes = load ? new Uint8Array(readFileSync(load)) : await pretrain(presetId, dataset, steps, batch);
+  const save = arg('save', '');
+  if (save && bytes) writeFileSync(save, bytes);
+  const trainImages = num('train-images', x.trainImages);
+  const valImages = num('val-images', x.valImages);
+  const epochs = num('epochs', x.probeEpochs);
+  const B = pr.batchSize;
+  const probeSteps = Math.floor(trainImages / B) * epochs;
+  const spec: ProbeSpec = {
+    id: 'bench',
+    encoder: bytes ? { kind: 'run', runId: 'bench' } : { kind: 'random' },
+    presetId,
+    model: preset(presetId),
+    dataset,
+    probe: {
+      ...pr,
+      totalSteps: probeSteps,
+      warmupSteps: Math.round(probeSteps / 10),
+      pooling: arg('pooling', pr.pooling) as 'cls' | 'mean',
+      linearBaseLr: num('lin-lr', pr.linearBaseLr),
+      attentiveBaseLr: num('att-lr', pr.attentiveBaseLr),
+      attentiveEvalBn: arg('bn', pr.attentiveEvalBn) as 'batch' | 'running',
+    },
+    epochs,
+    trainImages,
+    valImages,
+    augment: false,
+    evaluation: {
+      ...ev,
+      evals,
+      seeds,
+      baseline: true,
+      fineTuneEpochs: num('ft-epochs', ev.fineTuneEpochs),
+      fineTuneAugment: arg('ft-augment', ev.fineTuneAugment ? '1' : '0') === '1',
+      fineTune: { ...ev.fineTune, baseLr: num('ft-lr', ev.fineTune.baseLr), labelFraction: num('label-fraction', ev.fineTune.labelFraction) },
+    },
+    createdAt: 0,
+  };
+  const msgs: FromWorker[] = [];
+  await new ProbeRun(spec, bytes, (m) => {
+    if (m.type === 'probe/status' && m.status === 'failed') throw new Error(m.message ?? 'probe failed');
+    if (m.type === 'probe/result' || m.type === 'probe/epoch' || m.type === 'probe/ft-epoch') msgs.push(m);
+  }).run();
+  const result = msgs.find((m) => m.type === 'probe/result');
+  if (!result || result.type !== 'probe/result') throw new Error('the evaluation posted no result');
+  for (const row of result.rows) {
+    const encoder = bytes && row.role === 'probed' ? 'pretrained' : 'random init';
+    for (const [id, a] of Object.entries(row.results))
+      console.log(JSON.stringify({ encoder, eval: id, top1: round(a.top1), se: round(a.se), sd: round(a.sd), valImages: a.valImages, seeds: a.seeds, chance: round(result.chance), preset: presetId, dataset, pretrainSteps: bytes && row.role === 'probed' ? steps : 0, epochs, ftEpochs: spec.evaluation.fineTuneEpochs, labelFraction: spec.evaluation.fineTune.labelFraction }));
+  }
+  if (process.argv.includes('--curves'))
+    for (const m of msgs) if (m.type === 'probe/epoch' || m.type === 'probe/ft-epoch') console.log(JSON.stringify({ curve: m.type, ...m.point }));
+  console.log(JSON.stringify({ phase: 'total', seconds: Math.round((performance.now() - t0) / 1000) }));
+}
+
+const round = (v: number) => Math.round(v * 10_000) / 10_000;
 
 run(main);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colour, overlay, probeTraces, resultsCsv, selectMap } from './probeCharts';
+import { colour, overlay, probeTraces, selectMap } from './probeCharts';
 
 describe('probing views', () => {
   it('draws both probes: losses on the left axis, top-1 % on the right', () => {
@@ -7,11 +7,6 @@ describe('probing views', () => {
     expect(t.map((x) => x.name)).toEqual(['LIN loss', 'ATT loss', 'LIN top-1 %', 'ATT top-1 %']);
     expect(t[3]!.y).toEqual([60]);
     expect(t[3]!.yaxis).toBe('y2');
-  });
-  it('exports the results table as CSV in percent, quoting text that needs it', () => {
-    const csv = resultsCsv([{ id: 'a', encoder: 'run, "x"', presetId: 'micro', pretrainSteps: 400, epochs: 10, linear: 0.4567, attentive: 0.8, createdAt: 0 }]);
-    expect(csv.split('\n')[0]).toBe('encoder,preset,pretrain_steps,probe_epochs,LIN_top1,ATT_top1,date,dataset');
-    expect(csv.split('\n')[1]).toBe('"run, ""x""",micro,400,10,45.67,80,1970-01-01T00:00:00.000Z,shapes');
   });
   it('reduces heads to one map: a head or their mean', () => {
     const maps = Float32Array.from([1, 2, 3, 5, 6, 7]); // 2 heads × 3 patches

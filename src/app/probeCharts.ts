@@ -1,18 +1,32 @@
-// Pure builders for the probing views: the live comparison chart, the results table as CSV, and
-// attention maps as colours over the image.
-import type { ProbeEpoch } from '../protocol/messages';
+// Pure builders for the probing views: the live comparison chart and attention maps as colours
+// over the image.
+import type { FineTuneEpoch, ProbeEpoch } from '../protocol/messages';
 import type { Trace } from './charts';
-import type { ResultRow } from './runsDb';
 
-/** Training loss (left axis) and validation top-1 (right axis) of both probes against epoch. */
-export function probeTraces(history: readonly ProbeEpoch[]): Trace[] {
+/**
+ * Training loss (left axis) and validation top-1 (right axis) of both probes and of fine-tuning
+ * against epoch, with a dashed line at chance.
+ */
+export function probeTraces(history: readonly ProbeEpoch[], ft: readonly FineTuneEpoch[] = [], chance?: number): Trace[] {
   const x = history.map((p) => p.epoch);
+  const fx = ft.map((p) => p.epoch);
   const line = (color: string, dash?: string) => ({ width: 2, color, ...(dash ? { dash } : {}) });
+  const last = Math.max(1, x.at(-1) ?? 0, fx.at(-1) ?? 0);
+  const extra: Trace[] = [
+    ...(ft.length
+      ? [
+          { x: fx, y: ft.map((p) => p.loss), name: 'FT loss', type: 'scatter', mode: 'lines', line: line('#2ca02c', 'dot') },
+          { x: fx, y: ft.map((p) => p.acc * 100), name: 'FT top-1 %', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#2ca02c') },
+        ]
+      : []),
+    ...(chance !== undefined ? [{ x: [1, last], y: [chance * 100, chance * 100], name: 'chance', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#888', 'dash') }] : []),
+  ] as Trace[];
   return [
     { x, y: history.map((p) => p.linearLoss), name: 'LIN loss', type: 'scatter', mode: 'lines', line: line('#1f77b4', 'dot') },
     { x, y: history.map((p) => p.attentiveLoss), name: 'ATT loss', type: 'scatter', mode: 'lines', line: line('#d62728', 'dot') },
     { x, y: history.map((p) => p.linearAcc * 100), name: 'LIN top-1 %', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#1f77b4') },
     { x, y: history.map((p) => p.attentiveAcc * 100), name: 'ATT top-1 %', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#d62728') },
+    ...extra,
   ];
 }
 
@@ -24,17 +38,6 @@ export const probeLayout = {
   yaxis2: { title: { text: 'validation top-1 %' }, overlaying: 'y' as const, side: 'right' as const, range: [0, 100], showgrid: false },
   legend: { orientation: 'h' as const, y: 1.12 },
 };
-
-const csvCell = (v: string | number) => (typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
-/** The results table as CSV, one row per probing run, accuracies in percent. */
-export function resultsCsv(rows: readonly ResultRow[]): string {
-  const head = ['encoder', 'preset', 'pretrain_steps', 'probe_epochs', 'LIN_top1', 'ATT_top1', 'date', 'dataset'];
-  const body = rows.map((r) =>
-    [r.encoder, r.presetId, r.pretrainSteps, r.epochs, Number((r.linear * 100).toFixed(2)), Number((r.attentive * 100).toFixed(2)), new Date(r.createdAt).toISOString(), r.dataset ?? 'shapes'].map(csvCell).join(','),
-  );
-  return [head.join(','), ...body].join('\n') + '\n';
-}
 
 /** A [heads, N] block of attention for one image, reduced to one map: the head's, or their mean. */
 export function selectMap(maps: Float32Array, offset: number, heads: number, n: number, head: number | 'mean'): Float32Array {

@@ -1,8 +1,9 @@
 // The notebook's IndexedDB: the runs list (config, status, latest metrics), each run's latest
 // checkpoint with its curves, and the probing results table, kept across reloads (the database
 // itself, shared with the worker's imported datasets, is ../data/notebookDb.ts).
+import type { Accuracy } from '../train/accuracy';
 import { STORES, tx as dbTx, type StoreName } from '../data/notebookDb';
-import type { RunSpec, RunStatus, StepPoint } from '../protocol/messages';
+import type { ResultId, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
 
 /** A run's latest saved state: the safetensors bytes and the curves up to that step. */
 export interface SavedCheckpoint {
@@ -23,20 +24,29 @@ export interface RunRecord {
   readonly updatedAt: number;
 }
 
-/** One row of the paper's Table 1 shape: an encoder and its probe accuracies. */
+/** One row of the paper's Table 1 shape: an encoder and how each evaluation reads it. */
 export interface ResultRow {
   readonly id: string;
   /** "random init" or the pretraining run's id. */
   readonly encoder: string;
   readonly presetId: string;
   readonly pretrainSteps: number;
+  /** Epochs of the linear and attentive probes. */
   readonly epochs: number;
-  /** Final validation top-1 of the linear and attentive probes, in [0, 1]. */
-  readonly linear: number;
-  readonly attentive: number;
   readonly createdAt: number;
   /** The probed dataset's name; rows kept before imports existed are on shapes. */
   readonly dataset?: string;
+  /** Rows kept before the evaluation suite: final LIN and ATT top-1 of one seed, in [0, 1]. */
+  readonly linear?: number;
+  readonly attentive?: number;
+  /** 'baseline': the random-init encoder evaluated beside a pretrained one in the same run. */
+  readonly role?: 'probed' | 'baseline';
+  /** Top-1 mean ± sd over seeds with its standard error, per evaluation. */
+  readonly results?: Partial<Record<ResultId, Accuracy>>;
+  /** 1 / classes. */
+  readonly chance?: number;
+  /** The evaluation run this row came from (a pretrained row and its baseline share it). */
+  readonly runOf?: string;
 }
 
 const STORE = STORES.runs;

@@ -46,7 +46,7 @@ describe('the store', () => {
     expect(useStore.getState().form.train.batchSize).toBe(64);
   });
 
-  it('follows an import to its end, keeps the dataset choice across presets, and falls back to shapes when a dataset goes', () => {
+  it('follows an import to its end, keeps the dataset choice across presets, and falls back to the default embedded set when a dataset goes', () => {
     const s = useStore.getState();
     const meta = { id: 'ds-1', name: 'pets', classes: ['cat', 'dog'], status: 'ready', skippedCount: 2 } as unknown as DatasetMeta;
     s.importStarted('ds-1', 'pets');
@@ -60,7 +60,7 @@ describe('the store', () => {
     s.choosePreset('vit-tiny-p4-32');
     expect(useStore.getState().form.dataset).toBe('ds-1');
     s.setDatasets([]);
-    expect([useStore.getState().form.dataset, useStore.getState().probeForm.dataset, useStore.getState().shownDataset]).toEqual(['shapes', 'shapes', null]);
+    expect([useStore.getState().form.dataset, useStore.getState().probeForm.dataset, useStore.getState().shownDataset]).toEqual(['shapes-easy', 'shapes-easy', null]);
   });
 
   it('a failed import says why in a notice; a cancelled one does not', () => {
@@ -71,5 +71,24 @@ describe('the store', () => {
     s.receive({ type: 'data/failed', id: 'b', message: 'The import was cancelled; nothing was kept.', cancelled: true });
     expect(useStore.getState().notices.map((n) => n.text)).toEqual(['Could not import x: bad. Nothing was kept.']);
     expect(useStore.getState().dataImport?.status).toBe('cancelled');
+  });
+});
+
+describe('the evaluation form follows the user', () => {
+  const enc = (runId: string) => ({ runId, presetId: 'micro', step: 400, model: MICRO });
+  it('defaults to the newest run with a checkpoint, moves to newer ones, and stops once the user picks', () => {
+    useStore.getState().reset();
+    expect(useStore.getState().probeForm.encoder).toBe('random');
+    const kept = (id: string, updatedAt: number, checkpointStep: number | null) => ({ spec: { ...spec, id }, status: 'done' as const, step: 400, checkpointStep, latest: null, updatedAt });
+    useStore.getState().setRuns([kept('old', 1, 400), kept('newer', 5, 400), kept('no-checkpoint', 9, null)]);
+    expect(useStore.getState().probeForm.encoder).toBe('newer');
+    useStore.getState().receive({ type: 'encoders', list: [enc('r-a')] });
+    expect(useStore.getState().probeForm.encoder).toBe('r-a');
+    useStore.getState().receive({ type: 'encoders', list: [enc('r-a'), enc('r-b')] });
+    expect(useStore.getState().probeForm.encoder).toBe('r-b');
+    useStore.getState().editProbe({ encoder: 'random' });
+    useStore.getState().receive({ type: 'encoders', list: [enc('r-a'), enc('r-b'), enc('r-c')] });
+    expect(useStore.getState().probeForm.encoder).toBe('random');
+    expect(useStore.getState().probeForm.encoderPicked).toBe(true);
   });
 });

@@ -2,13 +2,18 @@
 import { create } from 'zustand';
 import type { CaeConfig } from '../model/config';
 import { PRESETS, type PresetId } from '../model/presets';
-import type { AttentionView, BackendInfo, EncoderEntry, FromWorker, ProbeEpoch, ProbeSpec, ReconView, RunSpec, RunStatus, StepPoint, StepProfile } from '../protocol/messages';
+import type { AttentionView, BackendInfo, EncoderEntry, EvalRow, FineTuneEpoch, FromWorker, ProbeEpoch, ProbeSpec, ReconView, RunSpec, RunStatus, StepPoint, StepProfile } from '../protocol/messages';
 import type { TrainConfig } from '../train/config';
 import { defaultTrainConfig } from '../train/defaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
+import type { EvalSettings } from '../protocol/messages';
 import type { DatasetMeta } from '../data/stored';
+import { isBuiltinDataset } from '../data/shapes';
+import { DEFAULT_EXPERIMENT } from '../train/evalDefaults';
+import { followNewest, initialProbeForm, type ProbeForm } from './probeForm';
 import { centreCrop } from '../data/crop';
 import { initialLab, type LabState } from './labState';
+export type { ProbeForm } from './probeForm';
 import type { ResultRow, RunRecord } from './runsDb';
 
 export interface Notice {
@@ -44,7 +49,7 @@ export interface Form {
   readonly train: TrainConfig;
   /** Steps between checkpoints kept in the browser. */
   readonly checkpointEvery: number;
-  /** 'shapes' or an imported dataset's id. */
+  /** An embedded dataset's id ('shapes-easy', 'shapes') or an imported dataset's id. */
   readonly dataset: string;
 }
 
@@ -65,38 +70,14 @@ export interface CurrentProbe {
   readonly message: string | null;
   readonly features: 'cached' | 'per-batch';
   readonly history: readonly ProbeEpoch[];
+  /** The fine-tuning curve of the first seed of the probed encoder. */
+  readonly ftHistory: readonly FineTuneEpoch[];
+  /** What the run is doing now (seed, encoder, evaluation, epoch). */
+  readonly progress: string | null;
+  /** Every encoder's results when the run ends: mean ± sd over seeds, standard errors, chance. */
+  readonly result: { readonly rows: readonly EvalRow[]; readonly chance: number; readonly valImages: number } | null;
   readonly attention: AttentionView | null;
 }
-
-/** The probing form: the encoder to probe and the probes' recipe. */
-export interface ProbeForm {
-  /** 'random' or a pretraining run's id. */
-  readonly encoder: string;
-  /** 'shapes' or an imported labelled dataset's id. */
-  readonly dataset: string;
-  readonly epochs: number;
-  /** Linear warmup of both probes' learning rates, in epochs (official: 10 of 90). */
-  readonly warmupEpochs: number;
-  readonly trainImages: number;
-  readonly valImages: number;
-  readonly augment: boolean;
-  readonly probe: ProbeTrainConfig;
-}
-
-/**
- * The official probe recipes with their effective learning rates kept at this page's small batches:
- * LARS 0.1 × 16384/256 = 6.4 and Nesterov SGD 0.4 at 8192 (the UI shows both).
- */
-export const initialProbeForm = (): ProbeForm => ({
-  encoder: 'random',
-  dataset: 'shapes',
-  epochs: 10,
-  warmupEpochs: 1,
-  trainImages: 2000,
-  valImages: 500,
-  augment: false,
-  probe: { seed: 0, batchSize: 64, totalSteps: 0, warmupSteps: 0, pooling: 'cls', linearBaseLr: 6.4, linearBaseBatch: 64, attentiveBaseLr: 0.4, attentiveBaseBatch: 64, momentum: 0.9 },
-});
 
 export interface AppState {
   backend: BackendInfo | null;
@@ -129,6 +110,7 @@ export interface AppState {
   started(spec: RunSpec, from?: { step: number; history: readonly StepPoint[] }): void;
   setRuns(runs: readonly RunRecord[]): void;
   editProbe(patch: Partial<ProbeForm>, probe?: Partial<ProbeTrainConfig>): void;
+  editEvaluation(patch: Partial<EvalSettings>): void;
   probeStarted(spec: ProbeSpec): void;
   setResults(rows: readonly ResultRow[]): void;
   chooseDataset(id: string): void;
@@ -139,7 +121,7 @@ export interface AppState {
   reset(): void;
 }
 
-const initialForm = (id: PresetId = 'micro', dataset = 'shapes'): Form => ({ presetId: id, model: PRESETS[id], train: defaultTrainConfig(id), checkpointEvery: 50, dataset });
+const initialForm = (id: PresetId = DEFAULT_EXPERIMENT.presetId, dataset: string = DEFAULT_EXPERIMENT.dataset): Form => ({ presetId: id, model: PRESETS[id], train: defaultTrainConfig(id), checkpointEvery: 50, dataset });
 
 const initial = {
   backend: null,
@@ -184,13 +166,22 @@ export const useStore = create<AppState>()((set, get) => ({
         if (!msg.cancelled) get().notify(msg.message);
         return;
       case 'encoders':
-        set({ encoders: msg.list });
+        set({ encoders: msg.list, probeForm: followNewest(get().probeForm, msg.list, get().runs) });
         return;
       case 'probe/status':
         if (probe?.spec.id === msg.id) set({ probe: { ...probe, status: msg.status, message: msg.message, features: msg.features } });
         return;
       case 'probe/epoch':
         if (probe?.spec.id === msg.id) set({ probe: { ...probe, history: [...probe.history, msg.point] } });
+        return;
+      case 'probe/ft-epoch':
+        if (probe?.spec.id === msg.id) set({ probe: { ...probe, ftHistory: [...probe.ftHistory, msg.point] } });
+        return;
+      case 'probe/progress':
+        if (probe?.spec.id === msg.id) set({ probe: { ...probe, progress: msg.text } });
+        return;
+      case 'probe/result':
+        if (probe?.spec.id === msg.id) set({ probe: { ...probe, result: { rows: msg.rows, chance: msg.chance, valImages: msg.valImages } } });
         return;
       case 'probe/attention':
         if (probe?.spec.id === msg.id) set({ probe: { ...probe, attention: msg.view } });
@@ -264,14 +255,18 @@ export const useStore = create<AppState>()((set, get) => ({
     set({ run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null } });
   },
   setRuns(runs) {
-    set({ runs });
+    set({ runs, probeForm: followNewest(get().probeForm, get().encoders, runs) });
   },
   editProbe(patch, probe) {
     const f = get().probeForm;
-    set({ probeForm: { ...f, ...patch, probe: { ...f.probe, ...probe } } });
+    set({ probeForm: { ...f, ...patch, probe: { ...f.probe, ...probe }, encoderPicked: f.encoderPicked || patch.encoder !== undefined } });
+  },
+  editEvaluation(patch) {
+    const f = get().probeForm;
+    set({ probeForm: { ...f, evaluation: { ...f.evaluation, ...patch } } });
   },
   probeStarted(spec) {
-    set({ probe: { spec, status: 'starting', message: null, features: spec.augment ? 'per-batch' : 'cached', history: [], attention: null } });
+    set({ probe: { spec, status: 'starting', message: null, features: spec.augment ? 'per-batch' : 'cached', history: [], ftHistory: [], progress: null, result: null, attention: null } });
   },
   setResults(rows) {
     set({ results: rows });
@@ -280,13 +275,14 @@ export const useStore = create<AppState>()((set, get) => ({
     set({ form: { ...get().form, dataset: id } });
   },
   setDatasets(list) {
-    // A choice of a dataset that is gone falls back to shapes.
-    const has = (id: string) => id === 'shapes' || list.some((d) => d.id === id);
+    // A choice of a dataset that is gone falls back to the default embedded one.
+    const has = (id: string) => isBuiltinDataset(id) || list.some((d) => d.id === id);
     const { form, probeForm, shownDataset } = get();
+    const fallback = DEFAULT_EXPERIMENT.dataset;
     set({
       datasets: list,
-      form: has(form.dataset) ? form : { ...form, dataset: 'shapes' },
-      probeForm: has(probeForm.dataset) ? probeForm : { ...probeForm, dataset: 'shapes' },
+      form: has(form.dataset) ? form : { ...form, dataset: fallback },
+      probeForm: has(probeForm.dataset) ? probeForm : { ...probeForm, dataset: fallback },
       shownDataset: shownDataset && has(shownDataset) ? shownDataset : (list[0]?.id ?? null),
     });
   },

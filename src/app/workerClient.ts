@@ -1,7 +1,7 @@
 // The one owner of the training worker: creates it, sends commands, feeds its messages into the
 // store, keeps the runs list in IndexedDB current, and turns a crash into a message.
 import { deleteDataset, listDatasets } from '../data/datasetDb';
-import { isLabelled } from '../data/stored';
+import { isBuiltinDataset, type BuiltinDatasetId } from '../data/shapes';
 import { validateConfig } from '../model/config';
 import type { FromWorker, ImportFile, RunSpec, ToWorker } from '../protocol/messages';
 import { validateTrainConfig } from '../train/config';
@@ -9,6 +9,8 @@ import { officialCommand } from '../train/officialFlags';
 import { downloadBlob } from './download';
 import { importKind, importName } from './importFiles';
 import { deleteRun, getCheckpoint, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord } from './runsDb';
+import { buildProbeSpec } from './probeForm';
+import { resultRows } from './results';
 import { useStore } from './store';
 
 const PERSIST_EVERY_MS = 2000;
@@ -41,19 +43,18 @@ async function persist(): Promise<void> {
   }
 }
 
-/** A finished probing run becomes a row of the results table, kept in IndexedDB. */
+/** A finished evaluation becomes rows of the results table (the encoder and its baseline), kept in IndexedDB. */
 async function recordResult(): Promise<void> {
-  const { probe, runs, setResults, notify } = useStore.getState();
-  const last = probe?.history.at(-1);
-  if (!probe || !last) return;
+  const { probe, runs, encoders, datasets, setResults, notify } = useStore.getState();
+  if (!probe?.result) return;
   const enc = probe.spec.encoder;
-  const steps = enc.kind === 'run' ? (useStore.getState().encoders.find((e) => e.runId === enc.runId)?.step ?? runs.find((r) => r.spec.id === enc.runId)?.step ?? 0) : 0;
+  const steps = enc.kind === 'run' ? (encoders.find((e) => e.runId === enc.runId)?.step ?? runs.find((r) => r.spec.id === enc.runId)?.step ?? 0) : 0;
+  const dataset = datasets.find((d) => d.id === probe.spec.dataset)?.name ?? probe.spec.dataset;
   try {
-    const dataset = useStore.getState().datasets.find((d) => d.id === probe.spec.dataset)?.name ?? probe.spec.dataset;
-    await putResult({ id: probe.spec.id, encoder: enc.kind === 'run' ? enc.runId : 'random init', presetId: probe.spec.presetId, pretrainSteps: steps, epochs: last.epoch, linear: last.linearAcc, attentive: last.attentiveAcc, createdAt: probe.spec.createdAt, dataset });
+    for (const row of resultRows(probe.spec, probe.result, steps, dataset)) await putResult(row);
     setResults(await listResults());
   } catch (e) {
-    notify(`Could not save the probing result in this browser's storage (${(e as Error).message}).`);
+    notify(`Could not save the evaluation result in this browser's storage (${(e as Error).message}).`);
   }
 }
 
@@ -111,7 +112,7 @@ export function startWorker(): void {
     .catch((e: Error) => useStore.getState().notify(`The imported datasets could not be read from this browser's storage: ${e.message}`));
 }
 
-const missingDataset = (id: string) => id !== 'shapes' && !useStore.getState().datasets.some((d) => d.id === id);
+const missingDataset = (id: string) => !isBuiltinDataset(id) && !useStore.getState().datasets.some((d) => d.id === id);
 
 /** Validates the form and starts a run; a bad field becomes a notice, not a crash. */
 export function startRun(): void {
@@ -222,48 +223,8 @@ export async function loadKeptEncoder(id: string): Promise<void> {
 export async function startProbe(): Promise<void> {
   await loadKeptEncoder(useStore.getState().probeForm.encoder);
   const { probeForm: f, form, encoders, datasets, probeStarted, notify } = useStore.getState();
-  const enc = encoders.find((e) => e.runId === f.encoder);
-  const data = datasets.find((d) => d.id === f.dataset);
-  if (f.dataset !== 'shapes' && !data) {
-    notify('That dataset is not kept in this browser any more; choose another.');
-    return;
-  }
-  if (data && !isLabelled(data)) {
-    notify(`Probing needs labels, and ${data.name} has none (it was imported from a folder without class subfolders). Choose a labelled dataset.`);
-    return;
-  }
-  if (data && data.valSize === 0) {
-    notify(`${data.name} has no validation images; import it again with a validation share above 0.`);
-    return;
-  }
-  // An import may hold fewer images than the form asks: the schedule counts the ones there are.
-  const trainImages = data ? Math.min(f.trainImages, data.trainSize) : f.trainImages;
-  const valImages = data ? Math.min(f.valImages, data.valSize) : f.valImages;
-  if (f.encoder !== 'random' && !enc) {
-    notify('That pretraining run is not available in this session; choose another encoder.');
-    return;
-  }
-  const presetId = enc ? enc.presetId : form.presetId;
-  const model = enc ? enc.model : form.model;
-  const perEpoch = Math.max(1, Math.floor(trainImages / f.probe.batchSize));
-  const steps = perEpoch * f.epochs;
-  if (!(f.epochs >= 1 && trainImages >= f.probe.batchSize && valImages >= 1 && f.warmupEpochs >= 0 && f.warmupEpochs < f.epochs)) {
-    notify('Probing needs at least one epoch, fewer warmup epochs than epochs, a training set at least one batch large, and validation images.');
-    return;
-  }
-  const spec = {
-    id: `probe-${Date.now().toString(36)}`,
-    encoder: enc ? { kind: 'run' as const, runId: enc.runId } : { kind: 'random' as const },
-    presetId,
-    model,
-    dataset: f.dataset,
-    probe: { ...f.probe, totalSteps: steps, warmupSteps: Math.round(f.warmupEpochs * perEpoch) },
-    epochs: f.epochs,
-    trainImages,
-    valImages,
-    augment: f.augment,
-    createdAt: Date.now(),
-  };
+  const spec = buildProbeSpec(f, encoders.find((e) => e.runId === f.encoder), datasets.find((d) => d.id === f.dataset), form, Date.now());
+  if (typeof spec === 'string') return notify(spec);
   probeStarted(spec);
   send({ type: 'probe/start', spec });
 }
@@ -317,6 +278,6 @@ export const pauseRun = () => send({ type: 'pretrain/pause' });
 export const resumeRun = () => send({ type: 'pretrain/resume' });
 export const profileRunStep = () => send({ type: 'pretrain/profile' });
 export const stopRun = () => send({ type: 'pretrain/stop' });
-export const requestPreview = (imgSize: number, seed: number) => send({ type: 'dataset/preview', imgSize, count: 20, seed });
+export const requestPreview = (dataset: BuiltinDatasetId, imgSize: number, seed: number) => send({ type: 'dataset/preview', dataset, imgSize, count: 20, seed });
 export const loseDevice = () => send({ type: 'debug/lose-device' });
 export const crashWorker = () => send({ type: 'debug/crash' });

@@ -1,12 +1,26 @@
-// `shapes`: the embedded procedural dataset. Ten classes told apart by shape alone (colours are
-// random and independent of the class), drawn at random positions, scales and rotations over
-// textured backgrounds with small distractors, so the object is often off-centre. Every image is a
-// pure function of (seed, split, index): nothing is downloaded or stored.
+// The embedded procedural datasets. Ten classes told apart by shape alone (colours are random and
+// independent of the class). `shapes` (hard) draws the object at random positions, scales and
+// rotations over striped backgrounds with small distractors; `shapes-easy` draws it large, near the
+// centre, mildly rotated, over a plain gradient and without distractors, so that a small ViT of the
+// default preset can learn it in a browser's budget (docs/experiments.md has the measurement that
+// set it). Every image is a pure function of (seed, split, index): nothing is downloaded or stored.
 import { Rng } from '../model/random';
 
 export const SHAPE_CLASSES = ['circle', 'ring', 'square', 'frame', 'triangle', 'cross', 'star', 'crescent', 'L-shape', 'arrow'] as const;
 
 export type Split = 'train' | 'val';
+
+export type ShapesDifficulty = 'hard' | 'easy';
+
+/** The embedded datasets by id, first the notebook's default. */
+export const BUILTIN_DATASETS = [
+  { id: 'shapes-easy', difficulty: 'easy', label: 'shapes-easy (labelled, centred, no clutter)' },
+  { id: 'shapes', difficulty: 'hard', label: 'shapes (labelled, hard: clutter, any position)' },
+] as const satisfies readonly { id: string; difficulty: ShapesDifficulty; label: string }[];
+
+export type BuiltinDatasetId = (typeof BUILTIN_DATASETS)[number]['id'];
+
+export const isBuiltinDataset = (id: string): id is BuiltinDatasetId => BUILTIN_DATASETS.some((d) => d.id === id);
 
 export interface Sample {
   /** RGB in [0, 1], channel-major [3, H, W]. */
@@ -115,23 +129,24 @@ interface Distractor {
 }
 
 /** Renders one image at `size` px with 2×2 supersampling. */
-export function renderShape(size: number, label: number, rng: Rng): Float32Array {
+export function renderShape(size: number, label: number, rng: Rng, difficulty: ShapesDifficulty = 'hard'): Float32Array {
+  const easy = difficulty === 'easy';
   const bgA = hsv(rng.next(), rng.uniform(0.1, 0.6), rng.uniform(0.2, 0.9));
   const bgB = hsv(rng.next(), rng.uniform(0.1, 0.6), rng.uniform(0.2, 0.9));
   const gradAngle = rng.uniform(0, 2 * Math.PI);
   const stripeFreq = rng.uniform(2, 7);
   const stripeAngle = rng.uniform(0, Math.PI);
-  const stripeAmp = rng.uniform(0.02, 0.12);
+  const stripeAmp = easy ? 0 : rng.uniform(0.02, 0.12);
   // The object contrasts with the background's mean so it is visible without being colour-coded.
   const bgLum = luminance(bgA.map((a, i) => (a + bgB[i]!) / 2));
   let fg = hsv(rng.next(), rng.uniform(0.4, 1), rng.uniform(0.3, 1));
   for (let tries = 0; tries < 20 && Math.abs(luminance(fg) - bgLum) < 0.25; tries++) fg = hsv(rng.next(), rng.uniform(0.4, 1), rng.uniform(0.05, 1));
-  const scale = rng.uniform(0.2, 0.36); // object radius as a fraction of the image side
-  const cx = rng.uniform(scale, 1 - scale);
-  const cy = rng.uniform(scale, 1 - scale);
-  const rot = rng.uniform(0, 2 * Math.PI);
+  const scale = easy ? rng.uniform(0.34, 0.42) : rng.uniform(0.2, 0.36); // object radius as a fraction of the image side
+  const cx = easy ? rng.uniform(0.44, 0.56) : rng.uniform(scale, 1 - scale);
+  const cy = easy ? rng.uniform(0.44, 0.56) : rng.uniform(scale, 1 - scale);
+  const rot = easy ? rng.uniform(-Math.PI / 8, Math.PI / 8) : rng.uniform(0, 2 * Math.PI);
   const [cr, sr] = [Math.cos(rot), Math.sin(rot)];
-  const distractors: Distractor[] = Array.from({ length: rng.randint(3, 7) }, () => {
+  const distractors: Distractor[] = Array.from({ length: easy ? 0 : rng.randint(3, 7) }, () => {
     const kind = rng.next() < 0.5 ? ('dot' as const) : ('line' as const);
     const [x, y, dx, dy, w] = [rng.next(), rng.next(), rng.uniform(-0.12, 0.12), rng.uniform(-0.12, 0.12), rng.uniform(0.015, 0.035)];
     const color = hsv(rng.next(), rng.uniform(0.2, 1), rng.uniform(0.2, 1));
@@ -189,12 +204,12 @@ export function renderShape(size: number, label: number, rng: Rng): Float32Array
   return out;
 }
 
-/** The `shapes` dataset: balanced classes, a fixed seeded validation split disjoint from training. */
-export function shapesDataset(seed: number, imgSize: number, sizes: { train?: number; val?: number } = {}): LabelledDataset {
+/** A `shapes` dataset: balanced classes, a fixed seeded validation split disjoint from training. */
+export function shapesDataset(seed: number, imgSize: number, sizes: { train?: number; val?: number } = {}, difficulty: ShapesDifficulty = 'hard'): LabelledDataset {
   const trainSize = sizes.train ?? 20_000;
   const valSize = sizes.val ?? 1_000;
   return {
-    name: 'shapes',
+    name: difficulty === 'easy' ? 'shapes-easy' : 'shapes',
     imgSize,
     classes: SHAPE_CLASSES,
     trainSize,
@@ -203,7 +218,12 @@ export function shapesDataset(seed: number, imgSize: number, sizes: { train?: nu
       const n = split === 'train' ? trainSize : valSize;
       if (!(index >= 0 && index < n)) throw new Error(`shapes: ${split} index ${index} out of range [0, ${n})`);
       const label = index % SHAPE_CLASSES.length;
-      return { image: renderShape(imgSize, label, new Rng(sampleSeed(seed, split, index))), label };
+      return { image: renderShape(imgSize, label, new Rng(sampleSeed(seed, split, index)), difficulty), label };
     },
   };
+}
+
+/** An embedded dataset by id. */
+export function builtinDataset(id: BuiltinDatasetId, seed: number, imgSize: number, sizes: { train?: number; val?: number } = {}): LabelledDataset {
+  return shapesDataset(seed, imgSize, sizes, BUILTIN_DATASETS.find((d) => d.id === id)!.difficulty);
 }

@@ -97,8 +97,10 @@ export class Cae {
    * makes is freed with the block unless it keeps it (tf.keep). Each block runs in its own tidy, so
    * what the backward pass does not need is freed block by block, as PyTorch frees it; without a
    * tape (the alignment target, probe features) only one block's intermediates are held at a time.
+   * `finalNorm` false skips the final LayerNorm, as the official fine-tuning model does when it
+   * mean-pools (its `norm` is Identity there and `fc_norm` follows the pooling).
    */
-  encode(images: tf.Tensor4D, sel: PatchSelection, dp?: DropPath, attention?: (layer: number, a: tf.Tensor4D) => void): tf.Tensor3D {
+  encode(images: tf.Tensor4D, sel: PatchSelection, dp?: DropPath, attention?: (layer: number, a: tf.Tensor4D) => void, finalNorm = true): tf.Tensor3D {
     const c = this.config;
     const p = this.p;
     const B = images.shape[0];
@@ -115,7 +117,7 @@ export class Cae {
       const xi = x;
       x = tf.tidy(() => block(xi, p, `encoder.blocks.${i}`, c.numHeads, c.layerScaleInit > 0, rates[i]!, dp, attention && ((a) => attention(i, a))));
     }
-    return layerNorm(x, p, 'encoder.norm') as tf.Tensor3D;
+    return (finalNorm ? layerNorm(x, p, 'encoder.norm') : x) as tf.Tensor3D;
   }
 
   /** The optional Linear(D, Dd) + LayerNorm between encoder and regressor: [B, n, D] → [B, n, Dd]. */

@@ -8,14 +8,14 @@ describe('BatchNorm(affine=False)', () => {
   it('normalizes with batch statistics and tracks running ones as torch does', async () => {
     const bn = new BatchNormNoAffine(2, 1e-6);
     const x = tf.tensor2d([[1, 10], [3, 10], [5, 13]]);
-    const y = bn.apply(x, true);
+    const y = bn.apply(x, 'train');
     // column 0: mean 3, biased var 8/3; column 1: mean 11, biased var 2
     const want = [[-2 / Math.sqrt(8 / 3), -1 / Math.sqrt(2)], [0, -1 / Math.sqrt(2)], [2 / Math.sqrt(8 / 3), 2 / Math.sqrt(2)]];
     (await y.array()).forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(want[i]![j]!, 5)));
     // running: 0.9·0 + 0.1·mean; 0.9·1 + 0.1·unbiased var (4 and 3)
     expect(Array.from(await bn.runningMean.data())).toEqual([0.3, 1.1].map(Math.fround));
     Array.from(await bn.runningVar.data()).forEach((v, j) => expect(v).toBeCloseTo([1.3, 1.2][j]!, 6));
-    const e = bn.apply(tf.tensor2d([[0.3, 1.1]]), false);
+    const e = bn.apply(tf.tensor2d([[0.3, 1.1]]), 'running');
     expect(Array.from(await e.data()).every((v) => Math.abs(v) < 1e-6)).toBe(true);
     tf.dispose([x, y, e]);
     bn.dispose();

@@ -12,8 +12,9 @@ export function attentiveBlockSpecs(dim: number, prefix = 'probe'): ParamSpec[] 
   const out: ParamSpec[] = [{ name: `${prefix}.query_token`, shape: [1, 1, dim], init: { kind: 'const', value: 0 }, trainable: true }];
   for (const n of ['norm_q', 'norm_k', 'norm_v']) layerNormSpecs(out, `${prefix}.${n}`, dim);
   crossAttentionSpecs(out, `${prefix}.cross_attn`, dim);
-  // The official probe initializes its linear layers with trunc_normal(0.02), not xavier.
-  return out.map((s) => (s.init.kind === 'xavier' ? { ...s, init: { kind: 'truncNormal', std: 0.02 } } : s));
+  // The official probe initializes its linear layers with timm's trunc_normal_(std=.02), whose
+  // bounds are ±2 absolute (100σ): a plain normal, not the model's cut at ±1σ. The query stays 0.
+  return out.map((s) => (s.init.kind === 'xavier' ? { ...s, init: { kind: 'normal', std: 0.02 } } : s));
 }
 
 /** A linear classifier, weight N(0, 0.01²) and bias 0 as the official probes start. */
@@ -51,6 +52,13 @@ export function probeFeatures(x: tf.Tensor3D, pooling: 'cls' | 'mean'): tf.Tenso
 }
 
 /**
+ * How a BatchNorm normalizes: 'train' with the batch's statistics, updating the running averages;
+ * 'batch' with the batch's statistics only (the official attentive probe evaluates so: its
+ * LP_BatchNorm is never told it is evaluating); 'running' with the running averages (torch eval).
+ */
+export type BatchNormMode = 'train' | 'batch' | 'running';
+
+/**
  * BatchNorm1d(affine=False): batch statistics while training (updating running averages with
  * momentum 0.1 and the unbiased variance, as torch does), running statistics in evaluation.
  */
@@ -68,15 +76,16 @@ export class BatchNormNoAffine {
   }
 
   /** x: [B, D] → [B, D]. */
-  apply(x: tf.Tensor2D, training: boolean): tf.Tensor2D {
-    if (!training) return x.sub(this.runningMean).div(this.runningVar.add(this.eps).sqrt());
+  apply(x: tf.Tensor2D, mode: BatchNormMode): tf.Tensor2D {
+    if (mode === 'running') return x.sub(this.runningMean).div(this.runningVar.add(this.eps).sqrt());
     const B = x.shape[0];
     const { mean, variance } = tf.moments(x, 0);
-    tf.tidy(() => {
-      const unbiased = B > 1 ? variance.mul(B / (B - 1)) : variance;
-      this.runningMean.assign(this.runningMean.mul(1 - this.momentum).add(mean.mul(this.momentum)));
-      this.runningVar.assign(this.runningVar.mul(1 - this.momentum).add(unbiased.mul(this.momentum)));
-    });
+    if (mode === 'train')
+      tf.tidy(() => {
+        const unbiased = B > 1 ? variance.mul(B / (B - 1)) : variance;
+        this.runningMean.assign(this.runningMean.mul(1 - this.momentum).add(mean.mul(this.momentum)));
+        this.runningVar.assign(this.runningVar.mul(1 - this.momentum).add(unbiased.mul(this.momentum)));
+      });
     return x.sub(mean).div(variance.add(this.eps).sqrt());
   }
 

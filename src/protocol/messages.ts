@@ -5,6 +5,10 @@ import type { DatasetMeta } from '../data/stored';
 import type { CaeConfig } from '../model/config';
 import type { TrainConfig } from '../train/config';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
+import type { FineTuneConfig } from '../train/fineTune';
+import type { KnnConfig } from '../train/knn';
+import type { Accuracy } from '../train/accuracy';
+import type { BuiltinDatasetId } from '../data/shapes';
 
 export type BackendKind = 'webgpu' | 'webgl' | 'cpu';
 
@@ -25,7 +29,7 @@ export interface RunSpec {
   readonly presetId: string;
   readonly model: CaeConfig;
   readonly train: TrainConfig;
-  /** 'shapes' (embedded, generated from the seed) or the id of a dataset imported into this browser. */
+  /** An embedded dataset ('shapes-easy', 'shapes': generated from the seed) or the id of a dataset imported into this browser. */
   readonly dataset: string;
   /** Steps between checkpoints (also taken on pause and at the end). */
   readonly checkpointEvery: number;
@@ -74,13 +78,41 @@ export interface EncoderEntry {
   readonly model: CaeConfig;
 }
 
+/** The ways to read an encoder: linear and attentive probes, kNN, and end-to-end fine-tuning. */
+export type EvalId = 'lin' | 'att' | 'knn' | 'ft';
+
+/** What a result is: kNN is reported on CLS and on mean-pooled patches. */
+export type ResultId = 'lin' | 'att' | 'knn-cls' | 'knn-mean' | 'ft';
+
+export interface EvalSettings {
+  readonly evals: readonly EvalId[];
+  readonly knn: KnnConfig;
+  /** totalSteps and warmupSteps are set by the run from `fineTuneEpochs` and the labelled images. */
+  readonly fineTune: FineTuneConfig;
+  readonly fineTuneEpochs: number;
+  readonly fineTuneWarmupEpochs: number;
+  /** Augment fine-tuning batches (RandomResizedCrop + flip, as pretraining). */
+  readonly fineTuneAugment: boolean;
+  /** Also evaluate a random-init encoder of the same preset, the baseline row. */
+  readonly baseline: boolean;
+  /** Repeats with seeds probe.seed, probe.seed+1, …: mean ± sd over them. */
+  readonly seeds: number;
+}
+
+/** One encoder's results: mean ± sd over seeds with the binomial standard error. */
+export interface EvalRow {
+  /** 'probed' for the chosen encoder, 'baseline' for the random-init encoder beside it. */
+  readonly role: 'probed' | 'baseline';
+  readonly results: Partial<Record<ResultId, Accuracy>>;
+}
+
 export interface ProbeSpec {
   readonly id: string;
   /** A pretraining run's final encoder, or a randomly initialized one of the same preset (the baseline). */
   readonly encoder: { readonly kind: 'run'; readonly runId: string } | { readonly kind: 'random' };
   readonly presetId: string;
   readonly model: CaeConfig;
-  /** 'shapes' or the id of an imported labelled dataset. */
+  /** An embedded dataset's id or the id of an imported labelled dataset. */
   readonly dataset: string;
   readonly probe: ProbeTrainConfig;
   readonly epochs: number;
@@ -88,7 +120,16 @@ export interface ProbeSpec {
   readonly valImages: number;
   /** Augment probe inputs (features then computed per batch) or not (features cached once). */
   readonly augment: boolean;
+  readonly evaluation: EvalSettings;
   readonly createdAt: number;
+}
+
+/** One epoch of the fine-tuning curve (first seed, probed encoder). */
+export interface FineTuneEpoch {
+  readonly epoch: number;
+  readonly loss: number;
+  /** Validation top-1, in [0, 1]. */
+  readonly acc: number;
 }
 
 export interface ProbeEpoch {
@@ -165,7 +206,7 @@ export type ToWorker =
   | { readonly type: 'pretrain/stop' }
   | { readonly type: 'probe/start'; readonly spec: ProbeSpec }
   | { readonly type: 'probe/stop' }
-  | { readonly type: 'dataset/preview'; readonly imgSize: number; readonly count: number; readonly seed: number }
+  | { readonly type: 'dataset/preview'; readonly dataset: BuiltinDatasetId; readonly imgSize: number; readonly count: number; readonly seed: number }
   /**
    * Decode and keep a dataset the user chose: an image folder's files (paths relative to what was
    * picked or dropped), one .zip of such a folder, or CIFAR-10 binary files.
@@ -217,6 +258,9 @@ export type FromWorker =
   | { readonly type: 'encoders'; readonly list: readonly EncoderEntry[] }
   | { readonly type: 'probe/status'; readonly id: string; readonly status: RunStatus; readonly message: string | null; readonly features: 'cached' | 'per-batch' }
   | { readonly type: 'probe/epoch'; readonly id: string; readonly point: ProbeEpoch }
+  | { readonly type: 'probe/ft-epoch'; readonly id: string; readonly point: FineTuneEpoch }
+  | { readonly type: 'probe/progress'; readonly id: string; readonly text: string }
+  | { readonly type: 'probe/result'; readonly id: string; readonly rows: readonly EvalRow[]; readonly chance: number; readonly valImages: number }
   | { readonly type: 'probe/attention'; readonly id: string; readonly view: AttentionView }
   | { readonly type: 'data/progress'; readonly id: string; readonly done: number; readonly total: number; readonly skipped: number }
   | { readonly type: 'data/imported'; readonly meta: DatasetMeta }

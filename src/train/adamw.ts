@@ -9,6 +9,11 @@ export interface AdamWParam {
   readonly variable: tf.Variable;
   /** Whether weight decay applies (the official rule: not for 1-D parameters or biases). */
   readonly decay: boolean;
+  /**
+   * Multiplies the learning rate (and so the decoupled decay) of this parameter: the fine-tuning
+   * recipe's layer-wise decay (official param group `lr_scale`). 1 when absent.
+   */
+  readonly lrScale?: number;
 }
 
 export interface AdamWHyper {
@@ -55,8 +60,10 @@ export class AdamW {
     private readonly hp: AdamWHyper,
   ) {
     this.params = params;
-    // A state too large for one binding of this device takes the plain path.
-    this.flat = kernelsActive() && FlatAdamW.fits(params) ? new FlatAdamW(params) : null;
+    // A state too large for one binding of this device takes the plain path, and so do per-parameter
+    // learning rates, which the fused kernel does not take.
+    const uniform = params.every((p) => (p.lrScale ?? 1) === 1);
+    this.flat = uniform && kernelsActive() && FlatAdamW.fits(params) ? new FlatAdamW(params) : null;
     this.m = this.flat ? [] : params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
     this.v = this.flat ? [] : params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
   }
@@ -77,14 +84,15 @@ export class AdamW {
     tf.tidy(() => {
       for (let i = 0; i < grads.length; i++) {
         const p = this.params[i]!.variable;
+        const plr = lr * (this.params[i]!.lrScale ?? 1);
         const g = grads[i]!.mul(scale);
         const m = this.m[i]!.mul(beta1).add(g.mul(1 - beta1));
         const v = this.v[i]!.mul(beta2).add(g.square().mul(1 - beta2));
         this.m[i]!.assign(m);
         this.v[i]!.assign(v);
-        const decayed = this.params[i]!.decay && weightDecay > 0 ? p.mul(1 - lr * weightDecay) : p;
+        const decayed = this.params[i]!.decay && weightDecay > 0 ? p.mul(1 - plr * weightDecay) : p;
         const denom = v.sqrt().div(Math.sqrt(bc2)).add(eps);
-        p.assign(decayed.sub(m.div(denom).mul(lr / bc1)));
+        p.assign(decayed.sub(m.div(denom).mul(plr / bc1)));
       }
     });
   }

@@ -36,6 +36,7 @@ const CFG: ProbeTrainConfig = {
   attentiveBaseLr: 0.4,
   attentiveBaseBatch: 256,
   momentum: 0.9,
+  attentiveEvalBn: 'batch',
 };
 
 describe('linear and attentive probes', () => {
@@ -75,5 +76,22 @@ describe('linear and attentive probes', () => {
     x.dispose();
     probes.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("evaluates the attentive probe's BatchNorm with batch statistics (official) or running averages, as asked", async () => {
+    const { x, y } = planted(new Rng(4), 64);
+    const spread: number[] = [];
+    for (const mode of ['batch', 'running'] as const) {
+      const probes = new ProbePair(D, 2, K, { ...CFG, attentiveEvalBn: mode });
+      await probes.train(x, y); // one step: the running averages are still 0.9·init + 0.1·batch
+      const z = probes.logits(x, false);
+      const bn = tf.tidy(() => z.attentive.sub(z.attentive.mean(0)).square().mean());
+      spread.push((await bn.data())[0]!);
+      tf.dispose([z.linear, z.attentive, bn]);
+      probes.dispose();
+    }
+    // Batch statistics whiten the batch; the barely moved running averages leave it as it was.
+    expect(Math.abs(spread[0]! - spread[1]!) / spread[0]!).toBeGreaterThan(0.1);
+    x.dispose();
   });
 });

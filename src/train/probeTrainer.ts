@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Params } from '../model/layers';
 import { initValue, type ParamSpec } from '../model/params';
-import { attentiveBlock, attentiveBlockSpecs, BatchNormNoAffine, classifierSpecs, probeFeatures } from '../model/probes';
+import { attentiveBlock, attentiveBlockSpecs, BatchNormNoAffine, type BatchNormMode, classifierSpecs, probeFeatures } from '../model/probes';
 import { Rng } from '../model/random';
 import { warmupCosine } from './schedule';
 import { Lars, SgdNesterov } from './sgd';
@@ -19,7 +19,7 @@ export interface ProbeTrainConfig {
   readonly warmupSteps: number;
   /** Linear probe: features from CLS (official) or the mean of patch tokens. */
   readonly pooling: 'cls' | 'mean';
-  /** LARS learning rate at `linearBaseBatch` (official 0.1 at 256). */
+  /** LARS learning rate at `linearBaseBatch` (official blr 0.1 at 256, scaled linearly). */
   readonly linearBaseLr: number;
   readonly linearBaseBatch: number;
   /** Nesterov SGD learning rate at `attentiveBaseBatch` (official 0.4 at 8192). */
@@ -27,7 +27,16 @@ export interface ProbeTrainConfig {
   readonly attentiveBaseBatch: number;
   /** Momentum of both optimizers (official 0.9). */
   readonly momentum: number;
+  /**
+   * The attentive probe's BatchNorm at evaluation: 'batch' statistics of each evaluation batch
+   * (official: LP_BatchNorm is never switched to evaluation) or the 'running' averages. The
+   * linear probe's is torch's BatchNorm1d, evaluated with running averages, as officially.
+   */
+  readonly attentiveEvalBn: 'batch' | 'running';
 }
+
+/** The official rates: LARS blr 0.1 per 256 images, Nesterov SGD 0.4 at 8 192. */
+export const OFFICIAL_PROBE_LR = Object.freeze({ linearBaseLr: 0.1, linearBaseBatch: 256, attentiveBaseLr: 0.4, attentiveBaseBatch: 8192 });
 
 export interface ProbeStep {
   readonly linearLoss: number;
@@ -72,13 +81,14 @@ export class ProbePair {
     this.sgd = new SgdNesterov([...this.attentiveVars.values()], cfg.momentum);
   }
 
-  /** Logits of both probes: [B, K] each. `training` selects batch or running BatchNorm statistics. */
+  /** Logits of both probes: [B, K] each, BatchNorms training or as the evaluation recipe says. */
   logits(features: tf.Tensor3D, training: boolean): { linear: tf.Tensor2D; attentive: tf.Tensor2D } {
     const lp = lookup(this.linearVars);
     const ap = lookup(this.attentiveVars);
-    const lin = this.linearBn.apply(probeFeatures(features, this.cfg.pooling), training);
+    const mode = (evalMode: BatchNormMode): BatchNormMode => (training ? 'train' : evalMode);
+    const lin = this.linearBn.apply(probeFeatures(features, this.cfg.pooling), mode('running'));
     const q = attentiveBlock(features, ap, this.heads, 'probe').reshape([features.shape[0], this.dim]) as tf.Tensor2D;
-    const att = this.attentiveBn.apply(q, training);
+    const att = this.attentiveBn.apply(q, mode(this.cfg.attentiveEvalBn));
     return {
       linear: tf.matMul(lin, lp('linear.head.weight') as tf.Tensor2D, false, true).add(lp('linear.head.bias')),
       attentive: tf.matMul(att, ap('attentive.head.weight') as tf.Tensor2D, false, true).add(ap('attentive.head.bias')),
@@ -116,16 +126,28 @@ export class ProbePair {
     return { linearLoss: linearLoss!, attentiveLoss: attentiveLoss!, linearLr, attentiveLr };
   }
 
-  /** Correct top-1 predictions of both probes on a batch, BatchNorm in evaluation mode. */
+  /**
+   * Correct top-1 predictions of both probes, BatchNorms in evaluation mode, in batches of the
+   * probe's batch size (batch statistics depend on the batch, as in the official evaluation loop).
+   */
   async correct(features: tf.Tensor3D, labels: Int32Array): Promise<{ linear: number; attentive: number }> {
-    const t = tf.tidy(() => {
-      const z = this.logits(features, false);
-      const y = tf.tensor1d(labels, 'int32');
-      return tf.stack([tf.sum(tf.equal(tf.argMax(z.linear, -1), y)), tf.sum(tf.equal(tf.argMax(z.attentive, -1), y))]);
-    });
-    const [linear, attentive] = Array.from(await t.data());
-    t.dispose();
-    return { linear: linear!, attentive: attentive! };
+    const n = features.shape[0];
+    const B = this.cfg.batchSize;
+    let linear = 0;
+    let attentive = 0;
+    for (let start = 0; start < n; start += B) {
+      const size = Math.min(B, n - start);
+      const t = tf.tidy(() => {
+        const z = this.logits(features.slice([start, 0, 0], [size, -1, -1]), false);
+        const y = tf.tensor1d(labels.subarray(start, start + size), 'int32');
+        return tf.stack([tf.sum(tf.equal(tf.argMax(z.linear, -1), y)), tf.sum(tf.equal(tf.argMax(z.attentive, -1), y))]);
+      });
+      const [l, a] = Array.from(await t.data());
+      t.dispose();
+      linear += l!;
+      attentive += a!;
+    }
+    return { linear, attentive };
   }
 
   /** The attentive query's attention over the tokens, [B, H, T]: the paper's Figure 10 maps. */

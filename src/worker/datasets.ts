@@ -1,9 +1,9 @@
 // The worker's datasets: imports (decode, keep in IndexedDB, report progress, cancel) and the
-// dataset a run asks for by id ('shapes' is generated; an import is read back from IndexedDB once
+// dataset a run asks for by id (the embedded sets are generated; an import is read back from IndexedDB once
 // and kept in memory while runs use it).
 import { deleteDataset, getDatasetMeta, loadDatasetChunks, putDatasetChunk, putDatasetMeta } from '../data/datasetDb';
 import { ImportCancelled, importCifar10, importImageFolder, type ImportResult, type SourceFile } from '../data/datasetImport';
-import { shapesDataset, type LabelledDataset } from '../data/shapes';
+import { builtinDataset, isBuiltinDataset, type LabelledDataset } from '../data/shapes';
 import { storedDataset, type DatasetChunk, type DatasetMeta } from '../data/stored';
 import { readZip } from '../data/zip';
 import type { ToWorker } from '../protocol/messages';
@@ -19,7 +19,7 @@ let loaded: { meta: DatasetMeta; chunks: DatasetChunk[] } | null = null;
 
 /** The dataset named in a run's config, with batches at `imgSize`. */
 export async function datasetFor(id: string, seed: number, imgSize: number, sizes?: { train: number; val: number }): Promise<LabelledDataset> {
-  if (id === 'shapes') return shapesDataset(seed, imgSize, sizes);
+  if (isBuiltinDataset(id)) return builtinDataset(id, seed, imgSize, sizes);
   if (loaded?.meta.id !== id) {
     loaded = null; // let the previous one go before reading the next
     const meta = await getDatasetMeta(id);

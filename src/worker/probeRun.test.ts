@@ -2,55 +2,80 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Cae } from '../model/cae';
 import { MICRO } from '../model/presets';
-import type { FromWorker, ProbeSpec } from '../protocol/messages';
+import type { FromWorker } from '../protocol/messages';
+import { testProbeSpec } from '../testing/probeSpec';
 import { PAPER_TRAIN } from '../train/config';
 import { saveCheckpoint } from '../train/checkpoint';
 import { CaeTrainer } from '../train/trainer';
 import { ProbeRun } from './probeRun';
 
-const spec = (augment: boolean, encoder: ProbeSpec['encoder']): ProbeSpec => ({
-  id: 'p1',
-  encoder,
-  presetId: 'micro',
-  model: MICRO,
-  dataset: 'shapes',
-  probe: { seed: 1, batchSize: 16, totalSteps: 8, warmupSteps: 1, pooling: 'cls', linearBaseLr: 6.4, linearBaseBatch: 16, attentiveBaseLr: 0.4, attentiveBaseBatch: 16, momentum: 0.9 },
-  epochs: 2,
-  trainImages: 64,
-  valImages: 20,
-  augment,
-  createdAt: 0,
-});
+async function microCheckpoint(): Promise<Uint8Array> {
+  const trainer = new CaeTrainer(new Cae(MICRO, 3), { ...PAPER_TRAIN, batchSize: 2, baseBatch: 2, totalSteps: 5, warmupSteps: 1 });
+  const bytes = await saveCheckpoint(trainer);
+  trainer.dispose();
+  trainer.model.dispose();
+  return bytes;
+}
 
-describe('a probing run in the worker (CPU backend)', () => {
+const of = <T extends FromWorker['type']>(msgs: FromWorker[], type: T) => msgs.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
+
+describe('an evaluation run in the worker (CPU backend)', () => {
   for (const augment of [false, true]) {
     it(`trains both probes on a frozen random encoder, ${augment ? 'features per batch' : 'cached features'}, leaking nothing`, async () => {
       const before = tf.memory().numTensors;
       const msgs: FromWorker[] = [];
-      const run = new ProbeRun(spec(augment, { kind: 'random' }), null, (m) => msgs.push(m));
-      await run.run();
+      await new ProbeRun(testProbeSpec({ augment }), null, (m) => msgs.push(m)).run();
       expect(tf.memory().numTensors).toBe(before);
-      const epochs = msgs.flatMap((m) => (m.type === 'probe/epoch' ? [m.point] : []));
+      const epochs = of(msgs, 'probe/epoch').map((m) => m.point);
       expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
       for (const e of epochs) for (const v of [e.linearAcc, e.attentiveAcc]) expect(v >= 0 && v <= 1).toBe(true);
-      const statuses = msgs.flatMap((m) => (m.type === 'probe/status' ? [[m.status, m.features]] : []));
+      const statuses = of(msgs, 'probe/status').map((m) => [m.status, m.features]);
       expect(statuses).toEqual([['running', augment ? 'per-batch' : 'cached'], ['done', augment ? 'per-batch' : 'cached']]);
-      const att = msgs.find((m) => m.type === 'probe/attention');
-      if (!att || att.type !== 'probe/attention') throw new Error('no attention maps');
+      const att = of(msgs, 'probe/attention')[0];
+      if (!att) throw new Error('no attention maps');
       expect(att.view.probe.length).toBe(4 * MICRO.numHeads * 16);
       expect(att.view.encoder.length).toBe(MICRO.depth * 4 * MICRO.numHeads * 16);
+      // Random init alone: one row, no baseline beside it; the result is the last epoch's accuracy.
+      const [result] = of(msgs, 'probe/result');
+      expect(result!.rows.map((r) => r.role)).toEqual(['probed']);
+      expect(result!.rows[0]!.results.lin!.top1).toBe(epochs[1]!.linearAcc);
+      expect(result!.rows[0]!.results.lin!.se).toBeCloseTo(Math.sqrt((epochs[1]!.linearAcc * (1 - epochs[1]!.linearAcc)) / 20), 9);
+      expect(result!.chance).toBe(0.1);
     });
   }
 
-  it('probes a pretrained encoder loaded from its checkpoint', async () => {
-    const trainer = new CaeTrainer(new Cae(MICRO, 3), { ...PAPER_TRAIN, batchSize: 2, baseBatch: 2, totalSteps: 5, warmupSteps: 1 });
-    const bytes = await saveCheckpoint(trainer);
-    trainer.dispose();
-    trainer.model.dispose();
+  it('reads a pretrained encoder four ways beside a random-init baseline, over two seeds, leaking nothing', async () => {
+    const bytes = await microCheckpoint();
     const before = tf.memory().numTensors;
     const msgs: FromWorker[] = [];
-    await new ProbeRun(spec(false, { kind: 'run', runId: 'r' }), bytes, (m) => msgs.push(m)).run();
-    expect(msgs.filter((m) => m.type === 'probe/epoch')).toHaveLength(2);
+    const spec = testProbeSpec({ encoder: { kind: 'run', runId: 'r' }, evaluation: { evals: ['lin', 'att', 'knn', 'ft'], seeds: 2, fineTuneEpochs: 2 } });
+    await new ProbeRun(spec, bytes, (m) => msgs.push(m)).run();
     expect(tf.memory().numTensors).toBe(before);
+    // Curves stream for the first seed of the probed encoder only.
+    expect(of(msgs, 'probe/epoch')).toHaveLength(2);
+    expect(of(msgs, 'probe/ft-epoch').map((m) => m.point.epoch)).toEqual([1, 2]);
+    const [result] = of(msgs, 'probe/result');
+    expect(result!.rows.map((r) => r.role)).toEqual(['probed', 'baseline']);
+    for (const row of result!.rows) {
+      expect(Object.keys(row.results).sort()).toEqual(['att', 'ft', 'knn-cls', 'knn-mean', 'lin']);
+      for (const a of Object.values(row.results)) {
+        expect(a.seeds).toBe(2);
+        expect(a.valImages).toBe(20);
+        expect(a.top1 >= 0 && a.top1 <= 1 && a.sd >= 0).toBe(true);
+      }
+    }
+    expect(of(msgs, 'probe/progress').some((m) => /seed 2 of 2 · random-init baseline · fine-tuning/.test(m.text))).toBe(true);
+  });
+
+  it('stops between steps and reports only the seeds it finished', async () => {
+    const msgs: FromWorker[] = [];
+    const spec = testProbeSpec({ epochs: 3, evaluation: { seeds: 3 } });
+    const run = new ProbeRun(spec, null, (m) => {
+      msgs.push(m);
+      if (m.type === 'probe/epoch' && m.point.epoch === 1) run.stop();
+    });
+    await run.run();
+    expect(of(msgs, 'probe/status').at(-1)!.status).toBe('stopped');
+    expect(of(msgs, 'probe/result')[0]!.rows[0]!.results).toEqual({});
   });
 });

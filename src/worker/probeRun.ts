@@ -1,35 +1,43 @@
-// One probing run in the worker: a frozen encoder (a pretraining run's final state, or random init),
-// linear and attentive probes trained side by side on the same batches, validation top-1 per epoch,
-// and the attention maps that explain the difference (paper Figure 10).
+// One evaluation run in the worker: a frozen encoder (a pretraining run's final state, or random
+// init) read four ways on the same images: linear and attentive probes trained side by side, kNN on
+// CLS and on mean-pooled patches, and fine-tuning end to end; beside it, the same for a random-init
+// encoder of the same preset (the baseline), each over several seeds. The first seed of the probed
+// encoder streams its curves and the attention maps that explain LIN versus ATT (paper Figure 10).
 import * as tf from '@tensorflow/tfjs';
-import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
+import { fixedBatch, type ImageBatch } from '../data/loader';
 import { toRgba } from '../data/patches';
 import { denormalizeImageNet } from '../data/augment';
-import { shapesDataset, type LabelledDataset } from '../data/shapes';
+import { builtinDataset, isBuiltinDataset, type LabelledDataset } from '../data/shapes';
 import { seededSubset } from '../data/subset';
 import { Cae } from '../model/cae';
 import { grid } from '../model/config';
-import { Rng } from '../model/random';
-import type { AttentionView, ProbeSpec, RunStatus } from '../protocol/messages';
+import { probeFeatures } from '../model/probes';
+import type { AttentionView, EvalRow, ProbeSpec, ResultId, RunStatus } from '../protocol/messages';
 import { readModelCheckpoint } from '../model/checkpoint';
 import { modelFromCheckpoint } from '../model/weights';
+import { summarize } from '../train/accuracy';
+import { knnPredict } from '../train/knn';
 import { ProbePair } from '../train/probeTrainer';
+import { fineTune } from './fineTuneRun';
+import { encodeSplit, trainProbes } from './probeLoop';
 import type { Post } from './pretrainRun';
 
 const MAP_IMAGES = 4;
-/** Images per encoder call when features are computed for a whole split. */
-const CHUNK = 64;
+
+/** Per-seed accuracies of one encoder, by result. */
+type Collected = Map<ResultId, number[]>;
 
 export class ProbeRun {
   status: RunStatus = 'starting';
   private stopRequested = false;
   private readonly features: 'cached' | 'per-batch';
+  private valImages = 0;
 
-  /** `dataset` is the one `spec.dataset` names, resolved by the worker (shapes by default). */
+  /** `dataset` is the imported one `spec.dataset` names, resolved by the worker (none for shapes). */
   constructor(
     readonly spec: ProbeSpec,
     private readonly encoderBytes: Uint8Array | null,
-    private readonly post: Post,
+    readonly post: Post,
     private readonly dataset?: LabelledDataset,
   ) {
     this.features = spec.augment ? 'per-batch' : 'cached';
@@ -39,92 +47,117 @@ export class ProbeRun {
     this.stopRequested = true;
   }
 
+  get stopping(): boolean {
+    return this.stopRequested;
+  }
+
   private setStatus(status: RunStatus, message: string | null = null): void {
     this.status = status;
     this.post({ type: 'probe/status', id: this.spec.id, status, message, features: this.features });
   }
 
-  private encoder(): Cae {
-    if (!this.encoderBytes) return new Cae(this.spec.model, this.spec.probe.seed);
+  progress(text: string): void {
+    this.post({ type: 'probe/progress', id: this.spec.id, text });
+  }
+
+  /** The probed encoder, or a random init of the preset drawn from `seed`. */
+  private encoder(role: EvalRow['role'], seed: number): Cae {
+    if (role === 'baseline' || !this.encoderBytes) return new Cae(this.spec.model, seed);
     return modelFromCheckpoint(readModelCheckpoint(this.encoderBytes));
   }
 
-  /** Encoder outputs [n, T, D] for fixed images of a split, computed in chunks. */
-  private encodeSplit(model: Cae, ds: LabelledDataset, split: 'train' | 'val', n: number): { x: tf.Tensor3D; y: Int32Array } {
-    const parts: tf.Tensor3D[] = [];
-    const y = new Int32Array(n);
-    for (let start = 0; start < n; start += CHUNK) {
-      const idx = Array.from({ length: Math.min(CHUNK, n - start) }, (_, i) => start + i);
-      const b = fixedBatch(ds, idx, split);
-      y.set(b.labels, start);
-      parts.push(tf.tidy(() => model.encodeAll(tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]))));
-    }
-    const x = tf.concat(parts) as tf.Tensor3D;
-    tf.dispose(parts);
-    return { x, y };
-  }
-
-  /** The probe's images: shapes at the asked sizes, or a seeded subset of an imported dataset. */
-  private images(): { ds: LabelledDataset; note: string | null } {
+  /** The images of one seed: shapes drawn from it, or its seeded subset of an imported dataset. */
+  private images(seed: number): { ds: LabelledDataset; note: string | null } {
     const s = this.spec;
-    if (!this.dataset) return { ds: shapesDataset(s.probe.seed, s.model.imgSize, { train: s.trainImages, val: s.valImages }), note: null };
+    const sizes = { train: s.trainImages, val: s.valImages };
+    if (!this.dataset) return { ds: builtinDataset(isBuiltinDataset(s.dataset) ? s.dataset : 'shapes', seed, s.model.imgSize, sizes), note: null };
     const all = this.dataset;
     if (all.classes.length === 0) throw new Error(`${all.name} has no labels, and probing needs them; import a folder with one subfolder per class`);
     if (all.valSize === 0) throw new Error(`${all.name} has no validation images; import it again with a validation share above 0`);
-    const ds = seededSubset(all, { train: s.trainImages, val: s.valImages }, s.probe.seed);
+    const ds = seededSubset(all, sizes, seed);
     if (ds.trainSize < s.probe.batchSize) throw new Error(`${all.name} has ${ds.trainSize} training images, fewer than one probe batch of ${s.probe.batchSize}`);
     const fewer = ds.trainSize < s.trainImages || ds.valSize < s.valImages;
-    return { ds, note: fewer ? `${all.name} has ${ds.trainSize} training and ${ds.valSize} validation images; the probes use all of them.` : null };
+    return { ds, note: fewer ? `${all.name} has ${ds.trainSize} training and ${ds.valSize} validation images; every evaluation uses all of them.` : null };
   }
 
   async run(): Promise<void> {
     const s = this.spec;
-    const { ds, note } = this.images();
-    const model = this.encoder();
-    const probes = new ProbePair(s.model.embedDim, s.model.numHeads, ds.classes.length, s.probe);
-    const B = s.probe.batchSize;
-    const trainImages = ds.trainSize;
-    const valImages = ds.valSize;
-    const stepsPerEpoch = Math.max(1, Math.floor(trainImages / B));
-    const val = this.encodeSplit(model, ds, 'val', valImages);
-    const cached = s.augment ? null : this.encodeSplit(model, ds, 'train', trainImages);
-    const loader = new BatchLoader(ds, B, s.probe.seed, true);
-    this.setStatus('running', note);
-    try {
-      for (let epoch = 0; epoch < s.epochs && !this.stopRequested; epoch++) {
-        const order = new Rng(s.probe.seed * 31 + epoch).shuffle(Array.from({ length: trainImages }, (_, i) => i));
-        let lin = 0;
-        let att = 0;
-        for (let k = 0; k < stepsPerEpoch && !this.stopRequested; k++) {
-          const { x, y } = cached ? this.cachedBatch(cached, order.slice(k * B, (k + 1) * B)) : this.augmentedBatch(model, loader.next());
-          const r = await probes.train(x, y);
-          x.dispose();
-          lin += r.linearLoss;
-          att += r.attentiveLoss;
-          await new Promise((res) => setTimeout(res, 0)); // let stop in
-        }
-        const ok = await probes.correct(val.x, val.y);
-        this.post({
-          type: 'probe/epoch',
-          id: s.id,
-          point: { epoch: epoch + 1, linearLoss: lin / stepsPerEpoch, attentiveLoss: att / stepsPerEpoch, linearAcc: ok.linear / valImages, attentiveAcc: ok.attentive / valImages },
-        });
+    const e = s.evaluation;
+    const roles: EvalRow['role'][] = s.encoder.kind === 'run' && e.baseline ? ['probed', 'baseline'] : ['probed'];
+    const collected = new Map<EvalRow['role'], Collected>(roles.map((r) => [r, new Map()]));
+    const first = this.images(s.probe.seed);
+    this.setStatus('running', first.note);
+    for (let k = 0; k < e.seeds && !this.stopRequested; k++) {
+      const seed = s.probe.seed + k;
+      const { ds } = k === 0 ? first : this.images(seed);
+      this.valImages = ds.valSize;
+      for (const role of roles) {
+        if (this.stopRequested) break;
+        const live = k === 0 && role === 'probed';
+        const label = `seed ${k + 1} of ${e.seeds} · ${role === 'probed' ? 'probed encoder' : 'random-init baseline'}`;
+        const got = await this.evaluate(role, seed, ds, live, label);
+        // A seed counts only when every evaluation of it finished (stop leaves it out).
+        if (!this.stopRequested) for (const [id, acc] of got) collected.get(role)!.set(id, [...(collected.get(role)!.get(id) ?? []), acc]);
       }
-      await this.postAttention(model, probes, ds);
-      this.setStatus(this.stopRequested ? 'stopped' : 'done');
+    }
+    this.postResults(collected);
+    this.setStatus(this.stopRequested ? 'stopped' : 'done');
+  }
+
+  /** Every asked evaluation of one encoder on one seed's images; top-1 per result. */
+  private async evaluate(role: EvalRow['role'], seed: number, ds: LabelledDataset, live: boolean, label: string): Promise<Map<ResultId, number>> {
+    const s = this.spec;
+    const evals = new Set(s.evaluation.evals);
+    const out = new Map<ResultId, number>();
+    const model = this.encoder(role, seed);
+    try {
+      if (evals.has('lin') || evals.has('att') || evals.has('knn')) {
+        this.progress(`${label} · encoding the images`);
+        const val = encodeSplit(model, ds, 'val', ds.valSize);
+        const cached = s.augment ? null : encodeSplit(model, ds, 'train', ds.trainSize);
+        try {
+          if (evals.has('knn')) {
+            const train = cached ?? encodeSplit(model, ds, 'train', ds.trainSize);
+            for (const pooling of ['cls', 'mean'] as const) out.set(`knn-${pooling}`, await this.knn(train, val, ds.classes.length, pooling));
+            if (!cached) tf.dispose(train.x);
+          }
+          if (evals.has('lin') || evals.has('att')) {
+            const probes = new ProbePair(s.model.embedDim, s.model.numHeads, ds.classes.length, { ...s.probe, seed });
+            try {
+              const acc = await trainProbes(this, model, probes, ds, val, cached, { seed, live, label });
+              if (evals.has('lin')) out.set('lin', acc.linear);
+              if (evals.has('att')) out.set('att', acc.attentive);
+              if (live && !this.stopRequested) await this.postAttention(model, probes, ds);
+            } finally {
+              probes.dispose();
+            }
+          }
+        } finally {
+          tf.dispose([val.x, ...(cached ? [cached.x] : [])]);
+        }
+      }
+      // Last: fine-tuning changes the encoder's weights in place.
+      if (evals.has('ft') && !this.stopRequested) out.set('ft', await fineTune(this, model, ds, { seed, live, label }));
     } finally {
-      tf.dispose([val.x, ...(cached ? [cached.x] : [])]);
-      probes.dispose();
       model.dispose();
+    }
+    return out;
+  }
+
+  private async knn(train: { x: tf.Tensor3D; y: Int32Array }, val: { x: tf.Tensor3D; y: Int32Array }, classes: number, pooling: 'cls' | 'mean'): Promise<number> {
+    const [tr, va] = [train.x, val.x].map((x) => tf.tidy(() => probeFeatures(x, pooling)));
+    try {
+      const pred = await knnPredict(tr!, train.y, va!, classes, this.spec.evaluation.knn);
+      return pred.reduce((n, p, i) => n + (p === val.y[i] ? 1 : 0), 0) / val.y.length;
+    } finally {
+      tf.dispose([tr!, va!]);
     }
   }
 
-  private cachedBatch(cache: { x: tf.Tensor3D; y: Int32Array }, idx: number[]): { x: tf.Tensor3D; y: Int32Array } {
-    return { x: tf.tidy(() => tf.gather(cache.x, tf.tensor1d(idx, 'int32')) as tf.Tensor3D), y: Int32Array.from(idx, (i) => cache.y[i]!) };
-  }
-
-  private augmentedBatch(model: Cae, b: ImageBatch): { x: tf.Tensor3D; y: Int32Array } {
-    return { x: tf.tidy(() => model.encodeAll(tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]))), y: b.labels };
+  private postResults(collected: Map<EvalRow['role'], Collected>): void {
+    const rows: EvalRow[] = [...collected].map(([role, c]) => ({ role, results: Object.fromEntries([...c].map(([id, v]) => [id, summarize(v, this.valImages)])) }));
+    const classes = this.dataset?.classes.length ?? 10;
+    this.post({ type: 'probe/result', id: this.spec.id, rows, chance: 1 / classes, valImages: this.valImages });
   }
 
   private async postAttention(model: Cae, probes: ProbePair, ds: LabelledDataset): Promise<void> {
@@ -151,6 +184,9 @@ export class ProbeRun {
     this.post({ type: 'probe/attention', id: this.spec.id, view }, [view.images.buffer, view.probe.buffer, view.encoder.buffer]);
   }
 }
+
+
+
 
 function concatRgba(b: ImageBatch, S: number): Uint8ClampedArray {
   const out = new Uint8ClampedArray(b.batch * S * S * 4);

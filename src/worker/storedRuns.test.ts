@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { testProbeConfig, testProbeSpec } from '../testing/probeSpec';
 import { describe, expect, it } from 'vitest';
 import { MICRO } from '../model/presets';
 import type { FromWorker, ProbeSpec, RunSpec } from '../protocol/messages';
@@ -17,19 +18,8 @@ const runSpec: RunSpec = {
   createdAt: 0,
 };
 
-const probeSpec = (trainImages: number, valImages: number): ProbeSpec => ({
-  id: 'p',
-  encoder: { kind: 'random' },
-  presetId: 'micro',
-  model: MICRO,
-  dataset: 'colours',
-  probe: { seed: 1, batchSize: 8, totalSteps: 6, warmupSteps: 1, pooling: 'cls', linearBaseLr: 6.4, linearBaseBatch: 8, attentiveBaseLr: 0.4, attentiveBaseBatch: 8, momentum: 0.9 },
-  epochs: 2,
-  trainImages,
-  valImages,
-  augment: false,
-  createdAt: 0,
-});
+const probeSpec = (trainImages: number, valImages: number): ProbeSpec =>
+  testProbeSpec({ id: 'p', dataset: 'colours', probe: testProbeConfig(8, 6), batchSize: 8, trainImages, valImages });
 
 describe('runs on an imported dataset (CPU backend)', () => {
   it('pretrains on images stored at 48 px in 32 px batches, and leaks no tensor', async () => {
@@ -51,7 +41,7 @@ describe('runs on an imported dataset (CPU backend)', () => {
     await new ProbeRun(probeSpec(1000, 1000), null, (m) => msgs.push(m), ds).run();
     expect(tf.memory().numTensors).toBe(before);
     const running = msgs.find((m) => m.type === 'probe/status' && m.status === 'running');
-    expect(running?.type === 'probe/status' && running.message).toBe('colours has 27 training and 9 validation images; the probes use all of them.');
+    expect(running?.type === 'probe/status' && running.message).toBe('colours has 27 training and 9 validation images; every evaluation uses all of them.');
     const epochs = msgs.flatMap((m) => (m.type === 'probe/epoch' ? [m.point] : []));
     expect(epochs).toHaveLength(2);
     // Accuracies are over the 9 validation images the dataset has.

@@ -2,7 +2,7 @@
 // The training worker: the only code that touches the worker global. It maps messages to the
 // backend, the pretraining run and the dataset, and reports every failure as a message.
 import { toRgba } from '../data/patches';
-import { shapesDataset } from '../data/shapes';
+import { builtinDataset, isBuiltinDataset } from '../data/shapes';
 import { readModelCheckpoint } from '../model/checkpoint';
 import { caeParamSpecs } from '../model/params';
 import { weightsMismatch } from '../model/weights';
@@ -133,7 +133,7 @@ async function handle(msg: ToWorker): Promise<void> {
       const failed = (message: string) => post({ type: 'probe/status', id: s.id, status: 'failed', message, features: s.augment ? 'per-batch' : 'cached' });
       let ds;
       try {
-        ds = s.dataset === 'shapes' ? undefined : await datasetFor(s.dataset, s.probe.seed, s.model.imgSize);
+        ds = isBuiltinDataset(s.dataset) ? undefined : await datasetFor(s.dataset, s.probe.seed, s.model.imgSize);
       } catch (e) {
         failed(`Probing cannot start: ${(e as Error).message}.`);
         return;
@@ -165,7 +165,7 @@ async function handle(msg: ToWorker): Promise<void> {
       run?.stop();
       return;
     case 'dataset/preview': {
-      const ds = shapesDataset(msg.seed, msg.imgSize);
+      const ds = builtinDataset(msg.dataset, msg.seed, msg.imgSize);
       const S = msg.imgSize;
       const images = new Uint8ClampedArray(msg.count * S * S * 4);
       const labels: number[] = [];

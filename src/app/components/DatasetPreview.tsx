@@ -1,5 +1,7 @@
-// A grid of the embedded dataset's validation images with their class names.
+// A grid of the chosen embedded dataset's validation images with their class names.
 import { useEffect } from 'react';
+import { isBuiltinDataset } from '../../data/shapes';
+import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
 import { useStore } from '../store';
 import { requestPreview } from '../workerClient';
 import { ImageCanvas } from './ImageCanvas';
@@ -9,15 +11,21 @@ export function DatasetPreview() {
   const imgSize = useStore((s) => s.form.model.imgSize);
   const seed = useStore((s) => s.form.train.seed);
   const ready = useStore((s) => s.backend !== null);
+  const chosen = useStore((s) => s.form.dataset);
+  // An imported dataset has its own view in the data panel; this one shows an embedded set.
+  const dataset = isBuiltinDataset(chosen) ? chosen : DEFAULT_EXPERIMENT.dataset;
   useEffect(() => {
-    if (ready) requestPreview(imgSize, seed);
-  }, [ready, imgSize, seed]);
+    if (ready) requestPreview(dataset, imgSize, seed);
+  }, [ready, dataset, imgSize, seed]);
   return (
     <section data-testid="dataset.preview">
-      <h3 style={{ fontSize: 15 }}>Dataset: shapes</h3>
+      <h3 style={{ fontSize: 15 }}>Dataset: {dataset}</h3>
       <p style={{ fontSize: 12, color: '#555' }}>
-        Procedural, generated from the seed in the worker: ten shape classes at random positions, scales, rotations and colours over
-        textured backgrounds with clutter. A fixed validation split; nothing is downloaded.
+        Procedural, generated from the seed in the worker: ten shape classes, colours independent of the class.{' '}
+        {dataset === 'shapes'
+          ? 'The hard set: random positions, scales and rotations over striped backgrounds with clutter.'
+          : 'The learnable set: large, near the centre, mildly rotated, over a plain gradient, no clutter.'}{' '}
+        A fixed validation split; nothing is downloaded.
       </p>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 6 }}>
         {preview &&

@@ -1,5 +1,6 @@
 // The pretraining form and controls: preset, every config field, dataset, seed; start, pause,
 // resume, stop.
+import { BUILTIN_DATASETS } from '../../data/shapes';
 import { PRESET_IDS, type PresetId } from '../../model/presets';
 import { peakLr, PAPER_TRAIN } from '../../train/config';
 import { useStore } from '../store';
@@ -32,7 +33,11 @@ export function PretrainPanel() {
       <label style={{ display: 'grid', gridTemplateColumns: '120px 140px', gap: 6, fontSize: 13, marginTop: 4 }}>
         dataset
         <select data-testid="pretrain.dataset" value={form.dataset} disabled={active} onChange={(e) => useStore.getState().chooseDataset(e.target.value)}>
-          <option value="shapes">shapes (embedded)</option>
+          {BUILTIN_DATASETS.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.id} (embedded{d.difficulty === 'hard' ? ', hard' : ''})
+            </option>
+          ))}
           {datasets.map((d) => (
             <option key={d.id} value={d.id}>
               {d.name} ({d.trainSize} images{d.classes.length ? '' : ', unlabelled'})

@@ -1,40 +1,69 @@
-// The results table in the shape of the paper's Table 1: encoders by rows, LIN and ATT top-1.
+// The results table in the shape of the paper's Table 1: encoders by rows, each evaluation's top-1
+// with its standard error, a random-init baseline row under every pretrained one, and chance.
 import { TableHead } from './TableHead';
 import { downloadBlob } from '../download';
-import { resultsCsv } from '../probeCharts';
+import { aboveBaseline, cellText, RESULT_COLUMNS, resultsCsv, rowResults } from '../results';
+import type { ResultRow } from '../runsDb';
 import { useStore } from '../store';
 
-const download = () => downloadBlob(resultsCsv(useStore.getState().results), 'cae-probing-results.csv', 'text/csv');
+const download = () => downloadBlob(resultsCsv(useStore.getState().results), 'cae-evaluation-results.csv', 'text/csv');
 
-const pct = (v: number) => (v * 100).toFixed(1);
+function Cell({ row, rows, id }: { row: ResultRow; rows: readonly ResultRow[]; id: (typeof RESULT_COLUMNS)[number]['id'] }) {
+  const a = rowResults(row)[id];
+  if (!a) return <td data-col={id}>–</td>;
+  const z = aboveBaseline(row, rows, id);
+  return (
+    <td data-col={id} data-top1={a.top1} data-se={a.se} style={{ padding: '2px 8px', whiteSpace: 'nowrap' }}>
+      {cellText(a)}
+      {z !== null && (
+        <span data-z={z.toFixed(2)} title="difference from the random-init baseline in combined standard errors" style={{ marginLeft: 4, fontSize: 11, color: z >= 3 ? '#176b2c' : z <= -3 ? '#a11' : '#666' }}>
+          {z >= 0 ? '+' : ''}
+          {z.toFixed(1)} SE
+        </span>
+      )}
+    </td>
+  );
+}
 
 export function ResultsTable() {
   const rows = useStore((s) => s.results);
+  const chance = rows.find((r) => r.chance !== undefined)?.chance;
   return (
     <div>
       <table data-testid="probe.table" style={{ fontSize: 13, borderCollapse: 'collapse', marginTop: 8 }}>
-        <TableHead columns={['encoder', 'preset', 'dataset', 'pretraining steps', 'probe epochs', 'LIN', 'ATT']} />
+        <TableHead columns={['encoder', 'preset', 'dataset', 'pretraining steps', 'probe epochs', ...RESULT_COLUMNS.map((c) => c.label)]} />
         <tbody>
           {rows.map((r) => (
-            <tr key={r.id} data-result-id={r.id}>
-              <td style={{ padding: '2px 10px' }}>{r.encoder}</td>
+            <tr key={r.id} data-result-id={r.id} data-role={r.role ?? 'probed'} style={{ color: r.role === 'baseline' ? '#555' : undefined }}>
+              <td style={{ padding: '2px 10px' }}>{r.role === 'baseline' ? '↳ random init (baseline)' : r.encoder}</td>
               <td>{r.presetId}</td>
               <td data-col="dataset">{r.dataset ?? 'shapes'}</td>
               <td>{r.pretrainSteps}</td>
               <td>{r.epochs}</td>
-              <td data-col="lin">{pct(r.linear)}</td>
-              <td data-col="att">{pct(r.attentive)}</td>
+              {RESULT_COLUMNS.map((c) => (
+                <Cell key={c.id} row={r} rows={rows} id={c.id} />
+              ))}
             </tr>
           ))}
           {rows.length === 0 && (
             <tr>
-              <td colSpan={7} style={{ color: '#666', padding: 4 }}>
-                Results of finished probing runs collect here (top-1 % on the validation split).
+              <td colSpan={5 + RESULT_COLUMNS.length} style={{ color: '#666', padding: 4 }}>
+                Results of finished evaluations collect here (top-1 % on the validation split).
               </td>
             </tr>
           )}
         </tbody>
       </table>
+      <p style={{ fontSize: 12, color: '#555', maxWidth: 720 }}>
+        Top-1 % ± its standard error √(p(1−p)/n) over the validation images (and the seeds); with several seeds, their sd.
+        {chance !== undefined && ` Chance: ${(chance * 100).toFixed(0)} %.`} Beside each pretrained cell, its distance from the random-init baseline of the
+        same run in combined standard errors (green at 3 or more). Columns:{' '}
+        {RESULT_COLUMNS.map((c) => (
+          <span key={c.id} title={c.help} style={{ textDecoration: 'underline dotted', marginRight: 6 }}>
+            {c.label}
+          </span>
+        ))}
+      </p>
       <button data-testid="probe.export-csv" disabled={rows.length === 0} onClick={download} style={{ marginTop: 6 }}>
         Export CSV
       </button>

@@ -1,0 +1,105 @@
+// The evaluation form: which encoder to read, on which images, with which recipes; and the rule
+// that its encoder follows the user (the newest run with a checkpoint) until they pick one.
+import { isBuiltinDataset, SHAPE_CLASSES } from '../data/shapes';
+import { isLabelled, type DatasetMeta } from '../data/stored';
+import type { CaeConfig } from '../model/config';
+import type { EncoderEntry, EvalSettings, ProbeSpec } from '../protocol/messages';
+import { DEFAULT_EXPERIMENT, defaultEvaluation, defaultProbeConfig } from '../train/evalDefaults';
+import type { ProbeTrainConfig } from '../train/probeTrainer';
+import type { RunRecord } from './runsDb';
+
+export interface ProbeForm {
+  /** 'random' or a pretraining run's id (or `imported:<file>`). */
+  readonly encoder: string;
+  /** Whether the user chose the encoder; until then it follows the newest run with a checkpoint. */
+  readonly encoderPicked: boolean;
+  /** An embedded dataset's id or an imported labelled dataset's id. */
+  readonly dataset: string;
+  /** Epochs of the linear and attentive probes. */
+  readonly epochs: number;
+  /** Linear warmup of both probes' learning rates, in epochs (official: 10 of 90). */
+  readonly warmupEpochs: number;
+  readonly trainImages: number;
+  readonly valImages: number;
+  readonly augment: boolean;
+  readonly probe: ProbeTrainConfig;
+  readonly evaluation: EvalSettings;
+}
+
+export const initialProbeForm = (): ProbeForm => ({
+  encoder: 'random',
+  encoderPicked: false,
+  dataset: DEFAULT_EXPERIMENT.dataset,
+  epochs: DEFAULT_EXPERIMENT.probeEpochs,
+  warmupEpochs: 1,
+  trainImages: DEFAULT_EXPERIMENT.trainImages,
+  valImages: DEFAULT_EXPERIMENT.valImages,
+  augment: false,
+  probe: defaultProbeConfig(),
+  evaluation: defaultEvaluation(),
+});
+
+/**
+ * The encoder a user most likely means: the newest encoder the worker holds this session (a
+ * finished run or an import: the list grows at its end), else the newest run kept in this browser
+ * with a checkpoint, else random init.
+ */
+export function newestEncoder(encoders: readonly EncoderEntry[], runs: readonly RunRecord[]): string {
+  const last = encoders.at(-1);
+  if (last) return last.runId;
+  const kept = runs.filter((r) => r.checkpointStep != null).sort((a, b) => b.updatedAt - a.updatedAt)[0];
+  return kept ? kept.spec.id : 'random';
+}
+
+/** The form with its encoder following the user, unless they picked one. */
+export const followNewest = (f: ProbeForm, encoders: readonly EncoderEntry[], runs: readonly RunRecord[]): ProbeForm =>
+  f.encoderPicked ? f : { ...f, encoder: newestEncoder(encoders, runs) };
+
+/**
+ * The worker's spec for the form, or the reason it cannot start. `enc` is the chosen encoder the
+ * worker holds (undefined for random init); `data` the chosen import (undefined for an embedded set).
+ */
+export function buildProbeSpec(
+  f: ProbeForm,
+  enc: EncoderEntry | undefined,
+  data: DatasetMeta | undefined,
+  fallback: { presetId: string; model: CaeConfig },
+  now: number,
+): ProbeSpec | string {
+  if (!isBuiltinDataset(f.dataset) && !data) return 'That dataset is not kept in this browser any more; choose another.';
+  if (data && !isLabelled(data)) return `Evaluation needs labels, and ${data.name} has none (it was imported from a folder without class subfolders). Choose a labelled dataset.`;
+  if (data && data.valSize === 0) return `${data.name} has no validation images; import it again with a validation share above 0.`;
+  if (f.encoder !== 'random' && !enc) return 'That pretraining run is not available in this session; choose another encoder.';
+  // An import may hold fewer images than the form asks: the schedule counts the ones there are.
+  const trainImages = data ? Math.min(f.trainImages, data.trainSize) : f.trainImages;
+  const valImages = data ? Math.min(f.valImages, data.valSize) : f.valImages;
+  const e = f.evaluation;
+  if (e.evals.length === 0) return 'Choose at least one evaluation (LIN, ATT, kNN or fine-tuning).';
+  if (!(f.epochs >= 1 && trainImages >= f.probe.batchSize && valImages >= 1 && f.warmupEpochs >= 0 && f.warmupEpochs < f.epochs))
+    return 'Evaluation needs at least one epoch, fewer warmup epochs than epochs, a training set at least one batch large, and validation images.';
+  if (!(Number.isInteger(e.seeds) && e.seeds >= 1 && e.seeds <= 10)) return 'Seeds must be a whole number from 1 to 10.';
+  if (!(e.fineTune.labelFraction > 0 && e.fineTune.labelFraction <= 1)) return 'The labelled share for fine-tuning must be in (0, 1], e.g. 0.01, 0.1 or 1.';
+  if (!(e.fineTuneEpochs >= 1 && e.fineTuneWarmupEpochs >= 0 && e.fineTuneWarmupEpochs < e.fineTuneEpochs)) return 'Fine-tuning needs at least one epoch and fewer warmup epochs than epochs.';
+  const perEpoch = Math.max(1, Math.floor(trainImages / f.probe.batchSize));
+  return {
+    id: `probe-${now.toString(36)}`,
+    encoder: enc ? { kind: 'run', runId: enc.runId } : { kind: 'random' },
+    presetId: enc ? enc.presetId : fallback.presetId,
+    model: enc ? enc.model : fallback.model,
+    dataset: f.dataset,
+    probe: { ...f.probe, totalSteps: perEpoch * f.epochs, warmupSteps: Math.round(f.warmupEpochs * perEpoch) },
+    epochs: f.epochs,
+    trainImages,
+    valImages,
+    augment: f.augment,
+    evaluation: e,
+    createdAt: now,
+  };
+}
+
+/** Chance top-1 on a dataset: 1 / its classes (the embedded sets have ten). */
+export function chanceFor(dataset: string, datasets: readonly DatasetMeta[]): number | undefined {
+  if (isBuiltinDataset(dataset)) return 1 / SHAPE_CLASSES.length;
+  const n = datasets.find((d) => d.id === dataset)?.classes.length;
+  return n ? 1 / n : undefined;
+}

@@ -1,0 +1,62 @@
+// Fine-tuning one encoder end to end on a seed's labelled images (all, or a seeded few-labels share)
+// and its final validation top-1; from a random-init encoder this is the supervised baseline.
+import * as tf from '@tensorflow/tfjs';
+import { BatchLoader, fixedBatch } from '../data/loader';
+import type { LabelledDataset } from '../data/shapes';
+import { seededSubset } from '../data/subset';
+import type { Cae } from '../model/cae';
+import { FineTuner } from '../train/fineTune';
+import { type EvalContext, type LoopOptions, yieldToMessages } from './probeLoop';
+
+/** The labelled share of the training images: at least one image per class and one batch. */
+export function labelledSubset(ds: LabelledDataset, fraction: number, batch: number, seed: number): LabelledDataset {
+  if (!(fraction > 0 && fraction <= 1)) throw new Error(`the labelled share must be in (0, 1], got ${fraction}`);
+  const take = Math.max(ds.classes.length, Math.min(batch, ds.trainSize), Math.round(ds.trainSize * fraction));
+  return take >= ds.trainSize ? ds : seededSubset(ds, { train: take, val: ds.valSize }, seed ^ 0x1abe1);
+}
+
+export async function fineTune(ctx: EvalContext, model: Cae, all: LabelledDataset, o: LoopOptions): Promise<number> {
+  const s = ctx.spec;
+  const e = s.evaluation;
+  const B = e.fineTune.batchSize;
+  const ds = labelledSubset(all, e.fineTune.labelFraction, B, o.seed);
+  const stepsPerEpoch = Math.max(1, Math.ceil(ds.trainSize / B));
+  const totalSteps = Math.max(1, e.fineTuneEpochs * stepsPerEpoch);
+  const warmupSteps = Math.min(totalSteps - 1, Math.round(e.fineTuneWarmupEpochs * stepsPerEpoch));
+  const tuner = new FineTuner(model, ds.classes.length, { ...e.fineTune, seed: o.seed, totalSteps, warmupSteps });
+  const loader = new BatchLoader(ds, Math.min(B, ds.trainSize), o.seed ^ 0xf1e, e.fineTuneAugment);
+  let acc = 0;
+  try {
+    for (let epoch = 0; epoch < e.fineTuneEpochs && !ctx.stopping; epoch++) {
+      ctx.progress(`${o.label} · fine-tuning on ${ds.trainSize} labelled images, epoch ${epoch + 1} of ${e.fineTuneEpochs}`);
+      let loss = 0;
+      for (let k = 0; k < stepsPerEpoch && !ctx.stopping; k++) {
+        const b = loader.next();
+        const images = tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]);
+        try {
+          loss += (await tuner.train(images, b.labels)).loss;
+        } finally {
+          images.dispose();
+        }
+        await yieldToMessages();
+      }
+      acc = (await correct(tuner, ds)) / ds.valSize;
+      if (o.live) ctx.post({ type: 'probe/ft-epoch', id: s.id, point: { epoch: epoch + 1, loss: loss / stepsPerEpoch, acc } });
+    }
+  } finally {
+    tuner.dispose();
+  }
+  return acc;
+}
+
+/** Correct predictions on the whole validation split, in chunks. */
+async function correct(tuner: FineTuner, ds: LabelledDataset): Promise<number> {
+  let n = 0;
+  for (let start = 0; start < ds.valSize; start += 64) {
+    const b = fixedBatch(ds, Array.from({ length: Math.min(64, ds.valSize - start) }, (_, i) => start + i));
+    const images = tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]);
+    n += await tuner.correct(images, b.labels);
+    images.dispose();
+  }
+  return n;
+}
