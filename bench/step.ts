@@ -14,6 +14,7 @@ import { preset, type PresetId } from '../src/model/presets';
 import { patternImages } from '../src/testing/batches';
 import { setKernelsEnabled, setTiledMatmul } from '../src/kernels/ops';
 import { profileStep } from '../src/kernels/profile';
+import { activeWebGpuBackend, watchCommands } from '../src/kernels/tfjsInternals';
 import { skipGpuWork, watchPeakBytes } from '../src/testing/gpuMeasure';
 import { useWebGpuBackend } from '../src/testing/webgpuNode';
 import { defaultTrainConfig } from '../src/train/defaults';
@@ -21,20 +22,11 @@ import { CaeTrainer } from '../src/train/trainer';
 
 /** On WebGPU, counters of command-buffer submits and of compute dispatches (each costs fixed CPU work). */
 function countCommands(): { submits: () => number; dispatches: () => number } | null {
-  const b = tf.backend() as unknown as { queue?: GPUQueue; runWebGPUProgram: (...a: unknown[]) => unknown };
-  if (!b.queue) return null;
+  const backend = activeWebGpuBackend();
+  if (!backend) return null;
   let submits = 0;
   let dispatches = 0;
-  const submit = b.queue.submit.bind(b.queue);
-  b.queue.submit = (buffers) => {
-    submits += 1;
-    submit(buffers);
-  };
-  const runProgram = b.runWebGPUProgram.bind(b);
-  b.runWebGPUProgram = (...a: unknown[]) => {
-    dispatches += 1;
-    return runProgram(...a);
-  };
+  watchCommands(backend, { program: () => (dispatches += 1), submit: () => (submits += 1) });
   return { submits: () => submits, dispatches: () => dispatches };
 }
 
