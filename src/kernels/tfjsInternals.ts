@@ -152,8 +152,8 @@ export function runProgram(b: WebGPUBackend, prog: KernelProgram, inputs: tf.Ten
 }
 
 /**
- * Calls `f` before every program the backend runs and before every command-buffer submit, until
- * the returned undo (a submit here is the backend's `queue.submit`, its copies' submits included).
+ * Calls `program` before every program the backend runs and `submit` after every command-buffer
+ * submit returns, until the returned undo (the backend's `queue`, 4.22: its copies' submits too).
  */
 export function watchCommands(b: WebGPUBackend, on: { program?: () => void; submit?: () => void }): () => void {
   const f = fields(b);
@@ -164,12 +164,54 @@ export function watchCommands(b: WebGPUBackend, on: { program?: () => void; subm
     return run.apply(b, a);
   };
   f.queue.submit = (buffers: Iterable<GPUCommandBuffer>) => {
-    on.submit?.();
     submit.call(f.queue, buffers);
+    on.submit?.();
   };
   return () => {
     f.runWebGPUProgram = run;
     f.queue.submit = submit;
+  };
+}
+
+/** GPU objects created on a device: what a replayed step must bring to zero. */
+export interface GpuObjectCounts {
+  /** Buffers TF.js maps (uploads and read-backs go through these staging buffers). */
+  staging: number;
+  /** Every other buffer: storage, uniforms, the pool's misses. */
+  buffers: number;
+  bindGroups: number;
+  pipelines: number;
+}
+
+/**
+ * Counts the GPU objects the backend creates, by wrapping its device's create methods (the device
+ * object TF.js 4.22 keeps in `device` and its buffer manager shares) until `stop()`.
+ */
+export function countGpuObjects(b: WebGPUBackend = webgpuBackend()): { counts: () => GpuObjectCounts; stop: () => void } {
+  const device = fields(b).device;
+  const n: GpuObjectCounts = { staging: 0, buffers: 0, bindGroups: 0, pipelines: 0 };
+  const { createBuffer, createBindGroup, createComputePipeline, createComputePipelineAsync } = device;
+  const mapped = GPUBufferUsage.MAP_READ | GPUBufferUsage.MAP_WRITE;
+  device.createBuffer = (d: GPUBufferDescriptor) => {
+    if (d.usage & mapped) n.staging++;
+    else n.buffers++;
+    return createBuffer.call(device, d);
+  };
+  device.createBindGroup = (d: GPUBindGroupDescriptor) => {
+    n.bindGroups++;
+    return createBindGroup.call(device, d);
+  };
+  device.createComputePipeline = (d: GPUComputePipelineDescriptor) => {
+    n.pipelines++;
+    return createComputePipeline.call(device, d);
+  };
+  device.createComputePipelineAsync = (d: GPUComputePipelineDescriptor) => {
+    n.pipelines++;
+    return createComputePipelineAsync.call(device, d);
+  };
+  return {
+    counts: () => ({ ...n }),
+    stop: () => void Object.assign(device, { createBuffer, createBindGroup, createComputePipeline, createComputePipelineAsync }),
   };
 }
 
