@@ -123,6 +123,23 @@ export function pipelineKeys(b: WebGPUBackend = webgpuBackend()): string[] {
   return Object.keys(fields(b).pipelineCache);
 }
 
+/** Each compiled pipeline's shader key (`pipelineCache`, 4.22: key → pipeline, or a promise while compiling). */
+export function pipelineNames(b: WebGPUBackend = webgpuBackend()): Map<GPUComputePipeline, string> {
+  const names = new Map<GPUComputePipeline, string>();
+  for (const [key, p] of Object.entries(fields(b).pipelineCache)) if (!(p instanceof Promise)) names.set(p as GPUComputePipeline, key);
+  return names;
+}
+
+/** The queue the backend submits to and writes uniforms through (`queue`, 4.22). */
+export function gpuQueue(b: WebGPUBackend = webgpuBackend()): GPUQueue {
+  return fields(b).queue;
+}
+
+/** Whether the backend holds a command encoder not yet submitted (`commandEncoder`, 4.22; null after a submit). */
+export function hasPendingCommands(b: WebGPUBackend = webgpuBackend()): boolean {
+  return fields(b).commandEncoder != null;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Programs: the WebGPUProgram fields a CAE kernel sets, and how the backend runs one
 
