@@ -5,6 +5,7 @@
 //     [--tiled] (linear layers on the project's tiled matmul, fc1 + GELU fused, not TF.js's)
 //     [--submit-batch N] (dispatches per command-buffer submit)
 //     [--memory-only] (no shader runs: exact memory figures and the host's share of a step, fast anywhere)
+//     [--engine tfjs] (the engine that runs the step; `replay` is issue 14's, not built yet)
 // On the lent GPU: bundle with `npm run bench:bundle`, carry with ../shared/tools/gpu-carry.sh.
 import * as tf from '@tensorflow/tfjs';
 import { arg, run } from './cli';
@@ -14,32 +15,24 @@ import { preset, type PresetId } from '../src/model/presets';
 import { patternImages } from '../src/testing/batches';
 import { setKernelsEnabled, setTiledMatmul } from '../src/kernels/ops';
 import { profileStep } from '../src/kernels/profile';
+import { activeWebGpuBackend } from '../src/kernels/tfjsInternals';
 import { skipGpuWork, watchPeakBytes } from '../src/testing/gpuMeasure';
+import { median, type StepCost, StepMeter, totalObjects } from '../src/testing/stepMeter';
 import { useWebGpuBackend } from '../src/testing/webgpuNode';
 import { defaultTrainConfig } from '../src/train/defaults';
 import { CaeTrainer } from '../src/train/trainer';
 
-/** On WebGPU, counters of command-buffer submits and of compute dispatches (each costs fixed CPU work). */
-function countCommands(): { submits: () => number; dispatches: () => number } | null {
-  const b = tf.backend() as unknown as { queue?: GPUQueue; runWebGPUProgram: (...a: unknown[]) => unknown };
-  if (!b.queue) return null;
-  let submits = 0;
-  let dispatches = 0;
-  const submit = b.queue.submit.bind(b.queue);
-  b.queue.submit = (buffers) => {
-    submits += 1;
-    submit(buffers);
-  };
-  const runProgram = b.runWebGPUProgram.bind(b);
-  b.runWebGPUProgram = (...a: unknown[]) => {
-    dispatches += 1;
-    return runProgram(...a);
-  };
-  return { submits: () => submits, dispatches: () => dispatches };
+/** The engines a step can run on: TF.js's (every op through the engine) and, later, the replay. */
+function chosenEngine(): 'tfjs' {
+  const engine = arg('engine', 'tfjs');
+  if (engine === 'tfjs') return engine;
+  if (engine === 'replay') throw new Error('--engine replay: the replayed step (issue 14) is not built yet; only --engine tfjs runs for now');
+  throw new Error(`--engine ${engine}: unknown engine (tfjs, or replay once it is built)`);
 }
 
 async function main(): Promise<void> {
   tf.env().set('PROD', true);
+  const engine = chosenEngine();
   const presetId = arg('preset', 'micro') as PresetId;
   const batch = Number(arg('batch', '64'));
   const steps = Number(arg('steps', '10'));
@@ -63,11 +56,26 @@ async function main(): Promise<void> {
   const images = patternImages(batch, config.imgSize, 1);
   for (let i = 0; i < warmup; i++) await trainer.trainStep({ images });
   const peak = watchPeakBytes();
-  const commands = countCommands();
+  const webgpu = activeWebGpuBackend();
+  const meter = webgpu ? new StepMeter(webgpu, memoryOnly) : null;
+  const costs: StepCost[] = [];
   const t0 = performance.now();
   let loss = 0;
-  for (let i = 0; i < steps; i++) loss = (await trainer.trainStep({ images })).total;
+  for (let i = 0; i < steps; i++) {
+    if (!meter) {
+      const s0 = performance.now();
+      loss = (await trainer.trainStep({ images })).total;
+      const wallMs = performance.now() - s0;
+      costs.push({ wallMs, hostMs: wallMs, dispatches: 0, submits: 0, objects: { staging: 0, buffers: 0, bindGroups: 0, pipelines: 0 } });
+      continue;
+    }
+    const { result, cost } = await meter.measure(() => trainer.trainStep({ images }));
+    loss = result.total;
+    costs.push(cost);
+  }
   const ms = (performance.now() - t0) / steps;
+  meter?.stop();
+  const perStep = (f: (c: StepCost) => number) => (meter ? costs.reduce((s, c) => s + f(c), 0) / steps : null);
   const mem = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
   console.log(
     JSON.stringify({
@@ -77,12 +85,21 @@ async function main(): Promise<void> {
       backend: tf.getBackend(),
       submitBatch: tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'),
       memoryOnly,
+      engine,
       path: plain || backend !== 'webgpu' ? 'plain ops' : tiled ? 'fused kernels, tiled matmul' : 'fused kernels',
       adapter,
       msPerStep: Number(ms.toFixed(2)),
       imgPerSec: Number(((batch * 1000) / ms).toFixed(1)),
-      dispatchesPerStep: commands ? commands.dispatches() / steps : null,
-      submitsPerStep: commands ? commands.submits() / steps : null,
+      // The host's share of a step (the whole step with --memory-only; else up to its last submit,
+      // read-back waits excluded), the median over the timed steps.
+      hostMs: Number(median(costs.map((c) => c.hostMs)).toFixed(2)),
+      dispatchesPerStep: perStep((c) => c.dispatches),
+      submitsPerStep: perStep((c) => c.submits),
+      // GPUBuffers (staging ones included), bind groups and pipelines created in a timed step.
+      gpuObjectsPerStep: meter ? median(costs.map((c) => totalObjects(c.objects))) : null,
+      gpuObjects: meter
+        ? { staging: perStep((c) => c.objects.staging), buffers: perStep((c) => c.objects.buffers), bindGroups: perStep((c) => c.objects.bindGroups), pipelines: perStep((c) => c.objects.pipelines) }
+        : null,
       gpuMemoryMB: mem.numBytesInGPU !== undefined ? Number((mem.numBytesInGPU / 2 ** 20).toFixed(1)) : null,
       // Everything the backend's buffer pool holds, free buffers included: its high-water mark.
       // The most bytes held by live buffers at any moment of the timed steps: what PyTorch's

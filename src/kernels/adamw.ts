@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { copyElements, emptyTensor, submit } from './flat';
 import { program, run, webgpuBackend } from './program';
 import { workgroupSum } from './wgsl';
+import { OUTPUT, gpuDevice, shapeOf, uniform } from './tfjsInternals';
 
 export interface FlatParam {
   readonly variable: tf.Variable;
@@ -38,11 +39,11 @@ function sumSquaresProgram(n: number) {
     threads: T,
     code: `${workgroupSum(T)}
       fn body() {
-        let n = uniforms.gShape;
+        let n = ${shapeOf('g')};
         var s = 0.0;
         for (var i = groupIndex() * ${T} + lane(); i < n; i += ${groups * T}) { s += g[i] * g[i]; }
         let total = workgroupSum(s);
-        if (lane() == 0) { result[groupIndex()] = total; }
+        if (lane() == 0) { ${OUTPUT}[groupIndex()] = total; }
       }`,
   });
 }
@@ -63,18 +64,18 @@ function updateProgram(n: number) {
     // The same operations in the same order as the plain path (torch's AdamW), element by element.
     code: `
       fn body() {
-        let n = uniforms.pShape;
+        let n = ${shapeOf('p')};
         let i = groupIndex() * ${T} + lane();
         if (i >= n) { return; }
-        let gi = g[i] * uniforms.scale;
-        let m = result[n + i] * uniforms.beta1 + gi * uniforms.oneMinusBeta1;
-        let v = result[2 * n + i] * uniforms.beta2 + (gi * gi) * uniforms.oneMinusBeta2;
+        let gi = g[i] * ${uniform('scale')};
+        let m = ${OUTPUT}[n + i] * ${uniform('beta1')} + gi * ${uniform('oneMinusBeta1')};
+        let v = ${OUTPUT}[2 * n + i] * ${uniform('beta2')} + (gi * gi) * ${uniform('oneMinusBeta2')};
         var w = p[i];
-        if (i < uniforms.decayEnd) { w = w * uniforms.decayKeep; }
-        let denom = sqrt(v) / uniforms.bc2Root + uniforms.eps;
-        result[i] = w - (m / denom) * uniforms.stepSize;
-        result[n + i] = m;
-        result[2 * n + i] = v;
+        if (i < ${uniform('decayEnd')}) { w = w * ${uniform('decayKeep')}; }
+        let denom = sqrt(v) / ${uniform('bc2Root')} + ${uniform('eps')};
+        ${OUTPUT}[i] = w - (m / denom) * ${uniform('stepSize')};
+        ${OUTPUT}[n + i] = m;
+        ${OUTPUT}[2 * n + i] = v;
       }`,
   });
 }
@@ -105,7 +106,7 @@ export class FlatAdamW {
   /** Whether the flat state fits one binding of this device (else the plain optimizer is used). */
   static fits(params: readonly FlatParam[]): boolean {
     const bytes = 12 * params.reduce((s, p) => s + p.variable.size, 0);
-    const limits = (webgpuBackend() as unknown as { device: GPUDevice }).device.limits;
+    const limits = gpuDevice().limits;
     return bytes <= limits.maxStorageBufferBindingSize && bytes <= limits.maxBufferSize;
   }
 

@@ -8,6 +8,7 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import { type Backend, type KernelProgram, program, run } from './program';
 import { columnPartials, foldChunks } from './reduce';
 import { f32 } from './wgsl';
+import { OUTPUT, shapeOf } from './tfjsInternals';
 
 const WG = 64;
 
@@ -50,9 +51,9 @@ function constants(s: AttentionShape): string {
   return `
     const HD = ${hd}; const H = ${s.H}; const D = ${s.D};
     const TILE = ${tileRows(hd)}; const SCALE = ${f32(hd ** -0.5)};
-    fn nq() -> i32 { return uniforms.qShape.y; }
-    fn nk() -> i32 { return uniforms.kShape.y; }
-    fn pairs() -> i32 { return uniforms.qShape.x * H; } // (sample, head) pairs
+    fn nq() -> i32 { return ${shapeOf('q')}.y; }
+    fn nk() -> i32 { return ${shapeOf('k')}.y; }
+    fn pairs() -> i32 { return ${shapeOf('q')}.x * H; } // (sample, head) pairs
     fn qAt(b: i32, i: i32, h: i32) -> i32 { return (b * nq() + i) * ${s.q.stride} + ${s.q.offset} + h * HD; }
     fn kAt(b: i32, j: i32, h: i32) -> i32 { return (b * nk() + j) * ${s.k.stride} + ${s.k.offset} + h * HD; }
     fn vAt(b: i32, j: i32, h: i32) -> i32 { return (b * nk() + j) * ${s.v.stride} + ${s.v.offset} + h * HD; }
@@ -119,7 +120,7 @@ function forward(s: AttentionShape): KernelProgram {
            for (var d = 0; d < HD; d++) { acc[d] = acc[d] * c + p * vt[jj * HD + d]; }
            m = mn;`,
         )}
-        if (valid) { for (var d = 0; d < HD; d++) { result[oAt(b, row, h) + d] = acc[d] / l; } }
+        if (valid) { for (var d = 0; d < HD; d++) { ${OUTPUT}[oAt(b, row, h) + d] = acc[d] / l; } }
       }`,
   });
 }
@@ -147,7 +148,7 @@ function stats(s: AttentionShape): KernelProgram {
         )}
         var delta = 0.0;
         for (var d = 0; d < HD; d++) { delta += dout[oAt(b, r, h) + d] * o[oAt(b, r, h) + d]; }
-        if (valid) { let at = (bh * nq() + row) * 2; result[at] = m + log(l); result[at + 1] = delta; }
+        if (valid) { let at = (bh * nq() + row) * 2; ${OUTPUT}[at] = m + log(l); ${OUTPUT}[at + 1] = delta; }
       }`,
   });
 }
@@ -176,7 +177,7 @@ function gradQ(s: AttentionShape, out: Operand): KernelProgram {
         )}
         if (valid) {
           let at = (b * nq() + row) * ${out.stride} + ${out.offset} + h * HD;
-          for (var d = 0; d < HD; d++) { result[at + d] = acc[d] * SCALE; }
+          for (var d = 0; d < HD; d++) { ${OUTPUT}[at + d] = acc[d] * SCALE; }
         }
       }`,
   });
@@ -233,8 +234,8 @@ function gradKV(s: AttentionShape, which: 'k' | 'v' | 'kv', out: Operand): Kerne
         }
         if (valid) {
           let at = (b * nk() + row) * ${out.stride} + ${out.offset} + h * HD;
-          for (var d = 0; d < HD; d++) { result[at + d] = acc[d]; }
-          ${dk && dv ? 'for (var d = 0; d < HD; d++) { result[at + D + d] = accV[d]; }' : ''}
+          for (var d = 0; d < HD; d++) { ${OUTPUT}[at + d] = acc[d]; }
+          ${dk && dv ? `for (var d = 0; d < HD; d++) { ${OUTPUT}[at + D + d] = accV[d]; }` : ''}
         }
       }`,
   });

@@ -3,6 +3,7 @@
 // 1.5e-7), which keeps the fused and plain paths within float round-off of each other.
 import * as tf from '@tensorflow/tfjs';
 import { type Backend, elementwise, flat, run } from './program';
+import { OUTPUT } from './tfjsInternals';
 
 const ERF = `
   fn erfAS(v: f32) -> f32 {
@@ -23,13 +24,13 @@ export const GELU_WGSL = `${ERF}
 /** gelu(x) = 0.5·x·(1 + erf(x/√2)). */
 export function geluForward(backend: Backend, x: tf.TensorInfo): tf.TensorInfo {
   const n = tf.util.sizeFromShape(x.shape);
-  const out = run(backend, elementwise('caeGelu', ['x'], n, 'result[i] = geluOf(x[i]);', GELU_WGSL), [flat(x)]);
+  const out = run(backend, elementwise('caeGelu', ['x'], n, `${OUTPUT}[i] = geluOf(x[i]);`, GELU_WGSL), [flat(x)]);
   return { ...out, shape: x.shape };
 }
 
 /** dy·gelu'(x) = dy·(0.5·(1 + erf(x/√2)) + x·φ(x)). */
 export function geluBackward(backend: Backend, x: tf.TensorInfo, dy: tf.TensorInfo): tf.TensorInfo {
   const n = tf.util.sizeFromShape(x.shape);
-  const out = run(backend, elementwise('caeGeluGrad', ['x', 'dy'], n, 'result[i] = dy[i] * geluSlope(x[i]);', GELU_WGSL), [flat(x), flat(dy)]);
+  const out = run(backend, elementwise('caeGeluGrad', ['x', 'dy'], n, `${OUTPUT}[i] = dy[i] * geluSlope(x[i]);`, GELU_WGSL), [flat(x), flat(dy)]);
   return { ...out, shape: x.shape };
 }

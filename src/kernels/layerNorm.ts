@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Backend, type KernelProgram, program, run } from './program';
 import { foldChunks } from './reduce';
 import { f32, workgroupSum } from './wgsl';
+import { OUT_SHAPE, OUTPUT, shapeOf } from './tfjsInternals';
 
 const T = 64;
 
@@ -31,11 +32,11 @@ function forwardProgram(R: number, D: number, eps: number): KernelProgram {
     code: `${rowStats(eps)}
       fn body() {
         let row = groupIndex();
-        let R = uniforms.xShape.x; let D = uniforms.xShape.y;
+        let R = ${shapeOf('x')}.x; let D = ${shapeOf('x')}.y;
         let base = min(row, R - 1) * D;
         let st = stats(base, D);
         if (row < R) {
-          for (var c = lane(); c < D; c += ${T}) { result[base + c] = (x[base + c] - st.x) * st.y * gamma[c] + beta[c]; }
+          for (var c = lane(); c < D; c += ${T}) { ${OUTPUT}[base + c] = (x[base + c] - st.x) * st.y * gamma[c] + beta[c]; }
         }
       }`,
   });
@@ -58,8 +59,8 @@ function paramPartialsProgram(D: number, eps: number, chunks: number): KernelPro
     code: `${rowStats(eps)}
       fn body() {
         let chunk = groupIndex();
-        let R = uniforms.xShape.x;
-        let rowsPer = (R + uniforms.outShape.x - 1) / uniforms.outShape.x;
+        let R = ${shapeOf('x')}.x;
+        let rowsPer = (R + ${OUT_SHAPE}.x - 1) / ${OUT_SHAPE}.x;
         var g: array<f32, ${C}>;
         var b: array<f32, ${C}>;
         // A trip count uniform across the workgroup: the barriers in stats() need uniform control
@@ -75,7 +76,7 @@ function paramPartialsProgram(D: number, eps: number, chunks: number): KernelPro
         }
         for (var j = 0; j < ${C}; j++) {
           let c = lane() + j * ${T};
-          if (c < ${D}) { result[chunk * ${2 * D} + c] = g[j]; result[chunk * ${2 * D} + ${D} + c] = b[j]; }
+          if (c < ${D}) { ${OUTPUT}[chunk * ${2 * D} + c] = g[j]; ${OUTPUT}[chunk * ${2 * D} + ${D} + c] = b[j]; }
         }
       }`,
   });
@@ -91,8 +92,8 @@ function dxProgram(R: number, D: number, eps: number): KernelProgram {
     threads: T,
     code: `${rowStats(eps)}
       fn body() {
-        let row = min(groupIndex(), uniforms.xShape.x - 1);
-        let D = uniforms.xShape.y;
+        let row = min(groupIndex(), ${shapeOf('x')}.x - 1);
+        let D = ${shapeOf('x')}.y;
         let base = row * D;
         let st = stats(base, D);
         let mean = st.x; let rstd = st.y;
@@ -103,10 +104,10 @@ function dxProgram(R: number, D: number, eps: number): KernelProgram {
         }
         let mg = workgroupSum(sg) / f32(D);
         let mgx = workgroupSum(sgx) / f32(D);
-        if (groupIndex() < uniforms.xShape.x) {
+        if (groupIndex() < ${shapeOf('x')}.x) {
           for (var c = lane(); c < D; c += ${T}) {
             let xh = (x[base + c] - mean) * rstd;
-            result[base + c] = rstd * (dy[base + c] * gamma[c] - mg - xh * mgx);
+            ${OUTPUT}[base + c] = rstd * (dy[base + c] * gamma[c] - mg - xh * mgx);
           }
         }
       }`,

@@ -17,6 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { GELU_WGSL } from './gelu';
 import { type Backend, program, run, webgpuBackend } from './program';
+import { OUT_SHAPE, OUTPUT, shapeOf } from './tfjsInternals';
 
 /** What happens to C (+ bias) before it is stored: nothing, GELU, or dY·GELU′(C) (GELU's backward, recomputing its input). */
 export type Epilogue = 'none' | 'gelu' | 'geluGrad';
@@ -115,7 +116,7 @@ function put(bias: boolean, epilogue: Epilogue): string {
         if (c < N) {
           let at = row * N + c;
           let pre = v[d]${bias ? ' + bias[c]' : ''};
-          result[at] = ${value};
+          ${OUTPUT}[at] = ${value};
         }
       }
     }`;
@@ -145,12 +146,12 @@ function matmulProgram(M: number, N: number, T: Tile, transA: boolean, transB: b
       var<workgroup> Bs: array<vec4<f32>, ${2 * BK * TQ}>;
       // vec4 column q (4 rows of the tile) of k-row k in buffer buf, XOR-swizzled within its k-row.
       fn mmSlot(buf: i32, k: i32, q: i32) -> i32 { return (buf * ${BK} + k) * ${TQ} + (q ^ k); }
-      ${operand('A', 'a', 'uniforms.outShape.x', !transA, T, BK)}
-      ${operand('B', 'b', 'uniforms.outShape.y', transB, T, BK)}
+      ${operand('A', 'a', `${OUT_SHAPE}.x`, !transA, T, BK)}
+      ${operand('B', 'b', `${OUT_SHAPE}.y`, transB, T, BK)}
       ${put(bias, epilogue)}
       fn body() {
-        let M = uniforms.outShape.x; let N = uniforms.outShape.y;
-        let K = ${transA ? 'uniforms.aShape.x' : 'uniforms.aShape.y'};
+        let M = ${OUT_SHAPE}.x; let N = ${OUT_SHAPE}.y;
+        let K = ${shapeOf('a')}.${transA ? 'x' : 'y'};
         let tilesN = (N + ${T - 1}) / ${T};
         let m0 = (groupIndex() / tilesN) * ${T}; let n0 = (groupIndex() % tilesN) * ${T};
         let tx = lane() % 16; let ty = lane() / 16;

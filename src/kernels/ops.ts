@@ -1,7 +1,6 @@
 // The fused kernels as TF.js kernels of the WebGPU backend, with their gradients, and the ops the
 // model calls. Registered once, on first use; every op here runs only where `kernelsActive()`.
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { attentionBackward, attentionForward, type AttentionShape } from './attention';
 import { geluBackward, geluForward } from './gelu';
 import { layerNormBackward, layerNormForward } from './layerNorm';
@@ -9,6 +8,7 @@ import { type LinearAttrs, linearBackward, linearForward } from './linear';
 import { residualBackward, residualForward } from './residual';
 import type { Backend } from './program';
 import { submitWhenFreedPilesUp } from './release';
+import { webgpuBackend } from './tfjsInternals';
 
 type Inputs = Record<string, tf.TensorInfo | undefined>;
 type Attrs = { eps?: number; heads?: number } & Partial<LinearAttrs>;
@@ -147,7 +147,7 @@ export function setKernelsEnabled(on: boolean): void {
 export function kernelsActive(): boolean {
   if (!enabled || tf.getBackend() !== 'webgpu') return false;
   register();
-  submitWhenFreedPilesUp(tf.backend() as WebGPUBackend);
+  submitWhenFreedPilesUp(webgpuBackend());
   return true;
 }
 

@@ -3,6 +3,7 @@
 // The fused optimizer's copies run outside any kernel and are not in the list.
 import * as tf from '@tensorflow/tfjs';
 import type { StepProfile } from '../protocol/messages';
+import { activeWebGpuBackend, kernelTimeMs, supportsTimestampQuery } from './tfjsInternals';
 
 export async function profileStep(step: number, run: () => Promise<unknown>): Promise<StepProfile> {
   const t0 = performance.now();
@@ -12,11 +13,11 @@ export async function profileStep(step: number, run: () => Promise<unknown>): Pr
   const wallMs = performance.now() - t0;
   const byName = new Map<string, { calls: number; ms: number | null }>();
   // Without timestamp queries TF.js's WebGPU backend reports 0 ms for every kernel, not "unknown".
-  const b = tf.backend() as unknown as { supportTimestampQuery?: boolean };
-  const untimed = tf.getBackend() === 'webgpu' && !b.supportTimestampQuery;
+  const webgpu = activeWebGpuBackend();
+  const untimed = webgpu !== null && !supportsTimestampQuery(webgpu);
   let timed = false;
   for (const k of info.kernels) {
-    const t = (await (k.kernelTimeMs as unknown as Promise<number | { error: string }>)) as number | { error: string };
+    const t = await kernelTimeMs(k);
     const ms = !untimed && typeof t === 'number' && Number.isFinite(t) ? t : null;
     if (ms !== null) timed = true;
     const e = byName.get(k.name) ?? { calls: 0, ms: null };

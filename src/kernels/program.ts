@@ -4,19 +4,10 @@
 // calls our `main()` without an index, and the workgroup grid is whatever `dispatch` says.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { type KernelProgram, LOCAL_ID, NAN, NUM_WORKGROUPS, OUT_SHAPE, OUTPUT, runProgram, type Uniform, WORKGROUP_ID } from './tfjsInternals';
 
-export type Uniform = { readonly type: 'int32' | 'float32'; readonly data: number[] };
-
-export interface KernelProgram {
-  readonly variableNames: string[];
-  readonly outputShape: number[];
-  shaderKey: string;
-  readonly dispatchLayout: { x: number[]; y: number[]; z: number[] };
-  dispatch: [number, number, number];
-  readonly workgroupSize: [number, number, number];
-  readonly uniforms?: string;
-  readonly getUserCode: () => string;
-}
+export type { KernelProgram, Uniform };
+export { webgpuBackend } from './tfjsInternals';
 
 /** Most workgroups one dimension of a dispatch may hold (WebGPU's default limit). */
 const MAX_GROUPS = 65535;
@@ -48,11 +39,11 @@ export function program(p: {
     // WebGPU's automatic layout drops bindings a shader never reads, and tfjs binds every input
     // and the uniforms: the phony reads in main keep them all in the layout.
     getUserCode: () => `
-      fn groupIndex() -> i32 { return i32(workgroupId.y * numWorkgroups.x + workgroupId.x); }
-      fn lane() -> i32 { return i32(localId.x); }
+      fn groupIndex() -> i32 { return i32(${WORKGROUP_ID}.y * ${NUM_WORKGROUPS}.x + ${WORKGROUP_ID}.x); }
+      fn lane() -> i32 { return i32(${LOCAL_ID}.x); }
       ${p.code}
       fn main() {
-        _ = uniforms.NAN;
+        _ = ${NAN};
         ${p.inputs.map((n) => `_ = ${n}[0];`).join(' ')}
         body();
       }`,
@@ -71,7 +62,7 @@ export function elementwise(key: string, inputs: string[], n: number, statement:
     code: `${prelude}
       fn body() {
         let i = groupIndex() * ${threads} + lane();
-        if (i < uniforms.outShape) { ${statement} }
+        if (i < ${OUT_SHAPE}) { ${statement} }
       }`,
   });
 }
@@ -83,14 +74,10 @@ export function flat(t: tf.TensorInfo): tf.TensorInfo {
 
 export type Backend = WebGPUBackend;
 
-export function webgpuBackend(): WebGPUBackend {
-  return tf.backend() as unknown as WebGPUBackend;
-}
-
 /**
  * Runs a program on the WebGPU backend; the result is a float32 TensorInfo owned by the caller, or
  * `output` written in place (several programs filling parts of one tensor, state updated in place).
  */
 export function run(backend: WebGPUBackend, prog: KernelProgram, inputs: tf.TensorInfo[], uniforms: Uniform[] = [], output?: tf.TensorInfo): tf.TensorInfo {
-  return backend.runWebGPUProgram(prog as never, inputs, 'float32', uniforms as never, output);
+  return runProgram(backend, prog, inputs, uniforms, output);
 }

@@ -4,6 +4,7 @@
 // chunks. (One workgroup per column block alone left most of the GPU idle: ~0.3 ms a call.)
 import * as tf from '@tensorflow/tfjs';
 import { type Backend, program, run } from './program';
+import { OUT_SHAPE, OUTPUT, shapeOf, uniform } from './tfjsInternals';
 
 const MAX_CHUNKS = 64;
 
@@ -49,8 +50,8 @@ export function columnPartials(backend: Backend, { key, names, inputs, R, W, c0,
       fn body() {
         let chunk = groupIndex() / ${blocks};
         let col = (groupIndex() % ${blocks}) * 64 + lane() % 64;
-        let rowsPer = (uniforms.rows + uniforms.outShape.x - 1) / uniforms.outShape.x;
-        let end = min(uniforms.rows, (chunk + 1) * rowsPer);
+        let rowsPer = (${uniform('rows')} + ${OUT_SHAPE}.x - 1) / ${OUT_SHAPE}.x;
+        let end = min(${uniform('rows')}, (chunk + 1) * rowsPer);
         var s = 0.0;
         if (col < ${n}) {
           for (var r = chunk * rowsPer + lane() / 64; r < end; r += 4) {
@@ -61,7 +62,7 @@ export function columnPartials(backend: Backend, { key, names, inputs, R, W, c0,
         part[lane()] = s;
         workgroupBarrier();
         if (lane() < 64 && col < ${n}) {
-          result[chunk * ${n} + col] = part[lane()] + part[lane() + 64] + part[lane() + 128] + part[lane() + 192];
+          ${OUTPUT}[chunk * ${n} + col] = part[lane()] + part[lane() + 64] + part[lane() + 128] + part[lane() + 192];
         }
       }`,
   });
@@ -81,8 +82,8 @@ export function foldChunks(backend: Backend, parts: tf.TensorInfo, W: number, c0
         let col = groupIndex() * 64 + lane();
         if (col < ${n}) {
           var s = 0.0;
-          for (var c = 0; c < uniforms.pShape.x; c++) { s += p[c * ${W} + ${c0} + col]; }
-          result[col] = s;
+          for (var c = 0; c < ${shapeOf('p')}.x; c++) { s += p[c * ${W} + ${c0} + col]; }
+          ${OUTPUT}[col] = s;
         }
       }`,
   });

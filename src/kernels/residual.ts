@@ -4,13 +4,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Backend, elementwise, flat, run } from './program';
 import { columnSum } from './reduce';
+import { OUT_SHAPE, OUTPUT, shapeOf, uniform } from './tfjsInternals';
 
 /**
  * The drop-path factor of element i of the flat output: mask [B] read at i's sample. The elements
  * per sample come from the shape uniforms (output size / B), so any batch and any token count
  * share one pipeline.
  */
-const SAMPLE_FACTOR = ' * mask[i / (uniforms.outShape / uniforms.maskShape)]';
+const SAMPLE_FACTOR = ` * mask[i / (${OUT_SHAPE} / ${shapeOf('mask')})]`;
 
 /** Width D and element count of an activation [B, N, D] (or [B·N, D]). */
 function dims(x: tf.TensorInfo): { D: number; size: number } {
@@ -20,7 +21,7 @@ function dims(x: tf.TensorInfo): { D: number; size: number } {
 /** x + a·γ·m; `mask` [B] or null. */
 export function residualForward(backend: Backend, x: tf.TensorInfo, a: tf.TensorInfo, gamma: tf.TensorInfo, mask: tf.TensorInfo | null): tf.TensorInfo {
   const { D, size } = dims(x);
-  const prog = elementwise(`caeResidual_${D}_${Boolean(mask)}`, mask ? ['x', 'a', 'gamma', 'mask'] : ['x', 'a', 'gamma'], size, `result[i] = x[i] + a[i] * gamma[i % ${D}]${mask ? SAMPLE_FACTOR : ''};`);
+  const prog = elementwise(`caeResidual_${D}_${Boolean(mask)}`, mask ? ['x', 'a', 'gamma', 'mask'] : ['x', 'a', 'gamma'], size, `${OUTPUT}[i] = x[i] + a[i] * gamma[i % ${D}]${mask ? SAMPLE_FACTOR : ''};`);
   const out = run(backend, prog, [flat(x), flat(a), gamma, ...(mask ? [mask] : [])]);
   return { ...out, shape: x.shape };
 }
@@ -30,9 +31,9 @@ export function residualBackward(backend: Backend, dy: tf.TensorInfo, a: tf.Tens
   const { D, size } = dims(dy);
   const withMask = (xs: string[]) => (mask ? [...xs, 'mask'] : xs);
   const maskIn = mask ? [mask] : [];
-  const da = run(backend, elementwise(`caeResidualDa_${D}_${Boolean(mask)}`, withMask(['dy', 'gamma']), size, `result[i] = dy[i] * gamma[i % ${D}]${mask ? SAMPLE_FACTOR : ''};`), [flat(dy), gamma, ...maskIn]);
+  const da = run(backend, elementwise(`caeResidualDa_${D}_${Boolean(mask)}`, withMask(['dy', 'gamma']), size, `${OUTPUT}[i] = dy[i] * gamma[i % ${D}]${mask ? SAMPLE_FACTOR : ''};`), [flat(dy), gamma, ...maskIn]);
   // Rows per sample, from the uniforms as well: rows / B.
-  const term = `dy[at] * a[at]${mask ? ' * mask[r / (uniforms.rows / uniforms.maskShape)]' : ''}`;
+  const term = `dy[at] * a[at]${mask ? ` * mask[r / (${uniform('rows')} / ${shapeOf('mask')})]` : ''}`;
   const dg = columnSum(backend, { key: `resDGamma_${Boolean(mask)}`, names: withMask(['dy', 'a']), inputs: [flat(dy), flat(a), ...maskIn], R: size / D, W: D, c0: 0, n: D, term });
   return [{ ...da, shape: dy.shape }, dg];
 }

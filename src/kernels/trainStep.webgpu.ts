@@ -13,6 +13,7 @@ import { useWebGpuBackend } from '../testing/webgpuNode';
 import { defaultTrainConfig } from '../train/defaults';
 import { CaeTrainer, type StepResult } from '../train/trainer';
 import { setKernelsEnabled, setTiledMatmul } from './ops';
+import { numDataIds, pipelineKeys } from './tfjsInternals';
 
 beforeAll(async () => {
   tf.env().set('PROD', true);
@@ -112,7 +113,7 @@ describe('a train step with the fused kernels', () => {
   });
 
   it('compiles no new kernel for another batch size or mask count (a new shape costs no stall)', async () => {
-    const pipelines = () => Object.keys((tf.backend() as unknown as { pipelineCache: Record<string, unknown> }).pipelineCache).filter((k) => k.startsWith('cae'));
+    const pipelines = () => pipelineKeys().filter((k) => k.startsWith('cae'));
     const model = new Cae(CONFIG, 3);
     const trainer = new CaeTrainer(model, TRAIN);
     const N = numPatches(CONFIG);
@@ -142,10 +143,10 @@ describe('a train step with the fused kernels', () => {
     const images = patternImages(3, CONFIG.imgSize, 5);
     await trainer.trainStep({ images });
     const before = tf.memory().numTensors;
-    const buffers = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    const buffers = numDataIds();
     await trainer.trainStep({ images });
     expect(tf.memory().numTensors).toBe(before);
-    expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(buffers);
+    expect(numDataIds()).toBe(buffers);
 
     const saved = await trainer.optimizer.state();
     const moments = new Map(saved.map((s) => [s.name, { m: s.m, v: s.v }]));

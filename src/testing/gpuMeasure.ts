@@ -1,27 +1,17 @@
 // Measuring a step's GPU memory on WebGPU, for the benchmark and its test: the high-water mark of
 // the bytes held by live buffers, and a mode where no shader runs so that mark comes cheaply.
-import * as tf from '@tensorflow/tfjs';
-
-interface Pool {
-  numBytesUsed: number;
-  acquireBuffer: (...a: unknown[]) => unknown;
-}
+import { activeWebGpuBackend, afterPoolAcquire, poolBytesUsed } from '../kernels/tfjsInternals';
 
 /**
  * Watches the WebGPU backend's buffer pool: `peak()` is the most bytes held by live buffers since
  * the call (what PyTorch's max_memory_allocated reports), `stop()` unhooks. Null on other backends.
  */
 export function watchPeakBytes(): { peak: () => number; stop: () => void } | null {
-  const pool = (tf.backend() as unknown as { bufferManager?: Pool }).bufferManager;
-  if (!pool) return null;
-  let peak = pool.numBytesUsed;
-  const acquire = pool.acquireBuffer;
-  pool.acquireBuffer = (...a: unknown[]) => {
-    const b = acquire.apply(pool, a);
-    peak = Math.max(peak, pool.numBytesUsed);
-    return b;
-  };
-  return { peak: () => peak, stop: () => void (pool.acquireBuffer = acquire) };
+  const backend = activeWebGpuBackend();
+  if (!backend) return null;
+  let peak = poolBytesUsed(backend);
+  const stop = afterPoolAcquire(backend, () => (peak = Math.max(peak, poolBytesUsed(backend))));
+  return { peak: () => peak, stop };
 }
 
 /**

@@ -2,14 +2,17 @@
 // then registers TF.js's WebGPU backend. Needs LD_LIBRARY_PATH and VK_ICD_FILENAMES pointing at a
 // Vulkan driver before the process starts (SwiftShader from Debian's chromium here; see DESIGN.md).
 import * as tf from '@tensorflow/tfjs';
+import { adapterInfo, assertTfjsVersions } from '../kernels/tfjsInternals';
 
 export async function useWebGpuBackend(): Promise<string> {
+  // The kernels read TF.js internals: another TF.js version fails here, with the reason.
+  assertTfjsVersions();
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
   Object.defineProperty(globalThis, 'navigator', { value: { gpu: create([]) }, configurable: true, writable: true });
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) throw new Error('the TF.js WebGPU backend did not start (is a Vulkan driver visible?)');
   await tf.ready();
-  const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
+  const info = adapterInfo();
   return `${info?.vendor ?? '?'} ${info?.architecture ?? ''}`.trim();
 }

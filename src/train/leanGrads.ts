@@ -5,39 +5,15 @@
 // gradients of all of them: about twice what PyTorch's autograd holds. Here a node's output
 // gradients are freed once the node has used them, and its saved tensors once its backward has
 // run, so the peak is the activations not yet consumed plus the gradient frontier, as in PyTorch.
-// This reads the engine's tape (engine.state.activeTape), which TF.js does not export as API: the
-// version is pinned in package.json and the unit test checks the result against tf.variableGrads.
+// This reads the engine's tape, which TF.js does not export as API: through tfjsInternals (the
+// version pinned and checked there), and the unit test checks the result against tf.variableGrads.
 import * as tf from '@tensorflow/tfjs';
-
-/** What the engine records per kernel call while a tape is active. */
-interface TapeNode {
-  readonly kernelName: string;
-  readonly inputs: Record<string, tf.Tensor>;
-  readonly outputs: tf.Tensor[];
-  readonly saved?: tf.Tensor[];
-  readonly gradient?: (dys: (tf.Tensor | null)[]) => Record<string, () => tf.Tensor>;
-}
-
-interface EngineState {
-  activeTape: TapeNode[] | null;
-  gradientDepth: number;
-}
-
-function engineState(): EngineState {
-  return (tf.engine() as unknown as { state: EngineState }).state;
-}
+import { dropTape, gradientDepth, recordTape, type TapeNode } from '../kernels/tfjsInternals';
 
 /** Runs f with the tape recording, as engine.gradients does (intermediates not saved are freed). */
 function recordForward(f: () => tf.Scalar): { y: tf.Scalar; tape: TapeNode[] } {
-  const state = engineState();
-  state.activeTape = [];
-  state.gradientDepth++;
-  try {
-    const y = tf.tidy(f);
-    return { y, tape: state.activeTape! };
-  } finally {
-    state.gradientDepth--;
-  }
+  const { result, tape } = recordTape(() => tf.tidy(f));
+  return { y: result, tape };
 }
 
 /**
@@ -106,7 +82,7 @@ export function leanVariableGrads(
   xs: readonly tf.Variable[],
 ): { value: tf.Scalar; grads: tf.Tensor[] } {
   // Freeing as it goes leaves nothing for a gradient of this gradient: first order only.
-  if (engineState().gradientDepth > 0) throw new Error('leanVariableGrads cannot run inside another gradient computation.');
+  if (gradientDepth() > 0) throw new Error('leanVariableGrads cannot run inside another gradient computation.');
   const { y, tape } = recordForward(f);
   try {
     const grads = tf.tidy(() => {
@@ -138,6 +114,6 @@ export function leanVariableGrads(
   } finally {
     // As engine.gradients does: the tape is dropped with everything its nodes saved.
     for (const node of tape) for (const t of node.saved ?? []) t.dispose();
-    engineState().activeTape = null;
+    dropTape();
   }
 }

@@ -2,6 +2,7 @@
 // which one runs and why a faster one did not. The WebGPU backend is registered by this file (not
 // the package's import-time hook) so the device's loss is observed and a new device can be made.
 import * as tf from '@tensorflow/tfjs';
+import { activeWebGpuBackend, adapterInfo, gpuDevice, tfjsVersionProblem } from '../kernels/tfjsInternals';
 import type { BackendInfo, BackendKind } from '../protocol/messages';
 
 type LostHandler = (message: string) => void;
@@ -47,17 +48,17 @@ let lostOnPurpose = false;
 
 /** Test hook: destroy the device as a driver reset would, to exercise recovery. */
 export function loseDeviceForTest(): boolean {
-  const b = tf.backend() as unknown as { device?: GPUDevice };
-  if (tf.getBackend() !== 'webgpu' || !b.device) return false;
+  const b = activeWebGpuBackend();
+  if (!b) return false;
   lostOnPurpose = true;
-  b.device.destroy();
+  gpuDevice(b).destroy();
   return true;
 }
 
 function webGpuLabel(): { label: string; adapter: string } {
-  const b = tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } };
-  const vendor = b.adapterInfo?.vendor || 'unknown vendor';
-  const arch = b.adapterInfo?.architecture;
+  const info = adapterInfo();
+  const vendor = info?.vendor || 'unknown vendor';
+  const arch = info?.architecture;
   return { label: `WebGPU · ${vendor}`, adapter: arch ? `${vendor} ${arch}` : vendor };
 }
 
@@ -68,7 +69,12 @@ function webGpuLabel(): { label: string; adapter: string } {
 export async function startBackend(onLost: LostHandler, force?: BackendKind): Promise<BackendInfo> {
   let reason: string | null = null;
   if (!force || force === 'webgpu') {
-    if (typeof navigator === 'undefined' || !('gpu' in navigator)) reason = 'this browser has no WebGPU (navigator.gpu is missing)';
+    // The WebGPU kernels read TF.js internals: with another TF.js they must not run, and the header
+    // says why. WebGL and the CPU run the plain ops; the only internal they share is the engine's
+    // tape (lean gradients), whose reader throws rather than train on an empty tape.
+    const versionProblem = tfjsVersionProblem();
+    if (versionProblem) reason = `WebGPU not used: ${versionProblem}`;
+    else if (typeof navigator === 'undefined' || !('gpu' in navigator)) reason = 'this browser has no WebGPU (navigator.gpu is missing)';
     else {
       await registerWebGpu(onLost);
       lastWebGpuError = null;
