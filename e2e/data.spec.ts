@@ -63,8 +63,8 @@ test('imports a folder of PNGs, pretrains and probes on it, and finds it again a
   await nb.probeBriefly(runId, { epochs: 1, warmup: 0, train: 16, val: 6, batch: 8 });
   const result = page.getByTestId('probe.table').locator('tr[data-result-id]').first();
   await expect(result.locator('[data-col="dataset"]')).toHaveText('colours');
-  await expect(result.locator('[data-col="lin"]')).toHaveText(/^\d+\.\d$/);
-  await expect(result.locator('[data-col="att"]')).toHaveText(/^\d+\.\d$/);
+  await expect(result.locator('[data-col="lin"]')).toHaveText(/^\d+\.\d ± \d+\.\d$/);
+  await expect(result.locator('[data-col="att"]')).toHaveText(/^\d+\.\d ± \d+\.\d$/);
 
   // Kept across a reload, without asking for the files again.
   await page.reload();
@@ -138,16 +138,16 @@ test('CIFAR-10 files and a zip import; bad input is refused with a clear message
   await page.getByTestId('data.drop').dispatchEvent('drop', { dataTransfer: dropped });
   await expect(page.getByTestId('data.summary')).toContainText('images · folder · unlabelled (pretraining only) · 4 train / 0 val images');
   await page.getByTestId('probe.dataset').selectOption({ label: 'images (no labels)' });
-  await expect(page.getByTestId('probe.needs-labels')).toContainText('Probing needs labels: images has none');
+  await expect(page.getByTestId('probe.needs-labels')).toContainText('Evaluation needs labels: images has none');
   await expect(page.getByTestId('probe.start')).toBeDisabled();
 
   // Deleting: gone from the list and the selectors, also after a reload; the rest stays.
   await page.getByTestId('data.delete').click();
   await expect(rows).toHaveCount(2);
-  await expect(page.getByTestId('probe.dataset')).toHaveValue('shapes');
+  await expect(page.getByTestId('probe.dataset')).toHaveValue('shapes-easy');
   await page.reload();
   await expect(rows).toHaveCount(2);
-  await expect(page.getByTestId('pretrain.dataset').locator('option')).toHaveCount(3);
+  await expect(page.getByTestId('pretrain.dataset').locator('option')).toHaveCount(4);
   expect(nb.pageErrors).toEqual([]);
 });
 

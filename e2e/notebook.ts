@@ -35,9 +35,23 @@ export class Notebook {
     await this.waitForStatus('stopped');
   }
 
-  /** Probes `encoder` (a run id or 'random') with small sizes and waits until it is done. */
-  async probeBriefly(encoder: string, o: { epochs: number; warmup?: number; train: number; val: number; batch: number }): Promise<void> {
+  /**
+   * Evaluates `encoder` (a run id or 'random') with small sizes and waits until it is done: LIN, ATT
+   * and kNN unless `evals` says otherwise, without the baseline unless asked (SwiftShader is slow).
+   */
+  async probeBriefly(
+    encoder: string,
+    o: { epochs: number; warmup?: number; train: number; val: number; batch: number; evals?: readonly string[]; baseline?: boolean; ftEpochs?: number },
+  ): Promise<void> {
     await this.page.getByTestId('probe.encoder').selectOption(encoder);
+    const evals = o.evals ?? ['lin', 'att', 'knn'];
+    for (const id of ['lin', 'att', 'knn', 'ft']) await this.page.getByTestId(`probe.eval.${id}`).setChecked(evals.includes(id));
+    await this.page.getByTestId('probe.baseline').setChecked(o.baseline ?? false);
+    if (o.ftEpochs !== undefined) {
+      await this.setField('fine-tune epochs', String(o.ftEpochs));
+      await this.setField('fine-tune warmup epochs', '0');
+      await this.setField('fine-tune batch', String(o.batch));
+    }
     await this.setField('epochs', String(o.epochs));
     if (o.warmup !== undefined) await this.setField('warmup epochs', String(o.warmup));
     await this.setField('training images', String(o.train));

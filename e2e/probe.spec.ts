@@ -1,29 +1,40 @@
 import { expect, test } from '@playwright/test';
 import { Notebook } from './notebook';
 
-test('probes a briefly pretrained micro encoder: both curves, the table and an attention map', async ({ page }) => {
+test('evaluates a briefly pretrained micro encoder four ways beside its random-init baseline', async ({ page }) => {
   const nb = new Notebook(page);
   await nb.open();
+  // The first-run defaults: the learnable embedded set, and a note on the budget they assume.
+  await expect(page.getByTestId('probe.dataset')).toHaveValue('shapes-easy');
+  await expect(page.getByTestId('probe.budget')).toContainText('micro pretrained for 400 steps');
+  await expect(page.getByTestId('probe.lin-lr')).toContainText('× 64 / 256');
   await nb.pretrainBriefly(4);
 
-  // The finished run's encoder is offered beside random init.
-  const runId = await page.getByTestId('runs.list').locator('tr[data-run-id]').first().getAttribute('data-run-id');
-  await expect(page.getByTestId('probe.encoder').locator(`option[value="${runId}"]`)).toHaveCount(1);
-  await nb.probeBriefly(runId!, { epochs: 2, train: 96, val: 40, batch: 32 });
+  // The encoder follows the run just made: no need to pick it.
+  const runId = (await page.getByTestId('runs.list').locator('tr[data-run-id]').first().getAttribute('data-run-id'))!;
+  await expect(page.getByTestId('probe.encoder')).toHaveValue(runId);
+  await nb.probeBriefly(runId, { epochs: 2, train: 96, val: 40, batch: 32, evals: ['lin', 'att', 'knn', 'ft'], baseline: true, ftEpochs: 1 });
 
   const p = await page.evaluate(() => window.__cae.probe());
   expect(p.epochs).toBe(2);
   await expect.poll(async () => Number(await page.getByTestId('probe.chart').getAttribute('data-points'))).toBe(2);
-  await expect(page.getByTestId('probe.chart').locator('.scatterlayer .trace')).toHaveCount(4);
-  const row = page.getByTestId('probe.table').locator('tr[data-result-id]').first();
-  await expect(row).toContainText(runId!);
-  await expect(row.locator('[data-col="lin"]')).toHaveText(/^\d+\.\d$/);
-  await expect(row.locator('[data-col="att"]')).toHaveText(/^\d+\.\d$/);
+  await expect.poll(async () => Number(await page.getByTestId('probe.chart').getAttribute('data-ft-points'))).toBe(1);
+  // LIN and ATT loss and top-1, fine-tuning's loss and top-1, and chance.
+  await expect(page.getByTestId('probe.chart').locator('.scatterlayer .trace')).toHaveCount(7);
+  const rows = page.getByTestId('probe.table').locator('tr[data-result-id]');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText(runId);
+  await expect(rows.nth(1)).toHaveAttribute('data-role', 'baseline');
+  for (const col of ['lin', 'att', 'knn-cls', 'knn-mean', 'ft']) {
+    await expect(rows.nth(1).locator(`[data-col="${col}"]`)).toHaveText(/^\d+\.\d ± \d+\.\d$/);
+    // The pretrained cell says how far it stands from the baseline, in standard errors.
+    await expect(rows.nth(0).locator(`[data-col="${col}"]`)).toHaveText(/^\d+\.\d ± \d+\.\d[+-]\d+\.\d SE$/);
+  }
   await expect(page.getByTestId('probe.status')).toContainText('features cached once');
   expect(await nb.canvasSpread('probe.attention.map')).toBeGreaterThan(20);
 
   // The table persists across a reload.
   await page.reload();
-  await expect(page.getByTestId('probe.table').locator('tr[data-result-id]')).toHaveCount(1);
+  await expect(page.getByTestId('probe.table').locator('tr[data-result-id]')).toHaveCount(2);
   expect(nb.pageErrors).toEqual([]);
 });

@@ -84,7 +84,8 @@ export async function putResult(r: ResultRow): Promise<void> {
 
 export async function listResults(): Promise<ResultRow[]> {
   const all = await tx<ResultRow[]>('readonly', (s) => s.getAll() as IDBRequest<ResultRow[]>, RESULTS);
-  return all.sort((a, b) => a.createdAt - b.createdAt);
+  // Oldest run first; within a run, the probed encoder above its baseline.
+  return all.sort((a, b) => a.createdAt - b.createdAt || Number(a.role === 'baseline') - Number(b.role === 'baseline'));
 }
 
 /** Keeps only the latest checkpoint of a run. */

@@ -112,7 +112,7 @@ export function DataPanel() {
               {datasets.length === 0 && (
                 <tr>
                   <td colSpan={7} style={{ padding: '2px 8px', color: '#555' }}>
-                    No datasets imported yet; pretraining and probing use the embedded shapes.
+                    No datasets imported yet; pretraining and evaluation use the embedded shapes sets.
                   </td>
                 </tr>
               )}

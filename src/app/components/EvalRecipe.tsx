@@ -62,7 +62,7 @@ export function EvalRecipe({ disabled }: { disabled: boolean }) {
         <input type="checkbox" data-testid="probe.baseline" checked={e.baseline} disabled={disabled} onChange={(ev) => editEvaluation({ baseline: ev.target.checked })} />
       </label>
       <Num label="seeds" testId="probe.seeds" value={e.seeds} disabled={disabled} onChange={(v) => editEvaluation({ seeds: Math.round(v) })} help="repeat with seeds s, s+1, …: images, probe init and order change; mean ± sd" />
-      <Num label="seed" value={f.probe.seed} disabled={disabled} onChange={(v) => editProbe({}, { seed: Math.round(v) })} help="first seed: the images drawn, the probes' init and data order" />
+      <Num label="first seed" value={f.probe.seed} disabled={disabled} onChange={(v) => editProbe({}, { seed: Math.round(v) })} help="first seed: the images drawn, the probes' init and data order" />
       <details open={on('lin') || on('att')}>
         <summary style={{ fontSize: 13 }}>Probes (LIN, ATT)</summary>
         <Num label="epochs" value={f.epochs} disabled={disabled} onChange={(v) => editProbe({ epochs: Math.round(v) })} help="passes over the probe's training images" />
@@ -111,9 +111,9 @@ export function EvalRecipe({ disabled }: { disabled: boolean }) {
             ))}
           </select>
         </label>
-        <Num label="epochs" value={e.fineTuneEpochs} disabled={disabled} onChange={(v) => editEvaluation({ fineTuneEpochs: Math.round(v) })} help="passes over the labelled images" />
-        <Num label="warmup epochs" value={e.fineTuneWarmupEpochs} disabled={disabled} onChange={(v) => editEvaluation({ fineTuneWarmupEpochs: v })} help="linear warmup, then cosine (official ViT-S: 20 of 200)" />
-        <Num label="batch" value={ft.batchSize} disabled={disabled} onChange={(v) => editEvaluation({ fineTune: { ...ft, batchSize: Math.round(v) } })} help="images per fine-tuning step" />
+        <Num label="fine-tune epochs" value={e.fineTuneEpochs} disabled={disabled} onChange={(v) => editEvaluation({ fineTuneEpochs: Math.round(v) })} help="passes over the labelled images" />
+        <Num label="fine-tune warmup epochs" value={e.fineTuneWarmupEpochs} disabled={disabled} onChange={(v) => editEvaluation({ fineTuneWarmupEpochs: v })} help="linear warmup, then cosine (official ViT-S: 20 of 200)" />
+        <Num label="fine-tune batch" value={ft.batchSize} disabled={disabled} onChange={(v) => editEvaluation({ fineTune: { ...ft, batchSize: Math.round(v) } })} help="images per fine-tuning step" />
         <Num label="AdamW base lr" value={ft.baseLr} disabled={disabled} onChange={(v) => editEvaluation({ fineTune: { ...ft, baseLr: v } })} help="official CAEv2 ViT-S: 4e-4 for 1024 images a step" />
         <Num label="ref. batch" value={ft.baseBatch} disabled={disabled} onChange={(v) => editEvaluation({ fineTune: { ...ft, baseBatch: Math.round(v) } })} help="lr = base × batch / reference batch" />
         <p style={note} data-testid="probe.ft-lr">
