@@ -6,7 +6,7 @@ test('evaluates a briefly pretrained micro encoder four ways beside its random-i
   await nb.open();
   // The first-run defaults: the learnable embedded set, and a note on the budget they assume.
   await expect(page.getByTestId('probe.dataset')).toHaveValue('shapes-easy');
-  await expect(page.getByTestId('probe.budget')).toContainText('micro pretrained for 400 steps');
+  await expect(page.getByTestId('probe.budget')).toContainText('micro pretrained for 4000 steps');
   await expect(page.getByTestId('probe.lin-lr')).toContainText('× 64 / 256');
   await nb.pretrainBriefly(4);
 

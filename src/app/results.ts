@@ -13,10 +13,13 @@ export const RESULT_COLUMNS: readonly { id: ResultId; label: string; help: strin
   { id: 'ft', label: 'FT', help: 'fine-tuning the whole encoder with labels (layer-wise lr decay); from random init: supervised training' },
 ];
 
-/** The rows an evaluation run adds: the probed encoder's, and its baseline's when it ran one. */
+/**
+ * The rows an evaluation run adds: the probed encoder's, and its baseline's when it ran one; none
+ * for an encoder with no finished seed (a run stopped in its first seed).
+ */
 export function resultRows(spec: ProbeSpec, result: { rows: readonly EvalRow[]; chance: number }, pretrainSteps: number, dataset: string): ResultRow[] {
   const probed = spec.encoder.kind === 'run' ? spec.encoder.runId : 'random init';
-  return result.rows.map((r) => ({
+  return result.rows.filter((r) => Object.keys(r.results).length > 0).map((r) => ({
     id: r.role === 'probed' ? spec.id : `${spec.id}:baseline`,
     encoder: r.role === 'probed' ? probed : 'random init',
     presetId: spec.presetId,

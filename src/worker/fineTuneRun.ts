@@ -8,10 +8,10 @@ import type { Cae } from '../model/cae';
 import { FineTuner } from '../train/fineTune';
 import { type EvalContext, type LoopOptions, yieldToMessages } from './probeLoop';
 
-/** The labelled share of the training images: at least one image per class and one batch. */
-export function labelledSubset(ds: LabelledDataset, fraction: number, batch: number, seed: number): LabelledDataset {
+/** The labelled share of the training images (a seeded subset), at least as many as there are classes. */
+export function labelledSubset(ds: LabelledDataset, fraction: number, seed: number): LabelledDataset {
   if (!(fraction > 0 && fraction <= 1)) throw new Error(`the labelled share must be in (0, 1], got ${fraction}`);
-  const take = Math.max(ds.classes.length, Math.min(batch, ds.trainSize), Math.round(ds.trainSize * fraction));
+  const take = Math.max(ds.classes.length, Math.round(ds.trainSize * fraction));
   return take >= ds.trainSize ? ds : seededSubset(ds, { train: take, val: ds.valSize }, seed ^ 0x1abe1);
 }
 
@@ -19,7 +19,7 @@ export async function fineTune(ctx: EvalContext, model: Cae, all: LabelledDatase
   const s = ctx.spec;
   const e = s.evaluation;
   const B = e.fineTune.batchSize;
-  const ds = labelledSubset(all, e.fineTune.labelFraction, B, o.seed);
+  const ds = labelledSubset(all, e.fineTune.labelFraction, o.seed);
   const stepsPerEpoch = Math.max(1, Math.ceil(ds.trainSize / B));
   const totalSteps = Math.max(1, e.fineTuneEpochs * stepsPerEpoch);
   const warmupSteps = Math.min(totalSteps - 1, Math.round(e.fineTuneWarmupEpochs * stepsPerEpoch));

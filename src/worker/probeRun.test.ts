@@ -79,3 +79,17 @@ describe('an evaluation run in the worker (CPU backend)', () => {
     expect(of(msgs, 'probe/result')[0]!.rows[0]!.results).toEqual({});
   });
 });
+
+describe('the few-labels share', () => {
+  it('keeps a seeded share of the training images, never fewer than the classes, and all of the validation split', async () => {
+    const { labelledSubset } = await import('./fineTuneRun');
+    const { builtinDataset } = await import('../data/shapes');
+    const ds = builtinDataset('shapes-easy', 0, 8, { train: 2000, val: 50 });
+    const ten = labelledSubset(ds, 0.1, 1);
+    expect([ten.trainSize, ten.valSize]).toEqual([200, 50]);
+    expect(labelledSubset(ds, 0.001, 1).trainSize).toBe(10);
+    expect(labelledSubset(ds, 1, 1)).toBe(ds);
+    expect(labelledSubset(ds, 0.1, 2).sample('train', 0).image).not.toEqual(ten.sample('train', 0).image);
+    expect(() => labelledSubset(ds, 0, 1)).toThrow(/labelled share/);
+  });
+});

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fixedBatch, type ImageBatch } from '../data/loader';
 import { toRgba } from '../data/patches';
 import { denormalizeImageNet } from '../data/augment';
-import { builtinDataset, isBuiltinDataset, type LabelledDataset } from '../data/shapes';
+import { builtinDataset, isBuiltinDataset, SHAPE_CLASSES, type LabelledDataset } from '../data/shapes';
 import { seededSubset } from '../data/subset';
 import { Cae } from '../model/cae';
 import { grid } from '../model/config';
@@ -156,7 +156,7 @@ export class ProbeRun {
 
   private postResults(collected: Map<EvalRow['role'], Collected>): void {
     const rows: EvalRow[] = [...collected].map(([role, c]) => ({ role, results: Object.fromEntries([...c].map(([id, v]) => [id, summarize(v, this.valImages)])) }));
-    const classes = this.dataset?.classes.length ?? 10;
+    const classes = this.dataset?.classes.length ?? SHAPE_CLASSES.length;
     this.post({ type: 'probe/result', id: this.spec.id, rows, chance: 1 / classes, valImages: this.valImages });
   }
 

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { DatasetMeta } from '../data/stored';
+import { MICRO } from '../model/presets';
+import { buildProbeSpec, chanceFor, initialProbeForm } from './probeForm';
+
+const meta = (o: Partial<DatasetMeta>): DatasetMeta =>
+  ({ id: 'd1', name: 'flowers', source: 'folder', status: 'ready', storedSize: 64, classes: ['a', 'b', 'c', 'd'], trainSize: 900, valSize: 100, counts: { train: [], val: [] }, split: { by: 'folders' }, imagesPerChunk: 1, chunks: 1, bytes: 0, skipped: [], skippedCount: 0, preview: { size: 8, count: 0, rgba: new Uint8ClampedArray(), labels: [] }, createdAt: 0, ...o }) as DatasetMeta;
+const fallback = { presetId: 'micro', model: MICRO };
+const enc = { runId: 'run-a', presetId: 'micro', step: 4000, model: MICRO };
+
+describe('the evaluation form', () => {
+  it('builds the default spec: the learnable set, four readouts, a baseline, schedules from epochs', () => {
+    const spec = buildProbeSpec({ ...initialProbeForm(), encoder: 'run-a' }, enc, undefined, fallback, 7);
+    if (typeof spec === 'string') throw new Error(spec);
+    expect(spec.dataset).toBe('shapes-easy');
+    expect(spec.encoder).toEqual({ kind: 'run', runId: 'run-a' });
+    expect(spec.evaluation.evals).toEqual(['lin', 'att', 'knn', 'ft']);
+    expect(spec.evaluation.baseline).toBe(true);
+    expect(spec.probe.totalSteps).toBe(Math.floor(2000 / 64) * 10);
+    expect(spec.probe.warmupSteps).toBe(31);
+    expect(spec.probe.attentiveEvalBn).toBe('batch');
+    expect(chanceFor('shapes-easy', [])).toBe(0.1);
+    expect(chanceFor('d1', [meta({})])).toBe(0.25);
+  });
+
+  it('counts only the images an import holds, and refuses what cannot run with a reason', () => {
+    const f = initialProbeForm();
+    const ok = buildProbeSpec({ ...f, dataset: 'd1' }, undefined, meta({}), fallback, 1);
+    if (typeof ok === 'string') throw new Error(ok);
+    expect([ok.trainImages, ok.valImages]).toEqual([900, 100]);
+    expect(buildProbeSpec({ ...f, dataset: 'gone' }, undefined, undefined, fallback, 1)).toMatch(/not kept in this browser/);
+    expect(buildProbeSpec({ ...f, dataset: 'd1' }, undefined, meta({ classes: [] }), fallback, 1)).toMatch(/needs labels, and flowers has none/);
+    expect(buildProbeSpec({ ...f, dataset: 'd1' }, undefined, meta({ valSize: 0 }), fallback, 1)).toMatch(/no validation images/);
+    expect(buildProbeSpec({ ...f, encoder: 'run-x' }, undefined, undefined, fallback, 1)).toMatch(/not available in this session/);
+    expect(buildProbeSpec({ ...f, evaluation: { ...f.evaluation, evals: [] } }, undefined, undefined, fallback, 1)).toMatch(/at least one evaluation/);
+    expect(buildProbeSpec({ ...f, evaluation: { ...f.evaluation, seeds: 0 } }, undefined, undefined, fallback, 1)).toMatch(/Seeds/);
+    const share = (labelFraction: number) => ({ ...f, evaluation: { ...f.evaluation, fineTune: { ...f.evaluation.fineTune, labelFraction } } });
+    expect(buildProbeSpec(share(0), undefined, undefined, fallback, 1)).toMatch(/labelled share/);
+    expect(typeof buildProbeSpec(share(0.01), undefined, undefined, fallback, 1)).toBe('object');
+    expect(buildProbeSpec({ ...f, warmupEpochs: 10 }, undefined, undefined, fallback, 1)).toMatch(/fewer warmup epochs/);
+  });
+});
