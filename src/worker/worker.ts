@@ -135,7 +135,7 @@ async function handle(msg: ToWorker): Promise<void> {
       try {
         ds = isBuiltinDataset(s.dataset) ? undefined : await datasetFor(s.dataset, s.probe.seed, s.model.imgSize);
       } catch (e) {
-        failed(`Probing cannot start: ${(e as Error).message}.`);
+        failed(`The evaluation cannot start: ${(e as Error).message}.`);
         return;
       }
       const p = new ProbeRun(s, enc?.bytes ?? null, post, ds);
@@ -144,7 +144,7 @@ async function handle(msg: ToWorker): Promise<void> {
         await p.run();
       } catch (e) {
         p.status = 'failed';
-        failed(`Probing failed: ${(e as Error).message}`);
+        failed(`The evaluation failed: ${(e as Error).message}`);
       }
       return;
     }
