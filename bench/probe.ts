@@ -6,6 +6,7 @@
 //   npm run bench:probe -- --preset micro --dataset shapes-easy --steps 400 --evals lin,att,knn,ft --seeds 3
 // Other flags: --batch, --epochs, --ft-epochs, --label-fraction, --train-images, --val-images,
 // --lin-lr, --att-lr, --ft-lr (base rates at their reference batches), --ft-augment 0|1,
+// --model key=value,... (model config over the preset, e.g. alignment=false),
 // --save FILE / --encoder FILE (keep a pretrained checkpoint, probe it again), --bn batch|running, --pooling cls|mean, --backend wasm|cpu|webgpu (wasm: TF.js's WebAssembly
 // backend, the fastest on a CPU; the notebook runs the same code on WebGPU).
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +15,7 @@ import { arg, run } from './cli';
 import { BatchLoader } from '../src/data/loader';
 import { builtinDataset, isBuiltinDataset } from '../src/data/shapes';
 import { Cae } from '../src/model/cae';
+import { type CaeConfig, validateConfig } from '../src/model/config';
 import { preset, type PresetId } from '../src/model/presets';
 import type { EvalId, FromWorker, ProbeSpec } from '../src/protocol/messages';
 import { useWasmBackend } from '../src/testing/wasmNode';
@@ -26,9 +28,21 @@ import { ProbeRun } from '../src/worker/probeRun';
 
 const num = (name: string, fallback: number) => Number(arg(name, String(fallback)));
 
+/** The preset with `--model key=value,...` applied (numbers, true/false, or text), validated. */
+function modelConfig(presetId: PresetId): CaeConfig {
+  const overrides = arg('model', '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => {
+      const [k, v] = kv.split('=') as [string, string];
+      return [k, v === 'true' ? true : v === 'false' ? false : Number.isFinite(Number(v)) ? Number(v) : v];
+    });
+  return validateConfig({ ...preset(presetId), ...Object.fromEntries(overrides) } as CaeConfig);
+}
+
 async function pretrain(presetId: PresetId, dataset: string, steps: number, batch: number): Promise<Uint8Array | null> {
   if (steps === 0) return null;
-  const config = preset(presetId);
+  const config = modelConfig(presetId);
   const d = defaultTrainConfig(presetId);
   const train = { ...d, batchSize: batch, totalSteps: steps, warmupSteps: Math.max(1, Math.round((steps * 10) / 300)) };
   const trainer = new CaeTrainer(new Cae(config, train.seed), train);
@@ -83,7 +97,7 @@ async function main(): Promise<void> {
     id: 'bench',
     encoder: bytes ? { kind: 'run', runId: 'bench' } : { kind: 'random' },
     presetId,
-    model: preset(presetId),
+    model: modelConfig(presetId),
     dataset,
     probe: {
       ...pr,
