@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testProbeSpec } from '../testing/probeSpec';
 import { summarize } from '../train/accuracy';
-import { aboveBaseline, cellText, resultRows, resultsCsv, rowResults } from './results';
+import { aboveBaseline, cellText, csvCell, resultRows, resultsCsv, rowResults } from './results';
 
 const spec = testProbeSpec({ id: 'e1', encoder: { kind: 'run', runId: 'run-a' }, createdAt: 0 });
 const result = {
@@ -40,5 +40,14 @@ describe('the results table', () => {
     );
     expect(csv[1]).toBe('"run, ""x""",probed,micro,0,10,45.67,,0,80,,0,,,,,,,,,,1,,1970-01-01T00:00:00.000Z,shapes');
     expect(csv[2]).toBe('run-a,probed,micro,4000,2,20,1.79,0,,,,31,1.46,1.41,,,,,,,2,10,1970-01-01T00:00:00.000Z,shapes-easy');
+  });
+
+  it('quotes line breaks of either kind and defuses cells a spreadsheet would run as formulas', () => {
+    expect(csvCell('a\rb')).toBe('"a\rb"');
+    expect(csvCell('a\nb')).toBe('"a\nb"');
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    for (const lead of ['+', '-', '@']) expect(csvCell(`${lead}1`)).toBe(`'${lead}1`);
+    expect(csvCell(-0.5)).toBe('-0.5');
+    expect(csvCell('plain')).toBe('plain');
   });
 });

@@ -58,7 +58,16 @@ export function aboveBaseline(r: ResultRow, rows: readonly ResultRow[], id: Resu
   return a && b ? separation(a, b) : null;
 }
 
-const csvCell = (v: string | number) => (typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/**
+ * One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break (\n or \r); text that a
+ * spreadsheet would run as a formula (=, +, -, @, tab or CR first; names come from folder names)
+ * gets a leading apostrophe. Numbers are written as they are.
+ */
+export function csvCell(v: string | number): string {
+  if (typeof v === 'number') return String(v);
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
 
 /** The results table as CSV, one row per encoder, accuracies and errors in percent. */
 export function resultsCsv(rows: readonly ResultRow[]): string {
