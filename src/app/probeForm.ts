@@ -39,21 +39,28 @@ export const initialProbeForm = (): ProbeForm => ({
   evaluation: defaultEvaluation(),
 });
 
-/**
- * The encoder a user most likely means: the newest encoder the worker holds this session (a
- * finished run or an import: the list grows at its end), else the newest run kept in this browser
- * with a checkpoint, else random init.
- */
-export function newestEncoder(encoders: readonly EncoderEntry[], runs: readonly RunRecord[]): string {
-  const last = encoders.at(-1);
-  if (last) return last.runId;
+/** The run kept in this browser with a checkpoint that changed last (a training run saves every 15 s), or null. */
+export function newestKeptRun(runs: readonly RunRecord[]): string | null {
   const kept = runs.filter((r) => r.checkpointStep != null).sort((a, b) => b.updatedAt - a.updatedAt)[0];
-  return kept ? kept.spec.id : 'random';
+  return kept ? kept.spec.id : null;
 }
 
-/** The form with its encoder following the user, unless they picked one. */
-export const followNewest = (f: ProbeForm, encoders: readonly EncoderEntry[], runs: readonly RunRecord[]): ProbeForm =>
-  f.encoderPicked ? f : { ...f, encoder: newestEncoder(encoders, runs) };
+/**
+ * The form's encoder after the user made something, unless they picked one: an encoder the worker
+ * did not hold before (a run that just ended, an import), or a run whose checkpoint is now the
+ * newest in this browser (the run that is training, or one just resumed).
+ */
+export function followNewest(
+  f: ProbeForm,
+  was: { encoders: readonly EncoderEntry[]; runs: readonly RunRecord[] },
+  now: { encoders: readonly EncoderEntry[]; runs: readonly RunRecord[] },
+): ProbeForm {
+  if (f.encoderPicked) return f;
+  const added = now.encoders.filter((e) => !was.encoders.some((o) => o.runId === e.runId)).at(-1);
+  if (added) return { ...f, encoder: added.runId };
+  const newest = newestKeptRun(now.runs);
+  return newest && newest !== newestKeptRun(was.runs) ? { ...f, encoder: newest } : f;
+}
 
 /**
  * The worker's spec for the form, or the reason it cannot start. `enc` is the chosen encoder the

@@ -76,18 +76,27 @@ describe('the store', () => {
 
 describe('the evaluation form follows the user', () => {
   const enc = (runId: string) => ({ runId, presetId: 'micro', step: 400, model: MICRO });
-  it('defaults to the newest run with a checkpoint, moves to newer ones, and stops once the user picks', () => {
+  const kept = (id: string, updatedAt: number, checkpointStep: number | null) => ({ spec: { ...spec, id }, status: 'done' as const, step: 400, checkpointStep, latest: null, updatedAt });
+  it('takes the newest run with a checkpoint, then whatever the user makes next, until they pick one', () => {
     useStore.getState().reset();
     expect(useStore.getState().probeForm.encoder).toBe('random');
-    const kept = (id: string, updatedAt: number, checkpointStep: number | null) => ({ spec: { ...spec, id }, status: 'done' as const, step: 400, checkpointStep, latest: null, updatedAt });
+    // After a reload: the kept run whose checkpoint changed last.
     useStore.getState().setRuns([kept('old', 1, 400), kept('newer', 5, 400), kept('no-checkpoint', 9, null)]);
     expect(useStore.getState().probeForm.encoder).toBe('newer');
+    // A run of this session ends (or a checkpoint is imported): the worker holds a new encoder.
     useStore.getState().receive({ type: 'encoders', list: [enc('r-a')] });
     expect(useStore.getState().probeForm.encoder).toBe('r-a');
-    useStore.getState().receive({ type: 'encoders', list: [enc('r-a'), enc('r-b')] });
+    // Another run trains and saves its first checkpoint: it is now the newest.
+    useStore.getState().setRuns([kept('old', 1, 400), kept('newer', 5, 400), kept('r-a', 6, 400), kept('r-b', 7, 50)]);
     expect(useStore.getState().probeForm.encoder).toBe('r-b');
+    // Its later checkpoints change nothing; neither does the list arriving again unchanged.
+    useStore.getState().editProbe({ epochs: 3 });
+    useStore.getState().setRuns([kept('old', 1, 400), kept('newer', 5, 400), kept('r-a', 6, 400), kept('r-b', 8, 100)]);
+    useStore.getState().receive({ type: 'encoders', list: [enc('r-a')] });
+    expect(useStore.getState().probeForm.encoder).toBe('r-b');
+    // Once the user picks, nothing moves it.
     useStore.getState().editProbe({ encoder: 'random' });
-    useStore.getState().receive({ type: 'encoders', list: [enc('r-a'), enc('r-b'), enc('r-c')] });
+    useStore.getState().receive({ type: 'encoders', list: [enc('r-a'), enc('r-c')] });
     expect(useStore.getState().probeForm.encoder).toBe('random');
     expect(useStore.getState().probeForm.encoderPicked).toBe(true);
   });

@@ -166,7 +166,7 @@ export const useStore = create<AppState>()((set, get) => ({
         if (!msg.cancelled) get().notify(msg.message);
         return;
       case 'encoders':
-        set({ encoders: msg.list, probeForm: followNewest(get().probeForm, msg.list, get().runs) });
+        set({ encoders: msg.list, probeForm: followNewest(get().probeForm, get(), { encoders: msg.list, runs: get().runs }) });
         return;
       case 'probe/status':
         if (probe?.spec.id === msg.id) set({ probe: { ...probe, status: msg.status, message: msg.message, features: msg.features } });
@@ -255,7 +255,7 @@ export const useStore = create<AppState>()((set, get) => ({
     set({ run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null } });
   },
   setRuns(runs) {
-    set({ runs, probeForm: followNewest(get().probeForm, get().encoders, runs) });
+    set({ runs, probeForm: followNewest(get().probeForm, get(), { encoders: get().encoders, runs }) });
   },
   editProbe(patch, probe) {
     const f = get().probeForm;

@@ -39,12 +39,12 @@ describe('fine-tuning', () => {
       const first = await tuner.train(images, labels);
       let last = first;
       for (let i = 1; i < 30; i++) last = await tuner.train(images, labels);
-      const w1 = await w.data();
+      const w1 = (await w.data()) as Float32Array;
       const correct = await tuner.correct(images, labels);
       tuner.dispose();
       expect(tf.memory().numTensors).toBe(before);
       model.dispose();
-      return { moved: w1.reduce((a, v, i) => a + Math.abs(v - w0[i]!), 0) / w1.length, first: first.loss, last: last.loss, correct };
+      return { moved: w1.reduce((a: number, v: number, i: number) => a + Math.abs(v - w0[i]!), 0) / w1.length, first: first.loss, last: last.loss, correct };
     };
     const decayed = await run(0.5);
     const flat = await run(1);
