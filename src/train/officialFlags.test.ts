@@ -26,6 +26,7 @@ describe('the official command line for a run', () => {
     for (const f of [
       '--model cae_small_patch16_224_8k_vocab',
       '--input_size 224',
+      '--second_input_size 112',
       '--clip_grad 3',
       '--drop_path 0.1',
       '--num_mask_patches 98',
@@ -89,6 +90,7 @@ describe('the official command line for a run', () => {
     expect(cmd).not.toContain('registers patch-16');
     const micro = script({ ...MICRO, target: 'token', decoderNumHeads: 12, decoderEmbedDim: 48, alignment: false, maskKind: 'random' }, TRAIN, OPTS);
     expect(micro).toContain('patch_size=8, img_size=32');
+    expect(micro).toContain('--second_input_size 32 '); // one DALL-E code per patch of the 4×4 grid
     expect(micro).toContain('--align_loss_weight 0');
     expect(micro).toContain('--ratio_mask_patches 0.5');
     expect(micro).not.toContain('--min_mask_patches_per_block');

@@ -90,7 +90,7 @@ export function officialCommand(c: CaeConfig, t: TrainConfig, runId: string, o: 
       ' so the official schedule, warmup and AdamW moments start afresh.',
     `# Fixed by the official model, matched by this run: decoder heads ${OFFICIAL_FIXED.decoderNumHeads}, decoder layer scale ${OFFICIAL_FIXED.decoderLayerScaleInit},` +
       ` ${OFFICIAL_FIXED.decoderNumClasses}-way head, mlp_ratio 4, qkv bias, LayerNorm eps 1e-6 (no flags for them).`,
-    '# Targets are DALL-E codes of a 112-px view (--second_input_size); the data order, masks and augmentation are the official ones, and each process seeds with --seed + rank.',
+    `# Targets are DALL-E codes of a ${8 * grid(c)}-px view (--second_input_size: DALL-E codes 8×8-px cells, one per patch); the data order, masks and augmentation are the official ones, and each process seeds with --seed + rank.`,
   ];
   if (!reg)
     notes.push(
@@ -105,6 +105,7 @@ export function officialCommand(c: CaeConfig, t: TrainConfig, runId: string, o: 
     ['--resume', '"$INIT_CKPT"'],
     ['--model', reg ? reg.name : `cae_custom_patch${c.patchSize}_${c.imgSize}`],
     ['--input_size', c.imgSize],
+    ['--second_input_size', 8 * grid(c)], // the official default 112 fits 224-px, 16-px patches only
     ['--batch_size', perGpu],
     ['--lr', lr],
     ['--min_lr', Math.min(t.minLr, lr)], // the run caps its floor at the peak
