@@ -1,7 +1,7 @@
 // The one owner of the training worker: creates it, sends commands, feeds its messages into the
 // store, keeps the runs list in IndexedDB current, and turns a crash into a message.
 import { deleteDataset, listDatasets } from '../data/datasetDb';
-import { isBuiltinDataset, type BuiltinDatasetId } from '../data/shapes';
+import { isBuiltinDataset, SHAPES_TRAIN_SIZE, type BuiltinDatasetId } from '../data/shapes';
 import { validateConfig } from '../model/config';
 import type { FromWorker, ImportFile, RunSpec, ToWorker } from '../protocol/messages';
 import { validateTrainConfig } from '../train/config';
@@ -190,11 +190,24 @@ export async function removeRun(runId: string): Promise<void> {
   }
 }
 
-/** Downloads the official PyTorch command line matching a run's configs. */
-export function exportOfficialCommand(runId: string): void {
-  const rec = useStore.getState().runs.find((r) => r.spec.id === runId);
+/**
+ * Downloads the official PyTorch command line for a run on `gpus` GPUs, or shows why there is none.
+ * The run's dataset size turns its steps into epochs; a dataset no longer kept here is asked for.
+ */
+export function exportOfficialCommand(runId: string, gpus: number): void {
+  const { runs, datasets, notify } = useStore.getState();
+  const rec = runs.find((r) => r.spec.id === runId);
   if (!rec) return;
-  downloadBlob(officialCommand(rec.spec.model, rec.spec.train, runId), `${runId}-official-cae.sh`, 'text/x-shellscript');
+  const ds = rec.spec.dataset;
+  let trainSize = isBuiltinDataset(ds) ? SHAPES_TRAIN_SIZE : datasets.find((d) => d.id === ds)?.trainSize;
+  if (trainSize === undefined) {
+    const answer = window.prompt(`The dataset of ${runId} is no longer in this browser. How many training images did it have (for --epochs)?`);
+    if (answer === null) return;
+    trainSize = Number(answer);
+  }
+  const out = officialCommand(rec.spec.model, rec.spec.train, runId, { gpus, trainSize });
+  if (out.ok) downloadBlob(out.script, `${runId}-official-cae.sh`, 'text/x-shellscript');
+  else notify(out.error);
 }
 
 /** Sends a chosen checkpoint file to the worker to check; a fitting one becomes a probe encoder. */

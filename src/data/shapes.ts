@@ -204,9 +204,12 @@ export function renderShape(size: number, label: number, rng: Rng, difficulty: S
   return out;
 }
 
+/** Training images of an embedded set unless a caller asks for another size (pretraining never does). */
+export const SHAPES_TRAIN_SIZE = 20_000;
+
 /** A `shapes` dataset: balanced classes, a fixed seeded validation split disjoint from training. */
 export function shapesDataset(seed: number, imgSize: number, sizes: { train?: number; val?: number } = {}, difficulty: ShapesDifficulty = 'hard'): LabelledDataset {
-  const trainSize = sizes.train ?? 20_000;
+  const trainSize = sizes.train ?? SHAPES_TRAIN_SIZE;
   const valSize = sizes.val ?? 1_000;
   return {
     name: difficulty === 'easy' ? 'shapes-easy' : 'shapes',

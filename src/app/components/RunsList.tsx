@@ -12,6 +12,8 @@ export function RunsList() {
   const current = useStore((s) => s.run?.spec.id);
   const busy = useStore((s) => s.run?.status === 'running' || s.run?.status === 'paused' || s.run?.status === 'starting');
   const [storage, setStorage] = useState<{ usage: number; quota: number } | null>(null);
+  // GPUs the official command line launches on: --batch_size is per GPU there.
+  const [gpus, setGpus] = useState(1);
   useEffect(() => {
     void storageUsed().then(setStorage, () => setStorage(null));
   }, [runs]);
@@ -55,7 +57,7 @@ export function RunsList() {
                       <button data-testid="ckpt.export" onClick={() => void exportCheckpoint(r.spec.id)}>
                         Export
                       </button>{' '}
-                      <button data-testid="ckpt.flags" title="the official PyTorch command line for this run" onClick={() => exportOfficialCommand(r.spec.id)}>
+                      <button data-testid="ckpt.flags" title="the official PyTorch command line for this run" onClick={() => exportOfficialCommand(r.spec.id, gpus)}>
                         PyTorch flags
                       </button>
                     </>
@@ -78,6 +80,10 @@ export function RunsList() {
           )}
         </tbody>
       </table>
+      <label style={{ fontSize: 13, display: 'block', marginTop: 6 }}>
+        GPUs for <em>PyTorch flags</em> (one machine; the run's batch is split across them):{' '}
+        <input data-testid="ckpt.flagsGpus" type="number" min={1} step={1} value={gpus} style={{ width: 50 }} onChange={(e) => setGpus(Number(e.target.value))} />
+      </label>
       <label style={{ fontSize: 13, display: 'block', marginTop: 6 }}>
         Import a checkpoint (.safetensors, this project's or the official PyTorch names) to probe it:{' '}
         <input
