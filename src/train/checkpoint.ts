@@ -4,8 +4,10 @@
 import { Cae } from '../model/cae';
 import { FORMAT, readModelCheckpoint } from '../model/checkpoint';
 import { type CaeConfig, toOfficialConfig } from '../model/config';
+import { assertFinite } from '../model/finite';
+import { caeParamSpecs } from '../model/params';
 import { type StFile, type StTensor, writeSafetensors } from '../model/safetensors';
-import { loadModelWeights, modelTensors, weightsMismatch } from '../model/weights';
+import { loadModelWeights, modelTensorNames, modelTensors, weightsMismatch } from '../model/weights';
 import { type TrainConfig, validateTrainConfig } from './config';
 import { CaeTrainer, type TrainerState } from './trainer';
 
@@ -68,6 +70,18 @@ function optimizerMismatch(trainer: CaeTrainer, file: StFile): string | null {
   return null;
 }
 
+const OPTIMIZER = 'optimizer.';
+
+/**
+ * Refuses a checkpoint whose model tensors or optimizer moments hold NaN or ±Inf (or a negative
+ * second moment), naming the first such tensor: a DamagedCheckpointError. Reads the parameter
+ * table, not a model, so checking a file allocates no weights.
+ */
+export function assertCheckpointFinite(file: StFile, config: CaeConfig): void {
+  const moments = [...file.tensors.keys()].filter((n) => n.startsWith(OPTIMIZER));
+  assertFinite(file, [...modelTensorNames({ specs: caeParamSpecs(config), config }), ...moments], (n) => n.startsWith(V('')));
+}
+
 export interface RestoredRun {
   readonly model: Cae;
   readonly trainer: CaeTrainer;
@@ -96,6 +110,8 @@ export function loadCheckpoint(bytes: ArrayBuffer | Uint8Array, opts: { train?: 
   if (!train) throw new Error('checkpoint carries no training config; pass one to start training from these weights');
   validateTrainConfig(train);
   const state = savedState(file);
+  // Before any model exists: a damaged file must not become a run that "diverges" on its first step.
+  assertCheckpointFinite(file, config);
   const model = new Cae(config, null);
   const trainer = new CaeTrainer(model, train);
   try {
