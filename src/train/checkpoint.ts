@@ -4,7 +4,7 @@
 import { Cae } from '../model/cae';
 import { FORMAT, readModelCheckpoint } from '../model/checkpoint';
 import { type CaeConfig, toOfficialConfig } from '../model/config';
-import { assertFinite } from '../model/finite';
+import { assertFinite, badValues } from '../model/finite';
 import { caeParamSpecs } from '../model/params';
 import { type StFile, type StTensor, writeSafetensors } from '../model/safetensors';
 import { loadModelWeights, modelTensorNames, modelTensors, weightsMismatch } from '../model/weights';
@@ -80,6 +80,24 @@ const OPTIMIZER = 'optimizer.';
 export function assertCheckpointFinite(file: StFile, config: CaeConfig): void {
   const moments = [...file.tensors.keys()].filter((n) => n.startsWith(OPTIMIZER));
   assertFinite(file, [...modelTensorNames({ specs: caeParamSpecs(config), config }), ...moments], (n) => n.startsWith(V('')));
+}
+
+/**
+ * The first tensor of a live trainer (weights, then moments) that is not finite, described, or
+ * null when all are. Reads every tensor back from the device: for failure paths only.
+ */
+export async function nonFiniteState(trainer: CaeTrainer): Promise<string | null> {
+  for (const s of trainer.model.specs) {
+    const problem = badValues((await trainer.model.vars.get(s.name)!.data()) as Float32Array);
+    if (problem) return `tensor "${s.name}" holds ${problem}`;
+  }
+  for (const s of await trainer.optimizer.state()) {
+    const m = badValues(s.m);
+    if (m) return `tensor "${M(s.name)}" holds ${m}`;
+    const v = badValues(s.v, true);
+    if (v) return `tensor "${V(s.name)}" holds ${v}`;
+  }
+  return null;
 }
 
 export interface RestoredRun {
