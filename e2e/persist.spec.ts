@@ -74,4 +74,18 @@ test('checkpoints export and import; files that do not fit are refused with the 
   await page.getByTestId('ckpt.import').setInputFiles(bad);
   await expect(page.getByTestId('notices')).toContainText('Could not import truncated.safetensors: truncated safetensors file');
   await expect(page.getByTestId('probe.encoder').locator('option', { hasText: 'imported:' })).toHaveCount(2);
+
+  // The exported file with one weight set to NaN is refused, naming the tensor, and nothing changes.
+  const good = readFileSync(file);
+  const headerLen = good.readUInt32LE(0);
+  const header = JSON.parse(good.subarray(8, 8 + headerLen).toString('utf8')) as Record<string, { data_offsets: [number, number] }>;
+  const poisoned = Buffer.from(good);
+  poisoned.writeFloatLE(NaN, 8 + headerLen + header['encoder.blocks.0.attn.qkv.weight']!.data_offsets[0]);
+  const poisonedFile = join(info.outputDir, 'poisoned.safetensors');
+  writeFileSync(poisonedFile, poisoned);
+  await page.getByTestId('ckpt.import').setInputFiles(poisonedFile);
+  await expect(page.getByTestId('notices')).toContainText(
+    'Could not import poisoned.safetensors: tensor "encoder.blocks.0.attn.qkv.weight" holds 1 NaN value; the checkpoint is damaged and was not loaded',
+  );
+  await expect(page.getByTestId('probe.encoder').locator('option', { hasText: 'imported:' })).toHaveCount(2);
 });

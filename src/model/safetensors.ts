@@ -68,6 +68,7 @@ export function readSafetensors(buf: ArrayBuffer | Uint8Array): StFile {
   const data = bytes.subarray(8 + headerLen);
   const metadata: Record<string, string> = {};
   const tensors = new Map<string, StTensor>();
+  const entries: Entry[] = [];
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (typeof entry !== 'object' || entry === null) throw new SafetensorsError('bad safetensors header: __metadata__ is not an object');
@@ -99,10 +100,47 @@ export function readSafetensors(buf: ArrayBuffer | Uint8Array): StFile {
     }
     if (n * DTYPE_BYTES[dtype] !== end - start)
       throw new SafetensorsError(`tensor "${name}": shape [${shape}] of ${dtype} needs ${n * DTYPE_BYTES[dtype]} bytes, data_offsets give ${end - start}`);
-    const values = decode(dtype, data.subarray(start, end));
-    tensors.set(name, { dtype: dtype === 'I32' ? 'I32' : 'F32', shape, data: values });
+    entries.push({ name, dtype, shape, start, end });
   }
+  // The layout is checked before anything is decoded, so a hostile file costs no copies.
+  checkLayout(entries, data.length);
+  for (const { name, dtype, shape, start, end } of entries)
+    tensors.set(name, { dtype: dtype === 'I32' ? 'I32' : 'F32', shape, data: decode(dtype, data.subarray(start, end)) });
   return { tensors, metadata };
+}
+
+interface Entry {
+  readonly name: string;
+  readonly dtype: Dtype;
+  readonly shape: number[];
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The format requires the data section to be "entirely indexed, and cannot contain holes": tensors
+ * tile it exactly. Overlapping entries would let one write alias another (and two readers disagree
+ * about a file); unindexed bytes are where a polyglot file hides its other payload.
+ */
+function checkLayout(entries: readonly Entry[], dataBytes: number): void {
+  // Ties on start put empty tensors first, so an empty tensor at a boundary is not an overlap.
+  const sorted = [...entries].sort((a, b) => a.start - b.start || a.end - b.end);
+  let pos = 0;
+  let prev: Entry | null = null;
+  for (const e of sorted) {
+    if (e.start < pos)
+      throw new SafetensorsError(`tensors "${prev!.name}" [${prev!.start}, ${prev!.end}] and "${e.name}" [${e.start}, ${e.end}] overlap in the data section; the format forbids it`);
+    if (e.start > pos) {
+      const before = prev ? `between "${prev.name}" and "${e.name}"` : `before "${e.name}"`;
+      throw new SafetensorsError(`bytes [${pos}, ${e.start}) of the data section, ${before}, belong to no tensor; the format forbids gaps`);
+    }
+    pos = e.end;
+    prev = e;
+  }
+  if (pos !== dataBytes) {
+    const after = prev ? `after "${prev.name}"` : 'with no tensor declared';
+    throw new SafetensorsError(`bytes [${pos}, ${dataBytes}) of the data section, ${after}, belong to no tensor; the format forbids gaps`);
+  }
 }
 
 /** Writes a safetensors file; the header is space-padded so the data starts 8-byte aligned. */

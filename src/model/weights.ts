@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Cae } from './cae';
 import type { CaeConfig } from './config';
+import { assertFinite } from './finite';
 import { frozenBufferSpecs, numel } from './params';
 import type { StFile, StTensor } from './safetensors';
 
@@ -53,10 +54,19 @@ export function weightsMismatch(model: Pick<Cae, 'specs' | 'config'>, file: StFi
   return null;
 }
 
-/** Loads weights into the model, or throws naming the first mismatch and leaves the model as it was. */
+/** The tensors of a file that the model reads (its parameters) or checks (the frozen buffers). */
+export function modelTensorNames(model: Pick<Cae, 'specs' | 'config'>): string[] {
+  return [...model.specs.map((s) => s.name), ...frozenBufferSpecs(model.config).map((b) => b.name)];
+}
+
+/**
+ * Loads weights into the model, or throws naming the first mismatch or the first tensor holding
+ * NaN or ±Inf (DamagedCheckpointError), and leaves the model as it was.
+ */
 export function loadModelWeights(model: Cae, file: StFile): void {
   const problem = weightsMismatch(model, file);
   if (problem) throw new Error(`checkpoint does not fit this model: ${problem}`);
+  assertFinite(file, modelTensorNames(model));
   for (const s of model.specs) {
     const t = file.tensors.get(s.name)!;
     tf.tidy(() => model.vars.get(s.name)!.assign(tf.tensor(t.data as Float32Array, [...s.shape])));

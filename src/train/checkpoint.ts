@@ -4,8 +4,10 @@
 import { Cae } from '../model/cae';
 import { FORMAT, readModelCheckpoint } from '../model/checkpoint';
 import { type CaeConfig, toOfficialConfig } from '../model/config';
+import { assertFinite, badValues } from '../model/finite';
+import { caeParamSpecs } from '../model/params';
 import { type StFile, type StTensor, writeSafetensors } from '../model/safetensors';
-import { loadModelWeights, modelTensors, weightsMismatch } from '../model/weights';
+import { loadModelWeights, modelTensorNames, modelTensors, weightsMismatch } from '../model/weights';
 import { type TrainConfig, validateTrainConfig } from './config';
 import { CaeTrainer, type TrainerState } from './trainer';
 
@@ -68,6 +70,36 @@ function optimizerMismatch(trainer: CaeTrainer, file: StFile): string | null {
   return null;
 }
 
+const OPTIMIZER = 'optimizer.';
+
+/**
+ * Refuses a checkpoint whose model tensors or optimizer moments hold NaN or ±Inf (or a negative
+ * second moment), naming the first such tensor: a DamagedCheckpointError. Reads the parameter
+ * table, not a model, so checking a file allocates no weights.
+ */
+export function assertCheckpointFinite(file: StFile, config: CaeConfig): void {
+  const moments = [...file.tensors.keys()].filter((n) => n.startsWith(OPTIMIZER));
+  assertFinite(file, [...modelTensorNames({ specs: caeParamSpecs(config), config }), ...moments], (n) => n.startsWith(V('')));
+}
+
+/**
+ * The first tensor of a live trainer (weights, then moments) that is not finite, described, or
+ * null when all are. Reads every tensor back from the device: for failure paths only.
+ */
+export async function nonFiniteState(trainer: CaeTrainer): Promise<string | null> {
+  for (const s of trainer.model.specs) {
+    const problem = badValues((await trainer.model.vars.get(s.name)!.data()) as Float32Array);
+    if (problem) return `tensor "${s.name}" holds ${problem}`;
+  }
+  for (const s of await trainer.optimizer.state()) {
+    const m = badValues(s.m);
+    if (m) return `tensor "${M(s.name)}" holds ${m}`;
+    const v = badValues(s.v, true);
+    if (v) return `tensor "${V(s.name)}" holds ${v}`;
+  }
+  return null;
+}
+
 export interface RestoredRun {
   readonly model: Cae;
   readonly trainer: CaeTrainer;
@@ -96,6 +128,8 @@ export function loadCheckpoint(bytes: ArrayBuffer | Uint8Array, opts: { train?: 
   if (!train) throw new Error('checkpoint carries no training config; pass one to start training from these weights');
   validateTrainConfig(train);
   const state = savedState(file);
+  // Before any model exists: a damaged file must not become a run that "diverges" on its first step.
+  assertCheckpointFinite(file, config);
   const model = new Cae(config, null);
   const trainer = new CaeTrainer(model, train);
   try {

@@ -9,7 +9,7 @@ import { Cae } from '../model/cae';
 import { batchMasks } from '../model/masking';
 import { Rng } from '../model/random';
 import type { FromWorker, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
-import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint';
+import { loadCheckpoint, nonFiniteState, saveCheckpoint } from '../train/checkpoint';
 import { CaeTrainer, NonFiniteLossError, type StepResult } from '../train/trainer';
 import { reconView } from './reconView';
 
@@ -35,6 +35,8 @@ export class PretrainRun {
   private profileRequested = false;
   /** The checkpoint's step when this run continues a saved one. */
   private resumedAt: number | null = null;
+  /** The step this run's weights were last started or restored at: a divergence needs a step after it. */
+  private startStep = 0;
   private lastGood: Uint8Array | null = null;
   /** Step of the last saved state: a checkpoint is taken every `spec.checkpointEvery` steps. */
   private lastGoodStep = -1;
@@ -61,7 +63,7 @@ export class PretrainRun {
       this.trainer = saved.trainer;
       this.loader.cursor = Number(saved.extra.cursor ?? 0);
       this.lastGood = resumeFrom;
-      this.lastGoodStep = this.resumedAt = this.trainer.step;
+      this.lastGoodStep = this.resumedAt = this.startStep = this.trainer.step;
     } else this.trainer = new CaeTrainer(new Cae(spec.model, spec.train.seed), spec.train);
     // Views come from the val split; a dataset without one shows training images instead.
     const [viewSplit, n] = ds.valSize > 0 ? (['val', ds.valSize] as const) : (['train', ds.trainSize] as const);
@@ -159,6 +161,7 @@ export class PretrainRun {
     const old = this.trainer;
     const run = loadCheckpoint(this.lastGood);
     this.trainer = run.trainer;
+    this.startStep = this.trainer.step;
     this.loader.cursor = Number(run.extra.cursor ?? 0);
     try {
       old.dispose();
@@ -222,6 +225,29 @@ export class PretrainRun {
     if (this.trainer.step - this.lastGoodStep >= this.spec.checkpointEvery) await this.snapshot();
   }
 
+  /**
+   * A refused step: "diverged" only when the run itself made the state non-finite. The refused step
+   * left weights and moments as they were; if they are finite, the loss blew up from good weights
+   * (a divergence) and they are kept. If they are not and no step ran since the weights were loaded,
+   * the checkpoint it started from was damaged, which the learning rate has nothing to do with
+   * (loading refuses such files, so this is the last line of defence). Otherwise a step applied
+   * since the start overflowed the weights: a divergence, and the last finite checkpoint is kept.
+   */
+  private async endNonFinite(e: NonFiniteLossError): Promise<void> {
+    const bad = await this.guard(nonFiniteState(this.trainer));
+    if (bad === null) {
+      await this.snapshot();
+      this.setStatus('diverged', `Training diverged: ${e.message}. Lower the learning rate or raise the warmup, then start a new run.`);
+    } else if (this.trainer.step === this.startStep) {
+      this.setStatus('failed', `Training cannot continue: the weights this run started from at step ${this.startStep} are damaged (${bad}), so this is not a divergence. Start a new run or import an undamaged checkpoint.`);
+    } else {
+      this.setStatus(
+        'diverged',
+        `Training diverged: the loss became ${e.loss} at step ${e.step} after the weights stopped being finite (${bad}). The run keeps its checkpoint from step ${this.lastGoodStep}. Lower the learning rate or raise the warmup, then start a new run.`,
+      );
+    }
+  }
+
   /** Runs until the schedule ends, stop() is called, or a failure ends it. */
   async run(onDeviceLost: (run: PretrainRun) => Promise<boolean>): Promise<void> {
     this.setStatus('running', this.resumedAt === null ? null : `Resumed from the checkpoint at step ${this.resumedAt}.`);
@@ -249,8 +275,7 @@ export class PretrainRun {
         }
         this.flushMetrics(this.imgsPerSec);
         if (e instanceof NonFiniteLossError) {
-          await this.snapshot(); // the refused step left the weights as they were
-          this.setStatus('diverged', `Training diverged: ${e.message}. Lower the learning rate or raise the warmup, then start a new run.`);
+          await this.endNonFinite(e);
           return;
         }
         throw e;

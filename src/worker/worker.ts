@@ -6,6 +6,7 @@ import { builtinDataset, isBuiltinDataset } from '../data/shapes';
 import { readModelCheckpoint } from '../model/checkpoint';
 import { caeParamSpecs } from '../model/params';
 import { weightsMismatch } from '../model/weights';
+import { assertCheckpointFinite } from '../train/checkpoint';
 import { type BackendInfo, type EncoderEntry, type FromWorker, type RunSpec, type ToWorker, unreachable } from '../protocol/messages';
 import { deleteUnfinishedImports } from '../data/datasetDb';
 import { loseDeviceForTest, restartBackend, startBackend } from './backend';
@@ -71,6 +72,8 @@ function importCheckpoint(name: string, bytes: Uint8Array, runId?: string, prese
   // Names and shapes are checked against the parameter table: no weights are allocated for it.
   const problem = weightsMismatch({ specs: caeParamSpecs(config), config }, file);
   if (problem) throw new Error(`it does not fit its own config: ${problem}`);
+  // A NaN weight would otherwise import silently and show up as black views and chance-level probes.
+  assertCheckpointFinite(file, config);
   const state = file.metadata['cae.state'];
   const step = state ? Number((JSON.parse(state) as { step?: number }).step ?? 0) : 0;
   const id = runId ?? `imported:${name}`;
