@@ -1,7 +1,7 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildZip } from '../testing/zipBuilder';
-import { crc32, readZip } from './zip';
+import { crc32, readZip, ZipCancelled } from './zip';
 
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + ((i * i) >> 3)) & 0xff);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -47,5 +47,109 @@ describe('the zip reader', () => {
     const [one, two] = await readZip(new Blob([bad]));
     await expect(one!.bytes()).rejects.toThrow(/damaged|CRC-32/);
     await expect(two!.bytes()).rejects.toThrow(/CRC-32/);
+  });
+});
+
+const MiB = 1024 * 1024;
+
+/** Swaps in a DecompressionStream that counts every byte the platform's inflater hands out. */
+function countInflatedBytes(): { produced: number } {
+  const Real = globalThis.DecompressionStream;
+  const tally = { produced: 0 };
+  class Counting {
+    readonly writable: WritableStream<BufferSource>;
+    readonly readable: ReadableStream<Uint8Array>;
+    constructor(format: CompressionFormat) {
+      const real = new Real(format);
+      this.writable = real.writable;
+      this.readable = real.readable.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(c, ctl) {
+            tally.produced += c.length;
+            ctl.enqueue(c);
+          },
+        }),
+      );
+    }
+  }
+  vi.stubGlobal('DecompressionStream', Counting);
+  return tally;
+}
+
+describe('the zip reader, given hostile archives', () => {
+  afterEach(() => void vi.unstubAllGlobals());
+  const zeros = new Uint8Array(64 * MiB); // deflates to ~64 KiB
+
+  it('stops an entry that inflates past its declared size as soon as it does, naming it and the size', async () => {
+    const zip = buildZip([{ path: 'photos/x.png', data: zeros, deflate: true, declaredSize: 1000 }]);
+    expect(zip.length).toBeLessThan(MiB);
+    const tally = countInflatedBytes();
+    const [x] = await readZip(new Blob([zip]));
+    await expect(x!.bytes()).rejects.toThrow('photos/x.png declares 1 000 bytes but inflates past that; refused');
+    console.info(`lying entry: ${tally.produced} of ${zeros.length} bytes inflated before it was refused`);
+    // One piece of compressed input yields at most ~8 MiB; the whole entry would be 64 MiB.
+    expect(tally.produced).toBeLessThan(9 * MiB);
+  });
+
+  it('refuses an entry that declares more than one file may hold, before inflating it', async () => {
+    const zip = buildZip([{ path: 'big/y.bmp', data: new Uint8Array(5000), deflate: true }]);
+    const tally = countInflatedBytes();
+    const [y] = await readZip(new Blob([zip]), { limits: { maxEntryBytes: 4096 } });
+    await expect(y!.bytes()).rejects.toThrow('big/y.bmp declares 5 000 bytes, over the limit of 4 096 bytes for one file; refused');
+    expect(tally.produced).toBe(0);
+  });
+
+  it('refuses entries that share their data, naming both', async () => {
+    const zip = buildZip([
+      { path: 'a/one.png', data: bytes(3000, 1), deflate: true },
+      { path: 'a/two.png', data: bytes(3000, 1), deflate: true, sameDataAs: 0 },
+    ]);
+    await expect(readZip(new Blob([zip]))).rejects.toThrow(/a\/one\.png and a\/two\.png overlap .*; refused/);
+  });
+
+  it('caps the number of entries, naming the limit', async () => {
+    const files = [0, 1, 2, 3].map((i) => ({ path: `c/${i}.png`, data: bytes(10, i) }));
+    await expect(readZip(new Blob([buildZip(files)]), { limits: { maxEntries: 3 } })).rejects.toThrow('it lists 4 entries, over the limit of 3; refused');
+    expect(await readZip(new Blob([buildZip(files.slice(0, 3))]), { limits: { maxEntries: 3 } })).toHaveLength(3);
+  });
+
+  it("caps the bytes the archive's entries inflate to in all, naming the entry and the limit", async () => {
+    const files = [0, 1, 2].map((i) => ({ path: `d/${i}.bmp`, data: new Uint8Array(6000).fill(i), deflate: true }));
+    const limits = { minTotalBytes: 10_000, totalPerArchiveByte: 0 };
+    const [a, b, c] = await readZip(new Blob([buildZip(files)]), { limits });
+    expect((await a!.bytes()).length).toBe(6000);
+    await expect(b!.bytes()).rejects.toThrow("d/1.bmp inflates past the archive's limit of 10 000 bytes in all; refused");
+    await expect(c!.bytes()).rejects.toThrow(/d\/2\.bmp inflates past the archive's limit/);
+    // The default grows with the archive: 64 bytes per archive byte, at least 2 GiB.
+    const [d] = await readZip(new Blob([buildZip(files)]), { limits: { minTotalBytes: 0 } });
+    expect((await d!.bytes()).length).toBe(6000);
+  });
+
+  it('reads ZIP64 archives, including more than 65 535 entries', async () => {
+    const files = [
+      { path: 'z/a.png', data: bytes(2000, 7), deflate: true },
+      { path: 'z/b.png', data: bytes(300, 8) },
+    ];
+    const entries = await readZip(new Blob([buildZip(files, { zip64: true })]));
+    expect(entries.map((e) => e.path)).toEqual(['z/a.png', 'z/b.png']);
+    for (const [i, e] of entries.entries()) expect(Array.from(await e.bytes())).toEqual(Array.from(files[i]!.data));
+
+    const many = Array.from({ length: 70_000 }, (_, i) => ({ path: `m/${i}.png`, data: Uint8Array.of(i & 0xff, i >> 8) }));
+    const listed = await readZip(new Blob([buildZip(many, { zip64: true })]));
+    expect(listed).toHaveLength(70_000);
+    expect(Array.from(await listed[69_999]!.bytes())).toEqual([69_999 & 0xff, (69_999 >> 8) & 0xff]);
+  });
+
+  it('cancels in the middle of a large entry', async () => {
+    const zip = buildZip([{ path: 'e/huge.bmp', data: zeros, deflate: true }]);
+    const tally = countInflatedBytes();
+    const [huge] = await readZip(new Blob([zip]), { cancelled: () => tally.produced > MiB });
+    await expect(huge!.bytes()).rejects.toBeInstanceOf(ZipCancelled);
+    console.info(`cancelled entry: ${tally.produced} of ${zeros.length} bytes inflated`);
+    expect(tally.produced).toBeLessThan(10 * MiB);
+    // Not cancelled, the same entry reads whole.
+    vi.unstubAllGlobals();
+    const [again] = await readZip(new Blob([zip]));
+    expect((await again!.bytes()).length).toBe(zeros.length);
   });
 });
