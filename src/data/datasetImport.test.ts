@@ -4,7 +4,7 @@ import { CIFAR_RECORD, parseCifarBatch, parseCifarMeta } from './cifar';
 import { ImportCancelled, importCifar10, importImageFolder, type DecodeImage, type ImportHooks, type SourceFile } from './datasetImport';
 import { BatchLoader, fixedBatch } from './loader';
 import { storedDataset, type DatasetChunk, type DatasetMeta } from './stored';
-import { readZip } from './zip';
+import { readZip, ZipCancelled } from './zip';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const source = (path: string, data: Uint8Array): SourceFile => ({ path, bytes: async () => data });
@@ -140,6 +140,23 @@ describe('importing an image folder', () => {
     const r = await importImageFolder('z', entries, { valShare: 0, seed: 0, storedSize: 8 }, fakeDecode, memory().hooks);
     expect(r.classes).toEqual(['blue', 'red']);
     expect(r.counts.train).toEqual([2, 1]);
+  });
+
+  it('skips a zip entry the reader refuses, naming the limit, and imports the rest', async () => {
+    const zip = buildZip([
+      { path: 'set/red/0.png', data: img(250, 0, 0), deflate: true },
+      { path: 'set/red/bomb.png', data: new Uint8Array(4 << 20), deflate: true, declaredSize: 6 },
+      { path: 'set/blue/0.png', data: img(0, 0, 250), deflate: true },
+    ]);
+    const r = await importImageFolder('zb', await readZip(new Blob([zip])), { valShare: 0, seed: 0, storedSize: 8 }, fakeDecode, memory().hooks);
+    expect(r.counts.train).toEqual([1, 1]);
+    expect(r.skipped).toEqual([{ path: 'set/red/bomb.png', reason: 'could not be read: set/red/bomb.png declares 6 bytes but inflates past that; refused' }]);
+  });
+
+  it('ends as cancelled, not with a skipped file, when a cancel stops the last file mid-read', async () => {
+    const m = memory();
+    const files = [source('s/a/0.png', img(1, 2, 3)), { path: 's/a/1.png', bytes: async () => (m.cancel(), Promise.reject(new ZipCancelled())) }];
+    await expect(importImageFolder('c', files, { valShare: 0, seed: 0, storedSize: 8 }, fakeDecode, m.hooks)).rejects.toBeInstanceOf(ImportCancelled);
   });
 
   it('refuses an empty folder, a folder of no images, and one where nothing decodes', async () => {

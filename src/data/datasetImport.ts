@@ -104,10 +104,16 @@ export async function importImageFolder(datasetId: string, files: readonly Sourc
     if (hooks.cancelled()) throw new ImportCancelled();
     const f = plan.files[i]!;
     let px: Uint8Array;
+    let stage = 'read';
     try {
-      px = await decode(await byPath.get(f.path)!.bytes(), o.storedSize);
+      const bytes = await byPath.get(f.path)!.bytes();
+      stage = 'decoded';
+      px = await decode(bytes, o.storedSize);
     } catch (e) {
-      skipped.push({ path: f.path, reason: `could not be decoded: ${(e as Error).message}` });
+      // A cancel can surface as the failure of the file being read (a zip entry stops mid-inflation):
+      // that is the import ending, not a file to skip.
+      if (hooks.cancelled()) throw new ImportCancelled();
+      skipped.push({ path: f.path, reason: `could not be ${stage}: ${(e as Error).message}` });
       hooks.progress(i + 1, total, skipped.length);
       continue;
     }
