@@ -68,8 +68,10 @@ export async function runImport(msg: Extract<ToWorker, { type: 'data/import' }>,
       if (kind === 'zip') {
         const zip = msg.files[0]!;
         try {
-          files = await readZip(zip.file);
+          // The cancel flag reaches inside the listing and inside each entry's inflation.
+          files = await readZip(zip.file, { cancelled: hooks.cancelled });
         } catch (e) {
+          if (hooks.cancelled()) throw new ImportCancelled();
           throw new Error(`${zip.path} cannot be read: ${(e as Error).message}`);
         }
       }
