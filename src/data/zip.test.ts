@@ -1,6 +1,6 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildZip } from '../testing/zipBuilder';
+import { buildZip, deflatedZeros } from '../testing/zipBuilder';
 import { crc32, readZip, ZipCancelled } from './zip';
 
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + ((i * i) >> 3)) & 0xff);
@@ -81,13 +81,14 @@ describe('the zip reader, given hostile archives', () => {
   const zeros = new Uint8Array(64 * MiB); // deflates to ~64 KiB
 
   it('stops an entry that inflates past its declared size as soon as it does, naming it and the size', async () => {
-    const zip = buildZip([{ path: 'photos/x.png', data: zeros, deflate: true, declaredSize: 1000 }]);
-    expect(zip.length).toBeLessThan(MiB);
+    // The issue's bomb: a 2 MB archive whose one entry declares 1 000 bytes and inflates to 2 GiB.
+    const zip = buildZip([{ path: 'photos/x.png', data: new Uint8Array(0), compressed: deflatedZeros(2048), deflate: true, declaredSize: 1000 }]);
+    expect(zip.length).toBeLessThan(3 * MiB);
     const tally = countInflatedBytes();
     const [x] = await readZip(new Blob([zip]));
     await expect(x!.bytes()).rejects.toThrow('photos/x.png declares 1 000 bytes but inflates past that; refused');
-    console.info(`lying entry: ${tally.produced} of ${zeros.length} bytes inflated before it was refused`);
-    // One piece of compressed input yields at most ~8 MiB; the whole entry would be 64 MiB.
+    console.info(`lying entry: ${tally.produced} of ${2048 * MiB} bytes inflated before it was refused`);
+    // One piece of compressed input yields at most ~8 MiB; the whole entry would be 2 GiB.
     expect(tally.produced).toBeLessThan(9 * MiB);
   });
 

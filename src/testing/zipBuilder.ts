@@ -1,7 +1,7 @@
 // A tiny zip writer for tests: stored or deflated entries (Node's zlib), a central directory and the
 // end record, per PKWARE APPNOTE; optionally ZIP64 records, lying sizes and entries that share data,
 // so the reader's refusals can be tested. Independent of ../data/zip.ts, which it exercises.
-import { crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 
 export interface ZipInput {
   readonly path: string;
@@ -10,6 +10,8 @@ export interface ZipInput {
   readonly deflate?: boolean;
   /** The uncompressed size the headers declare, when it should lie; the true length otherwise. */
   readonly declaredSize?: number;
+  /** A deflated body written as given (with `deflate`), for one too large to build from `data`; the CRC still comes from `data`. */
+  readonly compressed?: Uint8Array;
   /** Index of an earlier entry whose local header and data this one points at instead of its own (a zip bomb's trick). */
   readonly sameDataAs?: number;
 }
@@ -29,7 +31,7 @@ export function buildZip(entries: readonly ZipInput[], options: ZipBuildOptions 
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.path, 'utf8');
-    const body = e.deflate ? deflateRawSync(e.data) : Buffer.from(e.data);
+    const body = e.compressed ? Buffer.from(e.compressed) : e.deflate ? deflateRawSync(e.data) : Buffer.from(e.data);
     const crc = crc32(e.data);
     const size = e.declaredSize ?? e.data.length;
     const at = e.sameDataAs === undefined ? offset : offsets[e.sameDataAs]!;
@@ -100,4 +102,14 @@ export function buildZip(entries: readonly ZipInput[], options: ZipBuildOptions 
   end.writeUInt32LE(z64 ? MAX32 : cd.length, 12);
   end.writeUInt32LE(z64 ? MAX32 : offset, 16);
   return Uint8Array.from(Buffer.concat([...locals, cd, ...tail, end]));
+}
+
+/**
+ * A raw deflate stream of `mib` MiB of zeros, about 1 KiB per MiB, built without holding the zeros:
+ * one MiB deflated and sync-flushed (byte-aligned, not final, back-references only within itself),
+ * repeated, then an empty final block.
+ */
+export function deflatedZeros(mib: number): Uint8Array<ArrayBuffer> {
+  const piece = deflateRawSync(new Uint8Array(1 << 20), { finishFlush: constants.Z_SYNC_FLUSH });
+  return Uint8Array.from(Buffer.concat([...Array<Buffer>(mib).fill(piece), Buffer.from([0x03, 0x00])]));
 }
