@@ -108,6 +108,17 @@ describe('the zip reader, given hostile archives', () => {
     await expect(readZip(new Blob([zip]))).rejects.toThrow(/a\/one\.png and a\/two\.png overlap .*; refused/);
   });
 
+  it("refuses an entry whose local header stretches its data into the next entry's", async () => {
+    const zip = buildZip([
+      { path: 'a/one.png', data: bytes(300, 1) },
+      { path: 'a/two.png', data: bytes(300, 2) },
+    ]);
+    zip[28] = 40; // the first local header now claims a 40-byte extra field, so its data ends inside the second entry
+    const [one, two] = await readZip(new Blob([zip]));
+    await expect(one!.bytes()).rejects.toThrow('a/one.png and a/two.png overlap (its data runs into the next entry); refused');
+    expect((await two!.bytes()).length).toBe(300);
+  });
+
   it('caps the number of entries, naming the limit', async () => {
     const files = [0, 1, 2, 3].map((i) => ({ path: `c/${i}.png`, data: bytes(10, i) }));
     await expect(readZip(new Blob([buildZip(files)]), { limits: { maxEntries: 3 } })).rejects.toThrow('it lists 4 entries, over the limit of 3; refused');
