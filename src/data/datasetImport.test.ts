@@ -5,6 +5,7 @@ import { ImportCancelled, importCifar10, importImageFolder, type DecodeImage, ty
 import { BatchLoader, fixedBatch } from './loader';
 import { storedDataset, type DatasetChunk, type DatasetMeta } from './stored';
 import { readZip, ZipCancelled } from './zip';
+import { crc32 } from './imageHeader';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const source = (path: string, data: Uint8Array): SourceFile => ({ path, bytes: async () => data });
@@ -170,5 +171,46 @@ describe('importing an image folder', () => {
     const m = memory();
     const hooks = { ...m.hooks, progress: (d: number) => d >= 3 && m.cancel() };
     await expect(importImageFolder('f', folder(10), { valShare: 0.2, seed: 1, storedSize: 8 }, fakeDecode, hooks)).rejects.toBeInstanceOf(ImportCancelled);
+  });
+});
+
+describe("an import follows the lab's image policy before decoding", () => {
+  /** A PNG of signature, IHDR (w × h, RGB) and IEND with true checksums: a header without pixels. */
+  function pngHeader(w: number, h: number, withEnd = true): Uint8Array {
+    const chunk = (type: string, data: Uint8Array) => {
+      const body = new Uint8Array([...text(type), ...data]);
+      const crc = (crc32(body) ^ 0xffffffff) >>> 0;
+      const out = new Uint8Array(12 + data.length);
+      new DataView(out.buffer).setUint32(0, data.length);
+      out.set(body, 4);
+      new DataView(out.buffer).setUint32(8 + data.length, crc);
+      return out;
+    };
+    const ihdr = new Uint8Array(13);
+    new DataView(ihdr.buffer).setUint32(0, w);
+    new DataView(ihdr.buffer).setUint32(4, h);
+    ihdr.set([8, 2, 0, 0, 0], 8);
+    return new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, ...chunk('IHDR', ihdr), ...(withEnd ? chunk('IEND', new Uint8Array()) : [])]);
+  }
+
+  it('skips a 30 000 × 30 000 PNG and a truncated one unread by the decoder, and asks for a small bitmap of a large one', async () => {
+    const seen: { path: string; fit: unknown }[] = [];
+    const files = [
+      ...Array.from({ length: 4 }, (_, i) => source(`set/red/${i}.png`, img(200, 0, 0))),
+      source('set/red/huge.png', pngHeader(30_000, 30_000)),
+      source('set/red/cut.png', pngHeader(64, 64, false)),
+      source('set/red/large.png', pngHeader(4000, 3000)),
+    ];
+    const decode: DecodeImage = async (bytes, size, fit) => {
+      seen.push({ path: bytes.length === 6 ? 'fake' : 'png', fit });
+      return bytes.length === 6 ? fakeDecode(bytes, size) : new Uint8Array(3 * size * size);
+    };
+    const r = await importImageFolder('f', files, { valShare: 0, seed: 1, storedSize: 8 }, decode, memory().hooks);
+    expect(r.skipped.map((s) => s.path).sort()).toEqual(['set/red/cut.png', 'set/red/huge.png']);
+    expect(r.skipped.find((s) => s.path === 'set/red/huge.png')!.reason).toMatch(/30000×30000 pixels \(900 megapixels\) is more than an import decodes \(50 megapixels\)/);
+    expect(r.skipped.find((s) => s.path === 'set/red/cut.png')!.reason).toMatch(/refused before decoding: the file is truncated/);
+    // The two refused files never reached the decoder; the large one was asked for at 1024 px.
+    expect(seen.filter((s) => s.path === 'png')).toEqual([{ path: 'png', fit: { width: 1024, height: 768 } }]);
+    expect(r.trainSize).toBe(5);
   });
 });

@@ -1,13 +1,18 @@
 // Importing a dataset: files in, stored chunks and a summary out. Pure but for two injected pieces,
 // the image decoder (the browser's, in the worker) and where chunks go (IndexedDB, or an array in
 // tests). A file that cannot be read or decoded is skipped with its reason; nothing else stops.
+import { readImageHeader } from './imageHeader';
+import { planImport } from './imagePolicy';
 import { CIFAR_PIXELS, CIFAR_SIZE, cifarRole, parseCifarBatch, parseCifarMeta } from './cifar';
 import { planImageFolder, type Skipped } from './imageFolder';
 import type { Split } from './shapes';
 import { ChunkWriter, MAX_SKIPPED_LISTED, thumbnail, type DatasetMeta, type PutChunk } from './stored';
 
-/** Decodes an encoded image to planar uint8 RGB [3, size, size]: the centre square, resized. */
-export type DecodeImage = (bytes: Uint8Array, size: number) => Promise<Uint8Array>;
+/**
+ * Decodes an encoded image to planar uint8 RGB [3, size, size]: the centre square, resized. `fit`, when
+ * the header showed a large image, asks the decoder for a bitmap of that size first.
+ */
+export type DecodeImage = (bytes: Uint8Array, size: number, fit?: { readonly width: number; readonly height: number } | null) => Promise<Uint8Array>;
 
 /** A file to import: a File from a picker or a drop, or an entry of a zip. */
 export interface SourceFile {
@@ -107,8 +112,15 @@ export async function importImageFolder(datasetId: string, files: readonly Sourc
     let stage = 'read';
     try {
       const bytes = await byPath.get(f.path)!.bytes();
+      // The lab's policy, from the header alone: nothing too large or broken reaches the decoder.
+      const plan = planImport(readImageHeader(bytes));
+      if (!plan.ok) {
+        skipped.push({ path: f.path, reason: plan.reason });
+        hooks.progress(i + 1, total, skipped.length);
+        continue;
+      }
       stage = 'decoded';
-      px = await decode(bytes, o.storedSize);
+      px = await decode(bytes, o.storedSize, plan.fit);
     } catch (e) {
       // A cancel can surface as the failure of the file being read (a zip entry stops mid-inflation):
       // that is the import ending, not a file to skip.

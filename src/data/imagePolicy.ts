@@ -75,3 +75,20 @@ export function flattenAlpha(rgba: Uint8ClampedArray): boolean {
 }
 
 export const ALPHA_NOTE = 'The image has transparency; transparent areas were filled with white.';
+
+export type ImportPlan = { readonly ok: true; readonly fit: { readonly width: number; readonly height: number } | null } | { readonly ok: false; readonly reason: string };
+
+/**
+ * The lab's policy for one image of an imported dataset, from its header before any decoding: a
+ * truncated or corrupt file, or one over MAX_PIXELS, is skipped with the reason (a 30 000 × 30 000
+ * PNG would take the worker, and the training in it, out of memory); a large one is decoded with its
+ * long side at DECODE_SIDE. Formats whose header hides the size (or unknown bytes) go to the decoder.
+ */
+export function planImport(h: ImageHeader): ImportPlan {
+  if (h.problem) return { ok: false, reason: `refused before decoding: the file ${h.problem}` };
+  if (h.width === null || h.height === null) return { ok: true, fit: null };
+  if (h.width === 0 || h.height === 0) return { ok: false, reason: `refused before decoding: it declares a ${h.width}×${h.height} image, which has no pixels` };
+  if (h.width * h.height > MAX_PIXELS)
+    return { ok: false, reason: `refused before decoding: ${h.width}×${h.height} pixels (${((h.width * h.height) / 1e6).toFixed(0)} megapixels) is more than an import decodes (${MAX_PIXELS / 1e6} megapixels); scale it down and import again` };
+  return { ok: true, fit: fitSide(h.width, h.height, DECODE_SIDE) };
+}

@@ -3,10 +3,12 @@
 // high-quality filter, and an OffscreenCanvas hands back the pixels as planar RGB.
 import type { DecodeImage } from '../data/datasetImport';
 
-export const decodeImage: DecodeImage = async (bytes, size) => {
+export const decodeImage: DecodeImage = async (bytes, size, fit) => {
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
+    // A large image (its header said so) is decoded straight to a bitmap of at most 1024 px.
+    const blob = new Blob([bytes as BlobPart]);
+    bitmap = await (fit ? createImageBitmap(blob, { resizeWidth: fit.width, resizeHeight: fit.height, resizeQuality: 'high' }) : createImageBitmap(blob));
   } catch {
     throw new Error('the browser cannot decode it as an image');
   }
