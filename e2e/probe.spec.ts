@@ -13,7 +13,7 @@ test('evaluates a briefly pretrained micro encoder four ways beside its random-i
   // The encoder follows the run just made: no need to pick it.
   const runId = (await page.getByTestId('runs.list').locator('tr[data-run-id]').first().getAttribute('data-run-id'))!;
   await expect(page.getByTestId('probe.encoder')).toHaveValue(runId);
-  await nb.probeBriefly(runId, { epochs: 2, train: 96, val: 40, batch: 32, evals: ['lin', 'att', 'knn', 'ft'], baseline: true, ftEpochs: 1 });
+  await nb.probeBriefly(runId, { epochs: 2, train: 64, val: 20, batch: 32, evals: ['lin', 'att', 'knn', 'ft'], baseline: true, ftEpochs: 1 });
 
   const p = await page.evaluate(() => window.__cae.probe());
   expect(p.epochs).toBe(2);
