@@ -17,7 +17,7 @@ function fakeLocks(): Locks {
       }
     }
   };
-  const request = (async (name: string, a: LockOptions | LockGrantedCallback, b?: LockGrantedCallback) => {
+  const request = (async (name: string, a: LockOptions | LockGrantedCallback<unknown>, b?: LockGrantedCallback<unknown>) => {
     const opts = (typeof a === 'function' ? {} : a) as LockOptions;
     const cb = (typeof a === 'function' ? a : b)!;
     const mode = opts.mode ?? 'exclusive';
