@@ -202,7 +202,13 @@ export function startRun(): void {
   checkpointStep = null;
   started(spec);
   // A new id: its lock is free. Held while the run lasts, so other tabs show it as training here.
-  void tryHold(runLock(spec.id)).then((release) => release && ownRun(release));
+  void tryHold(runLock(spec.id)).then((release) => {
+    if (!release) return;
+    const run = useStore.getState().run;
+    // A run that failed at once (its dataset gone) ended before the lock came: let it go again.
+    if (run?.spec.id === spec.id && ['starting', 'running', 'paused'].includes(run.status)) ownRun(release);
+    else release();
+  });
   send({ type: 'pretrain/start', run: spec });
   void persist();
 }
