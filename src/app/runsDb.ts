@@ -71,11 +71,15 @@ export async function deleteRun(id: string): Promise<void> {
   await tx('readwrite', (s) => s.delete(id), CHECKPOINTS);
 }
 
-/** Bytes this origin stores, as the browser estimates them; null where it cannot say. */
-export async function storageUsed(): Promise<{ usage: number; quota: number } | null> {
+/**
+ * Bytes this origin stores, as the browser estimates them, and whether the browser keeps them under
+ * storage pressure (`persisted`, null where it cannot say); null where it cannot estimate.
+ */
+export async function storageUsed(): Promise<{ usage: number; quota: number; persisted: boolean | null } | null> {
   if (!navigator.storage?.estimate) return null;
   const e = await navigator.storage.estimate();
-  return { usage: e.usage ?? 0, quota: e.quota ?? 0 };
+  const persisted = navigator.storage.persisted ? await navigator.storage.persisted().catch(() => null) : null;
+  return { usage: e.usage ?? 0, quota: e.quota ?? 0, persisted };
 }
 
 export async function putResult(r: ResultRow): Promise<void> {

@@ -88,6 +88,8 @@ export interface AppState {
   run: CurrentRun | null;
   preview: Preview | null;
   runs: readonly RunRecord[];
+  /** Ids of kept runs another tab is training now (it holds their Web Lock): no Resume here. */
+  runsElsewhere: readonly string[];
   encoders: readonly EncoderEntry[];
   probeForm: ProbeForm;
   probe: CurrentProbe | null;
@@ -109,6 +111,7 @@ export interface AppState {
   setCheckpointEvery(steps: number): void;
   started(spec: RunSpec, from?: { step: number; history: readonly StepPoint[] }): void;
   setRuns(runs: readonly RunRecord[]): void;
+  setRunsElsewhere(ids: readonly string[]): void;
   editProbe(patch: Partial<ProbeForm>, probe?: Partial<ProbeTrainConfig>): void;
   editEvaluation(patch: Partial<EvalSettings>): void;
   probeStarted(spec: ProbeSpec): void;
@@ -131,6 +134,7 @@ const initial = {
   run: null,
   preview: null,
   runs: [],
+  runsElsewhere: [],
   encoders: [],
   probe: null,
   results: [],
@@ -256,6 +260,9 @@ export const useStore = create<AppState>()((set, get) => ({
   },
   setRuns(runs) {
     set({ runs, probeForm: followNewest(get().probeForm, get(), { encoders: get().encoders, runs }) });
+  },
+  setRunsElsewhere(ids) {
+    set({ runsElsewhere: ids });
   },
   editProbe(patch, probe) {
     const f = get().probeForm;

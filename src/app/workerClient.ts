@@ -1,6 +1,7 @@
 // The one owner of the training worker: creates it, sends commands, feeds its messages into the
 // store, keeps the runs list in IndexedDB current, and turns a crash into a message.
 import { deleteDataset, listDatasets } from '../data/datasetDb';
+import { heldLocks, heldRunIds, runLock, tryHold, whenFree } from '../data/locks';
 import { isBuiltinDataset, SHAPES_TRAIN_SIZE, type BuiltinDatasetId } from '../data/shapes';
 import { validateConfig } from '../model/config';
 import type { FromWorker, ImportFile, RunSpec, ToWorker } from '../protocol/messages';
@@ -12,6 +13,7 @@ import { deleteRun, getCheckpoint, listResults, listRuns, putCheckpoint, putResu
 import { buildProbeSpec } from './probeForm';
 import { resultRows } from './results';
 import { useStore } from './store';
+import { announce, listenToTabs, requestPersistentStorage } from './tabs';
 
 const PERSIST_EVERY_MS = 2000;
 
@@ -19,6 +21,45 @@ let worker: Worker | null = null;
 let lastPersist = 0;
 /** Step of the current run's latest kept checkpoint. */
 let checkpointStep: number | null = null;
+/** Lets go of the Web Lock this tab holds on the run it trains (see ../data/locks.ts). */
+let releaseRun: (() => void) | null = null;
+/** Runs another tab trains whose lock this tab waits on, to read the list again when it is free. */
+const watching = new Set<string>();
+
+/** This tab owns `runId` now: only one tab at a time trains or resumes a run. */
+function ownRun(release: () => void): void {
+  releaseRun?.();
+  releaseRun = release;
+}
+
+/** The run ended here: let go of its lock, and tell the other tabs once it is free to resume there. */
+function releaseRunLock(runId: string): void {
+  if (!releaseRun) return;
+  releaseRun();
+  releaseRun = null;
+  void whenFree(runLock(runId)).then(() => announce({ type: 'runs-changed' }));
+}
+
+/**
+ * Reads the runs list and which of its runs other tabs are training (their locks are held). For
+ * each of those it waits for the lock to be free, so a tab closed mid-run shows its run as
+ * interrupted (with Resume) here without a reload.
+ */
+async function refreshRuns(): Promise<void> {
+  const [runs, held] = await Promise.all([listRuns(), heldLocks().catch(() => new Set<string>())]);
+  const mine = useStore.getState().run?.spec.id;
+  const elsewhere = heldRunIds(held).filter((id) => id !== mine);
+  useStore.getState().setRuns(runs);
+  useStore.getState().setRunsElsewhere(elsewhere);
+  for (const id of elsewhere) {
+    if (watching.has(id)) continue;
+    watching.add(id);
+    void whenFree(runLock(id)).then(() => {
+      watching.delete(id);
+      void refreshRuns().catch(() => undefined);
+    });
+  }
+}
 
 /** Posts a command; `transfer` hands large buffers over instead of copying them. */
 export function send(msg: ToWorker, transfer: Transferable[] = []): void {
@@ -37,7 +78,8 @@ async function persist(): Promise<void> {
   if (!r) return;
   try {
     await putRun(r);
-    useStore.getState().setRuns(await listRuns());
+    announce({ type: 'runs-changed' });
+    await refreshRuns();
   } catch (e) {
     useStore.getState().notify(`Could not save the runs list in this browser's storage (${(e as Error).message}). Training goes on; the list will not survive a reload.`);
   }
@@ -52,6 +94,7 @@ async function recordResult(): Promise<void> {
   const dataset = datasets.find((d) => d.id === probe.spec.dataset)?.name ?? probe.spec.dataset;
   try {
     for (const row of resultRows(probe.spec, probe.result, steps, dataset)) await putResult(row);
+    announce({ type: 'results-changed' });
     setResults(await listResults());
   } catch (e) {
     notify(`Could not save the evaluation result in this browser's storage (${(e as Error).message}).`);
@@ -63,6 +106,8 @@ async function keepCheckpoint(runId: string, step: number, bytes: ArrayBuffer): 
   const run = useStore.getState().run;
   if (run?.spec.id !== runId) return;
   try {
+    // Asked before the first checkpoint is written: the browser may otherwise evict it.
+    await requestPersistentStorage();
     await putCheckpoint({ runId, step, bytes, history: run.history.filter((p) => p.step < step), savedAt: Date.now() });
     checkpointStep = step;
     await persist();
@@ -82,6 +127,8 @@ function onMessage(msg: FromWorker): void {
   useStore.getState().receive(msg);
   if (msg.type === 'pretrain/checkpoint') void keepCheckpoint(msg.runId, msg.step, msg.bytes);
   if (msg.type === 'probe/status' && (msg.status === 'done' || msg.status === 'stopped')) void recordResult();
+  if (msg.type === 'pretrain/status' && !['starting', 'running', 'paused'].includes(msg.status)) releaseRunLock(msg.runId);
+  if (msg.type === 'data/imported') announce({ type: 'datasets-changed' });
   const now = Date.now();
   if (msg.type === 'pretrain/status' || (msg.type === 'pretrain/metrics' && now - lastPersist > PERSIST_EVERY_MS)) {
     lastPersist = now;
@@ -96,20 +143,31 @@ export function startWorker(): void {
   worker.onerror = (e) => {
     e.preventDefault();
     useStore.getState().crashed(`The training worker crashed (${e.message || 'no details'}). Reload the page to start a new one; the runs list is kept.`);
+    const id = useStore.getState().run?.spec.id;
+    if (id) releaseRunLock(id);
     void persist();
   };
   worker.onmessageerror = () => useStore.getState().notify('A message from the training worker could not be read.');
   const force = new URLSearchParams(location.search).get('backend');
   send({ type: 'init', ...(force === 'webgpu' || force === 'webgl' || force === 'cpu' ? { forceBackend: force } : {}) });
-  void Promise.all([listRuns(), listResults()])
-    .then(([runs, results]) => {
-      useStore.getState().setRuns(runs);
-      useStore.getState().setResults(results);
-    })
-    .catch((e: Error) => useStore.getState().notify(`The runs list could not be read from this browser's storage: ${e.message}`));
-  void listDatasets()
-    .then((list) => useStore.getState().setDatasets(list))
-    .catch((e: Error) => useStore.getState().notify(`The imported datasets could not be read from this browser's storage: ${e.message}`));
+  const readRuns = () => refreshRuns().catch((e: Error) => useStore.getState().notify(`The runs list could not be read from this browser's storage: ${e.message}`));
+  const readResults = () =>
+    listResults()
+      .then((rows) => useStore.getState().setResults(rows))
+      .catch((e: Error) => useStore.getState().notify(`The results table could not be read from this browser's storage: ${e.message}`));
+  const readDatasets = () =>
+    listDatasets()
+      .then((list) => useStore.getState().setDatasets(list))
+      .catch((e: Error) => useStore.getState().notify(`The imported datasets could not be read from this browser's storage: ${e.message}`));
+  void readRuns();
+  void readResults();
+  void readDatasets();
+  // Another tab wrote to the shared database: read that list again.
+  listenToTabs((m) => {
+    if (m.type === 'runs-changed') void readRuns();
+    else if (m.type === 'results-changed') void readResults();
+    else if (m.type === 'datasets-changed') void readDatasets();
+  });
 }
 
 const missingDataset = (id: string) => !isBuiltinDataset(id) && !useStore.getState().datasets.some((d) => d.id === id);
@@ -143,6 +201,14 @@ export function startRun(): void {
   };
   checkpointStep = null;
   started(spec);
+  // A new id: its lock is free. Held while the run lasts, so other tabs show it as training here.
+  void tryHold(runLock(spec.id)).then((release) => {
+    if (!release) return;
+    const run = useStore.getState().run;
+    // A run that failed at once (its dataset gone) ended before the lock came: let it go again.
+    if (run?.spec.id === spec.id && ['starting', 'running', 'paused'].includes(run.status)) ownRun(release);
+    else release();
+  });
   send({ type: 'pretrain/start', run: spec });
   void persist();
 }
@@ -160,6 +226,14 @@ export async function continueRun(runId: string): Promise<void> {
     notify(`That run trained on a dataset that is no longer kept in this browser (${rec.spec.dataset}); import it again to resume the run. Its checkpoint is kept.`);
     return;
   }
+  // Two tabs resuming one run would both write its checkpoint: only the lock's holder trains it.
+  const release = await tryHold(runLock(runId));
+  if (!release) {
+    notify('That run is training in another tab; it cannot be resumed here.');
+    void refreshRuns().catch(() => undefined);
+    return;
+  }
+  ownRun(release);
   checkpointStep = saved.step;
   started(rec.spec, { step: saved.step, history: saved.history });
   send({ type: 'pretrain/continue', run: rec.spec, checkpoint: saved.bytes });
@@ -177,14 +251,19 @@ export async function exportCheckpoint(runId: string): Promise<void> {
 
 /** Deletes a kept run (not the one training now) with its checkpoint. */
 export async function removeRun(runId: string): Promise<void> {
-  const { run, setRuns, notify } = useStore.getState();
+  const { run, runsElsewhere, notify } = useStore.getState();
   if (run?.spec.id === runId && (run.status === 'running' || run.status === 'paused' || run.status === 'starting')) {
     notify('Stop the run before deleting it.');
     return;
   }
+  if (runsElsewhere.includes(runId)) {
+    notify('That run is training in another tab; stop it there before deleting it.');
+    return;
+  }
   try {
     await deleteRun(runId);
-    setRuns(await listRuns());
+    announce({ type: 'runs-changed' });
+    await refreshRuns();
   } catch (e) {
     notify(`The run could not be deleted (${(e as Error).message}).`);
   }
@@ -264,6 +343,8 @@ export function importDataset(files: readonly ImportFile[], o: ImportOptions, ex
   const id = `ds-${Date.now().toString(36)}`;
   const name = importName(files, kind);
   importStarted(id, name);
+  // Asked before the first import is written: the browser may otherwise evict the dataset.
+  void requestPersistentStorage();
   send({ type: 'data/import', id, name, kind, files, options: o });
 }
 
@@ -280,6 +361,7 @@ export async function removeDataset(id: string): Promise<void> {
   try {
     await deleteDataset(id);
     send({ type: 'data/forget', id });
+    announce({ type: 'datasets-changed' });
     setDatasets(await listDatasets());
   } catch (e) {
     notify(`The dataset could not be deleted (${(e as Error).message}).`);

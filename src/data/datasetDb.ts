@@ -1,6 +1,7 @@
 // Imported datasets in the notebook's IndexedDB: a small summary record per dataset, and its pixels
 // as chunk records keyed [datasetId, index]. The worker writes and reads them; the page lists and
 // deletes them.
+import { importLock, withLockIfFree } from './locks';
 import { openNotebookDb, STORES, tx } from './notebookDb';
 import type { DatasetChunk, DatasetMeta } from './stored';
 
@@ -47,10 +48,19 @@ export async function deleteDataset(id: string): Promise<void> {
 }
 
 /**
- * Deletes imports that a reload or a crash cut short: their summary still says 'importing' and
- * they began before `before` (so an import this worker has just started is left alone).
+ * Deletes imports that a reload or a crash cut short: their summary still says 'importing', they
+ * began before `before` (so an import this worker has just started is left alone), and no one holds
+ * their import lock. An import in progress in another tab holds its lock (see ../worker/datasets.ts):
+ * deleting it would leave that tab reporting "done" with chunks missing.
  */
 export async function deleteUnfinishedImports(before: number): Promise<void> {
   const all = await tx(STORES.datasets, 'readonly', (s) => s.getAll() as IDBRequest<DatasetMeta[]>);
-  for (const m of all) if (m.status === 'importing' && m.createdAt < before) await deleteDataset(m.id);
+  for (const m of all) {
+    if (m.status !== 'importing' || m.createdAt >= before) continue;
+    await withLockIfFree(importLock(m.id), async () => {
+      // Read again under the lock: the import may have finished between the listing and now.
+      const now = await getDatasetMeta(m.id);
+      if (now?.status === 'importing') await deleteDataset(m.id);
+    });
+  }
 }

@@ -2,6 +2,7 @@
 // dataset a run asks for by id (the embedded sets are generated; an import is read back from IndexedDB once
 // and kept in memory while runs use it).
 import { deleteDataset, getDatasetMeta, loadDatasetChunks, putDatasetChunk, putDatasetMeta } from '../data/datasetDb';
+import { importLock, withLock } from '../data/locks';
 import { ImportCancelled, importCifar10, importImageFolder, type ImportResult, type SourceFile } from '../data/datasetImport';
 import { builtinDataset, isBuiltinDataset, type LabelledDataset } from '../data/shapes';
 import { storedDataset, type DatasetChunk, type DatasetMeta } from '../data/stored';
@@ -39,8 +40,15 @@ export function cancelImport(id: string): void {
 
 const fromBlob = (path: string, file: Blob): SourceFile => ({ path, bytes: async () => new Uint8Array(await file.arrayBuffer()) });
 
-/** Runs one import to its end; whatever happens, a failed import leaves nothing behind. */
-export async function runImport(msg: Extract<ToWorker, { type: 'data/import' }>, post: Post): Promise<void> {
+/**
+ * Runs one import to its end; whatever happens, a failed import leaves nothing behind. It holds the
+ * import's lock throughout, so another tab's worker starting meanwhile sees it is owned and keeps it.
+ */
+export function runImport(msg: Extract<ToWorker, { type: 'data/import' }>, post: Post): Promise<void> {
+  return withLock(importLock(msg.id), () => importHoldingLock(msg, post));
+}
+
+async function importHoldingLock(msg: Extract<ToWorker, { type: 'data/import' }>, post: Post): Promise<void> {
   const { id, name, kind } = msg;
   cancelled.set(id, false);
   const placeholder: DatasetMeta = {

@@ -112,6 +112,7 @@ async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'init':
       // Imports a reload cut short left a summary marked 'importing': nothing else will finish them.
+      // One another tab's worker is still running holds its lock and is left alone.
       void deleteUnfinishedImports(Date.now()).catch(() => undefined);
       backend = await startBackend(onDeviceLost, msg.forceBackend);
       post({ type: 'backend', info: backend });

@@ -3,32 +3,40 @@ import { TableHead } from './TableHead';
 import { useEffect, useState } from 'react';
 import { storageUsed } from '../runsDb';
 import { useStore } from '../store';
+import { canResume, shownStatus } from '../tabs';
 import { continueRun, exportCheckpoint, exportOfficialCommand, importCheckpointFile, removeRun } from '../workerClient';
 
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
 
 export function RunsList() {
   const runs = useStore((s) => s.runs);
+  const elsewhere = useStore((s) => s.runsElsewhere);
+  const datasets = useStore((s) => s.datasets);
   const current = useStore((s) => s.run?.spec.id);
   const busy = useStore((s) => s.run?.status === 'running' || s.run?.status === 'paused' || s.run?.status === 'starting');
-  const [storage, setStorage] = useState<{ usage: number; quota: number } | null>(null);
+  const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean | null } | null>(null);
   // GPUs the official command line launches on: --batch_size is per GPU there.
   const [gpus, setGpus] = useState(1);
   useEffect(() => {
     void storageUsed().then(setStorage, () => setStorage(null));
-  }, [runs]);
+  }, [runs, datasets]);
   return (
     <section>
       <h3 style={{ fontSize: 15 }}>Runs</h3>
       <p data-testid="runs.storage" style={{ fontSize: 12, color: '#555' }}>
-        {storage ? `Storage used by this notebook's origin: ${mb(storage.usage)} of ${mb(storage.quota)} available.` : 'This browser does not report its storage use.'}
+        {storage ? `Storage used by this notebook's origin: ${mb(storage.usage)} of ${mb(storage.quota)} available.` : 'This browser does not report its storage use.'}{' '}
+        {storage?.persisted != null && (
+          <span data-testid="runs.persisted" title="the browser is asked to keep this storage before the first checkpoint or import">
+            {storage.persisted ? 'Storage: persistent.' : 'Storage: may be evicted by the browser when space runs low; export checkpoints you need.'}
+          </span>
+        )}
       </p>
       <table data-testid="runs.list" style={{ fontSize: 12, borderCollapse: 'collapse' }}>
         <TableHead columns={['run', 'preset', 'batch', 'steps', 'status', 'loss', 'started', 'checkpoint']} />
         <tbody>
           {runs.map((r) => {
-            // A run left running or paused by an earlier page was interrupted by the reload.
-            const status = r.spec.id !== current && (r.status === 'running' || r.status === 'paused' || r.status === 'starting') ? 'interrupted' : r.status;
+            // Another tab's run (it holds the run's lock) trains there; one left active by a gone page was interrupted.
+            const status = shownStatus(r, current, elsewhere);
             return (
               <tr key={r.spec.id} data-run-id={r.spec.id}>
                 <td style={{ padding: '2px 8px' }}>
@@ -42,14 +50,14 @@ export function RunsList() {
                 <td>
                   {r.step} / {r.spec.train.totalSteps}
                 </td>
-                <td>{status}</td>
+                <td data-testid="runs.status">{status}</td>
                 <td>{r.latest ? r.latest.total.toFixed(4) : '—'}</td>
                 <td>{new Date(r.spec.createdAt).toLocaleString()}</td>
                 <td>
                   {r.checkpointStep != null && (
                     <>
                       step {r.checkpointStep}{' '}
-                      {r.spec.id !== current && status !== 'done' && (
+                      {canResume(r, current, elsewhere) && (
                         <button data-testid="runs.resume" disabled={busy} onClick={() => void continueRun(r.spec.id)}>
                           Resume
                         </button>
@@ -62,7 +70,7 @@ export function RunsList() {
                       </button>
                     </>
                   )}{' '}
-                  {!(r.spec.id === current && busy) && (
+                  {!(r.spec.id === current && busy) && !elsewhere.includes(r.spec.id) && (
                     <button data-testid="runs.delete" onClick={() => void removeRun(r.spec.id)}>
                       Delete
                     </button>
