@@ -2,12 +2,15 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Notebook } from './notebook';
-import { encodePng } from './png';
+import { declaredPng, encodePng } from './png';
 
 const CLASSES = { red: [200, 40, 40], green: [40, 180, 60], blue: [50, 60, 210] } as const;
 const PER_CLASS = 10;
 
-/** A folder of PNGs in three class subfolders, noisy and of varied sizes, plus one corrupt file. */
+/**
+ * A folder of PNGs in three class subfolders, noisy and of varied sizes, plus one corrupt file and
+ * one that declares 30 000 × 30 000 pixels.
+ */
 function writeFolder(root: string): void {
   let seed = 1;
   const noise = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) % 60;
@@ -19,6 +22,7 @@ function writeFolder(root: string): void {
     }
   }
   writeFileSync(join(root, 'blue', 'broken.png'), Buffer.from('this is not a PNG at all'));
+  writeFileSync(join(root, 'green', 'giant.png'), declaredPng(30_000, 30_000));
 }
 
 async function classCounts(page: Page): Promise<Record<string, number>> {
@@ -45,9 +49,12 @@ test('imports a folder of PNGs, pretrains and probes on it, and finds it again a
   await expect(summary).toContainText('3 classes');
   await expect(summary).toContainText('stored at 64×64 px');
   expect(await classCounts(page)).toEqual({ blue: PER_CLASS, green: PER_CLASS, red: PER_CLASS });
-  await expect(page.getByTestId('data.skipped')).toHaveAttribute('data-count', '1');
+  await expect(page.getByTestId('data.skipped')).toHaveAttribute('data-count', '2');
   await expect(page.getByTestId('data.skipped')).toContainText('colours/blue/broken.png');
   await expect(page.getByTestId('data.skipped')).toContainText('could not be decoded');
+  // The lab's megapixel cap holds on imports, from the header, before any decoding.
+  await expect(page.getByTestId('data.skipped')).toContainText('colours/green/giant.png');
+  await expect(page.getByTestId('data.skipped')).toContainText('30000×30000 pixels (900 megapixels) is more than an import decodes');
   await expect(page.getByTestId('data.preview').locator('canvas')).toHaveCount(12);
   const id = (await summary.getAttribute('data-dataset-id'))!;
 
@@ -70,7 +77,7 @@ test('imports a folder of PNGs, pretrains and probes on it, and finds it again a
   await page.reload();
   await expect(page.getByTestId('data.list').locator(`tr[data-dataset-id="${id}"]`)).toHaveCount(1);
   expect(await classCounts(page)).toEqual({ blue: PER_CLASS, green: PER_CLASS, red: PER_CLASS });
-  await expect(page.getByTestId('data.skipped')).toHaveAttribute('data-count', '1');
+  await expect(page.getByTestId('data.skipped')).toHaveAttribute('data-count', '2');
   expect(nb.pageErrors).toEqual([]);
   expect(nb.foreignRequests(new URL(page.url()).origin)).toEqual([]);
 });

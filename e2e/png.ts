@@ -25,3 +25,17 @@ export function encodePng(w: number, h: number, pixel: (x: number, y: number) =>
   }
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
+
+/**
+ * A PNG whose header declares w×h RGB pixels but whose one IDAT holds almost nothing: every chunk's
+ * checksum is right, so only the declared size can refuse it (a 30 000 × 30 000 image without the
+ * gigabytes it would take to write one).
+ */
+export function declaredPng(w: number, h: number): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(w, 0);
+  header.writeUInt32BE(h, 4);
+  header[8] = 8;
+  header[9] = 2;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(1))), chunk('IEND', Buffer.alloc(0))]);
+}
