@@ -23,8 +23,10 @@ export async function fineTune(ctx: EvalContext, model: Cae, all: LabelledDatase
   const stepsPerEpoch = Math.max(1, Math.ceil(ds.trainSize / B));
   const totalSteps = Math.max(1, e.fineTuneEpochs * stepsPerEpoch);
   const warmupSteps = Math.min(totalSteps - 1, Math.round(e.fineTuneWarmupEpochs * stepsPerEpoch));
-  const tuner = new FineTuner(model, ds.classes.length, { ...e.fineTune, seed: o.seed, totalSteps, warmupSteps });
-  const loader = new BatchLoader(ds, Math.min(B, ds.trainSize), o.seed ^ 0xf1e, e.fineTuneAugment);
+  // With fewer labelled images than a batch, the batch is all of them, and the lr is scaled to it.
+  const batch = Math.min(B, ds.trainSize);
+  const tuner = new FineTuner(model, ds.classes.length, { ...e.fineTune, batchSize: batch, seed: o.seed, totalSteps, warmupSteps });
+  const loader = new BatchLoader(ds, batch, o.seed ^ 0xf1e, e.fineTuneAugment);
   let acc = 0;
   try {
     for (let epoch = 0; epoch < e.fineTuneEpochs && !ctx.stopping; epoch++) {
