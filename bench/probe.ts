@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { arg, run } from './cli';
 import { BatchLoader } from '../src/data/loader';
-import { builtinDataset, isBuiltinDataset } from '../src/data/shapes';
+import { builtinDataset } from '../src/data/shapes';
 import { Cae } from '../src/model/cae';
 import { type CaeConfig, validateConfig } from '../src/model/config';
 import { preset, type PresetId } from '../src/model/presets';
@@ -46,7 +46,6 @@ async function pretrain(presetId: PresetId, dataset: string, steps: number, batc
   const d = defaultTrainConfig(presetId);
   const train = { ...d, batchSize: batch, totalSteps: steps, warmupSteps: Math.max(1, Math.round((steps * 10) / 300)) };
   const trainer = new CaeTrainer(new Cae(config, train.seed), train);
-  if (!isBuiltinDataset(dataset)) throw new Error(`--dataset must be an embedded dataset (shapes, shapes-easy), got ${dataset}`);
   const loader = new BatchLoader(builtinDataset(dataset, train.seed, config.imgSize), batch, train.seed);
   const t0 = performance.now();
   let first = 0;

@@ -226,7 +226,9 @@ export function shapesDataset(seed: number, imgSize: number, sizes: { train?: nu
   };
 }
 
-/** An embedded dataset by id. */
-export function builtinDataset(id: BuiltinDatasetId, seed: number, imgSize: number, sizes: { train?: number; val?: number } = {}): LabelledDataset {
-  return shapesDataset(seed, imgSize, sizes, BUILTIN_DATASETS.find((d) => d.id === id)!.difficulty);
+/** An embedded dataset by id; any other id is an import, which only the worker can read back. */
+export function builtinDataset(id: string, seed: number, imgSize: number, sizes: { train?: number; val?: number } = {}): LabelledDataset {
+  const d = BUILTIN_DATASETS.find((b) => b.id === id);
+  if (!d) throw new Error(`"${id}" is not an embedded dataset (${BUILTIN_DATASETS.map((b) => b.id).join(', ')})`);
+  return shapesDataset(seed, imgSize, sizes, d.difficulty);
 }

@@ -1,7 +1,7 @@
 // Fine-tuning one encoder end to end on a seed's labelled images (all, or a seeded few-labels share)
 // and its final validation top-1; from a random-init encoder this is the supervised baseline.
 import * as tf from '@tensorflow/tfjs';
-import { BatchLoader, fixedBatch } from '../data/loader';
+import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
 import type { LabelledDataset } from '../data/shapes';
 import { seededSubset } from '../data/subset';
 import type { Cae } from '../model/cae';
@@ -27,6 +27,7 @@ export async function fineTune(ctx: EvalContext, model: Cae, all: LabelledDatase
   const batch = Math.min(B, ds.trainSize);
   const tuner = new FineTuner(model, ds.classes.length, { ...e.fineTune, batchSize: batch, seed: o.seed, totalSteps, warmupSteps });
   const loader = new BatchLoader(ds, batch, o.seed ^ 0xf1e, e.fineTuneAugment);
+  const val = valBatches(ds);
   let acc = 0;
   try {
     for (let epoch = 0; epoch < e.fineTuneEpochs && !ctx.stopping; epoch++) {
@@ -42,7 +43,7 @@ export async function fineTune(ctx: EvalContext, model: Cae, all: LabelledDatase
         }
         await yieldToMessages();
       }
-      acc = (await correct(tuner, ds)) / ds.valSize;
+      acc = (await correct(tuner, val)) / ds.valSize;
       if (o.live) ctx.post({ type: 'probe/ft-epoch', id: s.id, point: { epoch: epoch + 1, loss: loss / stepsPerEpoch, acc } });
     }
   } finally {
@@ -51,14 +52,20 @@ export async function fineTune(ctx: EvalContext, model: Cae, all: LabelledDatase
   return acc;
 }
 
-/** Correct predictions on the whole validation split, in chunks. */
-async function correct(tuner: FineTuner, ds: LabelledDataset): Promise<number> {
+/** Correct predictions on validation batches made once per run (not re-rendered every epoch). */
+async function correct(tuner: FineTuner, batches: readonly ImageBatch[]): Promise<number> {
   let n = 0;
-  for (let start = 0; start < ds.valSize; start += 64) {
-    const b = fixedBatch(ds, Array.from({ length: Math.min(64, ds.valSize - start) }, (_, i) => start + i));
+  for (const b of batches) {
     const images = tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]);
     n += await tuner.correct(images, b.labels);
     images.dispose();
   }
   return n;
+}
+
+/** The whole validation split as fixed batches of 64. */
+function valBatches(ds: LabelledDataset): ImageBatch[] {
+  const out: ImageBatch[] = [];
+  for (let start = 0; start < ds.valSize; start += 64) out.push(fixedBatch(ds, Array.from({ length: Math.min(64, ds.valSize - start) }, (_, i) => start + i)));
+  return out;
 }

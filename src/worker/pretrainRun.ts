@@ -3,7 +3,7 @@
 // page keeps and that recovery from a lost device starts from.
 import * as tf from '@tensorflow/tfjs';
 import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
-import { builtinDataset, isBuiltinDataset, type LabelledDataset } from '../data/shapes';
+import { builtinDataset, type LabelledDataset } from '../data/shapes';
 import { profileStep } from '../kernels/profile';
 import { Cae } from '../model/cae';
 import { batchMasks } from '../model/masking';
@@ -54,7 +54,7 @@ export class PretrainRun {
     readonly spec: RunSpec,
     private readonly post: Post,
     resumeFrom?: Uint8Array,
-    ds: LabelledDataset = builtinDataset(isBuiltinDataset(spec.dataset) ? spec.dataset : 'shapes', spec.train.seed, spec.model.imgSize),
+    ds: LabelledDataset = builtinDataset(spec.dataset, spec.train.seed, spec.model.imgSize),
   ) {
     if (ds.trainSize === 0) throw new Error(`the dataset ${ds.name} has no training images`);
     this.loader = new BatchLoader(ds, spec.train.batchSize, spec.train.seed);

@@ -8,6 +8,7 @@ import { PAPER_TRAIN } from '../train/config';
 import { saveCheckpoint } from '../train/checkpoint';
 import { CaeTrainer } from '../train/trainer';
 import { ProbeRun } from './probeRun';
+import { builtinDataset } from '../data/shapes';
 
 async function microCheckpoint(): Promise<Uint8Array> {
   const trainer = new CaeTrainer(new Cae(MICRO, 3), { ...PAPER_TRAIN, batchSize: 2, baseBatch: 2, totalSteps: 5, warmupSteps: 1 });
@@ -77,6 +78,26 @@ describe('an evaluation run in the worker (CPU backend)', () => {
     await run.run();
     expect(of(msgs, 'probe/status').at(-1)!.status).toBe('stopped');
     expect(of(msgs, 'probe/result')[0]!.rows[0]!.results).toEqual({});
+  });
+});
+
+describe('seeds stopped half-way', () => {
+  it('average the probed encoder and its baseline over the same finished seeds', async () => {
+    const bytes = await microCheckpoint();
+    const msgs: FromWorker[] = [];
+    const spec = testProbeSpec({ encoder: { kind: 'run', runId: 'r' }, epochs: 1, evaluation: { evals: ['lin', 'knn'], seeds: 2 } });
+    const run = new ProbeRun(spec, bytes, (m) => {
+      msgs.push(m);
+      // Stop once the second seed's probed encoder is done and its baseline has begun.
+      if (m.type === 'probe/progress' && m.text.startsWith('seed 2 of 2 · random-init baseline')) run.stop();
+    });
+    await run.run();
+    const [result] = of(msgs, 'probe/result');
+    expect(result!.rows.map((r) => [r.role, r.results.lin!.seeds, r.results['knn-cls']!.seeds])).toEqual([
+      ['probed', 1, 1],
+      ['baseline', 1, 1],
+    ]);
+    expect(() => builtinDataset('colours', 0, 8)).toThrow(/"colours" is not an embedded dataset/);
   });
 });
 

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fixedBatch, type ImageBatch } from '../data/loader';
 import { toRgba } from '../data/patches';
 import { denormalizeImageNet } from '../data/augment';
-import { builtinDataset, isBuiltinDataset, SHAPE_CLASSES, type LabelledDataset } from '../data/shapes';
+import { builtinDataset, SHAPE_CLASSES, type LabelledDataset } from '../data/shapes';
 import { seededSubset } from '../data/subset';
 import { Cae } from '../model/cae';
 import { grid } from '../model/config';
@@ -70,7 +70,7 @@ export class ProbeRun {
   private images(seed: number): { ds: LabelledDataset; note: string | null } {
     const s = this.spec;
     const sizes = { train: s.trainImages, val: s.valImages };
-    if (!this.dataset) return { ds: builtinDataset(isBuiltinDataset(s.dataset) ? s.dataset : 'shapes', seed, s.model.imgSize, sizes), note: null };
+    if (!this.dataset) return { ds: builtinDataset(s.dataset, seed, s.model.imgSize, sizes), note: null };
     const all = this.dataset;
     if (all.classes.length === 0) throw new Error(`${all.name} has no labels, and probing needs them; import a folder with one subfolder per class`);
     if (all.valSize === 0) throw new Error(`${all.name} has no validation images; import it again with a validation share above 0`);
@@ -91,14 +91,17 @@ export class ProbeRun {
       const seed = s.probe.seed + k;
       const { ds } = k === 0 ? first : this.images(seed);
       this.valImages = ds.valSize;
+      const seedResults: [EvalRow['role'], Map<ResultId, number>][] = [];
       for (const role of roles) {
         if (this.stopRequested) break;
         const live = k === 0 && role === 'probed';
         const label = `seed ${k + 1} of ${e.seeds} · ${role === 'probed' ? 'probed encoder' : 'random-init baseline'}`;
-        const got = await this.evaluate(role, seed, ds, live, label);
-        // A seed counts only when every evaluation of it finished (stop leaves it out).
-        if (!this.stopRequested) for (const [id, acc] of got) collected.get(role)!.set(id, [...(collected.get(role)!.get(id) ?? []), acc]);
+        seedResults.push([role, await this.evaluate(role, seed, ds, live, label)]);
       }
+      // A seed counts only when every evaluation of every encoder finished on it, so the probed
+      // encoder and its baseline always average over the same seeds (a stop leaves the seed out).
+      if (this.stopRequested) break;
+      for (const [role, got] of seedResults) for (const [id, acc] of got) collected.get(role)!.set(id, [...(collected.get(role)!.get(id) ?? []), acc]);
     }
     this.postResults(collected);
     this.setStatus(this.stopRequested ? 'stopped' : 'done');
@@ -157,7 +160,7 @@ export class ProbeRun {
   private postResults(collected: Map<EvalRow['role'], Collected>): void {
     const rows: EvalRow[] = [...collected].map(([role, c]) => ({ role, results: Object.fromEntries([...c].map(([id, v]) => [id, summarize(v, this.valImages)])) }));
     const classes = this.dataset?.classes.length ?? SHAPE_CLASSES.length;
-    this.post({ type: 'probe/result', id: this.spec.id, rows, chance: 1 / classes, valImages: this.valImages });
+    this.post({ type: 'probe/result', id: this.spec.id, rows, chance: 1 / classes });
   }
 
   private async postAttention(model: Cae, probes: ProbePair, ds: LabelledDataset): Promise<void> {
