@@ -2,11 +2,10 @@
 import { create } from 'zustand';
 import type { CaeConfig } from '../model/config';
 import { PRESETS, type PresetId } from '../model/presets';
-import type { AttentionView, BackendInfo, EncoderEntry, EvalRow, FineTuneEpoch, FromWorker, ProbeEpoch, ProbeSpec, ReconView, RunSpec, RunStatus, StepPoint, StepProfile } from '../protocol/messages';
+import type { AttentionView, BackendInfo, EncoderEntry, EvalRow, EvalSettings, FineTuneEpoch, FromWorker, ProbeEpoch, ProbeSpec, ReconView, RunSpec, RunStatus, StepPoint, StepProfile } from '../protocol/messages';
 import type { TrainConfig } from '../train/config';
 import { defaultTrainConfig } from '../train/defaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
-import type { EvalSettings } from '../protocol/messages';
 import type { DatasetMeta } from '../data/stored';
 import { isBuiltinDataset } from '../data/shapes';
 import { DEFAULT_EXPERIMENT } from '../train/evalDefaults';
@@ -75,7 +74,7 @@ export interface CurrentProbe {
   /** What the run is doing now (seed, encoder, evaluation, epoch). */
   readonly progress: string | null;
   /** Every encoder's results when the run ends: mean ± sd over seeds, standard errors, chance. */
-  readonly result: { readonly rows: readonly EvalRow[]; readonly chance: number; readonly valImages: number } | null;
+  readonly result: { readonly rows: readonly EvalRow[]; readonly chance: number } | null;
   readonly attention: AttentionView | null;
 }
 
@@ -185,7 +184,7 @@ export const useStore = create<AppState>()((set, get) => ({
         if (probe?.spec.id === msg.id) set({ probe: { ...probe, progress: msg.text } });
         return;
       case 'probe/result':
-        if (probe?.spec.id === msg.id) set({ probe: { ...probe, result: { rows: msg.rows, chance: msg.chance, valImages: msg.valImages } } });
+        if (probe?.spec.id === msg.id) set({ probe: { ...probe, result: { rows: msg.rows, chance: msg.chance } } });
         return;
       case 'probe/attention':
         if (probe?.spec.id === msg.id) set({ probe: { ...probe, attention: msg.view } });

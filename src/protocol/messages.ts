@@ -260,7 +260,7 @@ export type FromWorker =
   | { readonly type: 'probe/epoch'; readonly id: string; readonly point: ProbeEpoch }
   | { readonly type: 'probe/ft-epoch'; readonly id: string; readonly point: FineTuneEpoch }
   | { readonly type: 'probe/progress'; readonly id: string; readonly text: string }
-  | { readonly type: 'probe/result'; readonly id: string; readonly rows: readonly EvalRow[]; readonly chance: number; readonly valImages: number }
+  | { readonly type: 'probe/result'; readonly id: string; readonly rows: readonly EvalRow[]; readonly chance: number }
   | { readonly type: 'probe/attention'; readonly id: string; readonly view: AttentionView }
   | { readonly type: 'data/progress'; readonly id: string; readonly done: number; readonly total: number; readonly skipped: number }
   | { readonly type: 'data/imported'; readonly meta: DatasetMeta }

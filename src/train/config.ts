@@ -44,7 +44,10 @@ export const PAPER_TRAIN: TrainConfig = Object.freeze({
 });
 
 /** The peak learning rate after linear scaling to the batch size. */
-export const peakLr = (t: TrainConfig): number => (t.baseLr * t.batchSize) / t.baseBatch;
+/** The fields of a warmup-then-cosine schedule with linear lr scaling (pretraining and fine-tuning). */
+export type LrSchedule = Pick<TrainConfig, 'baseLr' | 'baseBatch' | 'batchSize' | 'totalSteps' | 'warmupSteps' | 'minLr'>;
+
+export const peakLr = (t: Pick<LrSchedule, 'baseLr' | 'batchSize' | 'baseBatch'>): number => (t.baseLr * t.batchSize) / t.baseBatch;
 
 export function validateTrainConfig(t: TrainConfig): TrainConfig {
   const check = (ok: boolean, msg: string) => {

@@ -15,7 +15,7 @@ import { initValue, isDecayed, type ParamSpec } from '../model/params';
 import { Rng } from '../model/random';
 import { AdamW } from './adamw';
 import { leanVariableGrads } from './leanGrads';
-import { warmupCosine } from './schedule';
+import { lrAt } from './schedule';
 
 export interface FineTuneConfig {
   /** Seed of the head's init, drop path and the labelled subset. */
@@ -105,9 +105,7 @@ export class FineTuner {
   }
 
   lr(): number {
-    const c = this.cfg;
-    const peak = (c.baseLr * c.batchSize) / c.baseBatch;
-    return warmupCosine(this.step, c.totalSteps, c.warmupSteps, peak, Math.min(c.minLr, peak));
+    return lrAt(this.cfg, this.step);
   }
 
   /** One AdamW step on a labelled batch; returns the smoothed cross-entropy. */
