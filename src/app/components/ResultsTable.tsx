@@ -29,31 +29,34 @@ export function ResultsTable() {
   const rows = useStore((s) => s.results);
   return (
     <div>
-      <table data-testid="probe.table" style={{ fontSize: 13, borderCollapse: 'collapse', marginTop: 8 }}>
-        <TableHead columns={['encoder', 'preset', 'dataset', 'chance', 'pretraining steps', 'probe epochs', ...RESULT_COLUMNS.map((c) => c.label)]} />
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id} data-result-id={r.id} data-role={r.role ?? 'probed'} style={{ color: r.role === 'baseline' ? '#555' : undefined }}>
-              <td style={{ padding: '2px 10px' }}>{r.role === 'baseline' ? '↳ random init (baseline)' : r.encoder}</td>
-              <td>{r.presetId}</td>
-              <td data-col="dataset">{r.dataset ?? 'shapes'}</td>
-              <td data-col="chance">{r.chance !== undefined ? (r.chance * 100).toFixed(0) : '–'}</td>
-              <td>{r.pretrainSteps}</td>
-              <td>{r.epochs}</td>
-              {RESULT_COLUMNS.map((c) => (
-                <Cell key={c.id} row={r} rows={rows} id={c.id} />
-              ))}
-            </tr>
-          ))}
-          {rows.length === 0 && (
-            <tr>
-              <td colSpan={6 + RESULT_COLUMNS.length} style={{ color: '#666', padding: 4 }}>
-                Results of finished evaluations collect here (top-1 % on the validation split).
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+      {/* Five readouts with their errors are wider than the column: the table scrolls, the page does not. */}
+      <div style={{ overflowX: 'auto', maxWidth: '100%' }}>
+        <table data-testid="probe.table" style={{ fontSize: 13, borderCollapse: 'collapse', marginTop: 8 }}>
+          <TableHead columns={['encoder', 'preset', 'dataset', 'chance', 'pretraining steps', 'probe epochs', ...RESULT_COLUMNS.map((c) => c.label)]} />
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} data-result-id={r.id} data-role={r.role ?? 'probed'} style={{ color: r.role === 'baseline' ? '#555' : undefined }}>
+                <td style={{ padding: '2px 10px' }}>{r.role === 'baseline' ? '↳ random init (baseline)' : r.encoder}</td>
+                <td>{r.presetId}</td>
+                <td data-col="dataset">{r.dataset ?? 'shapes'}</td>
+                <td data-col="chance">{r.chance !== undefined ? (r.chance * 100).toFixed(0) : '–'}</td>
+                <td>{r.pretrainSteps}</td>
+                <td>{r.epochs}</td>
+                {RESULT_COLUMNS.map((c) => (
+                  <Cell key={c.id} row={r} rows={rows} id={c.id} />
+                ))}
+              </tr>
+            ))}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={6 + RESULT_COLUMNS.length} style={{ color: '#666', padding: 4 }}>
+                  Results of finished evaluations collect here (top-1 % on the validation split).
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
       <p style={{ fontSize: 12, color: '#555', maxWidth: 720 }}>
         Top-1 % ± its standard error √(p(1−p)/n) over the validation images (and the seeds); with several seeds, their sd.
         Chance is 1 / classes of the row's dataset. Beside each pretrained cell, its distance from the random-init baseline of the
