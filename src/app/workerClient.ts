@@ -6,7 +6,9 @@ import { isBuiltinDataset, SHAPES_TRAIN_SIZE, type BuiltinDatasetId } from '../d
 import { validateConfig } from '../model/config';
 import type { FromWorker, ImportFile, RunSpec, ToWorker } from '../protocol/messages';
 import { validateTrainConfig } from '../train/config';
+import { downstreamCommands, encoderPth } from '../train/downstream';
 import { officialCommand } from '../train/officialFlags';
+import { readModelCheckpoint } from '../model/checkpoint';
 import { downloadBlob } from './download';
 import { importKind, importName } from './importFiles';
 import { deleteRun, getCheckpoint, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord } from './runsDb';
@@ -286,6 +288,30 @@ export function exportOfficialCommand(runId: string, gpus: number): void {
   }
   const out = officialCommand(rec.spec.model, rec.spec.train, runId, { gpus, trainSize });
   if (out.ok) downloadBlob(out.script, `${runId}-official-cae.sh`, 'text/x-shellscript');
+  else notify(out.error);
+}
+
+/** Downloads a run's encoder as a PyTorch file the official linear-probing and fine-tuning tools take as --finetune. */
+export async function exportEncoder(runId: string): Promise<void> {
+  const { notify } = useStore.getState();
+  const saved = await getCheckpoint(runId).catch(() => undefined);
+  if (!saved) return notify('No checkpoint of that run is kept in this browser.');
+  try {
+    const { config, file } = readModelCheckpoint(saved.bytes);
+    downloadBlob(encoderPth(file, config), `${runId}-encoder.pth`, 'application/octet-stream');
+  } catch (e) {
+    notify(`The encoder could not be exported (${(e as Error).message}).`);
+  }
+}
+
+/** Downloads the official linear-probing and fine-tuning command lines for a run's encoder on `gpus` GPUs. */
+export function exportDownstreamCommands(runId: string, gpus: number): void {
+  const { runs, datasets, notify } = useStore.getState();
+  const rec = runs.find((r) => r.spec.id === runId);
+  if (!rec) return;
+  const classes = datasets.find((d) => d.id === rec.spec.dataset)?.classes.length || null;
+  const out = downstreamCommands(rec.spec.model, runId, { gpus, classes });
+  if (out.ok) downloadBlob(out.script, `${runId}-official-downstream.sh`, 'text/x-shellscript');
   else notify(out.error);
 }
 

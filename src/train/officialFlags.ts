@@ -21,7 +21,7 @@ import { type CaeConfig, grid, numMasked } from '../model/config';
 import type { TrainConfig } from './config';
 
 /** The official registry (models/modeling_cae.py:186-238): patch 16, 224 px, by width. */
-const OFFICIAL_MODELS: Record<number, { name: string; depth: number; heads: number }> = {
+export const OFFICIAL_MODELS: Record<number, { name: string; depth: number; heads: number }> = {
   192: { name: 'cae_tiny_patch16_224_8k_vocab', depth: 12, heads: 12 },
   384: { name: 'cae_small_patch16_224_8k_vocab', depth: 12, heads: 12 },
   768: { name: 'cae_base_patch16_224_8k_vocab', depth: 12, heads: 12 },

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { storageUsed } from '../runsDb';
 import { useStore } from '../store';
 import { canResume, shownStatus } from '../tabs';
-import { continueRun, exportCheckpoint, exportOfficialCommand, importCheckpointFile, removeRun } from '../workerClient';
+import { continueRun, exportCheckpoint, exportDownstreamCommands, exportEncoder, exportOfficialCommand, importCheckpointFile, removeRun } from '../workerClient';
 
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
 
@@ -67,6 +67,12 @@ export function RunsList() {
                       </button>{' '}
                       <button data-testid="ckpt.flags" title="the official PyTorch command line for this run" onClick={() => exportOfficialCommand(r.spec.id, gpus)}>
                         PyTorch flags
+                      </button>{' '}
+                      <button data-testid="ckpt.encoder" title="the encoder as a .pth for the official linear-probing and fine-tuning tools (--finetune)" onClick={() => void exportEncoder(r.spec.id)}>
+                        Encoder .pth
+                      </button>{' '}
+                      <button data-testid="ckpt.downstream" title="the official linear-probing and fine-tuning command lines for this run's encoder" onClick={() => exportDownstreamCommands(r.spec.id, gpus)}>
+                        Downstream commands
                       </button>
                     </>
                   )}{' '}
@@ -89,7 +95,7 @@ export function RunsList() {
         </tbody>
       </table>
       <label style={{ fontSize: 13, display: 'block', marginTop: 6 }}>
-        GPUs for <em>PyTorch flags</em> (one machine; the run's batch is split across them):{' '}
+        GPUs for <em>PyTorch flags</em> and <em>Downstream commands</em> (one machine; the run's batch is split across them):{' '}
         <input data-testid="ckpt.flagsGpus" type="number" min={1} step={1} value={gpus} style={{ width: 50 }} onChange={(e) => setGpus(Number(e.target.value))} />
       </label>
       <label style={{ fontSize: 13, display: 'block', marginTop: 6 }}>
