@@ -21,6 +21,7 @@ import { patternImages } from '../testing/batches';
 import { assertCheckpointFinite, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { PAPER_TRAIN, type TrainConfig } from './config';
 import { encoderPth } from './downstream';
+import { randomResizedCropBox, resizeCrop } from '../data/augment';
 import { CaeTrainer } from './trainer';
 
 const DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../pytorch/tests/fixtures');
@@ -65,7 +66,32 @@ function notebookLosses(model: Cae, images: tf.Tensor4D, mask: Uint8Array) {
   });
 }
 
+/** Records every uniform the augmentation draws, so PyTorch can replay the same stream. */
+class RecordingRng extends Rng {
+  readonly drawn: number[] = [];
+  override next(): number {
+    const u = super.next();
+    this.drawn.push(u);
+    return u;
+  }
+}
+
+/** Crop boxes, flips and resampled crops of one stored image, with the uniforms behind them. */
+function augmentCase() {
+  const [R, S] = [13, 8];
+  const rng = new Rng(21);
+  const image = Float32Array.from({ length: 3 * R * R }, () => rng.next());
+  const rec = new RecordingRng(8);
+  const cases = Array.from({ length: 6 }, () => {
+    const box = randomResizedCropBox(rec, R, R);
+    const flip = rec.next() < 0.5;
+    return { box, flip, out: Array.from(resizeCrop(image, R, R, box, S, flip)) };
+  });
+  return { R, S, image: Array.from(image), uniforms: rec.drawn, cases };
+}
+
 async function writeFixtures(): Promise<void> {
+  writeFileSync(at('augment.json'), JSON.stringify(augmentCase()) + '\n');
   const model = new Cae(TINY, 1);
   const trainer = new CaeTrainer(model, TRAIN);
   for (let s = 0; s < 2; s++) {
@@ -98,6 +124,10 @@ describe('PyTorch interop fixtures', () => {
     expect(Math.abs(l.reconstruction - c.reconstruction)).toBeLessThan(1e-6);
     images.dispose();
     model.dispose();
+  });
+
+  it('the committed augmentation case is what the notebook draws and resamples', () => {
+    expect(JSON.parse(readFileSync(at('augment.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(augmentCase())));
   });
 
   it('the committed encoder export is what encoderPth writes for browser-tiny', () => {
