@@ -283,9 +283,8 @@ def sample_seed(*parts):
     return hash(tuple(parts)) & (2 ** 63 - 1)  # ints hash to themselves: stable across processes
 
 
-def masks_and_drops(c, model, seed, step, first, count):
-    """Masks [count, N] and drop-path uniforms [count, sites] for global samples first..first+count-1."""
-    masks = torch.stack([sample_mask(c, random.Random(sample_seed(seed, step, first + i, 1))) for i in range(count)])
-    gens = [torch.Generator().manual_seed(sample_seed(seed, step, first + i, 2)) for i in range(count)]
-    u = torch.stack([torch.rand(model.drop_sites(), generator=gn) for gn in gens])
-    return masks, Drops(u)
+def sample_randomness(c, sites, seed, step, gpos):
+    """One sample's mask [N] and drop-path uniforms [sites], from (seed, step, its global position) only."""
+    mask = sample_mask(c, random.Random(sample_seed(seed, step, gpos, 1)))
+    u = torch.rand(sites, generator=torch.Generator().manual_seed(sample_seed(seed, step, gpos, 2)))
+    return mask, u

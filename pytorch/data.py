@@ -14,6 +14,8 @@ import random
 import torch
 from PIL import Image
 
+from cae import sample_randomness
+
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
 EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
@@ -91,18 +93,21 @@ def list_images(root):
 
 
 class Pretraining(torch.utils.data.Dataset):
-    """Item (epoch, index) → the augmented, normalized image; its randomness comes from (seed, epoch, index)."""
+    """Item (epoch, index, step, global position) → (augmented normalized image, mask, drop-path uniforms).
+    The augmentation comes from (seed, epoch, index), mask and drops from (seed, step, position)
+    (cae.sample_randomness): drawn in the loader's workers, the same wherever the sample lands."""
 
-    def __init__(self, root, img_size, stored_size, seed):
-        self.files, self.size, self.stored, self.seed = list_images(root), img_size, stored_size, seed
+    def __init__(self, root, config, stored_size, seed, sites):
+        self.files, self.c, self.stored, self.seed, self.sites = list_images(root), config, stored_size, seed, sites
 
     def __len__(self):
         return len(self.files)
 
     def __getitem__(self, key):
-        epoch, i = key
+        epoch, i, step, gpos = key
         rng = random.Random(hash((self.seed, epoch, i, 3)))  # tuples of ints hash the same in every process
-        return normalize(augment(rng, load_square(self.files[i], self.stored), self.size))
+        img = normalize(augment(rng, load_square(self.files[i], self.stored), self.c['imgSize']))
+        return (img, *sample_randomness(self.c, self.sites, self.seed, step, gpos))
 
 
 class GlobalBatches(torch.utils.data.Sampler):
@@ -117,16 +122,11 @@ class GlobalBatches(torch.utils.data.Sampler):
         self.n, self.total, self.rank, self.world, self.seed, self.start = n, total, rank, world, seed, start
         self.per_epoch = n // total
 
-    def steps_from(self, step):
-        epoch, k = divmod(step, self.per_epoch)
-        perm = torch.randperm(self.n, generator=torch.Generator().manual_seed(self.seed * 1009 + epoch)).tolist()
-        local = self.total // self.world
-        first = k * self.total + self.rank * local
-        return epoch, perm[first:first + local]
-
-    def __iter__(self):
-        step = self.start
+    def __iter__(self):  # keys (epoch, image index, step, global position in the step's batch)
+        step, local = self.start, self.total // self.world
         while True:
-            epoch, idx = self.steps_from(step)
-            yield from ((epoch, i) for i in idx)
+            epoch, k = divmod(step, self.per_epoch)
+            perm = torch.randperm(self.n, generator=torch.Generator().manual_seed(self.seed * 1009 + epoch)).tolist()
+            first = k * self.total + self.rank * local
+            yield from ((epoch, perm[first + j], step, self.rank * local + j) for j in range(local))
             step += 1

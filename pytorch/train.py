@@ -23,7 +23,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import checkpoint  # noqa: E402
-from cae import losses, masks_and_drops  # noqa: E402
+from cae import Drops, losses  # noqa: E402
 from data import GlobalBatches, Pretraining  # noqa: E402
 
 
@@ -72,13 +72,15 @@ def main(argv=None):
     t['batchSize'] = a.total_batch or t['batchSize']
     t['totalSteps'] = a.steps or t['totalSteps']
     c, seed = r.config, t['seed']
+    if r.step >= t['totalSteps']:
+        raise SystemExit(f"{a.init} is at step {r.step} of its {t['totalSteps']}: pass --steps with a longer run")
     model = r.model.to(device)
     model.train()
     opt = checkpoint.make_optimizer(model, t)
     r.load_optimizer(opt)
     net = DistributedDataParallel(model, device_ids=[local_rank] if device.type == 'cuda' else None) if world > 1 else model
 
-    ds = Pretraining(a.data_path, c['imgSize'], a.stored_size or max(64, c['imgSize']), seed)
+    ds = Pretraining(a.data_path, c, a.stored_size or max(64, c['imgSize']), seed, model.drop_sites())
     sampler = GlobalBatches(len(ds), t['batchSize'], rank, world, seed, start=r.step)
     local = t['batchSize'] // world
     loader = iter(torch.utils.data.DataLoader(ds, batch_size=local, sampler=sampler, num_workers=a.num_workers,
@@ -94,9 +96,8 @@ def main(argv=None):
 
     step, t0 = r.step, time.time()
     while step < t['totalSteps']:
-        img = next(loader).to(device, non_blocking=True)
-        masks, drops = masks_and_drops(c, model, seed, step, rank * local, local)
-        masks, drops.u = masks.to(device), drops.u.to(device)
+        img, masks, u = (x.to(device, non_blocking=True) for x in next(loader))
+        drops = Drops(u)
         lr = lr_at(t, step)
         for g in opt.param_groups:
             g['lr'] = lr
