@@ -61,6 +61,23 @@ test('checkpoints export and import; files that do not fit are refused with the 
   await page.getByTestId('ckpt.flags').first().click();
   await expect(page.getByTestId('notices')).toContainText('always builds an 8192-way token head');
 
+  // The encoder for the official downstream tools: a torch.save zip, and their command lines.
+  const pth = page.waitForEvent('download');
+  await page.getByTestId('ckpt.encoder').first().click();
+  const pthFile = join(info.outputDir, (await pth).suggestedFilename());
+  await (await pth).saveAs(pthFile);
+  expect(pthFile).toMatch(/-encoder\.pth$/);
+  const zip = readFileSync(pthFile);
+  expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+  expect(zip.subarray(30, 30 + 16).toString('latin1')).toBe('archive/data.pkl');
+  const sh = page.waitForEvent('download');
+  await page.getByTestId('ckpt.downstream').first().click();
+  const shFile = join(info.outputDir, (await sh).suggestedFilename());
+  await (await sh).saveAs(shFile);
+  const script = readFileSync(shFile, 'utf8');
+  expect(script).toContain('--nproc_per_node=4 tools/run_linear.py');
+  expect(script).toContain('tools/run_class_finetuning.py');
+
   await page.getByTestId('ckpt.import').setInputFiles(file);
   await expect(page.getByTestId('probe.encoder').locator('option', { hasText: 'imported:' })).toHaveCount(1);
 
