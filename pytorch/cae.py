@@ -6,6 +6,7 @@ Letters: B batch, N patches (grid g x g), Nv visible, Nm masked, D encoder width
 width, C = p*p*3. Config keys are the notebook's CaeConfig fields (src/model/config.ts), camelCase, so a
 browser checkpoint's `cae.model` metadata builds the same model.
 """
+import hashlib
 import math
 import random
 
@@ -279,8 +280,9 @@ def sample_mask(c, rng):
 
 
 def sample_seed(*parts):
-    """A seed for one sample's random choices from (run seed, step, global sample index, stream)."""
-    return hash(tuple(parts)) & (2 ** 63 - 1)  # ints hash to themselves: stable across processes
+    """A seed for one sample's random choices from integers (run seed, step or epoch, index, stream):
+    a hash that is the same in every process, machine and Python version."""
+    return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), 'little') >> 1
 
 
 def sample_randomness(c, sites, seed, step, gpos):

@@ -14,7 +14,7 @@ import random
 import torch
 from PIL import Image
 
-from cae import sample_randomness
+from cae import sample_randomness, sample_seed
 
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
@@ -105,7 +105,7 @@ class Pretraining(torch.utils.data.Dataset):
 
     def __getitem__(self, key):
         epoch, i, step, gpos = key
-        rng = random.Random(hash((self.seed, epoch, i, 3)))  # tuples of ints hash the same in every process
+        rng = random.Random(sample_seed(self.seed, epoch, i, 3))
         img = normalize(augment(rng, load_square(self.files[i], self.stored), self.c['imgSize']))
         return (img, *sample_randomness(self.c, self.sites, self.seed, step, gpos))
 

@@ -63,3 +63,12 @@ def test_train_continues_and_writes_what_the_notebook_reads(tmp_path, image_fold
         shutil.copy(out, os.environ['CAE_PYTORCH_OUT'])
     if os.environ.get('CAE_WRITE_FIXTURES') == '1':
         shutil.copy(out, os.path.join(FIXTURES, 'pytorch-tiny.safetensors'))
+
+
+def test_loss_falls_on_a_small_problem(tmp_path, image_folder, capsys):
+    train.main(['--init', BROWSER, '--data_path', image_folder, '--output', str(tmp_path / 'o.safetensors'),
+                '--steps', '40', '--num_workers', '0', '--device', 'cpu', '--log_every', '1'])
+    log = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"step"')]
+    first, last = sum(x['reconstruction'] for x in log[:5]) / 5, sum(x['reconstruction'] for x in log[-5:]) / 5
+    print(f'reconstruction loss: {first:.3f} over the first 5 steps, {last:.3f} over the last 5')
+    assert last < 0.85 * first and all(x['total'] == x['total'] for x in log)
