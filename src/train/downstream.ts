@@ -12,18 +12,19 @@
 import { type CaeConfig, numPatches } from '../model/config';
 import { frozenBufferSpecs, caeParamSpecs } from '../model/params';
 import type { StFile } from '../model/safetensors';
-import { weightsMismatch } from '../model/weights';
 import { OFFICIAL_MODELS } from './officialFlags';
 import { torchSave, type TorchTensor } from './torchSave';
 
 /** The encoder's tensors (parameters, then the sin-cos position buffer) as a torch.save file {'model': ...}. */
 export function encoderPth(file: StFile, config: CaeConfig): Uint8Array<ArrayBuffer> {
-  const problem = weightsMismatch({ specs: caeParamSpecs(config), config }, file);
-  if (problem) throw new Error(`the checkpoint does not fit its config: ${problem}`);
+  // Checked here against the parameter table (not model/weights.ts): the app's main thread need not load TF.js.
   const out: [string, TorchTensor][] = [];
   for (const s of caeParamSpecs(config)) {
     if (!s.name.startsWith('encoder.')) continue;
-    out.push([s.name, { shape: s.shape, data: file.tensors.get(s.name)!.data as Float32Array }]);
+    const t = file.tensors.get(s.name);
+    if (!t || t.dtype !== 'F32' || t.shape.join() !== s.shape.join())
+      throw new Error(`the checkpoint does not fit its config: tensor "${s.name}" is ${t ? `${t.dtype} [${t.shape}]` : 'missing'}, expected F32 [${s.shape}]`);
+    out.push([s.name, { shape: s.shape, data: t.data as Float32Array }]);
   }
   const pos = frozenBufferSpecs(config).find((b) => b.name === 'encoder.pos_embed')!;
   out.push([pos.name, { shape: pos.shape, data: pos.values() }]);
