@@ -65,7 +65,9 @@ class Restored:
             return
         for n, p in trainable(self.model):
             m, v = self.moments[n]
-            opt.state[p] = {'step': torch.tensor(float(self.optimizer_step)), 'exp_avg': m.clone(), 'exp_avg_sq': v.clone()}
+            # Moments on the parameter's device (a GPU under train.py); torch keeps `step` as a CPU tensor.
+            opt.state[p] = {'step': torch.tensor(float(self.optimizer_step)), 'exp_avg': m.to(p.device, copy=True),
+                            'exp_avg_sq': v.to(p.device, copy=True)}
 
 
 def load(path, train_override=None):
