@@ -4,7 +4,7 @@ import { deleteDataset, listDatasets } from '../data/datasetDb';
 import { heldLocks, heldRunIds, runLock, tryHold, whenFree } from '../data/locks';
 import { isBuiltinDataset, SHAPES_TRAIN_SIZE, type BuiltinDatasetId } from '../data/shapes';
 import { validateConfig } from '../model/config';
-import type { FromWorker, ImportFile, RunSpec, ToWorker } from '../protocol/messages';
+import { isActive, type FromWorker, type ImportFile, type RunSpec, type ToWorker } from '../protocol/messages';
 import { validateTrainConfig } from '../train/config';
 import { officialCommand } from '../train/officialFlags';
 import { downloadBlob } from './download';
@@ -127,7 +127,7 @@ function onMessage(msg: FromWorker): void {
   useStore.getState().receive(msg);
   if (msg.type === 'pretrain/checkpoint') void keepCheckpoint(msg.runId, msg.step, msg.bytes);
   if (msg.type === 'probe/status' && (msg.status === 'done' || msg.status === 'stopped')) void recordResult();
-  if (msg.type === 'pretrain/status' && !['starting', 'running', 'paused'].includes(msg.status)) releaseRunLock(msg.runId);
+  if (msg.type === 'pretrain/status' && !isActive(msg.status)) releaseRunLock(msg.runId);
   if (msg.type === 'data/imported') announce({ type: 'datasets-changed' });
   const now = Date.now();
   if (msg.type === 'pretrain/status' || (msg.type === 'pretrain/metrics' && now - lastPersist > PERSIST_EVERY_MS)) {
@@ -206,7 +206,7 @@ export function startRun(): void {
     if (!release) return;
     const run = useStore.getState().run;
     // A run that failed at once (its dataset gone) ended before the lock came: let it go again.
-    if (run?.spec.id === spec.id && ['starting', 'running', 'paused'].includes(run.status)) ownRun(release);
+    if (run?.spec.id === spec.id && isActive(run.status)) ownRun(release);
     else release();
   });
   send({ type: 'pretrain/start', run: spec });
@@ -252,7 +252,7 @@ export async function exportCheckpoint(runId: string): Promise<void> {
 /** Deletes a kept run (not the one training now) with its checkpoint. */
 export async function removeRun(runId: string): Promise<void> {
   const { run, runsElsewhere, notify } = useStore.getState();
-  if (run?.spec.id === runId && (run.status === 'running' || run.status === 'paused' || run.status === 'starting')) {
+  if (run?.spec.id === runId && isActive(run.status)) {
     notify('Stop the run before deleting it.');
     return;
   }
@@ -356,7 +356,7 @@ export function cancelImport(): void {
 /** Deletes an imported dataset (its runs keep their records; they cannot resume without it). */
 export async function removeDataset(id: string): Promise<void> {
   const { run, probe, setDatasets, notify } = useStore.getState();
-  const busy = (run?.spec.dataset === id && ['starting', 'running', 'paused'].includes(run.status)) || (probe?.spec.dataset === id && ['starting', 'running'].includes(probe.status));
+  const busy = (run?.spec.dataset === id && isActive(run.status)) || (probe?.spec.dataset === id && isActive(probe.status));
   if (busy) return notify('A run is using that dataset; stop it before deleting the dataset.');
   try {
     await deleteDataset(id);

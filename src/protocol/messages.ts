@@ -24,6 +24,15 @@ export interface BackendInfo {
 
 export type RunStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'diverged' | 'failed';
 
+/**
+ * Whether a run (pretraining or evaluation) is under way: it holds the worker, may not be deleted,
+ * and a second one may not start. The one definition the page and the worker share; an evaluation
+ * is never 'paused', so the same list serves both.
+ */
+export function isActive(status: RunStatus): boolean {
+  return status === 'starting' || status === 'running' || status === 'paused';
+}
+
 export interface RunSpec {
   readonly id: string;
   readonly presetId: string;

@@ -1,6 +1,7 @@
 // Every run kept in this browser, with its config, status and latest metrics.
 import { TableHead } from './TableHead';
 import { useEffect, useState } from 'react';
+import { isActive } from '../../protocol/messages';
 import { storageUsed } from '../runsDb';
 import { useStore } from '../store';
 import { canResume, shownStatus } from '../tabs';
@@ -13,7 +14,7 @@ export function RunsList() {
   const elsewhere = useStore((s) => s.runsElsewhere);
   const datasets = useStore((s) => s.datasets);
   const current = useStore((s) => s.run?.spec.id);
-  const busy = useStore((s) => s.run?.status === 'running' || s.run?.status === 'paused' || s.run?.status === 'starting');
+  const busy = useStore((s) => s.run !== null && isActive(s.run.status));
   const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean | null } | null>(null);
   // GPUs the official command line launches on: --batch_size is per GPU there.
   const [gpus, setGpus] = useState(1);
