@@ -19,8 +19,6 @@ const PERSIST_EVERY_MS = 2000;
 
 let worker: Worker | null = null;
 let lastPersist = 0;
-/** Step of the current run's latest kept checkpoint. */
-let checkpointStep: number | null = null;
 /** Lets go of the Web Lock this tab holds on the run it trains (see ../data/locks.ts). */
 let releaseRun: (() => void) | null = null;
 /** Runs another tab trains whose lock this tab waits on, to read the list again when it is free. */
@@ -70,7 +68,7 @@ export function send(msg: ToWorker, transfer: Transferable[] = []): void {
 function record(): RunRecord | null {
   const run = useStore.getState().run;
   if (!run) return null;
-  return { spec: run.spec, status: run.status, step: run.step, checkpointStep, latest: run.history.at(-1) ?? null, updatedAt: Date.now() };
+  return { spec: run.spec, status: run.status, step: run.step, checkpointStep: run.checkpointStep, latest: run.history.at(-1) ?? null, updatedAt: Date.now() };
 }
 
 async function persist(): Promise<void> {
@@ -109,7 +107,7 @@ async function keepCheckpoint(runId: string, step: number, bytes: ArrayBuffer): 
     // Asked before the first checkpoint is written: the browser may otherwise evict it.
     await requestPersistentStorage();
     await putCheckpoint({ runId, step, bytes, history: run.history.filter((p) => p.step < step), savedAt: Date.now() });
-    checkpointStep = step;
+    useStore.getState().checkpointKept(runId, step);
     await persist();
   } catch (e) {
     const full = (e as DOMException)?.name === 'QuotaExceededError';
@@ -199,7 +197,6 @@ export function startRun(): void {
     checkpointEvery: form.checkpointEvery,
     createdAt: Date.now(),
   };
-  checkpointStep = null;
   started(spec);
   // A new id: its lock is free. Held while the run lasts, so other tabs show it as training here.
   void tryHold(runLock(spec.id)).then((release) => {
@@ -234,7 +231,6 @@ export async function continueRun(runId: string): Promise<void> {
     return;
   }
   ownRun(release);
-  checkpointStep = saved.step;
   started(rec.spec, { step: saved.step, history: saved.history });
   send({ type: 'pretrain/continue', run: rec.spec, checkpoint: saved.bytes });
 }
