@@ -5,7 +5,9 @@ import { isActive } from '../../protocol/messages';
 import { storageUsed } from '../runsDb';
 import { useStore } from '../store';
 import { canResume, shownStatus } from '../tabs';
-import { continueRun, exportCheckpoint, exportOfficialCommand, importCheckpointFile, removeRun } from '../workerClient';
+import { exportCheckpoint, exportOfficialCommand } from '../download';
+import { removeRun } from '../persistence';
+import { continueRun, importCheckpointFile } from '../workerClient';
 
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
 
