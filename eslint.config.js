@@ -14,10 +14,21 @@ const TESTING = into('testing', 'Only tests import src/testing (test helpers).')
 /** The layers each folder must not import, per DESIGN.md. */
 const LAYERS = {
   // Pure TF.js: it may use kernels and data, never what drives it.
-  'src/model': [into('train', 'Model is below train'), into('worker', 'Model never sees the worker'), into('app', 'Model never sees the page'), into('protocol', 'Model knows nothing of the messages')],
-  'src/train': [into('worker', 'Train is below the worker'), into('app', 'Train never sees the page'), into('protocol', 'Train knows nothing of the messages: types both share live in train and the protocol re-exports them')],
+  'src/model': [
+    into('train', 'Model is below train'),
+    into('worker', 'Model never sees the worker'),
+    into('app', 'Model never sees the page'),
+    into('protocol', 'Model knows nothing of the messages'),
+  ],
+  'src/train': [
+    into('worker', 'Train is below the worker'),
+    into('app', 'Train never sees the page'),
+    into('protocol', 'Train knows nothing of the messages: types both share live in train and the protocol re-exports them'),
+  ],
   // The lowest layer: GPU programs and the TF.js adapter, used by model/train/worker.
-  'src/kernels': ['model', 'train', 'worker', 'app', 'protocol', 'data'].map((f) => into(f, 'Kernels are the lowest layer; their WebGPU tests (*.webgpu.ts) may use the model')),
+  'src/kernels': ['model', 'train', 'worker', 'app', 'protocol', 'data'].map((f) =>
+    into(f, 'Kernels are the lowest layer; their WebGPU tests (*.webgpu.ts) may use the model'),
+  ),
   'src/data': [
     into('train', 'Data is below train'),
     into('worker', 'Data never sees the worker'),
@@ -65,7 +76,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            ...['model', 'train', 'data', 'kernels'].map((f) => ({ ...into(f, 'The protocol may import only types from the layers below'), allowTypeImports: true })),
+            ...['model', 'train', 'data', 'kernels'].map((f) => ({
+              ...into(f, 'The protocol may import only types from the layers below'),
+              allowTypeImports: true,
+            })),
             into('worker', 'The protocol is imported by the worker, not the other way'),
             into('app', 'The protocol is imported by the page, not the other way'),
             TESTING,

@@ -13,7 +13,15 @@ const options = { valShare: 0.1, seed: 0, storedSize: 64 };
 
 describe('a pretraining run from the form', () => {
   it('builds the spec with an id and time from `now`', () => {
-    expect(buildRunSpec(form, [], 36)).toEqual({ id: 'run-10', presetId: 'micro', model: MICRO, train: form.train, dataset: 'shapes-easy', checkpointEvery: 50, createdAt: 36 });
+    expect(buildRunSpec(form, [], 36)).toEqual({
+      id: 'run-10',
+      presetId: 'micro',
+      model: MICRO,
+      train: form.train,
+      dataset: 'shapes-easy',
+      checkpointEvery: 50,
+      createdAt: 36,
+    });
     expect(buildRunSpec({ ...form, dataset: 'ds-1' }, [pets], 1)).toMatchObject({ dataset: 'ds-1' });
   });
 

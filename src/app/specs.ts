@@ -21,7 +21,8 @@ export function buildRunSpec(form: Form, datasets: readonly DatasetMeta[], now: 
     return (e as Error).message;
   }
   if (missingDataset(form.dataset, datasets)) return 'The chosen dataset is no longer kept in this browser; choose another.';
-  if (!(Number.isInteger(form.checkpointEvery) && form.checkpointEvery >= 1)) return `checkpoint every must be a positive number of steps, got ${form.checkpointEvery}`;
+  if (!(Number.isInteger(form.checkpointEvery) && form.checkpointEvery >= 1))
+    return `checkpoint every must be a positive number of steps, got ${form.checkpointEvery}`;
   return {
     id: `run-${now.toString(36)}`,
     presetId: form.presetId,

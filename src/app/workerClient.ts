@@ -57,7 +57,9 @@ export async function continueRun(runId: string): Promise<void> {
   const saved = await keptCheckpoint(runId);
   if (!rec || !saved) return notify('No checkpoint of that run is kept in this browser; it cannot be resumed.');
   if (missingDataset(rec.spec.dataset, datasets))
-    return notify(`That run trained on a dataset that is no longer kept in this browser (${rec.spec.dataset}); import it again to resume the run. Its checkpoint is kept.`);
+    return notify(
+      `That run trained on a dataset that is no longer kept in this browser (${rec.spec.dataset}); import it again to resume the run. Its checkpoint is kept.`,
+    );
   if (!(await holdKeptRun(runId))) return notify('That run is training in another tab; it cannot be resumed here.');
   started(rec.spec, { step: saved.step, history: saved.history });
   send({ type: 'pretrain/continue', run: rec.spec, checkpoint: saved.bytes });
@@ -79,7 +81,8 @@ export async function loadKeptEncoder(id: string): Promise<void> {
   const saved = rec ? await keptCheckpoint(id) : undefined;
   if (!rec || !saved) return;
   send({ type: 'checkpoint/import', name: `${id}.safetensors`, bytes: saved.bytes, runId: id, presetId: rec.spec.presetId });
-  useStore.getState().receive({ type: 'encoders', list: [...useStore.getState().encoders, { runId: id, presetId: rec.spec.presetId, step: saved.step, model: rec.spec.model }] });
+  const entry = { runId: id, presetId: rec.spec.presetId, step: saved.step, model: rec.spec.model };
+  useStore.getState().receive({ type: 'encoders', list: [...useStore.getState().encoders, entry] });
 }
 
 /**
@@ -89,7 +92,9 @@ export async function loadKeptEncoder(id: string): Promise<void> {
 export async function startProbe(): Promise<void> {
   await loadKeptEncoder(useStore.getState().probeForm.encoder);
   const { probeForm: f, form, encoders, datasets, probeStarted, notify } = useStore.getState();
-  const spec = buildProbeSpec(f, encoders.find((e) => e.runId === f.encoder), datasets.find((d) => d.id === f.dataset), form, Date.now());
+  const enc = encoders.find((e) => e.runId === f.encoder);
+  const data = datasets.find((d) => d.id === f.dataset);
+  const spec = buildProbeSpec(f, enc, data, form, Date.now());
   if (typeof spec === 'string') return notify(spec);
   probeStarted(spec);
   send({ type: 'probe/start', spec });
@@ -127,6 +132,7 @@ export const pauseRun = () => send({ type: 'pretrain/pause' });
 export const resumeRun = () => send({ type: 'pretrain/resume' });
 export const profileRunStep = () => send({ type: 'pretrain/profile' });
 export const stopRun = () => send({ type: 'pretrain/stop' });
-export const requestPreview = (dataset: BuiltinDatasetId, imgSize: number, seed: number) => send({ type: 'dataset/preview', dataset, imgSize, count: 20, seed });
+export const requestPreview = (dataset: BuiltinDatasetId, imgSize: number, seed: number) =>
+  send({ type: 'dataset/preview', dataset, imgSize, count: 20, seed });
 export const loseDevice = () => send({ type: 'debug/lose-device' });
 export const crashWorker = () => send({ type: 'debug/crash' });

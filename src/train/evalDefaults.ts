@@ -1,7 +1,8 @@
-// The evaluation recipe's type and the notebook's default one: the official probe and fine-tuning recipes, scaled to
-// the page's batch by the official rule (lr = base × batch / reference batch), times a short-run
-// factor for each, shown in the UI beside the official rate. docs/experiments.md records the
-// measurement that set each factor (training loss in the default budget; never the paper's numbers).
+// The evaluation recipe's type and the notebook's default one: the official probe and fine-tuning
+// recipes, scaled to the page's batch by the official rule (lr = base × batch / reference batch),
+// times a short-run factor for each, shown in the UI beside the official rate. docs/experiments.md
+// records the measurement that set each factor (training loss in the default budget; never the
+// paper's numbers).
 import { defaultTrainConfig } from './defaults';
 import { OFFICIAL_FINE_TUNE, type FineTuneConfig } from './fineTune';
 import { DEFAULT_KNN, type KnnConfig } from './knn';
