@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MICRO } from '../model/presets';
 import type { DatasetMeta } from '../data/stored';
-import type { RunSpec } from '../protocol/messages';
+import type { FromWorker, RunSpec } from '../protocol/messages';
 import { defaultTrainConfig } from '../train/defaults';
 import { useStore } from './store';
 
@@ -26,6 +26,27 @@ describe('the store', () => {
     s.receive({ type: 'pretrain/metrics', runId: 'r1', points: [0, 1, 2, 3].map(point), step: 4, totalSteps: 400, imgPerSec: 5 });
     s.receive({ type: 'pretrain/status', runId: 'r1', status: 'running', step: 2, message: null });
     expect(useStore.getState().run!.history.map((p) => p.step)).toEqual([0, 1]);
+  });
+
+  it('learns of each checkpoint the worker takes, and which one this browser keeps', () => {
+    const s = useStore.getState();
+    s.started(spec);
+    expect(useStore.getState().run).toMatchObject({ checkpointTaken: null, checkpointStep: null });
+    s.receive({ type: 'pretrain/checkpoint', runId: 'r1', step: 50, bytes: new ArrayBuffer(4) });
+    s.receive({ type: 'pretrain/checkpoint', runId: 'other', step: 70, bytes: new ArrayBuffer(4) });
+    // Taken, not yet written to IndexedDB: Resume could not continue from it.
+    expect(useStore.getState().run).toMatchObject({ checkpointTaken: 50, checkpointStep: null });
+    s.checkpointKept('r1', 50);
+    s.checkpointKept('other', 70);
+    expect(useStore.getState().run).toMatchObject({ checkpointTaken: 50, checkpointStep: 50 });
+    // A resumed run starts from the checkpoint it was kept with.
+    s.started(spec, { step: 100, history: [] });
+    expect(useStore.getState().run).toMatchObject({ step: 100, checkpointTaken: 100, checkpointStep: 100 });
+  });
+
+  it('handles every worker message: one it does not know is a bug, not silently dropped', () => {
+    // The typecheck refuses a FromWorker type without a case; this is the runtime side of that.
+    expect(() => useStore.getState().receive({ type: 'pretrain/unknown' } as unknown as FromWorker)).toThrow(/unhandled message/);
   });
 
   it('keeps the five latest notices and marks a crash', () => {

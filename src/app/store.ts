@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { CaeConfig } from '../model/config';
 import { PRESETS, type PresetId } from '../model/presets';
-import type { AttentionView, BackendInfo, EncoderEntry, EvalRow, EvalSettings, FineTuneEpoch, FromWorker, ProbeEpoch, ProbeSpec, ReconView, RunSpec, RunStatus, StepPoint, StepProfile } from '../protocol/messages';
+import { unreachable, type AttentionView, type BackendInfo, type EncoderEntry, type EvalRow, type EvalSettings, type FineTuneEpoch, type FromWorker, type ProbeEpoch, type ProbeSpec, type ReconView, type RunSpec, type RunStatus, type StepPoint, type StepProfile } from '../protocol/messages';
 import type { TrainConfig } from '../train/config';
 import { defaultTrainConfig } from '../train/defaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
@@ -40,6 +40,14 @@ export interface CurrentRun {
   readonly startedAt: number;
   /** The last kernel-by-kernel profile of one step, when asked for. */
   readonly profile: StepProfile | null;
+  /** Step of the newest checkpoint the worker took (it sends one every N steps, on pause and at the end); null before the first. */
+  readonly checkpointTaken: number | null;
+  /**
+   * Step of the newest checkpoint kept in this browser's IndexedDB, what Resume continues from (the
+   * runs list's `checkpointStep`); null before one is. Behind `checkpointTaken` while one is being
+   * written, or when writing it failed (the older one is still kept).
+   */
+  readonly checkpointStep: number | null;
 }
 
 export interface Form {
@@ -109,6 +117,8 @@ export interface AppState {
   editTrain(patch: Partial<TrainConfig>): void;
   setCheckpointEvery(steps: number): void;
   started(spec: RunSpec, from?: { step: number; history: readonly StepPoint[] }): void;
+  /** The worker client wrote the run's checkpoint at `step` to IndexedDB. */
+  checkpointKept(runId: string, step: number): void;
   setRuns(runs: readonly RunRecord[]): void;
   setRunsElsewhere(ids: readonly string[]): void;
   editProbe(patch: Partial<ProbeForm>, probe?: Partial<ProbeTrainConfig>): void;
@@ -213,6 +223,11 @@ export const useStore = create<AppState>()((set, get) => ({
       case 'pretrain/recon':
         if (run?.spec.id === msg.runId) set({ run: { ...run, recon: msg.view } });
         return;
+      case 'pretrain/checkpoint':
+        // The store keeps no bytes: the worker client writes them to IndexedDB and then calls
+        // checkpointKept. Here the page only learns that a newer checkpoint exists.
+        if (run?.spec.id === msg.runId) set({ run: { ...run, checkpointTaken: msg.step } });
+        return;
       case 'lab/image': {
         const image = { name: msg.name, width: msg.width, height: msg.height, rgba: msg.rgba, notes: msg.notes };
         get().editLab({ image, crop: centreCrop(msg.width, msg.height), opening: null, refusal: null });
@@ -227,6 +242,9 @@ export const useStore = create<AppState>()((set, get) => ({
       case 'lab/failed':
         if (msg.id === get().lab.requestId) get().editLab({ busy: false, failure: msg.message });
         return;
+      default:
+        // A message type added to FromWorker without a case here fails the typecheck.
+        return unreachable(msg);
     }
   },
   crashed(message) {
@@ -255,7 +273,15 @@ export const useStore = create<AppState>()((set, get) => ({
   },
   started(spec, from) {
     const step = from?.step ?? 0;
-    set({ run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null } });
+    // A resumed run starts from its kept checkpoint; a new one has none yet.
+    const checkpoint = from ? from.step : null;
+    set({
+      run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null, checkpointTaken: checkpoint, checkpointStep: checkpoint },
+    });
+  },
+  checkpointKept(runId, step) {
+    const run = get().run;
+    if (run?.spec.id === runId) set({ run: { ...run, checkpointStep: step } });
   },
   setRuns(runs) {
     set({ runs, probeForm: followNewest(get().probeForm, get(), { encoders: get().encoders, runs }) });

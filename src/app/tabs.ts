@@ -2,6 +2,7 @@
 // changed a list (BroadcastChannel), says how a run owned by another tab reads in the runs list, and
 // asks the browser to keep the notebook's storage (which holds checkpoints and datasets) from eviction.
 // Run and import ownership itself is in ../data/locks.ts (Web Locks, shared with the worker).
+import { isActive } from '../protocol/messages';
 import type { RunRecord } from './runsDb';
 
 /** What changed in the shared database; a tab hearing it reads that list again. */
@@ -26,8 +27,6 @@ export function listenToTabs(f: (msg: TabMessage) => void): void {
   if (c) c.onmessage = (e: MessageEvent<TabMessage>) => f(e.data);
 }
 
-const ACTIVE = new Set<RunRecord['status']>(['starting', 'running', 'paused']);
-
 /**
  * The status the runs list shows. A run that another tab owns (holds its lock) is training there,
  * whatever its record says; a run left active by a page that is gone was interrupted.
@@ -35,7 +34,7 @@ const ACTIVE = new Set<RunRecord['status']>(['starting', 'running', 'paused']);
 export function shownStatus(r: RunRecord, current: string | undefined, elsewhere: readonly string[]): string {
   if (r.spec.id === current) return r.status;
   if (elsewhere.includes(r.spec.id)) return 'training in another tab';
-  return ACTIVE.has(r.status) ? 'interrupted' : r.status;
+  return isActive(r.status) ? 'interrupted' : r.status;
 }
 
 /** Whether the runs list offers Resume: a kept checkpoint of a run no tab is training now and not finished. */

@@ -97,7 +97,7 @@ function jpeg(b: Uint8Array): ImageHeader {
 
 /** Logical screen size and a count of frames; a file cut after its first frame still shows that frame. */
 function gif(b: Uint8Array): ImageHeader {
-  let h: ImageHeader = { ...base('gif'), width: u16le(b, 6), height: u16le(b, 8), bitDepth: 8, colour: 'palette' };
+  const h: ImageHeader = { ...base('gif'), width: u16le(b, 6), height: u16le(b, 8), bitDepth: 8, colour: 'palette' };
   let at = 13 + (b[10]! & 0x80 ? 3 * 2 ** ((b[10]! & 7) + 1) : 0);
   let frames = 0;
   const skipSubBlocks = () => {

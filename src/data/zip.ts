@@ -301,7 +301,7 @@ async function readEntry(blob: Blob, e: EntryInfo, limits: ZipLimits, budget: Bu
       try {
         r = await reader.read();
       } catch (err) {
-        throw new Error(`its compressed data is damaged (${(err as Error).message})`);
+        throw new Error(`its compressed data is damaged (${(err as Error).message})`, { cause: err });
       }
       if (r.done) break;
       const c = r.value;

@@ -2,8 +2,19 @@
 // benchmark print. TF.js reports a kernel's GPU time only where the device has timestamp queries.
 // The fused optimizer's copies run outside any kernel and are not in the list.
 import * as tf from '@tensorflow/tfjs';
-import type { StepProfile } from '../protocol/messages';
 import { activeWebGpuBackend, kernelTimeMs, supportsTimestampQuery } from './tfjsInternals';
+
+/** Where one train step's time went, by kernel (GPU times where the browser has timestamp queries). */
+export interface StepProfile {
+  readonly step: number;
+  readonly wallMs: number;
+  /** Sum of the kernels' times (GPU time on WebGPU); null when the device gives no timestamps. */
+  readonly gpuMs: number | null;
+  /** Kernels run, the free ones (reshapes, identities) included. */
+  readonly kernelCount: number;
+  /** Most expensive first (most called first without timestamps). */
+  readonly kernels: readonly { readonly name: string; readonly calls: number; readonly ms: number | null }[];
+}
 
 export async function profileStep(step: number, run: () => Promise<unknown>): Promise<StepProfile> {
   const t0 = performance.now();

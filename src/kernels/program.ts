@@ -4,7 +4,7 @@
 // calls our `main()` without an index, and the workgroup grid is whatever `dispatch` says.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { type KernelProgram, LOCAL_ID, NAN, NUM_WORKGROUPS, OUT_SHAPE, OUTPUT, runProgram, type Uniform, WORKGROUP_ID } from './tfjsInternals';
+import { type KernelProgram, LOCAL_ID, NAN, NUM_WORKGROUPS, OUT_SHAPE, runProgram, type Uniform, WORKGROUP_ID } from './tfjsInternals';
 
 export type { KernelProgram, Uniform };
 export { webgpuBackend } from './tfjsInternals';

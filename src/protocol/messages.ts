@@ -5,10 +5,14 @@ import type { DatasetMeta } from '../data/stored';
 import type { CaeConfig } from '../model/config';
 import type { TrainConfig } from '../train/config';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
-import type { FineTuneConfig } from '../train/fineTune';
-import type { KnnConfig } from '../train/knn';
 import type { Accuracy } from '../train/accuracy';
 import type { BuiltinDatasetId } from '../data/shapes';
+import type { StepProfile } from '../kernels/profile';
+import type { EvalSettings } from '../train/evalDefaults';
+
+// Defined beside the code that makes them (the lower layers know nothing of the protocol).
+export type { StepProfile } from '../kernels/profile';
+export type { EvalId, EvalSettings } from '../train/evalDefaults';
 
 export type BackendKind = 'webgpu' | 'webgl' | 'cpu';
 
@@ -24,6 +28,15 @@ export interface BackendInfo {
 
 export type RunStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'diverged' | 'failed';
 
+/**
+ * Whether a run (pretraining or evaluation) is under way: it holds the worker, may not be deleted,
+ * and a second one may not start. The one definition the page and the worker share; an evaluation
+ * is never 'paused', so the same list serves both.
+ */
+export function isActive(status: RunStatus): boolean {
+  return status === 'starting' || status === 'running' || status === 'paused';
+}
+
 export interface RunSpec {
   readonly id: string;
   readonly presetId: string;
@@ -37,18 +50,6 @@ export interface RunSpec {
 }
 
 /** One optimizer step's numbers. */
-/** Where one train step's time went, by kernel (GPU times where the browser has timestamp queries). */
-export interface StepProfile {
-  readonly step: number;
-  readonly wallMs: number;
-  /** Sum of the kernels' times (GPU time on WebGPU); null when the device gives no timestamps. */
-  readonly gpuMs: number | null;
-  /** Kernels run, the free ones (reshapes, identities) included. */
-  readonly kernelCount: number;
-  /** Most expensive first (most called first without timestamps). */
-  readonly kernels: readonly { readonly name: string; readonly calls: number; readonly ms: number | null }[];
-}
-
 export interface StepPoint {
   readonly step: number;
   readonly total: number;
@@ -78,26 +79,8 @@ export interface EncoderEntry {
   readonly model: CaeConfig;
 }
 
-/** The ways to read an encoder: linear and attentive probes, kNN, and end-to-end fine-tuning. */
-export type EvalId = 'lin' | 'att' | 'knn' | 'ft';
-
 /** What a result is: kNN is reported on CLS and on mean-pooled patches. */
 export type ResultId = 'lin' | 'att' | 'knn-cls' | 'knn-mean' | 'ft';
-
-export interface EvalSettings {
-  readonly evals: readonly EvalId[];
-  readonly knn: KnnConfig;
-  /** totalSteps and warmupSteps are set by the run from `fineTuneEpochs` and the labelled images. */
-  readonly fineTune: FineTuneConfig;
-  readonly fineTuneEpochs: number;
-  readonly fineTuneWarmupEpochs: number;
-  /** Augment fine-tuning batches (RandomResizedCrop + flip, as pretraining). */
-  readonly fineTuneAugment: boolean;
-  /** Also evaluate a random-init encoder of the same preset, the baseline row. */
-  readonly baseline: boolean;
-  /** Repeats with seeds probe.seed, probe.seed+1, …: mean ± sd over them. */
-  readonly seeds: number;
-}
 
 /** One encoder's results: mean ± sd over seeds with the binomial standard error. */
 export interface EvalRow {

@@ -1,12 +1,31 @@
-// The notebook's default evaluation recipe: the official probe and fine-tuning recipes, scaled to
-// the page's batch by the official rule (lr = base × batch / reference batch), times a short-run
-// factor for each, shown in the UI beside the official rate. docs/experiments.md records the
-// measurement that set each factor (training loss in the default budget; never the paper's numbers).
-import type { EvalSettings } from '../protocol/messages';
+// The evaluation recipe's type and the notebook's default one: the official probe and fine-tuning
+// recipes, scaled to the page's batch by the official rule (lr = base × batch / reference batch),
+// times a short-run factor for each, shown in the UI beside the official rate. docs/experiments.md
+// records the measurement that set each factor (training loss in the default budget; never the
+// paper's numbers).
 import { defaultTrainConfig } from './defaults';
-import { OFFICIAL_FINE_TUNE } from './fineTune';
-import { DEFAULT_KNN } from './knn';
+import { OFFICIAL_FINE_TUNE, type FineTuneConfig } from './fineTune';
+import { DEFAULT_KNN, type KnnConfig } from './knn';
 import { OFFICIAL_PROBE_LR, type ProbeTrainConfig } from './probeTrainer';
+
+/** The ways to read an encoder: linear and attentive probes, kNN, and end-to-end fine-tuning. */
+export type EvalId = 'lin' | 'att' | 'knn' | 'ft';
+
+/** An evaluation recipe: which readouts, their settings, the baseline and the seeds. */
+export interface EvalSettings {
+  readonly evals: readonly EvalId[];
+  readonly knn: KnnConfig;
+  /** totalSteps and warmupSteps are set by the run from `fineTuneEpochs` and the labelled images. */
+  readonly fineTune: FineTuneConfig;
+  readonly fineTuneEpochs: number;
+  readonly fineTuneWarmupEpochs: number;
+  /** Augment fine-tuning batches (RandomResizedCrop + flip, as pretraining). */
+  readonly fineTuneAugment: boolean;
+  /** Also evaluate a random-init encoder of the same preset, the baseline row. */
+  readonly baseline: boolean;
+  /** Repeats with seeds probe.seed, probe.seed+1, …: mean ± sd over them. */
+  readonly seeds: number;
+}
 
 /** How much the defaults raise each official rate for runs of a few hundred steps. */
 export const SHORT_RUN_FACTOR = Object.freeze({ linear: 64, attentive: 64, fineTune: 160 });

@@ -80,7 +80,7 @@ async function importHoldingLock(msg: Extract<ToWorker, { type: 'data/import' }>
           files = await readZip(zip.file, { cancelled: hooks.cancelled });
         } catch (e) {
           if (hooks.cancelled()) throw new ImportCancelled();
-          throw new Error(`${zip.path} cannot be read: ${(e as Error).message}`);
+          throw new Error(`${zip.path} cannot be read: ${(e as Error).message}`, { cause: e });
         }
       }
       result = await importImageFolder(id, files, msg.options, decodeImage, hooks);

@@ -7,7 +7,7 @@ import { readModelCheckpoint } from '../model/checkpoint';
 import { caeParamSpecs } from '../model/params';
 import { weightsMismatch } from '../model/weights';
 import { assertCheckpointFinite } from '../train/checkpoint';
-import { type BackendInfo, type EncoderEntry, type FromWorker, type RunSpec, type ToWorker, unreachable } from '../protocol/messages';
+import { type BackendInfo, type EncoderEntry, type FromWorker, isActive, type RunSpec, type ToWorker, unreachable } from '../protocol/messages';
 import { deleteUnfinishedImports } from '../data/datasetDb';
 import { loseDeviceForTest, restartBackend, startBackend } from './backend';
 import { cancelImport, datasetFor, forgetDataset, runImport } from './datasets';
@@ -42,7 +42,7 @@ function publishEncoders(): void {
 /** Runs a pretraining run to its end; its final state becomes an encoder for probing. */
 async function pretrain(spec: RunSpec, resumeFrom?: Uint8Array): Promise<void> {
   if (!backend) throw new Error('the worker has no backend yet');
-  if (run && (run.status === 'running' || run.status === 'paused')) throw new Error('a run is already in progress; stop it first');
+  if (run && isActive(run.status)) throw new Error('a run is already in progress; stop it first');
   run?.dispose();
   run = null;
   let r: PretrainRun;
@@ -82,7 +82,7 @@ function importCheckpoint(name: string, bytes: Uint8Array, runId?: string, prese
 }
 
 function onDeviceLost(message: string): void {
-  if (run && (run.status === 'running' || run.status === 'paused')) run.markDeviceLost(message);
+  if (run && isActive(run.status)) run.markDeviceLost(message);
   else void recoverIdle(message);
 }
 
@@ -130,7 +130,7 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     case 'probe/start': {
       if (!backend) throw new Error('the worker has no backend yet');
-      if (probe && (probe.status === 'running' || probe.status === 'starting')) throw new Error('a probe run is already in progress; stop it first');
+      if (probe && isActive(probe.status)) throw new Error('a probe run is already in progress; stop it first');
       const enc = msg.spec.encoder.kind === 'run' ? encoders.get(msg.spec.encoder.runId) : undefined;
       if (msg.spec.encoder.kind === 'run' && !enc) throw new Error('that pretraining run is not in this session any more; choose another encoder');
       const s = msg.spec;

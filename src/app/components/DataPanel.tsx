@@ -5,7 +5,8 @@ import { TableHead } from './TableHead';
 import { useState, type DragEvent } from 'react';
 import { fromDrop, fromInput } from '../importFiles';
 import { useStore } from '../store';
-import { cancelImport, importDataset, type ImportOptions } from '../workerClient';
+import type { ImportOptions } from '../specs';
+import { cancelImport, importDataset } from '../workerClient';
 import { DatasetDetail, mb } from './DatasetDetail';
 
 const row = { display: 'grid', gridTemplateColumns: '170px 200px', gap: 6, fontSize: 13, alignItems: 'center', marginBottom: 4 } as const;

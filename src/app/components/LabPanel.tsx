@@ -24,6 +24,8 @@ export function LabPanel() {
   const edit = useStore.getState().editLab;
   const config = labModelConfig(lab.model);
   const S = config?.imgSize ?? 0;
+  // labInput reads the lab's image and crop from the store: they are this memo's inputs.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const image01 = useMemo(() => (S ? labInput(S) : null), [lab.image, lab.crop, S]);
 
   // The mask follows the model's grid and the generator's settings; then the panels follow everything.

@@ -2,6 +2,7 @@
 // resume, stop.
 import { BUILTIN_DATASETS } from '../../data/shapes';
 import { PRESET_IDS, type PresetId } from '../../model/presets';
+import { isActive } from '../../protocol/messages';
 import { peakLr, PAPER_TRAIN } from '../../train/config';
 import { useStore } from '../store';
 import { pauseRun, resumeRun, startRun, stopRun } from '../workerClient';
@@ -14,7 +15,7 @@ export function PretrainPanel() {
   const status = useStore((s) => s.run?.status ?? null);
   const ready = useStore((s) => s.backend !== null && s.workerCrash === null);
   const { choosePreset, editModel, editTrain } = useStore.getState();
-  const active = status === 'starting' || status === 'running' || status === 'paused';
+  const active = status !== null && isActive(status);
   const peak = peakLr(form.train);
   const paperPeak = peakLr({ ...PAPER_TRAIN, batchSize: form.train.batchSize });
   return (

@@ -3,6 +3,7 @@
 // maps that explain LIN versus ATT.
 import { BUILTIN_DATASETS } from '../../data/shapes';
 import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
+import { isActive } from '../../protocol/messages';
 import { EncoderOptions } from './EncoderOptions';
 import { EvalRecipe, Num } from './EvalRecipe';
 import { useStore } from '../store';
@@ -21,7 +22,7 @@ export function ProbePanel() {
   const probe = useStore((s) => s.probe);
   const ready = useStore((s) => s.backend !== null && s.workerCrash === null);
   const edit = useStore.getState().editProbe;
-  const active = probe?.status === 'starting' || probe?.status === 'running';
+  const active = probe !== null && isActive(probe.status);
   return (
     <section style={{ borderTop: '1px solid #ddd', marginTop: 16, paddingTop: 8 }}>
       <h2 style={{ fontSize: 17 }}>Evaluate a frozen encoder: linear, attentive, kNN, fine-tuning</h2>

@@ -1,10 +1,13 @@
 // Every run kept in this browser, with its config, status and latest metrics.
 import { TableHead } from './TableHead';
 import { useEffect, useState } from 'react';
+import { isActive } from '../../protocol/messages';
 import { storageUsed } from '../runsDb';
 import { useStore } from '../store';
 import { canResume, shownStatus } from '../tabs';
-import { continueRun, exportCheckpoint, exportDownstreamCommands, exportEncoder, exportOfficialCommand, importCheckpointFile, removeRun } from '../workerClient';
+import { exportCheckpoint, exportDownstreamCommands, exportEncoder, exportOfficialCommand } from '../download';
+import { removeRun } from '../persistence';
+import { continueRun, importCheckpointFile } from '../workerClient';
 
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
 
@@ -13,7 +16,7 @@ export function RunsList() {
   const elsewhere = useStore((s) => s.runsElsewhere);
   const datasets = useStore((s) => s.datasets);
   const current = useStore((s) => s.run?.spec.id);
-  const busy = useStore((s) => s.run?.status === 'running' || s.run?.status === 'paused' || s.run?.status === 'starting');
+  const busy = useStore((s) => s.run !== null && isActive(s.run.status));
   const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean | null } | null>(null);
   // GPUs the official command line launches on: --batch_size is per GPU there.
   const [gpus, setGpus] = useState(1);

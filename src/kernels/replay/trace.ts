@@ -117,6 +117,8 @@ export class TraceRecorder {
     const proto = (globalThis as unknown as { GPUBuffer: { prototype: GPUBuffer } }).GPUBuffer.prototype;
     const readMapped = new WeakSet<GPUBuffer>();
     const written = new WeakMap<GPUBuffer, ArrayBuffer[]>();
+    // The GPUBuffer hooks below are plain functions whose `this` is the buffer: `rec` names the recorder.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const rec = this;
     return [
       hook(device, 'createBindGroup', (create) => (d: GPUBindGroupDescriptor) => {
