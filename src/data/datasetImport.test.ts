@@ -115,9 +115,9 @@ describe('importing an image folder', () => {
     const ds = storedDataset(asMeta(r), m.chunks, 16);
     expect(ds.sample('val', r.valSize - 1).label).toBe(1);
     expect(ds.sample('val', r.valSize - 1).image[0]).toBeCloseTo(250 / 255, 6);
-    const batch = new BatchLoader(ds, 4, 0).next();
+    const batch = await new BatchLoader(ds, 4, 0).next();
     expect(batch.images.length).toBe(4 * 3 * 16 * 16);
-    expect(fixedBatch(ds, [0, 1], 'train').images.length).toBe(2 * 3 * 16 * 16);
+    expect((await fixedBatch(ds, [0, 1], 'train')).images.length).toBe(2 * 3 * 16 * 16);
   });
 
   it('spreads a large import over several chunks and reads every image back', async () => {

@@ -1,11 +1,13 @@
 // The worker's datasets: imports (decode, keep in IndexedDB, report progress, cancel) and the
-// dataset a run asks for by id (the embedded sets are generated; an import is read back from IndexedDB once
-// and kept in memory while runs use it).
-import { deleteDataset, getDatasetMeta, loadDatasetChunks, putDatasetChunk, putDatasetMeta } from '../data/datasetDb';
+// dataset a run asks for by id (the embedded sets are generated; an import streams from IndexedDB
+// through a chunk cache of CHUNK_CACHE_BYTES, kept while runs use that dataset).
+import { ChunkCache, CHUNK_CACHE_BYTES } from '../data/chunkCache';
+import { chunkReader, deleteDataset, getDatasetMeta, putDatasetChunk, putDatasetMeta } from '../data/datasetDb';
 import { importLock, withLock } from '../data/locks';
 import { ImportCancelled, importCifar10, importImageFolder, type ImportResult, type SourceFile } from '../data/datasetImport';
 import { builtinDataset, isBuiltinDataset, type LabelledDataset } from '../data/shapes';
-import { storedDataset, type DatasetChunk, type DatasetMeta } from '../data/stored';
+import type { DatasetMeta } from '../data/stored';
+import { streamedDataset } from '../data/streamed';
 import { readZip } from '../data/zip';
 import type { ToWorker } from '../protocol/messages';
 import { decodeImage } from './decodeImage';
@@ -15,23 +17,27 @@ const PROGRESS_EVERY_MS = 150;
 
 /** Imports in flight, by id, with their cancel flags. */
 const cancelled = new Map<string, boolean>();
-/** The last imported dataset read back, kept while runs use it. */
-let loaded: { meta: DatasetMeta; chunks: DatasetChunk[] } | null = null;
+/** The imported dataset runs last used, with its cache: one at a time, so the worker keeps at most one cache. */
+let open: { meta: DatasetMeta; cache: ChunkCache; close(): void } | null = null;
 
 /** The dataset named in a run's config, with batches at `imgSize`. */
 export async function datasetFor(id: string, seed: number, imgSize: number, sizes?: { train: number; val: number }): Promise<LabelledDataset> {
   if (isBuiltinDataset(id)) return builtinDataset(id, seed, imgSize, sizes);
-  if (loaded?.meta.id !== id) {
-    loaded = null; // let the previous one go before reading the next
+  if (open?.meta.id !== id) {
+    forgetDataset(open?.meta.id ?? ''); // let the previous one's chunks go before reading the next
     const meta = await getDatasetMeta(id);
     if (!meta || meta.status !== 'ready') throw new Error(`the dataset ${id} is not kept in this browser any more; import it again or choose another`);
-    loaded = { meta, chunks: await loadDatasetChunks(id) };
+    const reader = chunkReader(id);
+    open = { meta, cache: new ChunkCache(CHUNK_CACHE_BYTES, reader.read), close: reader.close };
   }
-  return storedDataset(loaded.meta, loaded.chunks, imgSize);
+  return streamedDataset(open.meta, open.cache, imgSize);
 }
 
 export function forgetDataset(id: string): void {
-  if (loaded?.meta.id === id) loaded = null;
+  if (open?.meta.id !== id) return;
+  open.cache.clear();
+  open.close();
+  open = null;
 }
 
 export function cancelImport(id: string): void {

@@ -27,14 +27,14 @@ export async function fineTune(ctx: EvalContext, model: Cae, all: LabelledDatase
   const batch = Math.min(B, ds.trainSize);
   const tuner = new FineTuner(model, ds.classes.length, { ...e.fineTune, batchSize: batch, seed: o.seed, totalSteps, warmupSteps });
   const loader = new BatchLoader(ds, batch, o.seed ^ 0xf1e, e.fineTuneAugment);
-  const val = valBatches(ds);
+  const val = await valBatches(ds);
   let acc = 0;
   try {
     for (let epoch = 0; epoch < e.fineTuneEpochs && !ctx.stopping; epoch++) {
       ctx.progress(`${o.label} · fine-tuning on ${ds.trainSize} labelled images, epoch ${epoch + 1} of ${e.fineTuneEpochs}`);
       let loss = 0;
       for (let k = 0; k < stepsPerEpoch && !ctx.stopping; k++) {
-        const b = loader.next();
+        const b = await loader.next(true);
         const images = tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]);
         try {
           loss += (await tuner.train(images, b.labels)).loss;
@@ -64,8 +64,8 @@ async function correct(tuner: FineTuner, batches: readonly ImageBatch[]): Promis
 }
 
 /** The whole validation split as fixed batches of 64. */
-function valBatches(ds: LabelledDataset): ImageBatch[] {
+async function valBatches(ds: LabelledDataset): Promise<ImageBatch[]> {
   const out: ImageBatch[] = [];
-  for (let start = 0; start < ds.valSize; start += 64) out.push(fixedBatch(ds, Array.from({ length: Math.min(64, ds.valSize - start) }, (_, i) => start + i)));
+  for (let start = 0; start < ds.valSize; start += 64) out.push(await fixedBatch(ds, Array.from({ length: Math.min(64, ds.valSize - start) }, (_, i) => start + i)));
   return out;
 }
