@@ -44,7 +44,13 @@ export function cancelImport(id: string): void {
   if (cancelled.has(id)) cancelled.set(id, true);
 }
 
-const fromBlob = (path: string, file: Blob): SourceFile => ({ path, bytes: async () => new Uint8Array(await file.arrayBuffer()) });
+/** A chosen file, read lazily: whole (an image, after its size is checked) or in slices (a CIFAR batch). */
+const fromBlob = (path: string, file: Blob): SourceFile => ({
+  path,
+  size: file.size,
+  bytes: async () => new Uint8Array(await file.arrayBuffer()),
+  slice: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
+});
 
 /**
  * Runs one import to its end; whatever happens, a failed import leaves nothing behind. It holds the
