@@ -10,6 +10,7 @@ import type { FromWorker, RunSpec } from '../protocol/messages';
 import { syntheticStored } from '../testing/streamedFixture';
 import { testProbeSpec } from '../testing/probeSpec';
 import { defaultTrainConfig } from '../train/defaults';
+import { valBatches } from './fineTuneRun';
 import { PretrainRun } from './pretrainRun';
 import { ProbeRun } from './probeRun';
 
@@ -60,5 +61,22 @@ describe('runs on a dataset streamed through a cache an eighth of its size', () 
     expect(tf.memory().numTensors).toBe(before);
     expect(results[1]).toEqual(results[0]);
     expect(Object.keys((results[1] as Extract<FromWorker, { type: 'probe/result' }>).rows[0]!.results).sort()).toEqual(['att', 'ft', 'knn-cls', 'knn-mean', 'lin']);
+  });
+
+  it('fine-tuning keeps its rendered validation images only when they are few, else renders them each epoch', async () => {
+    const ds = streamedDataset(set.meta, small(), MICRO.imgSize);
+    const collect = async (batches: () => AsyncIterable<{ images: Float32Array; labels: Int32Array }>) => {
+      const out = [];
+      for await (const b of batches()) out.push(b);
+      return out;
+    };
+    const [kept, streamed] = [await valBatches(ds), await valBatches(ds, 1024)];
+    const a = await collect(kept);
+    expect(a.map((b) => b.labels.length)).toEqual([42]);
+    expect(await collect(kept)).toEqual(a); // the very same batches again
+    expect((await collect(kept))[0]).toBe(a[0]);
+    const b = await collect(streamed);
+    expect(b).toEqual(a);
+    expect((await collect(streamed))[0]).not.toBe(b[0]); // rendered afresh
   });
 });
