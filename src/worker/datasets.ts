@@ -17,8 +17,21 @@ const PROGRESS_EVERY_MS = 150;
 
 /** Imports in flight, by id, with their cancel flags. */
 const cancelled = new Map<string, boolean>();
-/** The imported dataset runs last used, with its cache: one at a time, so the worker keeps at most one cache. */
+/**
+ * The imported dataset last asked for, with its cache, shared by the runs on it. Asking for another
+ * drops this one's chunks; a run still training on it refills its cache up to the same bound, so the
+ * worker holds at most one cache per dataset in use (a pretraining run and an evaluation at most).
+ */
 let open: { meta: DatasetMeta; cache: ChunkCache; close(): void } | null = null;
+
+/** The cache's size for datasets opened from now on: CHUNK_CACHE_BYTES but in tests. */
+let cacheBytes = CHUNK_CACHE_BYTES;
+
+export function setChunkCacheBytes(bytes: number): void {
+  if (!(bytes > 0)) throw new Error(`a chunk cache needs a positive size, got ${bytes} bytes`);
+  cacheBytes = bytes;
+  if (open) forgetDataset(open.meta.id);
+}
 
 /** The dataset named in a run's config, with batches at `imgSize`. */
 export async function datasetFor(id: string, seed: number, imgSize: number, sizes?: { train: number; val: number }): Promise<LabelledDataset> {
@@ -28,7 +41,7 @@ export async function datasetFor(id: string, seed: number, imgSize: number, size
     const meta = await getDatasetMeta(id);
     if (!meta || meta.status !== 'ready') throw new Error(`the dataset ${id} is not kept in this browser any more; import it again or choose another`);
     const reader = chunkReader(id);
-    open = { meta, cache: new ChunkCache(CHUNK_CACHE_BYTES, reader.read), close: reader.close };
+    open = { meta, cache: new ChunkCache(cacheBytes, reader.read), close: reader.close };
   }
   return streamedDataset(open.meta, open.cache, imgSize);
 }
