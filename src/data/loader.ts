@@ -42,6 +42,7 @@ export class BatchLoader {
    * The next training batch. With `readAhead`, the batch after it starts reading at once (a streamed
    * dataset's chunks come from storage while the caller's GPU step runs). The batch is a function of
    * the seed and the cursor alone, so reading ahead, or a cache of any size, never changes the data.
+   * One call at a time: the cursor moves when a batch is handed out.
    */
   async next(readAhead = false): Promise<ImageBatch> {
     const at = this.cursor;
