@@ -26,7 +26,7 @@ export class PretrainRun {
   status: RunStatus = 'starting';
   private trainer: CaeTrainer;
   private readonly loader: BatchLoader;
-  /** The fixed images the reconstruction views show: read when the run starts (a streamed dataset reads asynchronously). */
+  /** The fixed images the reconstruction views show: read for the first view (a streamed dataset reads asynchronously). */
   private val: ImageBatch | null = null;
   private readonly valIndices: { split: 'train' | 'val'; indices: number[] };
   private readonly valMask: Uint8Array;

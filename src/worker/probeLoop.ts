@@ -37,11 +37,16 @@ export interface Encoded {
 export async function encodeSplit(model: Cae, ds: LabelledDataset, split: Split, n: number): Promise<Encoded> {
   const parts: tf.Tensor3D[] = [];
   const y = new Int32Array(n);
-  for (let start = 0; start < n; start += CHUNK) {
-    const idx = Array.from({ length: Math.min(CHUNK, n - start) }, (_, i) => start + i);
-    const b = await fixedBatch(ds, idx, split);
-    y.set(b.labels, start);
-    parts.push(tf.tidy(() => model.encodeAll(tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]))));
+  try {
+    for (let start = 0; start < n; start += CHUNK) {
+      const idx = Array.from({ length: Math.min(CHUNK, n - start) }, (_, i) => start + i);
+      const b = await fixedBatch(ds, idx, split);
+      y.set(b.labels, start);
+      parts.push(tf.tidy(() => model.encodeAll(tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]))));
+    }
+  } catch (e) {
+    tf.dispose(parts); // a streamed read failed (a chunk gone from storage): no tensor outlives it
+    throw e;
   }
   const x = tf.concat(parts) as tf.Tensor3D;
   tf.dispose(parts);

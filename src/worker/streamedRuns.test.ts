@@ -10,7 +10,9 @@ import type { FromWorker, RunSpec } from '../protocol/messages';
 import { syntheticStored } from '../testing/streamedFixture';
 import { testProbeSpec } from '../testing/probeSpec';
 import { defaultTrainConfig } from '../train/defaults';
+import { Cae } from '../model/cae';
 import { valBatches } from './fineTuneRun';
+import { encodeSplit } from './probeLoop';
 import { PretrainRun } from './pretrainRun';
 import { ProbeRun } from './probeRun';
 
@@ -78,5 +80,17 @@ describe('runs on a dataset streamed through a cache an eighth of its size', () 
     const b = await collect(streamed);
     expect(b).toEqual(a);
     expect((await collect(streamed))[0]).not.toBe(b[0]); // rendered afresh
+  });
+
+  it('a chunk gone from storage mid-way fails the encoding with its reason, leaking no tensor', async () => {
+    const model = new Cae(MICRO, 1);
+    const gone = new ChunkCache(1 << 20, async (i) => {
+      if (i >= 8) throw new Error(`chunk ${i} of the dataset is missing from this browser's storage`);
+      return set.chunk(i);
+    });
+    const before = tf.memory().numTensors;
+    await expect(encodeSplit(model, streamedDataset(set.meta, gone, MICRO.imgSize), 'train', 150)).rejects.toThrow(/chunk 8 of the dataset is missing/);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
   });
 });
