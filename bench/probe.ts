@@ -51,7 +51,7 @@ async function pretrain(presetId: PresetId, dataset: string, steps: number, batc
   let first = 0;
   let last = 0;
   for (let s = 0; s < steps; s++) {
-    const b = loader.next();
+    const b = await loader.next(true);
     const images = tf.tensor4d(b.images, [batch, 3, b.size, b.size]);
     last = (await trainer.trainStep({ images })).total;
     if (s === 0) first = last;

@@ -48,6 +48,8 @@ test('imports a folder of PNGs, pretrains and probes on it, and finds it again a
   await expect(summary).toContainText('colours');
   await expect(summary).toContainText('3 classes');
   await expect(summary).toContainText('stored at 64×64 px');
+  // Training streams it from IndexedDB through the worker's bounded chunk cache (it fits whole).
+  await expect(page.getByTestId('data.cache')).toContainText('through a 256 MiB chunk cache; it fits whole');
   expect(await classCounts(page)).toEqual({ blue: PER_CLASS, green: PER_CLASS, red: PER_CLASS });
   await expect(page.getByTestId('data.skipped')).toHaveAttribute('data-count', '2');
   await expect(page.getByTestId('data.skipped')).toContainText('colours/blue/broken.png');

@@ -1,11 +1,13 @@
 // A small typed hook on window so end-to-end tests wait on state instead of sleeping.
 import { useStore } from './store';
-import { crashWorker, loseDevice } from './workerClient';
+import { crashWorker, loseDevice, setChunkCacheForTest } from './workerClient';
 
 export interface CaeTestHook {
   state(): { status: string; step: number; backend: string | null; losses: number[] };
   loseDevice(): void;
   crashWorker(): void;
+  /** Sets the worker's chunk cache size (bytes) for datasets it opens from now on. */
+  chunkCache(bytes: number): void;
   probe(): { status: string; epochs: number; linear: number[]; attentive: number[] };
   /** The image lab: the latest request, whether its answer is in, and what is shown. */
   lab(): { requestId: number; busy: boolean; opening: boolean; image: string | null; refusal: string | null; label: string | null; masked: number };
@@ -25,6 +27,7 @@ export function installTestHook(): void {
     },
     loseDevice,
     crashWorker,
+    chunkCache: setChunkCacheForTest,
     probe() {
       const p = useStore.getState().probe;
       return { status: p?.status ?? 'idle', epochs: p?.history.length ?? 0, linear: p?.history.map((h) => h.linearAcc) ?? [], attentive: p?.history.map((h) => h.attentiveAcc) ?? [] };

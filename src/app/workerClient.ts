@@ -136,3 +136,4 @@ export const requestPreview = (dataset: BuiltinDatasetId, imgSize: number, seed:
   send({ type: 'dataset/preview', dataset, imgSize, count: 20, seed });
 export const loseDevice = () => send({ type: 'debug/lose-device' });
 export const crashWorker = () => send({ type: 'debug/crash' });
+export const setChunkCacheForTest = (bytes: number) => send({ type: 'debug/chunk-cache', bytes });

@@ -1,6 +1,7 @@
 // CIFAR-10's binary version (https://www.cs.toronto.edu/~kriz/cifar.html): each record is one label
 // byte and 3072 pixel bytes, 1024 R then 1024 G then 1024 B, row-major 32×32: exactly the planar RGB
-// layout imported datasets are stored in, so a record's pixels are copied as they are.
+// layout imported datasets are stored in, so a record's pixels are copied as they are. A batch file
+// (30 MB) is read in pieces of whole records, never whole (../data/datasetImport.ts).
 
 export const CIFAR_SIZE = 32;
 export const CIFAR_PIXELS = 3 * CIFAR_SIZE * CIFAR_SIZE;
@@ -34,18 +35,28 @@ export interface CifarBatch {
   pixels(i: number): Uint8Array;
 }
 
-/** Checks a batch file's length and labels; throws a readable reason when it is not CIFAR-10. */
-export function parseCifarBatch(bytes: Uint8Array, classes: number): CifarBatch {
-  if (bytes.length === 0 || bytes.length % CIFAR_RECORD !== 0) {
-    const hint = bytes.length > 0 && bytes.length % (CIFAR_RECORD + 1) === 0 ? ' (it looks like CIFAR-100, two label bytes a record, which is not supported)' : '';
-    throw new Error(`its length, ${bytes.length} bytes, is not a whole number of ${CIFAR_RECORD}-byte CIFAR-10 records${hint}`);
-  }
-  const count = bytes.length / CIFAR_RECORD;
+/** Why a file of `length` bytes is not a CIFAR-10 batch, or null: checked from its size, before reading it. */
+export function cifarLengthProblem(length: number): string | null {
+  if (length > 0 && length % CIFAR_RECORD === 0) return null;
+  const hint = length > 0 && length % (CIFAR_RECORD + 1) === 0 ? ' (it looks like CIFAR-100, two label bytes a record, which is not supported)' : '';
+  return `its length, ${length} bytes, is not a whole number of ${CIFAR_RECORD}-byte CIFAR-10 records${hint}`;
+}
+
+/** Checks a run of whole records (the first being record `first` of its file); throws on a label past the classes. */
+export function parseCifarRecords(bytes: Uint8Array, classes: number, first = 0): CifarBatch {
+  const count = Math.floor(bytes.length / CIFAR_RECORD);
   const labels = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const l = bytes[i * CIFAR_RECORD]!;
-    if (l >= classes) throw new Error(`record ${i} has label ${l}, but batches.meta.txt names only ${classes} classes`);
+    if (l >= classes) throw new Error(`record ${first + i} has label ${l}, but batches.meta.txt names only ${classes} classes`);
     labels[i] = l;
   }
   return { count, labels, pixels: (i) => bytes.subarray(i * CIFAR_RECORD + 1, (i + 1) * CIFAR_RECORD) };
+}
+
+/** Checks a whole batch file's length and labels; throws a readable reason when it is not CIFAR-10. */
+export function parseCifarBatch(bytes: Uint8Array, classes: number): CifarBatch {
+  const problem = cifarLengthProblem(bytes.length);
+  if (problem) throw new Error(problem);
+  return parseCifarRecords(bytes, classes);
 }

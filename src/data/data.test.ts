@@ -92,20 +92,21 @@ describe('augmentation', () => {
 describe('batch loader', () => {
   const ds = shapesDataset(2, 16, { train: 30, val: 10 });
 
-  it('is deterministic, visits every image once per epoch, and resumes from its cursor', () => {
+  it('is deterministic, visits every image once per epoch, and resumes from its cursor', async () => {
     const a = new BatchLoader(ds, 4, 9);
-    const batches = Array.from({ length: 10 }, () => a.next());
+    const batches = [];
+    for (let i = 0; i < 10; i++) batches.push(await a.next(i % 2 === 0));
     const b = new BatchLoader(ds, 4, 9);
     b.cursor = 16; // four batches in
-    expect(Array.from(b.next().images)).toEqual(Array.from(batches[4]!.images));
+    expect(Array.from((await b.next()).images)).toEqual(Array.from(batches[4]!.images));
     const epoch = batches.slice(0, 8).flatMap((x) => Array.from(x.labels)).slice(0, 30);
     const counts = new Array(10).fill(0);
     epoch.forEach((l) => counts[l]++);
     expect(counts).toEqual(new Array(10).fill(3));
   });
 
-  it('gives the same validation batch every time, unaugmented', () => {
-    expect(Array.from(fixedBatch(ds, [1, 2]).images)).toEqual(Array.from(fixedBatch(ds, [1, 2]).images));
+  it('gives the same validation batch every time, unaugmented', async () => {
+    expect(Array.from((await fixedBatch(ds, [1, 2])).images)).toEqual(Array.from((await fixedBatch(ds, [1, 2])).images));
   });
 });
 

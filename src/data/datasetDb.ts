@@ -24,10 +24,43 @@ export async function getDatasetMeta(id: string): Promise<DatasetMeta | undefine
   return tx(STORES.datasets, 'readonly', (s) => s.get(id) as IDBRequest<DatasetMeta | undefined>);
 }
 
-/** A dataset's chunks in order. */
-export async function loadDatasetChunks(id: string): Promise<DatasetChunk[]> {
-  const all = await tx(STORES.datasetChunks, 'readonly', (s) => s.getAll(chunkRange(id)) as IDBRequest<DatasetChunk[]>);
-  return all.sort((a, b) => a.index - b.index);
+/**
+ * Reads single chunks of one dataset, for a streamed dataset's cache: one connection for all its
+ * reads (opening one per chunk would cost more than the read), opened again if it was closed (another
+ * tab upgrading the database closes it). A missing chunk is an error that names it.
+ */
+export function chunkReader(id: string): { read(index: number): Promise<DatasetChunk>; close(): void } {
+  let db: Promise<IDBDatabase> | null = null;
+  const get = (conn: IDBDatabase, index: number) =>
+    new Promise<DatasetChunk | undefined>((resolve, reject) => {
+      const req = conn.transaction(STORES.datasetChunks, 'readonly').objectStore(STORES.datasetChunks).get([id, index]) as IDBRequest<DatasetChunk | undefined>;
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error ?? new Error('IndexedDB read failed'));
+    });
+  const conn = () =>
+    (db ??= openNotebookDb().catch((e: unknown) => {
+      db = null;
+      throw e;
+    }));
+  const close = () => {
+    void db?.then((d) => d.close()).catch(() => undefined);
+    db = null;
+  };
+  return {
+    async read(index) {
+      let c: DatasetChunk | undefined;
+      try {
+        c = await get(await conn(), index);
+      } catch (e) {
+        if ((e as DOMException)?.name !== 'InvalidStateError') throw e;
+        close(); // the connection was closed under us: once more on a new one
+        c = await get(await conn(), index);
+      }
+      if (!c) throw new Error(`chunk ${index} of the dataset is missing from this browser's storage; delete the dataset and import it again`);
+      return c;
+    },
+    close,
+  };
 }
 
 /** Deletes a dataset's summary and chunks in one transaction: all or nothing. */

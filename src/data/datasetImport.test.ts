@@ -82,6 +82,34 @@ describe('CIFAR-10 binary files', () => {
     expect(ds.sample('val', 3).image[1024]).toBeCloseTo(43 / 255, 6);
   });
 
+  it('reads batch files in slices of at most 1 024 records, never whole, and keeps nothing of a file with a bad label', async () => {
+    const slices: number[] = [];
+    /** A file that can only be read in slices, as a File in the worker is. */
+    const sliced = (path: string, data: Uint8Array): SourceFile => ({
+      path,
+      size: data.length,
+      bytes: () => Promise.reject(new Error(`${path} was read whole`)),
+      slice: async (a, b) => (slices.push(b - a), data.slice(a, b)),
+    });
+    const good = cifarBatch(2500, (i) => i % 10);
+    const bad = cifarBatch(2100, (i) => (i === 2050 ? 11 : 0)); // the bad record is in the third slice
+    const m = memory();
+    const r = await importCifar10('s', [source('batches.meta.txt', text(NAMES)), sliced('data_batch_1.bin', good), sliced('data_batch_2.bin', bad), sliced('test_batch.bin', cifarBatch(10, () => 1))], m.hooks);
+    expect(Math.max(...slices)).toBe(1024 * CIFAR_RECORD);
+    expect([r.trainSize, r.valSize]).toEqual([2500, 10]);
+    expect(r.skipped).toEqual([{ path: 'data_batch_2.bin', reason: 'record 2050 has label 11, but batches.meta.txt names only 10 classes' }]);
+    // The same images as the file read whole.
+    const w = memory();
+    await importCifar10('s', [source('batches.meta.txt', text(NAMES)), source('data_batch_1.bin', good), source('test_batch.bin', cifarBatch(10, () => 1))], w.hooks);
+    expect(m.chunks.map((c) => Array.from(c.labels))).toEqual(w.chunks.map((c) => Array.from(c.labels)));
+    expect(m.chunks.every((c, i) => Buffer.from(c.pixels).equals(Buffer.from(w.chunks[i]!.pixels)))).toBe(true);
+    // Sizes are checked before anything is read.
+    const huge = (path: string, size: number): SourceFile => ({ path, size, bytes: () => Promise.reject(new Error('read')) });
+    await expect(importCifar10('s', [huge('batches.meta.txt', 5 << 20)], memory().hooks)).rejects.toThrow(/batches\.meta\.txt is 5 MiB;/);
+    const f = await importImageFolder('f', [source('set/a/0.png', img(1, 2, 3)), huge('set/a/1.png', 300 << 20)], { valShare: 0, seed: 0, storedSize: 8 }, fakeDecode, memory().hooks);
+    expect(f.skipped).toEqual([{ path: 'set/a/1.png', reason: 'refused before reading: 300 MiB is more than an imported image file may be (256 MiB)' }]);
+  });
+
   it('says what is missing instead of importing nothing', async () => {
     await expect(importCifar10('c', [source('data_batch_1.bin', cifarBatch(2, () => 0))], memory().hooks)).rejects.toThrow(/batches\.meta\.txt is missing/);
     await expect(importCifar10('c', [source('batches.meta.txt', text(NAMES)), source('test_batch.bin', cifarBatch(2, () => 0))], memory().hooks)).rejects.toThrow(/no training batch/);
@@ -115,9 +143,9 @@ describe('importing an image folder', () => {
     const ds = storedDataset(asMeta(r), m.chunks, 16);
     expect(ds.sample('val', r.valSize - 1).label).toBe(1);
     expect(ds.sample('val', r.valSize - 1).image[0]).toBeCloseTo(250 / 255, 6);
-    const batch = new BatchLoader(ds, 4, 0).next();
+    const batch = await new BatchLoader(ds, 4, 0).next();
     expect(batch.images.length).toBe(4 * 3 * 16 * 16);
-    expect(fixedBatch(ds, [0, 1], 'train').images.length).toBe(2 * 3 * 16 * 16);
+    expect((await fixedBatch(ds, [0, 1], 'train')).images.length).toBe(2 * 3 * 16 * 16);
   });
 
   it('spreads a large import over several chunks and reads every image back', async () => {

@@ -3,10 +3,11 @@
 // tests). A file that cannot be read or decoded is skipped with its reason; nothing else stops.
 import { readImageHeader } from './imageHeader';
 import { planImport } from './imagePolicy';
-import { CIFAR_PIXELS, CIFAR_SIZE, cifarRole, parseCifarBatch, parseCifarMeta } from './cifar';
+import { CIFAR_PIXELS, CIFAR_RECORD, CIFAR_SIZE, cifarLengthProblem, cifarRole, parseCifarMeta, parseCifarRecords } from './cifar';
 import { planImageFolder, type Skipped } from './imageFolder';
 import type { Split } from './shapes';
 import { ChunkWriter, MAX_SKIPPED_LISTED, thumbnail, type DatasetMeta, type PutChunk } from './stored';
+import { formatBytes } from './zip';
 
 /**
  * Decodes an encoded image to planar uint8 RGB [3, size, size]: the centre square, resized. `fit`, when
@@ -17,7 +18,32 @@ export type DecodeImage = (bytes: Uint8Array, size: number, fit?: { readonly wid
 /** A file to import: a File from a picker or a drop, or an entry of a zip. */
 export interface SourceFile {
   readonly path: string;
+  /** Its size in bytes when known before reading it (a File's, a zip entry's declared size). */
+  readonly size?: number;
   bytes(): Promise<Uint8Array>;
+  /** Bytes [start, end) alone, when the file can be read in pieces (a File, through Blob.slice). */
+  slice?(start: number, end: number): Promise<Uint8Array>;
+}
+
+const MiB = 1024 * 1024;
+/**
+ * Largest image file an import reads: it is held whole to be decoded, in the worker that also trains.
+ * The zip reader's limit for one entry (ZIP_LIMITS.maxEntryBytes), so a folder and a zip agree.
+ */
+export const MAX_IMAGE_FILE_BYTES = 256 * MiB;
+/** batches.meta.txt names ten classes in ~60 bytes; anything this large is not it. */
+const MAX_META_BYTES = 64 * 1024;
+/** CIFAR records read at once: 3 MB, so a batch file of any size costs the worker that much. */
+const CIFAR_PIECE_RECORDS = 1024;
+
+/** Reads a file's bytes [start, end): a slice where it can, else from its whole bytes read once. */
+function ranges(f: SourceFile): { size(): Promise<number>; read(start: number, end: number): Promise<Uint8Array> } {
+  let whole: Promise<Uint8Array> | null = null;
+  const all = () => (whole ??= f.bytes());
+  return {
+    size: async () => f.size ?? (await all()).length,
+    read: async (start, end) => (f.slice ? f.slice(start, end) : (await all()).subarray(start, end)),
+  };
 }
 
 export interface ImportHooks {
@@ -110,8 +136,14 @@ export async function importImageFolder(datasetId: string, files: readonly Sourc
     const f = plan.files[i]!;
     let px: Uint8Array;
     let stage = 'read';
+    const file = byPath.get(f.path)!;
+    if (file.size !== undefined && file.size > MAX_IMAGE_FILE_BYTES) {
+      skipped.push({ path: f.path, reason: `refused before reading: ${formatBytes(file.size)} is more than an imported image file may be (${formatBytes(MAX_IMAGE_FILE_BYTES)})` });
+      hooks.progress(i + 1, total, skipped.length);
+      continue;
+    }
     try {
-      const bytes = await byPath.get(f.path)!.bytes();
+      const bytes = await file.bytes();
       // The lab's policy, from the header alone: nothing too large or broken reaches the decoder.
       const plan = planImport(readImageHeader(bytes));
       if (!plan.ok) {
@@ -139,10 +171,15 @@ export async function importImageFolder(datasetId: string, files: readonly Sourc
   return result(w, t, skipped, plan.splitBy === 'folders' ? { by: 'folders' } : { by: 'seed', valShare: o.valShare, seed: o.seed });
 }
 
-/** Imports CIFAR-10 binary batches: data_batch_N.bin for training, test_batch.bin for val. */
+/**
+ * Imports CIFAR-10 binary batches: data_batch_N.bin for training, test_batch.bin for val. Each file is
+ * read in pieces of whole records (Blob slices), twice: once for its labels, so a bad record skips the
+ * whole file before any of it is kept, then for its pixels. Memory stays at a piece and a chunk.
+ */
 export async function importCifar10(datasetId: string, files: readonly SourceFile[], hooks: ImportHooks): Promise<ImportResult> {
   const meta = files.find((f) => cifarRole(f.path) === 'meta');
   if (!meta) throw new Error('batches.meta.txt is missing: choose it together with the .bin batches (it names the classes)');
+  if (meta.size !== undefined && meta.size > MAX_META_BYTES) throw new Error(`batches.meta.txt is ${formatBytes(meta.size)}; the real one names ten classes in a few dozen bytes`);
   const classes = parseCifarMeta(new TextDecoder().decode(await meta.bytes()));
   const byName = (a: SourceFile, b: SourceFile) => (a.path < b.path ? -1 : 1);
   const train = files.filter((f) => cifarRole(f.path) === 'train').sort(byName);
@@ -155,23 +192,35 @@ export async function importCifar10(datasetId: string, files: readonly SourceFil
   const total = batches.length * 10_000; // the usual size; exact counts come from the files
   let done = 0;
   for (const [f, split] of batches) {
-    let batch;
+    const file = ranges(f);
+    const pieces = async function* (): AsyncGenerator<ReturnType<typeof parseCifarRecords>> {
+      const count = (await file.size()) / CIFAR_RECORD;
+      for (let first = 0; first < count; first += CIFAR_PIECE_RECORDS) {
+        if (hooks.cancelled()) throw new ImportCancelled();
+        yield parseCifarRecords(await file.read(first * CIFAR_RECORD, Math.min(count, first + CIFAR_PIECE_RECORDS) * CIFAR_RECORD), classes.length, first);
+      }
+    };
     try {
-      batch = parseCifarBatch(await f.bytes(), classes.length);
+      const problem = cifarLengthProblem(await file.size());
+      if (problem) throw new Error(problem);
+      for await (const piece of pieces()) void piece; // the labels pass: it throws on the first bad record
     } catch (e) {
+      if (e instanceof ImportCancelled) throw e;
       skipped.push({ path: f.path, reason: (e as Error).message });
       continue;
     }
-    for (let i = 0; i < batch.count; i++) {
-      if (i % 500 === 0) {
-        if (hooks.cancelled()) throw new ImportCancelled();
-        hooks.progress(Math.min(done, total), total, skipped.length);
+    for await (const piece of pieces()) {
+      for (let i = 0; i < piece.count; i++) {
+        if (done % 500 === 0) {
+          if (hooks.cancelled()) throw new ImportCancelled();
+          hooks.progress(Math.min(done, total), total, skipped.length);
+        }
+        const px = piece.pixels(i);
+        if (px.length !== CIFAR_PIXELS) throw new Error('internal: a CIFAR record of the wrong size');
+        await w.add(px, piece.labels[i]!);
+        t.add(px, piece.labels[i]!, split);
+        done++;
       }
-      const px = batch.pixels(i);
-      if (px.length !== CIFAR_PIXELS) throw new Error('internal: a CIFAR record of the wrong size');
-      await w.add(px, batch.labels[i]!);
-      t.add(px, batch.labels[i]!, split);
-      done++;
     }
   }
   await w.flush();

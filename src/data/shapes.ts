@@ -37,7 +37,16 @@ export interface LabelledDataset {
   readonly classes: readonly string[];
   readonly trainSize: number;
   readonly valSize: number;
+  /**
+   * One image. A streamed dataset (an import read from IndexedDB) answers only for images whose
+   * chunk is in its cache; code that may meet one reads through `readSamples` (./streamed.ts).
+   */
   sample(split: Split, index: number): Sample;
+  /**
+   * Present on a streamed dataset: fetches the images' chunks (through a bounded cache) and hands
+   * each image to `each` with its position in `indices`, in chunk order rather than in that order.
+   */
+  read?(split: Split, indices: readonly number[], each: (position: number, sample: Sample) => void): Promise<void>;
 }
 
 type Pt = readonly [number, number];

@@ -65,14 +65,17 @@ export function storedDataset(meta: DatasetMeta, chunks: readonly DatasetChunk[]
       const n = split === 'train' ? meta.trainSize : meta.valSize;
       if (!(index >= 0 && index < n)) throw new Error(`${meta.name}: ${split} index ${index} out of range [0, ${n})`);
       const g = split === 'train' ? index : meta.trainSize + index;
-      const c = chunks[Math.floor(g / meta.imagesPerChunk)]!;
-      const k = g % meta.imagesPerChunk;
-      const px = c.pixels.subarray(k * plane, (k + 1) * plane);
-      const image = new Float32Array(plane);
-      for (let i = 0; i < plane; i++) image[i] = px[i]! / 255;
-      return { image, label: c.labels[k]! };
+      return chunkSample(chunks[Math.floor(g / meta.imagesPerChunk)]!, g % meta.imagesPerChunk, plane);
     },
   };
+}
+
+/** Image k of a chunk as RGB in [0, 1] (a new array: the chunk is shared). */
+export function chunkSample(c: DatasetChunk, k: number, plane: number): Sample {
+  const px = c.pixels.subarray(k * plane, (k + 1) * plane);
+  const image = new Float32Array(plane);
+  for (let i = 0; i < plane; i++) image[i] = px[i]! / 255;
+  return { image, label: c.labels[k]! };
 }
 
 /** A square RGBA thumbnail of a planar uint8 image, resampled bilinearly. */

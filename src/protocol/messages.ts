@@ -196,7 +196,7 @@ export type ToWorker =
    */
   | { readonly type: 'data/import'; readonly id: string; readonly name: string; readonly kind: 'folder' | 'zip' | 'cifar10'; readonly files: readonly ImportFile[]; readonly options: FolderOptions }
   | { readonly type: 'data/cancel'; readonly id: string }
-  /** The page deleted a dataset: the worker drops its copy in memory. */
+  /** The page deleted a dataset: the worker drops its cached chunks. */
   | { readonly type: 'data/forget'; readonly id: string }
   /** Decode an image for the lab (refusals come back as `lab/refused`). */
   | { readonly type: 'lab/decode'; readonly name: string; readonly source: LabSource }
@@ -205,7 +205,9 @@ export type ToWorker =
   /** Test hook: destroys the GPU device, as a driver reset would. */
   | { readonly type: 'debug/lose-device' }
   /** Test hook: an uncaught error in the worker, as a bug would cause. */
-  | { readonly type: 'debug/crash' };
+  | { readonly type: 'debug/crash' }
+  /** Test hook: the chunk cache's size for datasets opened from now on, so a small import can outgrow it. */
+  | { readonly type: 'debug/chunk-cache'; readonly bytes: number };
 
 /** A chosen file with its path below the picked or dropped folder ('/'-separated). */
 export interface ImportFile {

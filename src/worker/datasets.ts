@@ -1,11 +1,13 @@
 // The worker's datasets: imports (decode, keep in IndexedDB, report progress, cancel) and the
-// dataset a run asks for by id (the embedded sets are generated; an import is read back from IndexedDB once
-// and kept in memory while runs use it).
-import { deleteDataset, getDatasetMeta, loadDatasetChunks, putDatasetChunk, putDatasetMeta } from '../data/datasetDb';
+// dataset a run asks for by id (the embedded sets are generated; an import streams from IndexedDB
+// through a chunk cache of CHUNK_CACHE_BYTES, kept while runs use that dataset).
+import { ChunkCache, CHUNK_CACHE_BYTES } from '../data/chunkCache';
+import { chunkReader, deleteDataset, getDatasetMeta, putDatasetChunk, putDatasetMeta } from '../data/datasetDb';
 import { importLock, withLock } from '../data/locks';
 import { ImportCancelled, importCifar10, importImageFolder, type ImportResult, type SourceFile } from '../data/datasetImport';
 import { builtinDataset, isBuiltinDataset, type LabelledDataset } from '../data/shapes';
-import { storedDataset, type DatasetChunk, type DatasetMeta } from '../data/stored';
+import type { DatasetMeta } from '../data/stored';
+import { streamedDataset } from '../data/streamed';
 import { readZip } from '../data/zip';
 import type { ToWorker } from '../protocol/messages';
 import { decodeImage } from './decodeImage';
@@ -15,30 +17,53 @@ const PROGRESS_EVERY_MS = 150;
 
 /** Imports in flight, by id, with their cancel flags. */
 const cancelled = new Map<string, boolean>();
-/** The last imported dataset read back, kept while runs use it. */
-let loaded: { meta: DatasetMeta; chunks: DatasetChunk[] } | null = null;
+/**
+ * The imported dataset last asked for, with its cache, shared by the runs on it. Asking for another
+ * drops this one's chunks; a run still training on it refills its cache up to the same bound, so the
+ * worker holds at most one cache per dataset in use (a pretraining run and an evaluation at most).
+ */
+let open: { meta: DatasetMeta; cache: ChunkCache; close(): void } | null = null;
+
+/** The cache's size for datasets opened from now on: CHUNK_CACHE_BYTES but in tests. */
+let cacheBytes = CHUNK_CACHE_BYTES;
+
+export function setChunkCacheBytes(bytes: number): void {
+  if (!(bytes > 0)) throw new Error(`a chunk cache needs a positive size, got ${bytes} bytes`);
+  cacheBytes = bytes;
+  if (open) forgetDataset(open.meta.id);
+}
 
 /** The dataset named in a run's config, with batches at `imgSize`. */
 export async function datasetFor(id: string, seed: number, imgSize: number, sizes?: { train: number; val: number }): Promise<LabelledDataset> {
   if (isBuiltinDataset(id)) return builtinDataset(id, seed, imgSize, sizes);
-  if (loaded?.meta.id !== id) {
-    loaded = null; // let the previous one go before reading the next
+  if (open?.meta.id !== id) {
+    forgetDataset(open?.meta.id ?? ''); // let the previous one's chunks go before reading the next
     const meta = await getDatasetMeta(id);
     if (!meta || meta.status !== 'ready') throw new Error(`the dataset ${id} is not kept in this browser any more; import it again or choose another`);
-    loaded = { meta, chunks: await loadDatasetChunks(id) };
+    const reader = chunkReader(id);
+    open = { meta, cache: new ChunkCache(cacheBytes, reader.read), close: reader.close };
   }
-  return storedDataset(loaded.meta, loaded.chunks, imgSize);
+  return streamedDataset(open.meta, open.cache, imgSize);
 }
 
 export function forgetDataset(id: string): void {
-  if (loaded?.meta.id === id) loaded = null;
+  if (open?.meta.id !== id) return;
+  open.cache.clear();
+  open.close();
+  open = null;
 }
 
 export function cancelImport(id: string): void {
   if (cancelled.has(id)) cancelled.set(id, true);
 }
 
-const fromBlob = (path: string, file: Blob): SourceFile => ({ path, bytes: async () => new Uint8Array(await file.arrayBuffer()) });
+/** A chosen file, read lazily: whole (an image, after its size is checked) or in slices (a CIFAR batch). */
+const fromBlob = (path: string, file: Blob): SourceFile => ({
+  path,
+  size: file.size,
+  bytes: async () => new Uint8Array(await file.arrayBuffer()),
+  slice: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
+});
 
 /**
  * Runs one import to its end; whatever happens, a failed import leaves nothing behind. It holds the

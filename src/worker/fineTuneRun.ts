@@ -27,14 +27,14 @@ export async function fineTune(ctx: EvalContext, model: Cae, all: LabelledDatase
   const batch = Math.min(B, ds.trainSize);
   const tuner = new FineTuner(model, ds.classes.length, { ...e.fineTune, batchSize: batch, seed: o.seed, totalSteps, warmupSteps });
   const loader = new BatchLoader(ds, batch, o.seed ^ 0xf1e, e.fineTuneAugment);
-  const val = valBatches(ds);
+  const val = await valBatches(ds);
   let acc = 0;
   try {
     for (let epoch = 0; epoch < e.fineTuneEpochs && !ctx.stopping; epoch++) {
       ctx.progress(`${o.label} · fine-tuning on ${ds.trainSize} labelled images, epoch ${epoch + 1} of ${e.fineTuneEpochs}`);
       let loss = 0;
       for (let k = 0; k < stepsPerEpoch && !ctx.stopping; k++) {
-        const b = loader.next();
+        const b = await loader.next(true);
         const images = tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]);
         try {
           loss += (await tuner.train(images, b.labels)).loss;
@@ -52,10 +52,10 @@ export async function fineTune(ctx: EvalContext, model: Cae, all: LabelledDatase
   return acc;
 }
 
-/** Correct predictions on validation batches made once per run (not re-rendered every epoch). */
-async function correct(tuner: FineTuner, batches: readonly ImageBatch[]): Promise<number> {
+/** Correct predictions on the validation batches. */
+async function correct(tuner: FineTuner, batches: () => AsyncIterable<ImageBatch>): Promise<number> {
   let n = 0;
-  for (const b of batches) {
+  for await (const b of batches()) {
     const images = tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]);
     n += await tuner.correct(images, b.labels);
     images.dispose();
@@ -63,9 +63,22 @@ async function correct(tuner: FineTuner, batches: readonly ImageBatch[]): Promis
   return n;
 }
 
-/** The whole validation split as fixed batches of 64. */
-function valBatches(ds: LabelledDataset): ImageBatch[] {
-  const out: ImageBatch[] = [];
-  for (let start = 0; start < ds.valSize; start += 64) out.push(fixedBatch(ds, Array.from({ length: Math.min(64, ds.valSize - start) }, (_, i) => start + i)));
-  return out;
+/** Bytes of rendered validation images a fine-tuning run keeps between epochs. */
+export const KEPT_VAL_BYTES = 128 * 1024 * 1024;
+
+/**
+ * The whole validation split as fixed batches of 64: rendered once and kept when they take at most
+ * KEPT_VAL_BYTES (re-rendering every epoch was slow), else rendered afresh each epoch, one batch at a
+ * time, so a large validation split (a big import at a large preset) cannot fill the worker's memory.
+ */
+export async function valBatches(ds: LabelledDataset, keepBytes = KEPT_VAL_BYTES): Promise<() => AsyncIterable<ImageBatch>> {
+  async function* render(): AsyncGenerator<ImageBatch> {
+    for (let start = 0; start < ds.valSize; start += 64) yield await fixedBatch(ds, Array.from({ length: Math.min(64, ds.valSize - start) }, (_, i) => start + i));
+  }
+  if (ds.valSize * 3 * ds.imgSize * ds.imgSize * 4 > keepBytes) return render;
+  const kept: ImageBatch[] = [];
+  for await (const b of render()) kept.push(b);
+  return async function* () {
+    yield* kept;
+  };
 }

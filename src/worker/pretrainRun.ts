@@ -26,7 +26,9 @@ export class PretrainRun {
   status: RunStatus = 'starting';
   private trainer: CaeTrainer;
   private readonly loader: BatchLoader;
-  private readonly val: ImageBatch;
+  /** The fixed images the reconstruction views show: read for the first view (a streamed dataset reads asynchronously). */
+  private val: ImageBatch | null = null;
+  private readonly valIndices: { split: 'train' | 'val'; indices: number[] };
   private readonly valMask: Uint8Array;
   private pending: StepPoint[] = [];
   private resumeWaiter: (() => void) | null = null;
@@ -67,7 +69,7 @@ export class PretrainRun {
     } else this.trainer = new CaeTrainer(new Cae(spec.model, spec.train.seed), spec.train);
     // Views come from the val split; a dataset without one shows training images instead.
     const [viewSplit, n] = ds.valSize > 0 ? (['val', ds.valSize] as const) : (['train', ds.trainSize] as const);
-    this.val = fixedBatch(ds, Array.from({ length: VAL_IMAGES }, (_, i) => (i * 7) % n), viewSplit);
+    this.valIndices = { split: viewSplit, indices: Array.from({ length: VAL_IMAGES }, (_, i) => (i * 7) % n) };
     this.valMask = batchMasks(spec.model, new Rng(spec.train.seed + 17), VAL_IMAGES);
   }
 
@@ -143,6 +145,7 @@ export class PretrainRun {
 
   private async postRecon(): Promise<void> {
     if (this.spec.model.target !== 'pixel') return; // token targets have no pixels to show
+    this.val ??= await fixedBatch(this.loader.dataset, this.valIndices.indices, this.valIndices.split);
     const view = await this.guard(reconView(this.trainer.model, this.val, this.valMask, this.trainer.step));
     this.post({ type: 'pretrain/recon', runId: this.spec.id, view }, [view.original.buffer, view.masked.buffer, view.recon.buffer, view.composite.buffer]);
   }
@@ -193,7 +196,8 @@ export class PretrainRun {
 
   /** One training step and the throttled messages after it. */
   private async iterate(): Promise<void> {
-    const batch = this.loader.next();
+    // The next batch is read while this step runs on the GPU (a streamed dataset's chunks from storage).
+    const batch = await this.loader.next(this.trainer.step + 1 < this.spec.train.totalSteps);
     const images = tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
     try {
       let r: StepResult;

@@ -34,14 +34,19 @@ export interface Encoded {
 }
 
 /** Encoder outputs for the first n fixed images of a split, computed in chunks. */
-export function encodeSplit(model: Cae, ds: LabelledDataset, split: Split, n: number): Encoded {
+export async function encodeSplit(model: Cae, ds: LabelledDataset, split: Split, n: number): Promise<Encoded> {
   const parts: tf.Tensor3D[] = [];
   const y = new Int32Array(n);
-  for (let start = 0; start < n; start += CHUNK) {
-    const idx = Array.from({ length: Math.min(CHUNK, n - start) }, (_, i) => start + i);
-    const b = fixedBatch(ds, idx, split);
-    y.set(b.labels, start);
-    parts.push(tf.tidy(() => model.encodeAll(tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]))));
+  try {
+    for (let start = 0; start < n; start += CHUNK) {
+      const idx = Array.from({ length: Math.min(CHUNK, n - start) }, (_, i) => start + i);
+      const b = await fixedBatch(ds, idx, split);
+      y.set(b.labels, start);
+      parts.push(tf.tidy(() => model.encodeAll(tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]))));
+    }
+  } catch (e) {
+    tf.dispose(parts); // a streamed read failed (a chunk gone from storage): no tensor outlives it
+    throw e;
   }
   const x = tf.concat(parts) as tf.Tensor3D;
   tf.dispose(parts);
@@ -68,7 +73,7 @@ export async function trainProbes(ctx: EvalContext, model: Cae, probes: ProbePai
     let lin = 0;
     let att = 0;
     for (let k = 0; k < stepsPerEpoch && !ctx.stopping; k++) {
-      const { x, y } = cached ? gatherBatch(cached, order.slice(k * B, (k + 1) * B)) : augmentedBatch(model, loader);
+      const { x, y } = cached ? gatherBatch(cached, order.slice(k * B, (k + 1) * B)) : await augmentedBatch(model, loader);
       const r = await probes.train(x, y);
       x.dispose();
       lin += r.linearLoss;
@@ -87,7 +92,7 @@ function gatherBatch(cache: Encoded, idx: number[]): Encoded {
   return { x: tf.tidy(() => tf.gather(cache.x, tf.tensor1d(idx, 'int32')) as tf.Tensor3D), y: Int32Array.from(idx, (i) => cache.y[i]!) };
 }
 
-function augmentedBatch(model: Cae, loader: BatchLoader): Encoded {
-  const b = loader.next();
+async function augmentedBatch(model: Cae, loader: BatchLoader): Promise<Encoded> {
+  const b = await loader.next(true);
   return { x: tf.tidy(() => model.encodeAll(tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]))), y: b.labels };
 }

@@ -116,11 +116,11 @@ export class ProbeRun {
     try {
       if (evals.has('lin') || evals.has('att') || evals.has('knn')) {
         this.progress(`${label} · encoding the images`);
-        const val = encodeSplit(model, ds, 'val', ds.valSize);
-        const cached = s.augment ? null : encodeSplit(model, ds, 'train', ds.trainSize);
+        const val = await encodeSplit(model, ds, 'val', ds.valSize);
+        const cached = s.augment ? null : await encodeSplit(model, ds, 'train', ds.trainSize);
         try {
           if (evals.has('knn')) {
-            const train = cached ?? encodeSplit(model, ds, 'train', ds.trainSize);
+            const train = cached ?? (await encodeSplit(model, ds, 'train', ds.trainSize));
             for (const pooling of ['cls', 'mean'] as const) out.set(`knn-${pooling}`, await this.knn(train, val, ds.classes.length, pooling));
             if (!cached) tf.dispose(train.x);
           }
@@ -165,7 +165,7 @@ export class ProbeRun {
 
   private async postAttention(model: Cae, probes: ProbePair, ds: LabelledDataset): Promise<void> {
     const c = model.config;
-    const b = fixedBatch(ds, Array.from({ length: MAP_IMAGES }, (_, i) => (i * 3) % ds.valSize));
+    const b = await fixedBatch(ds, Array.from({ length: MAP_IMAGES }, (_, i) => (i * 3) % ds.valSize));
     const T = grid(c) ** 2 + 1;
     const [probeMaps, encMaps] = tf.tidy(() => {
       const imgs = tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]);

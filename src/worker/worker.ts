@@ -10,7 +10,7 @@ import { assertCheckpointFinite } from '../train/checkpoint';
 import { type BackendInfo, type EncoderEntry, type FromWorker, isActive, type RunSpec, type ToWorker, unreachable } from '../protocol/messages';
 import { deleteUnfinishedImports } from '../data/datasetDb';
 import { loseDeviceForTest, restartBackend, startBackend } from './backend';
-import { cancelImport, datasetFor, forgetDataset, runImport } from './datasets';
+import { cancelImport, datasetFor, forgetDataset, runImport, setChunkCacheBytes } from './datasets';
 import { decodeLabImage } from './labDecode';
 import { LabSession } from './labSession';
 import { PretrainRun } from './pretrainRun';
@@ -205,6 +205,9 @@ async function handle(msg: ToWorker): Promise<void> {
       setTimeout(() => {
         throw new Error('deliberate crash for testing');
       });
+      return;
+    case 'debug/chunk-cache':
+      setChunkCacheBytes(msg.bytes);
       return;
     default:
       unreachable(msg);

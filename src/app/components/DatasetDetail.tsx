@@ -1,5 +1,6 @@
 // One imported dataset: counts per class and split, image size, storage, how it was split, the
 // files that were skipped and why, a preview grid with labels, and Delete.
+import { cacheNote } from '../../data/chunkCache';
 import { TableHead } from './TableHead';
 import { useStore } from '../store';
 import { removeDataset } from '../workerClient';
@@ -18,6 +19,7 @@ export function DatasetDetail() {
       <div data-testid="data.summary" data-dataset-id={d.id} style={{ fontSize: 13 }}>
         <strong>{d.name}</strong> · {d.source} · {d.classes.length > 0 ? `${d.classes.length} classes` : 'unlabelled (pretraining only)'} · {d.trainSize} train / {d.valSize} val images · stored at{' '}
         {d.storedSize}×{d.storedSize} px · {mb(d.bytes)} in this browser · split {split}
+        <div data-testid="data.cache">{cacheNote(d.bytes)}</div>
         <table style={{ fontSize: 12, borderCollapse: 'collapse', marginTop: 4 }}>
           <TableHead columns={['class', 'train', 'val']} />
           <tbody>
