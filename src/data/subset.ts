@@ -8,15 +8,18 @@ export function seededSubset(ds: LabelledDataset, sizes: { train: number; val: n
   const pick = (n: number, take: number, salt: number) => (take >= n ? null : new Rng((seed * 2_654_435_761 + salt) >>> 0).shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, take));
   const train = pick(ds.trainSize, sizes.train, 1);
   const val = pick(ds.valSize, sizes.val, 2);
+  const source = (split: 'train' | 'val', index: number): number => {
+    const map = split === 'train' ? train : val;
+    const n = map ? map.length : split === 'train' ? ds.trainSize : ds.valSize;
+    if (!(index >= 0 && index < n)) throw new Error(`${ds.name}: ${split} index ${index} out of range [0, ${n})`);
+    return map ? map[index]! : index;
+  };
+  const patchLabels = ds.patchLabels?.bind(ds);
   return {
     ...ds,
     trainSize: train?.length ?? ds.trainSize,
     valSize: val?.length ?? ds.valSize,
-    sample(split, index) {
-      const map = split === 'train' ? train : val;
-      const n = map ? map.length : split === 'train' ? ds.trainSize : ds.valSize;
-      if (!(index >= 0 && index < n)) throw new Error(`${ds.name}: ${split} index ${index} out of range [0, ${n})`);
-      return ds.sample(split, map ? map[index]! : index);
-    },
+    sample: (split, index) => ds.sample(split, source(split, index)),
+    ...(patchLabels ? { patchLabels: (split: 'train' | 'val', index: number, patch: number) => patchLabels(split, source(split, index), patch) } : {}),
   };
 }
