@@ -12,6 +12,7 @@ import { DEFAULT_EXPERIMENT } from '../train/evalDefaults';
 import { followNewest, initialProbeForm, type ProbeForm } from './probeForm';
 import { centreCrop } from '../data/crop';
 import { initialLab, type LabState } from './labState';
+import { mapsAfter } from './featureMaps';
 export type { ProbeForm } from './probeForm';
 import type { ResultRow, RunRecord } from './runsDb';
 
@@ -223,9 +224,16 @@ export const useStore = create<AppState>()((set, get) => ({
         return;
       case 'lab/view':
         if (msg.id === get().lab.requestId) get().editLab({ view: msg.view, busy: false, failure: null });
+        else if (msg.id === get().lab.compareRequestId) get().editLab({ compareView: msg.view, compareFailure: null });
         return;
       case 'lab/failed':
         if (msg.id === get().lab.requestId) get().editLab({ busy: false, failure: msg.message });
+        else if (msg.id === get().lab.compareRequestId) get().editLab({ compareView: null, compareFailure: msg.message });
+        return;
+      case 'lab/embed-progress':
+      case 'lab/embedding':
+      case 'lab/embed-failed':
+        get().editLab({ maps: mapsAfter(get().lab.maps, msg) });
         return;
     }
   },
