@@ -13,6 +13,7 @@ import { followNewest, initialProbeForm, type ProbeForm } from './probeForm';
 import { centreCrop } from '../data/crop';
 import { initialLab, type LabState } from './labState';
 import { mapsAfter } from './featureMaps';
+import type { SweepState } from './sweep/sweep';
 export type { ProbeForm } from './probeForm';
 import type { ResultRow, RunRecord } from './runsDb';
 
@@ -94,6 +95,9 @@ export interface AppState {
   probeForm: ProbeForm;
   probe: CurrentProbe | null;
   results: readonly ResultRow[];
+  /** Kept sweeps, newest first (their grids). */
+  sweeps: readonly SweepState[];
+  setSweeps(s: readonly SweepState[]): void;
   /** Datasets imported into this browser, newest first (summaries, no pixels). */
   datasets: readonly DatasetMeta[];
   dataImport: DataImport | null;
@@ -138,6 +142,7 @@ const initial = {
   encoders: [],
   probe: null,
   results: [],
+  sweeps: [],
   datasets: [],
   dataImport: null,
   shownDataset: null,
@@ -308,6 +313,9 @@ export const useStore = create<AppState>()((set, get) => ({
   },
   editLab(patch) {
     set({ lab: { ...get().lab, ...patch } });
+  },
+  setSweeps(sweeps) {
+    set({ sweeps });
   },
   reset() {
     set({ ...initial, form: initialForm(), probeForm: initialProbeForm(), lab: initialLab() });

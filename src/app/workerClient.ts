@@ -4,7 +4,7 @@ import { deleteDataset, listDatasets } from '../data/datasetDb';
 import { heldLocks, heldRunIds, runLock, tryHold, whenFree } from '../data/locks';
 import { isBuiltinDataset, SHAPES_TRAIN_SIZE, type BuiltinDatasetId } from '../data/shapes';
 import { validateConfig } from '../model/config';
-import type { FromWorker, ImportFile, RunSpec, ToWorker } from '../protocol/messages';
+import type { FromWorker, ImportFile, RunSpec, ToWorker, ProbeSpec } from '../protocol/messages';
 import { validateTrainConfig } from '../train/config';
 import { officialCommand } from '../train/officialFlags';
 import { downloadBlob } from './download';
@@ -45,7 +45,7 @@ function releaseRunLock(runId: string): void {
  * each of those it waits for the lock to be free, so a tab closed mid-run shows its run as
  * interrupted (with Resume) here without a reload.
  */
-async function refreshRuns(): Promise<void> {
+export async function refreshRuns(): Promise<void> {
   const [runs, held] = await Promise.all([listRuns(), heldLocks().catch(() => new Set<string>())]);
   const mine = useStore.getState().run?.spec.id;
   const elsewhere = heldRunIds(held).filter((id) => id !== mine);
@@ -123,8 +123,16 @@ async function keepCheckpoint(runId: string, step: number, bytes: ArrayBuffer): 
   }
 }
 
+/** Others who act on the worker's messages after the store (the sweep driver). */
+const listeners = new Set<(msg: FromWorker) => void>();
+export function onWorkerMessage(f: (msg: FromWorker) => void): () => void {
+  listeners.add(f);
+  return () => listeners.delete(f);
+}
+
 function onMessage(msg: FromWorker): void {
   useStore.getState().receive(msg);
+  for (const f of listeners) f(msg);
   if (msg.type === 'pretrain/checkpoint') void keepCheckpoint(msg.runId, msg.step, msg.bytes);
   if (msg.type === 'probe/status' && (msg.status === 'done' || msg.status === 'stopped')) void recordResult();
   if (msg.type === 'pretrain/status' && !['starting', 'running', 'paused'].includes(msg.status)) releaseRunLock(msg.runId);
@@ -174,7 +182,7 @@ const missingDataset = (id: string) => !isBuiltinDataset(id) && !useStore.getSta
 
 /** Validates the form and starts a run; a bad field becomes a notice, not a crash. */
 export function startRun(): void {
-  const { form, started, notify } = useStore.getState();
+  const { form, notify } = useStore.getState();
   try {
     validateConfig(form.model);
     validateTrainConfig(form.train);
@@ -190,15 +198,29 @@ export function startRun(): void {
     notify(`checkpoint every must be a positive number of steps, got ${form.checkpointEvery}`);
     return;
   }
-  const spec: RunSpec = {
-    id: `run-${Date.now().toString(36)}`,
+  launchRun({
+    id: newRunId(),
     presetId: form.presetId,
     model: form.model,
     train: form.train,
     dataset: form.dataset,
     checkpointEvery: form.checkpointEvery,
     createdAt: Date.now(),
-  };
+  });
+}
+
+let lastRunId = '';
+/** A run id from the clock, never the same twice in this page (a sweep makes runs within a millisecond). */
+export function newRunId(): string {
+  let id = `run-${Date.now().toString(36)}`;
+  while (id <= lastRunId) id = `run-${(parseInt(lastRunId.slice(4), 36) + 1).toString(36)}`;
+  lastRunId = id;
+  return id;
+}
+
+/** Starts a validated run (the form's, or a sweep's point): the store, the run's lock, the worker, IndexedDB. */
+export function launchRun(spec: RunSpec): void {
+  const { started } = useStore.getState();
   checkpointStep = null;
   started(spec);
   // A new id: its lock is free. Held while the run lasts, so other tabs show it as training here.
@@ -214,29 +236,30 @@ export function startRun(): void {
 }
 
 /** Continues a saved run from its latest checkpoint, with its curves up to there. */
-export async function continueRun(runId: string): Promise<void> {
+export async function continueRun(runId: string): Promise<boolean> {
   const { runs, started, notify } = useStore.getState();
   const rec = runs.find((r) => r.spec.id === runId);
   const saved = await getCheckpoint(runId).catch(() => undefined);
   if (!rec || !saved) {
     notify('No checkpoint of that run is kept in this browser; it cannot be resumed.');
-    return;
+    return false;
   }
   if (missingDataset(rec.spec.dataset)) {
     notify(`That run trained on a dataset that is no longer kept in this browser (${rec.spec.dataset}); import it again to resume the run. Its checkpoint is kept.`);
-    return;
+    return false;
   }
   // Two tabs resuming one run would both write its checkpoint: only the lock's holder trains it.
   const release = await tryHold(runLock(runId));
   if (!release) {
     notify('That run is training in another tab; it cannot be resumed here.');
     void refreshRuns().catch(() => undefined);
-    return;
+    return false;
   }
   ownRun(release);
   checkpointStep = saved.step;
   started(rec.spec, { step: saved.step, history: saved.history });
   send({ type: 'pretrain/continue', run: rec.spec, checkpoint: saved.bytes });
+  return true;
 }
 
 /** Downloads a run's latest checkpoint as .safetensors under the official parameter names. */
@@ -314,10 +337,15 @@ export async function loadKeptEncoder(id: string): Promise<void> {
  */
 export async function startProbe(): Promise<void> {
   await loadKeptEncoder(useStore.getState().probeForm.encoder);
-  const { probeForm: f, form, encoders, datasets, probeStarted, notify } = useStore.getState();
+  const { probeForm: f, form, encoders, datasets, notify } = useStore.getState();
   const spec = buildProbeSpec(f, encoders.find((e) => e.runId === f.encoder), datasets.find((d) => d.id === f.dataset), form, Date.now());
   if (typeof spec === 'string') return notify(spec);
-  probeStarted(spec);
+  launchProbe(spec);
+}
+
+/** Starts a probe spec made elsewhere (a sweep's); its encoder must be loaded in the worker. */
+export function launchProbe(spec: ProbeSpec): void {
+  useStore.getState().probeStarted(spec);
   send({ type: 'probe/start', spec });
 }
 

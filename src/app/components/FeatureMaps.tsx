@@ -95,7 +95,7 @@ export function FeatureMaps() {
           </select>
         </label>
         <label>
-          validation images{' '}
+          images to map{' '}
           <input data-testid="lab.map.images" type="number" min={1} max={2000} style={{ width: 70 }} value={images} onChange={(e) => setImages(Math.max(1, Math.trunc(Number(e.target.value)) || 1))} />
         </label>
         <button data-testid="lab.map.run" disabled={!ready || lab.maps.some((m) => m.busy)} onClick={run}>
