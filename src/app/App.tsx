@@ -1,5 +1,6 @@
 // The notebook page: header with the backend, notices, the pretraining panel beside its live views,
 // the probing panel, your own data, the image lab, the dataset preview and the runs list.
+import { SweepPanel } from './components/SweepPanel';
 import { DataPanel } from './components/DataPanel';
 import { DatasetPreview } from './components/DatasetPreview';
 import { Header } from './components/Header';
@@ -28,6 +29,7 @@ export function App() {
         </div>
       </div>
       <ProbePanel />
+      <SweepPanel />
       <DataPanel />
       <LabPanel />
       <DatasetPreview />

@@ -6,6 +6,7 @@ import { looksLikeSvg } from '../data/imageHeader';
 import { DECODE_SIDE } from '../data/imagePolicy';
 import type { CaeConfig } from '../model/config';
 import type { LabModel } from '../protocol/messages';
+import { mapId, mapsWaiting } from './featureMaps';
 import { generateMask } from './labMask';
 import type { LabState } from './labState';
 import { rasterizeSvg } from './rasterizeSvg';
@@ -30,7 +31,7 @@ export function labModelConfig(choice = lab().model): CaeConfig | null {
   return s.encoders.find((e) => e.runId === choice)?.model ?? s.runs.find((r) => r.spec.id === choice)?.spec.model ?? null;
 }
 
-function workerModel(choice: string): LabModel {
+export function workerModel(choice: string): LabModel {
   const s = useStore.getState();
   if (choice === 'random') return { kind: 'random', model: s.form.model, seed: s.form.train.seed };
   if (choice === 'current') return { kind: 'current' };
@@ -112,8 +113,45 @@ export function requestLabView(): void {
     }
     const image = labInput(c.imgSize);
     if (!image || l.mask.length !== (c.imgSize / c.patchSize) ** 2) return;
-    const id = l.requestId + 1;
-    edit({ requestId: id, busy: true });
-    send({ type: 'lab/reconstruct', id, model: workerModel(l.model), image, mask: l.mask.slice() }, [image.buffer]);
+    const id = Math.max(l.requestId, l.compareRequestId) + 1;
+    const cc = l.compareModel ? labModelConfig(l.compareModel) : null;
+    const sameGrid = cc !== null && cc.imgSize === c.imgSize && cc.patchSize === c.patchSize;
+    const compareFailure = !l.compareModel ? null : !cc ? 'The compared model is not available any more; choose another one.' : sameGrid ? null : `The compared model sees ${cc.imgSize} px in ${cc.patchSize}-px patches, the lab's model ${c.imgSize} px in ${c.patchSize}-px patches: the same mask cannot apply to both. Choose a model of the same preset.`;
+    edit({ requestId: id, busy: true, compareRequestId: sameGrid ? id + 1 : l.compareRequestId, compareFailure, compareView: sameGrid ? l.compareView : null });
+    if (sameGrid) send({ type: 'lab/reconstruct', id: id + 1, slot: 1, model: workerModel(l.compareModel), image: image.slice(), mask: l.mask.slice() });
+    send({ type: 'lab/reconstruct', id, slot: 0, model: workerModel(l.model), image, mask: l.mask.slice() }, [image.buffer]);
   }, DEBOUNCE_MS);
+}
+
+/** Chooses the model shown beside the lab's ('' for none); a kept run's checkpoint goes to the worker first. */
+export async function chooseCompareModel(choice: string): Promise<void> {
+  edit({ compareModel: choice, compareView: null, compareFailure: null });
+  if (choice && choice !== 'random' && choice !== 'current') await loadKeptEncoder(choice);
+  requestLabView();
+}
+
+/** Patches mapped per side: enough to see clusters, few enough that the map takes seconds, not minutes. */
+export const MAP_POINTS = 1500;
+let mapSeq = 0;
+
+/** The seed a model's dataset was generated with: its run's, else the form's. */
+function dataSeed(choice: string): number {
+  const s = useStore.getState();
+  const run = choice === 'current' ? s.run?.spec : s.runs.find((r) => r.spec.id === choice)?.spec;
+  return run?.train.seed ?? s.form.train.seed;
+}
+
+/** Maps `images` validation images' patches of `dataset` under the side's model (left: the lab's, right: the compared one). */
+export async function requestFeatureMap(side: 0 | 1, dataset: string, images: number): Promise<void> {
+  const l = lab();
+  const choice = side === 0 ? l.model : l.compareModel;
+  if (!choice) return;
+  if (choice !== 'random' && choice !== 'current') await loadKeptEncoder(choice);
+  const id = mapId(side, ++mapSeq);
+  edit({ maps: mapsWaiting(lab().maps, side, id) });
+  send({ type: 'lab/embed', id, model: workerModel(choice), dataset, images, maxPoints: MAP_POINTS, seed: dataSeed(choice) });
+}
+
+export function stopFeatureMap(side: 0 | 1): void {
+  send({ type: 'lab/embed-stop', id: lab().maps[side].id });
 }

@@ -1,7 +1,7 @@
 // The image lab's slice of the store: the decoded image and its crop, the chosen model, the mask
 // and its settings, and the worker's latest panels. Plain data only.
 import type { SquareCrop } from '../data/crop';
-import type { LabView } from '../protocol/messages';
+import type { EmbeddingView, LabView } from '../protocol/messages';
 import type { LabMaskKind } from './labMask';
 
 export interface LabImage {
@@ -38,7 +38,25 @@ export interface LabState {
   readonly refusal: string | null;
   /** Why the last reconstruction failed. */
   readonly failure: string | null;
+  /** A second model shown beside the first on the same image and mask (paper Figure 4 side by side); '' for none. */
+  readonly compareModel: string;
+  readonly compareView: LabView | null;
+  readonly compareRequestId: number;
+  readonly compareFailure: string | null;
+  /** The patch-feature maps, left (the lab's model) and right (the compared one). */
+  readonly maps: readonly [FeatureMapState, FeatureMapState];
 }
+
+export interface FeatureMapState {
+  /** The request in flight or answered; older answers are dropped. */
+  readonly id: number;
+  readonly busy: boolean;
+  readonly progress: string | null;
+  readonly view: EmbeddingView | null;
+  readonly failure: string | null;
+}
+
+export const emptyMap = (): FeatureMapState => ({ id: 0, busy: false, progress: null, view: null, failure: null });
 
 export const initialLab = (): LabState => ({
   image: null,
@@ -55,4 +73,9 @@ export const initialLab = (): LabState => ({
   opening: null,
   refusal: null,
   failure: null,
+  compareModel: '',
+  compareView: null,
+  compareRequestId: 0,
+  compareFailure: null,
+  maps: [emptyMap(), emptyMap()],
 });

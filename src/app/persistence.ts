@@ -65,7 +65,7 @@ export async function holdKeptRun(runId: string): Promise<boolean> {
  * each of those it waits for the lock to be free, so a tab closed mid-run shows its run as
  * interrupted (with Resume) here without a reload.
  */
-async function refreshRuns(): Promise<void> {
+export async function refreshRuns(): Promise<void> {
   const [runs, held] = await Promise.all([listRuns(), heldLocks().catch(() => new Set<string>())]);
   const mine = useStore.getState().run?.spec.id;
   const elsewhere = heldRunIds(held).filter((id) => id !== mine);

@@ -12,6 +12,8 @@ import { DEFAULT_EXPERIMENT } from '../train/evalDefaults';
 import { followNewest, initialProbeForm, type ProbeForm } from './probeForm';
 import { centreCrop } from '../data/crop';
 import { initialLab, type LabState } from './labState';
+import { mapsAfter } from './featureMaps';
+import type { SweepState } from './sweep/sweep';
 export type { ProbeForm } from './probeForm';
 import type { ResultRow, RunRecord } from './runsDb';
 
@@ -101,6 +103,9 @@ export interface AppState {
   probeForm: ProbeForm;
   probe: CurrentProbe | null;
   results: readonly ResultRow[];
+  /** Kept sweeps, newest first (their grids). */
+  sweeps: readonly SweepState[];
+  setSweeps(s: readonly SweepState[]): void;
   /** Datasets imported into this browser, newest first (summaries, no pixels). */
   datasets: readonly DatasetMeta[];
   dataImport: DataImport | null;
@@ -147,6 +152,7 @@ const initial = {
   encoders: [],
   probe: null,
   results: [],
+  sweeps: [],
   datasets: [],
   dataImport: null,
   shownDataset: null,
@@ -238,9 +244,16 @@ export const useStore = create<AppState>()((set, get) => ({
         return;
       case 'lab/view':
         if (msg.id === get().lab.requestId) get().editLab({ view: msg.view, busy: false, failure: null });
+        else if (msg.id === get().lab.compareRequestId) get().editLab({ compareView: msg.view, compareFailure: null });
         return;
       case 'lab/failed':
         if (msg.id === get().lab.requestId) get().editLab({ busy: false, failure: msg.message });
+        else if (msg.id === get().lab.compareRequestId) get().editLab({ compareView: null, compareFailure: msg.message });
+        return;
+      case 'lab/embed-progress':
+      case 'lab/embedding':
+      case 'lab/embed-failed':
+        get().editLab({ maps: mapsAfter(get().lab.maps, msg) });
         return;
       default:
         // A message type added to FromWorker without a case here fails the typecheck.
@@ -326,6 +339,9 @@ export const useStore = create<AppState>()((set, get) => ({
   },
   editLab(patch) {
     set({ lab: { ...get().lab, ...patch } });
+  },
+  setSweeps(sweeps) {
+    set({ sweeps });
   },
   reset() {
     set({ ...initial, form: initialForm(), probeForm: initialProbeForm(), lab: initialLab() });

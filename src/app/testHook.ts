@@ -3,14 +3,14 @@ import { useStore } from './store';
 import { crashWorker, loseDevice, setChunkCacheForTest } from './workerClient';
 
 export interface CaeTestHook {
-  state(): { status: string; step: number; backend: string | null; losses: number[] };
+  state(): { status: string; step: number; backend: string | null; losses: number[]; runId: string | null };
   loseDevice(): void;
   crashWorker(): void;
   /** Sets the worker's chunk cache size (bytes) for datasets it opens from now on. */
   chunkCache(bytes: number): void;
   probe(): { status: string; epochs: number; linear: number[]; attentive: number[] };
   /** The image lab: the latest request, whether its answer is in, and what is shown. */
-  lab(): { requestId: number; busy: boolean; opening: boolean; image: string | null; refusal: string | null; label: string | null; masked: number };
+  lab(): { requestId: number; busy: boolean; opening: boolean; image: string | null; refusal: string | null; label: string | null; masked: number; compareLabel: string | null; maps: { busy: boolean; points: number; failure: string | null }[] };
 }
 
 declare global {
@@ -23,7 +23,7 @@ export function installTestHook(): void {
   window.__cae = {
     state() {
       const s = useStore.getState();
-      return { status: s.run?.status ?? 'idle', step: s.run?.step ?? 0, backend: s.backend?.kind ?? null, losses: s.run?.history.map((p) => p.total) ?? [] };
+      return { status: s.run?.status ?? 'idle', step: s.run?.step ?? 0, backend: s.backend?.kind ?? null, losses: s.run?.history.map((p) => p.total) ?? [], runId: s.run?.spec.id ?? null };
     },
     loseDevice,
     crashWorker,
@@ -34,7 +34,17 @@ export function installTestHook(): void {
     },
     lab() {
       const l = useStore.getState().lab;
-      return { requestId: l.requestId, busy: l.busy, opening: l.opening !== null, image: l.image?.name ?? null, refusal: l.refusal, label: l.view?.label ?? null, masked: l.view?.maskedCount ?? -1 };
+      return {
+        requestId: l.requestId,
+        busy: l.busy,
+        opening: l.opening !== null,
+        image: l.image?.name ?? null,
+        refusal: l.refusal,
+        label: l.view?.label ?? null,
+        masked: l.view?.maskedCount ?? -1,
+        compareLabel: l.compareView?.label ?? null,
+        maps: l.maps.map((m) => ({ busy: m.busy, points: m.view?.labels.length ?? 0, failure: m.failure })),
+      };
     },
   };
 }

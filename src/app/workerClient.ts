@@ -2,7 +2,7 @@
 // store (and through ./persistence.ts into IndexedDB), and turns a crash into a message. What it
 // sends is built and checked in ./specs.ts and ./probeForm.ts.
 import type { BuiltinDatasetId } from '../data/shapes';
-import { isActive, type FromWorker, type ImportFile, type ToWorker } from '../protocol/messages';
+import { isActive, type FromWorker, type ImportFile, type ProbeSpec, type RunSpec, type ToWorker } from '../protocol/messages';
 import { holdKeptRun, holdNewRun, keep, keptCheckpoint, persist, readKept, releaseRunLock, removeKeptDataset } from './persistence';
 import { buildProbeSpec } from './probeForm';
 import { buildRunSpec, checkImport, missingDataset, type ImportOptions } from './specs';
@@ -17,9 +17,17 @@ export function send(msg: ToWorker, transfer: Transferable[] = []): void {
   worker.postMessage(msg, transfer);
 }
 
+/** Others who act on the worker's messages after the store (the sweep driver). */
+const listeners = new Set<(msg: FromWorker) => void>();
+export function onWorkerMessage(f: (msg: FromWorker) => void): () => void {
+  listeners.add(f);
+  return () => listeners.delete(f);
+}
+
 function onMessage(msg: FromWorker): void {
   useStore.getState().receive(msg);
   keep(msg);
+  for (const f of listeners) f(msg);
 }
 
 export function startWorker(): void {
@@ -41,28 +49,44 @@ export function startWorker(): void {
 
 /** Validates the form and starts a run; a bad field becomes a notice, not a crash. */
 export function startRun(): void {
-  const { form, datasets, started, notify } = useStore.getState();
+  const { form, datasets, notify } = useStore.getState();
   const spec = buildRunSpec(form, datasets, Date.now());
   if (typeof spec === 'string') return notify(spec);
-  started(spec);
+  launchRun({ ...spec, id: newRunId() });
+}
+
+let lastRunId = '';
+/** A run id from the clock, never the same twice in this page (a sweep may make two within a millisecond). */
+export function newRunId(): string {
+  let id = `run-${Date.now().toString(36)}`;
+  if (id <= lastRunId) id = `run-${(parseInt(lastRunId.slice(4), 36) + 1).toString(36)}`;
+  lastRunId = id;
+  return id;
+}
+
+/** Starts a checked run (the form's, or a sweep's point): the store, the run's lock, the worker, IndexedDB. */
+export function launchRun(spec: RunSpec): void {
+  useStore.getState().started(spec);
   holdNewRun(spec.id);
   send({ type: 'pretrain/start', run: spec });
   void persist();
 }
 
-/** Continues a saved run from its latest checkpoint, with its curves up to there. */
-export async function continueRun(runId: string): Promise<void> {
+/** Continues a saved run from its latest checkpoint, with its curves up to there; false (with a notice) when it cannot. */
+export async function continueRun(runId: string): Promise<boolean> {
   const { runs, datasets, started, notify } = useStore.getState();
   const rec = runs.find((r) => r.spec.id === runId);
   const saved = await keptCheckpoint(runId);
-  if (!rec || !saved) return notify('No checkpoint of that run is kept in this browser; it cannot be resumed.');
+  const refuse = (why: string) => (notify(why), false);
+  if (!rec || !saved) return refuse('No checkpoint of that run is kept in this browser; it cannot be resumed.');
   if (missingDataset(rec.spec.dataset, datasets))
-    return notify(
+    return refuse(
       `That run trained on a dataset that is no longer kept in this browser (${rec.spec.dataset}); import it again to resume the run. Its checkpoint is kept.`,
     );
-  if (!(await holdKeptRun(runId))) return notify('That run is training in another tab; it cannot be resumed here.');
+  if (!(await holdKeptRun(runId))) return refuse('That run is training in another tab; it cannot be resumed here.');
   started(rec.spec, { step: saved.step, history: saved.history });
   send({ type: 'pretrain/continue', run: rec.spec, checkpoint: saved.bytes });
+  return true;
 }
 
 /** Sends a chosen checkpoint file to the worker to check; a fitting one becomes a probe encoder. */
@@ -91,12 +115,17 @@ export async function loadKeptEncoder(id: string): Promise<void> {
  */
 export async function startProbe(): Promise<void> {
   await loadKeptEncoder(useStore.getState().probeForm.encoder);
-  const { probeForm: f, form, encoders, datasets, probeStarted, notify } = useStore.getState();
+  const { probeForm: f, form, encoders, datasets, notify } = useStore.getState();
   const enc = encoders.find((e) => e.runId === f.encoder);
   const data = datasets.find((d) => d.id === f.dataset);
   const spec = buildProbeSpec(f, enc, data, form, Date.now());
   if (typeof spec === 'string') return notify(spec);
-  probeStarted(spec);
+  launchProbe(spec);
+}
+
+/** Starts a checked probe spec (the form's, or a sweep's); its encoder must be loaded in the worker already. */
+export function launchProbe(spec: ProbeSpec): void {
+  useStore.getState().probeStarted(spec);
   send({ type: 'probe/start', spec });
 }
 

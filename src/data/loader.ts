@@ -79,7 +79,7 @@ export class BatchLoader {
 }
 
 /** A whole square image resized to S (a copy: callers normalize it in place). */
-function toSize(img: Float32Array, R: number, S: number): Float32Array {
+export function toSize(img: Float32Array, R: number, S: number): Float32Array {
   return R === S ? img.slice() : resizeCrop(img, R, R, { top: 0, left: 0, height: R, width: R }, S);
 }
 

@@ -1,11 +1,11 @@
 // The notebook's one IndexedDB database, opened alike by the page (runs, results, checkpoints) and
 // the worker (imported datasets), so both always agree on its version and stores.
-// v1–v3: runs, results, checkpoints. v4: datasets (summaries) and datasetChunks (pixels).
+// v1–v3: runs, results, checkpoints. v4: datasets (summaries) and datasetChunks (pixels). v5: sweeps.
 // Each upgrade only adds the stores it lacks: what was kept before survives.
 
 export const DB_NAME = 'cae-notebook';
-export const DB_VERSION = 4;
-export const STORES = { runs: 'runs', results: 'results', checkpoints: 'checkpoints', datasets: 'datasets', datasetChunks: 'datasetChunks' } as const;
+export const DB_VERSION = 5;
+export const STORES = { runs: 'runs', results: 'results', checkpoints: 'checkpoints', datasets: 'datasets', datasetChunks: 'datasetChunks', sweeps: 'sweeps' } as const;
 export type StoreName = (typeof STORES)[keyof typeof STORES];
 
 export function openNotebookDb(): Promise<IDBDatabase> {
@@ -18,6 +18,7 @@ export function openNotebookDb(): Promise<IDBDatabase> {
       if (!db.objectStoreNames.contains(STORES.checkpoints)) db.createObjectStore(STORES.checkpoints, { keyPath: 'runId' });
       if (!db.objectStoreNames.contains(STORES.datasets)) db.createObjectStore(STORES.datasets, { keyPath: 'id' });
       if (!db.objectStoreNames.contains(STORES.datasetChunks)) db.createObjectStore(STORES.datasetChunks, { keyPath: ['datasetId', 'index'] });
+      if (!db.objectStoreNames.contains(STORES.sweeps)) db.createObjectStore(STORES.sweeps, { keyPath: 'spec.id' });
     };
     req.onsuccess = () => {
       // Another tab (or the worker) upgrading later must not wait on this connection.

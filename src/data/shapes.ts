@@ -47,6 +47,30 @@ export interface LabelledDataset {
    * each image to `each` with its position in `indices`, in chunk order rather than in that order.
    */
   read?(split: Split, indices: readonly number[], each: (position: number, sample: Sample) => void): Promise<void>;
+  /**
+   * Per-patch labels of one image for feature maps (row-major patches of side `patch` px): the class
+   * index where the object covers more than half the patch, else `classes.length` ("background"), as
+   * the paper labels its ADE20K patches. Only datasets that know their objects' pixels have it;
+   * others are labelled by the image's label.
+   */
+  patchLabels?(split: Split, index: number, patch: number): Int32Array;
+}
+
+/** The label that marks a patch no object covers for more than half (one past the classes). */
+export const backgroundLabel = (d: Pick<LabelledDataset, 'classes'>): number => d.classes.length;
+
+/** Patch labels from a per-pixel object coverage map [size, size]: majority object → label, else background. */
+export function labelPatches(coverage: Float32Array, size: number, patch: number, label: number, background: number): Int32Array {
+  if (size % patch !== 0) throw new Error(`patch ${patch} px does not divide the image side ${size} px`);
+  const side = size / patch;
+  const out = new Int32Array(side * side);
+  for (let py = 0; py < side; py++)
+    for (let px = 0; px < side; px++) {
+      let sum = 0;
+      for (let y = py * patch; y < (py + 1) * patch; y++) for (let x = px * patch; x < (px + 1) * patch; x++) sum += coverage[y * size + x]!;
+      out[py * side + px] = sum > (patch * patch) / 2 ? label : background;
+    }
+  return out;
 }
 
 type Pt = readonly [number, number];
@@ -137,8 +161,12 @@ interface Distractor {
   y1: number;
 }
 
-/** Renders one image at `size` px with 2×2 supersampling. */
-export function renderShape(size: number, label: number, rng: Rng, difficulty: ShapesDifficulty = 'hard'): Float32Array {
+/**
+ * Renders one image at `size` px with 2×2 supersampling. When `coverage` (size² floats) is given it
+ * receives, per pixel, the fraction of the pixel the class's object covers (distractors are not the
+ * object): the ground truth the patch labels of `patchLabels` are read from.
+ */
+export function renderShape(size: number, label: number, rng: Rng, difficulty: ShapesDifficulty = 'hard', coverage?: Float32Array): Float32Array {
   const easy = difficulty === 'easy';
   const bgA = hsv(rng.next(), rng.uniform(0.1, 0.6), rng.uniform(0.2, 0.9));
   const bgB = hsv(rng.next(), rng.uniform(0.1, 0.6), rng.uniform(0.2, 0.9));
@@ -172,6 +200,7 @@ export function renderShape(size: number, label: number, rng: Rng, difficulty: S
       let r = 0;
       let g = 0;
       let b = 0;
+      let covered = 0;
       for (let sub = 0; sub < 4; sub++) {
         // Scalars only in this loop: it runs 4·size² times per image.
         const fx = (x + 0.25 + 0.5 * (sub & 1)) / size;
@@ -179,7 +208,10 @@ export function renderShape(size: number, label: number, rng: Rng, difficulty: S
         let c: readonly number[] | null = null;
         const lx = (fx - cx) / scale;
         const ly = (fy - cy) / scale;
-        if (lx * lx + ly * ly <= 2 && insideShape(label, cr * lx + sr * ly, -sr * lx + cr * ly)) c = fg;
+        if (lx * lx + ly * ly <= 2 && insideShape(label, cr * lx + sr * ly, -sr * lx + cr * ly)) {
+          c = fg;
+          covered++;
+        }
         for (let k = distractors.length - 1; k >= 0 && !c; k--) {
           const d = distractors[k]!;
           if (fx < d.x0 || fx > d.x1 || fy < d.y0 || fy > d.y1) continue;
@@ -205,6 +237,7 @@ export function renderShape(size: number, label: number, rng: Rng, difficulty: S
         }
       }
       const o = y * size + x;
+      if (coverage) coverage[o] = covered / 4;
       out[o] = Math.min(1, Math.max(0, r / 4));
       out[plane + o] = Math.min(1, Math.max(0, g / 4));
       out[2 * plane + o] = Math.min(1, Math.max(0, b / 4));
@@ -231,6 +264,12 @@ export function shapesDataset(seed: number, imgSize: number, sizes: { train?: nu
       if (!(index >= 0 && index < n)) throw new Error(`shapes: ${split} index ${index} out of range [0, ${n})`);
       const label = index % SHAPE_CLASSES.length;
       return { image: renderShape(imgSize, label, new Rng(sampleSeed(seed, split, index)), difficulty), label };
+    },
+    patchLabels(split, index, patch) {
+      const label = index % SHAPE_CLASSES.length;
+      const coverage = new Float32Array(imgSize * imgSize);
+      renderShape(imgSize, label, new Rng(sampleSeed(seed, split, index)), difficulty, coverage);
+      return labelPatches(coverage, imgSize, patch, label, SHAPE_CLASSES.length);
     },
   };
 }

@@ -170,6 +170,27 @@ export interface LabView {
   readonly error: Uint8ClampedArray | null;
   /** Paper Figure 4: encoder on every patch, regressor skipped, decoder on every patch. */
   readonly full: Uint8ClampedArray;
+  /** The first three principal components of the image's patch features (every patch visible) as RGB. */
+  readonly features: Uint8ClampedArray;
+}
+
+/** Validation patches of a dataset mapped to 2-D by their encoder features (paper Figure 7). */
+export interface EmbeddingView {
+  /** [M, 2]. */
+  readonly points: Float32Array;
+  /** [M]: an index into classNames. */
+  readonly labels: Int32Array;
+  readonly classNames: readonly string[];
+  /** 'patch': each patch labelled by the object covering most of it (shapes); 'image': by its image's label. */
+  readonly labelledBy: 'patch' | 'image';
+  /** The index of "background" in classNames when labelled by patch. */
+  readonly background: number | null;
+  /** Patch side, px; `patches` holds M RGBA patches of patch×patch for the hover. */
+  readonly patch: number;
+  readonly patches: Uint8ClampedArray;
+  readonly images: number;
+  /** Which model made it, in words. */
+  readonly label: string;
 }
 
 export type ToWorker =
@@ -200,8 +221,14 @@ export type ToWorker =
   | { readonly type: 'data/forget'; readonly id: string }
   /** Decode an image for the lab (refusals come back as `lab/refused`). */
   | { readonly type: 'lab/decode'; readonly name: string; readonly source: LabSource }
-  /** The lab's panels for an image [3, S, S] in [0, 1] and a mask [g²] (1 = masked); only the latest request is answered. */
-  | { readonly type: 'lab/reconstruct'; readonly id: number; readonly model: LabModel; readonly image: Float32Array; readonly mask: Uint8Array }
+  /**
+   * The lab's panels for an image [3, S, S] in [0, 1] and a mask [g²] (1 = masked); per slot (0: the
+   * lab's model, 1: the model it is compared with) only the latest request is answered.
+   */
+  | { readonly type: 'lab/reconstruct'; readonly id: number; readonly slot?: 0 | 1; readonly model: LabModel; readonly image: Float32Array; readonly mask: Uint8Array }
+  /** Map `images` validation images' patches of a dataset to 2-D under a model (at most `maxPoints` patches). */
+  | { readonly type: 'lab/embed'; readonly id: number; readonly model: LabModel; readonly dataset: string; readonly images: number; readonly maxPoints: number; readonly seed: number }
+  | { readonly type: 'lab/embed-stop'; readonly id: number }
   /** Test hook: destroys the GPU device, as a driver reset would. */
   | { readonly type: 'debug/lose-device' }
   /** Test hook: an uncaught error in the worker, as a bug would cause. */
@@ -256,6 +283,9 @@ export type FromWorker =
   | { readonly type: 'lab/refused'; readonly name: string; readonly message: string }
   | { readonly type: 'lab/view'; readonly id: number; readonly view: LabView }
   | { readonly type: 'lab/failed'; readonly id: number; readonly message: string }
+  | { readonly type: 'lab/embed-progress'; readonly id: number; readonly text: string }
+  | { readonly type: 'lab/embedding'; readonly id: number; readonly view: EmbeddingView }
+  | { readonly type: 'lab/embed-failed'; readonly id: number; readonly message: string }
   /** A problem the user must know about, with what to do. */
   | { readonly type: 'error'; readonly message: string };
 

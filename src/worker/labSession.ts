@@ -5,10 +5,18 @@ import { Cae } from '../model/cae';
 import { readModelCheckpoint } from '../model/checkpoint';
 import { modelFromCheckpoint } from '../model/weights';
 import type { FromWorker, LabModel, LabView } from '../protocol/messages';
+import type { LabelledDataset } from '../data/shapes';
+import type { EmbeddingRequest } from './featureMap';
+import { patchEmbedding } from './featureMap';
 import { labView } from './labView';
+
+/** Models kept between requests: the lab's, the one compared with it, and one feature map's. */
+const KEEP_MODELS = 3;
 
 export interface LabRequest {
   readonly id: number;
+  /** 0: the lab's model; 1: the model it is compared with (Figure 4 side by side). */
+  readonly slot?: 0 | 1;
   readonly model: LabModel;
   readonly image: Float32Array;
   readonly mask: Uint8Array;
@@ -21,18 +29,24 @@ export interface LabSources {
 }
 
 export class LabSession {
-  /** The last model built for the lab; `bytes` tells a replaced checkpoint of the same id apart. */
-  private cached: { key: string; bytes: Uint8Array | null; model: Cae } | null = null;
-  private pending: LabRequest | null = null;
+  /** The models last built for the lab, most recent last; `bytes` tells a replaced checkpoint of the same id apart. */
+  private cached: { key: string; bytes: Uint8Array | null; model: Cae }[] = [];
+  private pending = new Map<number, LabRequest>();
   private busy = false;
+  private embedStop = new Set<number>();
 
   constructor(private readonly sources: LabSources) {}
 
   private keep(key: string, bytes: Uint8Array | null, make: () => Cae): Cae {
-    if (this.cached && this.cached.key === key && this.cached.bytes === bytes) return this.cached.model;
-    const model = make(); // built first: a checkpoint that fails to load leaves the cached one in place
-    this.cached?.model.dispose();
-    this.cached = { key, bytes, model };
+    const hit = this.cached.find((c) => c.key === key);
+    if (hit && hit.bytes === bytes) {
+      this.cached = [...this.cached.filter((c) => c !== hit), hit];
+      return hit.model;
+    }
+    const model = make(); // built first: a checkpoint that fails to load leaves the cached ones in place
+    if (hit) hit.model.dispose();
+    this.cached = [...this.cached.filter((c) => c !== hit), { key, bytes, model }];
+    while (this.cached.length > KEEP_MODELS) this.cached.shift()!.model.dispose();
     return model;
   }
 
@@ -60,18 +74,18 @@ export class LabSession {
     return labView(model, req.image, req.mask, label);
   }
 
-  /** Queues a request; while one is computed, newer ones replace the waiting one. */
+  /** Queues a request; while one is computed, newer ones for the same slot replace the waiting one. */
   async submit(req: LabRequest, post: (msg: FromWorker, transfer?: Transferable[]) => void): Promise<void> {
-    this.pending = req;
+    this.pending.set(req.slot ?? 0, req);
     if (this.busy) return;
     this.busy = true;
     try {
-      while (this.pending) {
-        const r = this.pending;
-        this.pending = null;
+      while (this.pending.size) {
+        const [slot, r] = this.pending.entries().next().value as [number, LabRequest];
+        this.pending.delete(slot);
         try {
           const view = await this.view(r);
-          const buffers = [view.original, view.masked, view.recon, view.composite, view.error, view.full].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
+          const buffers = [view.original, view.masked, view.recon, view.composite, view.error, view.full, view.features].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
           post({ type: 'lab/view', id: r.id, view }, buffers);
         } catch (e) {
           post({ type: 'lab/failed', id: r.id, message: `The lab could not reconstruct: ${(e as Error).message}.` });
@@ -82,8 +96,32 @@ export class LabSession {
     }
   }
 
+  /** A 2-D map of a dataset's validation patches under the named model, with progress; stoppable by id. */
+  async embed(id: number, choice: LabModel, ds: LabelledDataset, r: EmbeddingRequest, post: (msg: FromWorker, transfer?: Transferable[]) => void): Promise<void> {
+    this.embedStop.delete(id);
+    try {
+      const { model, label } = this.resolve(choice);
+      const view = await patchEmbedding(model, ds, r, label, async (text) => {
+        post({ type: 'lab/embed-progress', id, text });
+        await new Promise((res) => setTimeout(res, 0)); // let a stop, a pause or a lab request in
+        return this.embedStop.has(id);
+      });
+      if (this.embedStop.has(id)) return post({ type: 'lab/embed-failed', id, message: 'The feature map was stopped.' });
+      post({ type: 'lab/embedding', id, view }, [view.points.buffer as ArrayBuffer, view.labels.buffer as ArrayBuffer, view.patches.buffer as ArrayBuffer]);
+    } catch (e) {
+      const stopped = this.embedStop.has(id);
+      post({ type: 'lab/embed-failed', id, message: stopped ? 'The feature map was stopped.' : `The feature map could not be made: ${(e as Error).message}.` });
+    } finally {
+      this.embedStop.delete(id);
+    }
+  }
+
+  stopEmbed(id: number): void {
+    this.embedStop.add(id);
+  }
+
   dispose(): void {
-    this.cached?.model.dispose();
-    this.cached = null;
+    for (const c of this.cached) c.model.dispose();
+    this.cached = [];
   }
 }

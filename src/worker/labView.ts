@@ -1,6 +1,7 @@
 // The image lab's panels for one image and one mask: the original, the visible patches, the
 // reconstruction of the masked ones, the composite, a per-patch error heatmap, and the paper's
-// Figure 4 full reconstruction (encoder on all patches, regressor skipped, decoder on every patch).
+// Figure 4 full reconstruction (encoder on all patches, regressor skipped, decoder on every patch),
+// and the image's patch features as RGB (their first three principal components).
 // Read-only on the model: no drop path, no random stream, every tensor disposed before returning.
 import * as tf from '@tensorflow/tfjs';
 import { denormalizeImageNet, normalizeImageNet } from '../data/augment';
@@ -10,6 +11,7 @@ import type { Cae } from '../model/cae';
 import { grid, numPatches } from '../model/config';
 import { maskIndices } from '../model/masks';
 import type { LabView } from '../protocol/messages';
+import { pcaRgba } from './featureMap';
 
 const GREY = 0.5;
 
@@ -61,7 +63,8 @@ export async function labView(model: Cae, image01: Float32Array, mask: Uint8Arra
   const masked = shown.slice();
   const grey = new Float32Array(p * p * 3).fill(GREY);
   for (let k = 0; k < N; k++) if (mask[k]) writePatch(masked, S, p, k, grey);
-  const base = { size: S, grid: g, target: c.target, label, maskedCount: nm, original: toRgba(shown, S), masked: toRgba(masked, S) };
+  const features = await pcaRgba(model, image01);
+  const base = { size: S, grid: g, target: c.target, label, maskedCount: nm, original: toRgba(shown, S), masked: toRgba(masked, S), features };
 
   if (c.target === 'token') {
     const ids = new Int32Array(N).fill(-1);

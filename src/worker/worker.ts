@@ -2,7 +2,7 @@
 // The training worker: the only code that touches the worker global. It maps messages to the
 // backend, the pretraining run and the dataset, and reports every failure as a message.
 import { toRgba } from '../data/patches';
-import { builtinDataset, isBuiltinDataset } from '../data/shapes';
+import { builtinDataset, isBuiltinDataset, type LabelledDataset } from '../data/shapes';
 import { readModelCheckpoint } from '../model/checkpoint';
 import { caeParamSpecs } from '../model/params';
 import { weightsMismatch } from '../model/weights';
@@ -198,6 +198,19 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'lab/reconstruct':
       if (!backend) throw new Error('the worker has no backend yet');
       return lab.submit(msg, post);
+    case 'lab/embed': {
+      if (!backend) throw new Error('the worker has no backend yet');
+      let ds: LabelledDataset;
+      try {
+        ds = await datasetFor(msg.dataset, msg.seed, lab.resolve(msg.model).model.config.imgSize);
+      } catch (e) {
+        return post({ type: 'lab/embed-failed', id: msg.id, message: `The feature map could not be made: ${(e as Error).message}.` });
+      }
+      return lab.embed(msg.id, msg.model, ds, { images: msg.images, maxPoints: msg.maxPoints, seed: msg.seed }, post);
+    }
+    case 'lab/embed-stop':
+      lab.stopEmbed(msg.id);
+      return;
     case 'debug/lose-device':
       if (!loseDeviceForTest()) post({ type: 'error', message: 'No WebGPU device to lose: the backend is not WebGPU.' });
       return;

@@ -3,10 +3,12 @@
 // random init. Bad files are refused with a message and change nothing else.
 import { EncoderOptions } from './EncoderOptions';
 import { useEffect, useMemo, useRef } from 'react';
-import { chooseLabModel, hasCurrentRun, labInput, labModelConfig, openLabFile, requestLabView, syncLabMask } from '../labClient';
+import { chooseCompareModel, chooseLabModel, hasCurrentRun, labInput, labModelConfig, openLabFile, requestLabView, syncLabMask } from '../labClient';
 import { maskCount, type LabMaskKind } from '../labMask';
 import { useStore } from '../store';
 import { CropEditor } from './CropEditor';
+import { FeatureMaps } from './FeatureMaps';
+import { LabCompare } from './LabCompare';
 import { LabViews } from './LabViews';
 import { MaskCanvas } from './MaskCanvas';
 
@@ -95,6 +97,15 @@ export function LabPanel() {
             </select>
           </label>
           <label>
+            compare with{' '}
+            <select data-testid="lab.compare-model" value={lab.compareModel} onChange={(e) => void chooseCompareModel(e.target.value)}>
+              <option value="">nothing</option>
+              <option value="random">random init ({form.presetId}, seed {form.train.seed})</option>
+              {hasCurrentRun() && run && <option value="current">current run {run.spec.id} (live)</option>}
+              <EncoderOptions />
+            </select>
+          </label>
+          <label>
             mask{' '}
             <select data-testid="lab.mask-kind" value={lab.maskKind} onChange={(e) => edit({ maskKind: e.target.value as LabMaskKind })}>
               <option value="block">block-wise random</option>
@@ -138,9 +149,16 @@ export function LabPanel() {
             </p>
           )}
           {lab.image && lab.view && <LabViews view={lab.view} />}
+          {lab.compareFailure && (
+            <p data-testid="lab.compare.failure" style={{ color: '#a11', fontSize: 13 }}>
+              {lab.compareFailure}
+            </p>
+          )}
+          {lab.image && lab.view && lab.compareView && <LabCompare left={lab.view} right={lab.compareView} />}
           {lab.busy && <p style={{ fontSize: 12, color: '#555' }}>reconstructing…</p>}
         </div>
       </div>
+      <FeatureMaps />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 // The image lab's panels from the worker: original, masked input, reconstruction of the masked
-// patches, composite, per-patch error, and the paper's Figure 4 full reconstruction.
+// patches, composite, per-patch error, the paper's Figure 4 full reconstruction, and the patch
+// features' first three principal components as RGB.
 import type { LabView } from '../../protocol/messages';
 import { ImageCanvas } from './ImageCanvas';
 
@@ -46,6 +47,13 @@ export function LabViews(props: { view: LabView }) {
           size={v.size}
           testId="lab.full-recon"
           label={token ? 'full reconstruction as tokens: every patch encoded and decoded, regressor skipped' : 'full reconstruction (paper Fig. 4): every patch encoded and decoded, regressor skipped; true patch mean and variance'}
+        />
+        <Panel
+          rgba={v.features}
+          size={v.size}
+          testId="lab.features"
+          label="patch features: their first three principal components as RGB (every patch visible)"
+          help="Patches the encoder represents alike get alike colours; the components are computed over this image's patches."
         />
       </div>
       <p style={{ fontSize: 12, color: '#555' }}>Model: {v.label}.</p>

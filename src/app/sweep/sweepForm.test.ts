@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { MICRO } from '../../model/presets';
+import { defaultTrainConfig } from '../../train/defaults';
+import { initialProbeForm } from '../probeForm';
+import { buildSweepSpec, parseValues, sweepableFields } from './sweepForm';
+
+const form = { presetId: 'micro' as const, model: MICRO, train: defaultTrainConfig('micro'), checkpointEvery: 50, dataset: 'shapes-easy' };
+
+describe('sweep form', () => {
+  it('offers every scalar field of the recipe and parses values by the field’s type', () => {
+    const f = sweepableFields(form);
+    expect(f).toContain('model.alignment');
+    expect(f).toContain('model.maskRatio');
+    expect(f).toContain('train.baseLr');
+    expect(parseValues('model.maskRatio', '0.25, 0.5 ,0.75', form)).toEqual([0.25, 0.5, 0.75]);
+    expect(parseValues('model.alignment', 'on, OFF', form)).toEqual([true, false]);
+    expect(parseValues('model.maskKind', 'block,random', form)).toEqual(['block', 'random']);
+    expect(() => parseValues('model.maskRatio', '0.5, half', form)).toThrow(/"half" is not a number/);
+    expect(() => parseValues('model.alignment', 'maybe', form)).toThrow(/not on\/off/);
+    expect(() => parseValues('model.maskRatio', ' , ', form)).toThrow(/at least one value/);
+    expect(() => parseValues('model.maskRatio', '0.5, 0.5', form)).toThrow(/twice/);
+  });
+
+  it('takes the pretraining form as the base and the probe form’s settings for every point', () => {
+    const probeForm = { ...initialProbeForm(), epochs: 3 };
+    const spec = buildSweepSpec({ name: '', knobs: [{ path: 'model.alignment', values: [true, false] }], form, probeForm, datasets: [], now: 5, id: 's' });
+    if (typeof spec === 'string') throw new Error(spec);
+    expect(spec.name).toBe('alignment');
+    expect(spec.base).toMatchObject({ presetId: 'micro', dataset: 'shapes-easy', checkpointEvery: 50 });
+    expect(spec.probe.epochs).toBe(3);
+    expect('encoder' in spec.probe).toBe(false);
+  });
+});

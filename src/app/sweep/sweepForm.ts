@@ -1,0 +1,57 @@
+// The sweep form's pure parts: which recipe fields can be swept, parsing the values the user types
+// for a field's type, and the spec a sweep starts from (the pretraining form as the base, the probe
+// form's settings for every point).
+import type { DatasetMeta } from '../../data/stored';
+import { buildProbeSpec, type ProbeForm } from '../probeForm';
+import type { Form } from '../store';
+import type { Knob, KnobPath, KnobValue, SweepProbe, SweepSpec } from './sweep';
+
+/** Every scalar field of the base recipe, model first: anything a user might ablate. */
+export function sweepableFields(form: Pick<Form, 'model' | 'train'>): KnobPath[] {
+  const scalar = (v: unknown) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string';
+  return [
+    ...Object.entries(form.model).filter(([, v]) => scalar(v)).map(([k]) => `model.${k}` as KnobPath),
+    ...Object.entries(form.train).filter(([, v]) => scalar(v)).map(([k]) => `train.${k}` as KnobPath),
+  ];
+}
+
+/** "0.25, 0.5, 0.75" → numbers; "on, off" / "true, false" → booleans; other text → strings. Throws with what is wrong. */
+export function parseValues(path: KnobPath, text: string, form: Pick<Form, 'model' | 'train'>): KnobValue[] {
+  const [part, field] = path.split('.') as ['model' | 'train', string];
+  const base = (form[part] as unknown as Record<string, unknown>)[field];
+  const items = text.split(',').map((t) => t.trim()).filter(Boolean);
+  if (!items.length) throw new Error(`give ${field} at least one value, separated by commas`);
+  const values = items.map((t): KnobValue => {
+    if (typeof base === 'number') {
+      const n = Number(t);
+      if (!Number.isFinite(n)) throw new Error(`${field}: "${t}" is not a number`);
+      return n;
+    }
+    if (typeof base === 'boolean') {
+      if (/^(true|on|yes|1)$/i.test(t)) return true;
+      if (/^(false|off|no|0)$/i.test(t)) return false;
+      throw new Error(`${field}: "${t}" is not on/off`);
+    }
+    return t;
+  });
+  if (new Set(values).size !== values.length) throw new Error(`${field}: a value is given twice`);
+  return values;
+}
+
+/** The sweep a form makes: the pretraining form as the base, the probe form's settings for every point. */
+export function buildSweepSpec(
+  o: { name: string; knobs: readonly Knob[]; form: Form; probeForm: ProbeForm; datasets: readonly DatasetMeta[]; now: number; id: string },
+): SweepSpec | string {
+  const probe = buildProbeSpec({ ...o.probeForm, encoder: 'random' }, undefined, o.datasets.find((d) => d.id === o.probeForm.dataset), o.form, o.now);
+  if (typeof probe === 'string') return probe;
+  const { id: _id, encoder: _e, presetId: _p, model: _m, createdAt: _c, ...settings } = probe;
+  const sweepProbe: SweepProbe = settings;
+  return {
+    id: o.id,
+    name: o.name || o.knobs.map((k) => k.path.split('.')[1]).join(' × '),
+    base: { presetId: o.form.presetId, model: o.form.model, train: o.form.train, dataset: o.form.dataset, checkpointEvery: o.form.checkpointEvery },
+    knobs: o.knobs,
+    probe: sweepProbe,
+    createdAt: o.now,
+  };
+}
