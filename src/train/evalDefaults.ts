@@ -4,9 +4,8 @@
 // measurement that set each factor (training loss in the default budget; never the paper's numbers).
 import type { EvalSettings } from '../protocol/messages';
 import { defaultTrainConfig } from './defaults';
-import { OFFICIAL_FINE_TUNE } from './fineTune';
-import { DEFAULT_KNN } from './knn';
-import { OFFICIAL_PROBE_LR, type ProbeTrainConfig } from './probeTrainer';
+import { DEFAULT_KNN, OFFICIAL_FINE_TUNE, OFFICIAL_PROBE_LR } from './officialRates';
+import type { ProbeTrainConfig } from './probeTrainer';
 
 /** How much the defaults raise each official rate for runs of a few hundred steps. */
 export const SHORT_RUN_FACTOR = Object.freeze({ linear: 64, attentive: 64, fineTune: 160 });
