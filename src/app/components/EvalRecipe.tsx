@@ -5,7 +5,7 @@ import { OFFICIAL_FINE_TUNE, OFFICIAL_PROBE_LR } from '../../train/officialRates
 import { useStore } from '../store';
 
 const row = { display: 'grid', gridTemplateColumns: '150px 110px', gap: 6, fontSize: 13, alignItems: 'center' } as const;
-const note = { fontSize: 12, color: '#555', maxWidth: 300, margin: '2px 0 6px' } as const;
+const note = { fontSize: 12, color: 'var(--muted)', maxWidth: 300, margin: '2px 0 6px' } as const;
 
 export function Num(props: { label: string; value: number; disabled: boolean; onChange: (v: number) => void; help: string; testId?: string }) {
   return (
