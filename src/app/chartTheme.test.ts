@@ -12,6 +12,7 @@ describe('themed', () => {
     for (const a of [l.xaxis, l.yaxis, l.yaxis2] as Record<string, unknown>[]) {
       expect(a.color).toBe('#e6e6e6');
       expect(a.gridcolor).toBe('#444444');
+      expect(a.ticklabeloverflow).toBe('allow'); // no label measuring on each redraw
     }
   });
 

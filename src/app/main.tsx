@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { registerServiceWorker } from './offline';
+import { preloadPlotlyWhenIdle } from './plotly';
 import './theme.css';
 import { installTestHook } from './testHook';
 import { startWorker } from './workerClient';
@@ -15,3 +16,4 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+preloadPlotlyWhenIdle();

@@ -10,3 +10,12 @@ export function loadPlotly(): Promise<Plotly> {
   loading ??= import('plotly.js-basic-dist-min').then((m) => m.default);
   return loading;
 }
+
+/**
+ * Loads plotly once the page is idle, so evaluating its megabyte of script (one long task) happens
+ * while the worker starts rather than in the middle of the first training run.
+ */
+export function preloadPlotlyWhenIdle(): void {
+  const idle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 2000));
+  idle(() => void loadPlotly());
+}
