@@ -4,6 +4,9 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { Notebook } from './notebook';
 
+// Minutes of SwiftShader for figures, not checks: run on request, `CAE_PERF=1 npx playwright test e2e/perf.spec.ts`.
+test.skip(!process.env.CAE_PERF, 'set CAE_PERF=1 to measure');
+
 type Probe = { __ready?: number; __longTasks: { ms: number; at: number }[] };
 
 /** Records when Start first becomes enabled (ms since navigation) and every long task. */
