@@ -1,5 +1,8 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -27,9 +30,40 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
-// The app is built from index.html; Vitest runs unit tests in Node on the tfjs CPU backend.
+/**
+ * Emits the service worker (src/sw/sw.js) with the list of files to keep for offline use: every file
+ * of the bundle and of public/. Build only: the dev server's modules change on each edit.
+ */
+function serviceWorker(): Plugin {
+  let publicDir = '';
+  let root = '';
+  return {
+    name: 'cae-service-worker',
+    apply: 'build',
+    configResolved(c) {
+      publicDir = c.publicDir;
+      root = c.root;
+    },
+    generateBundle(_, bundle) {
+      // index.html is emitted after this hook runs, so it is named here.
+      const built = [...new Set(['index.html', ...Object.keys(bundle)])].filter((f) => !f.endsWith('.map'));
+      const pub = readdirSync(publicDir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => join(relative(publicDir, d.parentPath), d.name).split(sep).join('/'));
+      const files = [...built, ...pub].map((f) => `/${f}`).sort();
+      // Bundle names carry a hash of their content; public files do not, so their bytes count too.
+      const h = createHash('sha256').update(files.join('\n'));
+      for (const f of pub) h.update(readFileSync(join(publicDir, f)));
+      const source = readFileSync(join(root, 'src/sw/sw.js'), 'utf8').replace('__VERSION__', h.digest('hex').slice(0, 12)).replace('__PRECACHE__', JSON.stringify(files));
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+  };
+}
+
+// The app is built from index.html, with a service worker for offline use; Vitest runs unit tests
+// in Node on the tfjs CPU backend.
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), serviceWorker()],
   worker: { format: 'es' },
   test: {
     include: ['src/**/*.test.ts'],

@@ -2,13 +2,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { registerServiceWorker } from './offline';
+import { preloadPlotlyWhenIdle } from './plotly';
+import './theme.css';
 import { installTestHook } from './testHook';
 import { startWorker } from './workerClient';
 
 installTestHook();
+registerServiceWorker();
 startWorker();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
   </StrictMode>,
 );
+preloadPlotlyWhenIdle();

@@ -4,9 +4,10 @@
 // records the measurement that set each factor (training loss in the default budget; never the
 // paper's numbers).
 import { defaultTrainConfig } from './defaults';
-import { OFFICIAL_FINE_TUNE, type FineTuneConfig } from './fineTune';
-import { DEFAULT_KNN, type KnnConfig } from './knn';
-import { OFFICIAL_PROBE_LR, type ProbeTrainConfig } from './probeTrainer';
+import { DEFAULT_KNN, OFFICIAL_FINE_TUNE, OFFICIAL_PROBE_LR } from './officialRates';
+import type { FineTuneConfig } from './fineTune';
+import type { KnnConfig } from './knn';
+import type { ProbeTrainConfig } from './probeTrainer';
 
 /** The ways to read an encoder: linear and attentive probes, kNN, and end-to-end fine-tuning. */
 export type EvalId = 'lin' | 'att' | 'knn' | 'ft';

@@ -40,7 +40,7 @@ export interface FineTuneConfig {
   readonly labelFraction: number;
 }
 
-export const OFFICIAL_FINE_TUNE = Object.freeze({ baseLr: 4e-4, baseBatch: 1024, minLr: 1e-6, layerDecay: 0.75, weightDecay: 0.05, labelSmoothing: 0.1 });
+export { OFFICIAL_FINE_TUNE } from './officialRates';
 
 /** The layer id of an encoder parameter (official get_layer_id_for_vit); head and fc_norm: depth+1. */
 export function layerId(name: string, depth: number): number {

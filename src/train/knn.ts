@@ -11,7 +11,8 @@ export interface KnnConfig {
   readonly temperature: number;
 }
 
-export const DEFAULT_KNN: KnnConfig = Object.freeze({ k: 20, temperature: 0.07 });
+import { DEFAULT_KNN } from './officialRates';
+export { DEFAULT_KNN };
 
 /** Validation images per similarity block, so an [m, n] matrix is never held whole. */
 const BLOCK = 256;

@@ -35,8 +35,7 @@ export interface ProbeTrainConfig {
   readonly attentiveEvalBn: 'batch' | 'running';
 }
 
-/** The official rates: LARS blr 0.1 per 256 images, Nesterov SGD 0.4 at 8 192. */
-export const OFFICIAL_PROBE_LR = Object.freeze({ linearBaseLr: 0.1, linearBaseBatch: 256, attentiveBaseLr: 0.4, attentiveBaseBatch: 8192 });
+export { OFFICIAL_PROBE_LR } from './officialRates';
 
 export interface ProbeStep {
   readonly linearLoss: number;

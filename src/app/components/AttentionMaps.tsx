@@ -61,7 +61,7 @@ export function AttentionMaps() {
           return <ImageCanvas key={i} rgba={overlay(img, S, map, view.grid, opacity, scale)} size={S} scale={4} testId="probe.attention.map" />;
         })}
       </div>
-      <p style={{ fontSize: 12, color: '#555' }}>Each map is scaled from its own minimum to maximum.</p>
+      <p style={{ fontSize: 12, color: 'var(--muted)' }}>Each map is scaled from its own minimum to maximum.</p>
     </section>
   );
 }

@@ -51,7 +51,7 @@ export function CropEditor(props: { image: LabImage; crop: SquareCrop }) {
           />
         </label>{' '}
         <button onClick={() => edit({ crop: centreCrop(image.width, image.height) })}>centre</button>
-        <div style={{ color: '#555' }}>
+        <div style={{ color: 'var(--muted)' }}>
           {image.name}: {image.width}×{image.height}, crop {crop.side}×{crop.side} at ({crop.left}, {crop.top})
         </div>
       </div>

@@ -28,7 +28,7 @@ function ImportProgress() {
         </>
       )}
       {imp.status === 'done' && `Imported ${imp.name}${imp.skipped > 0 ? `; ${imp.skipped} file${imp.skipped === 1 ? ' was' : 's were'} skipped (listed below)` : ''}.`}
-      {(imp.status === 'failed' || imp.status === 'cancelled') && <span style={{ color: imp.status === 'failed' ? '#a11' : '#555' }}>{imp.message}</span>}
+      {(imp.status === 'failed' || imp.status === 'cancelled') && <span style={{ color: imp.status === 'failed' ? 'var(--error)' : 'var(--muted)' }}>{imp.message}</span>}
     </p>
   );
 }
@@ -52,9 +52,9 @@ export function DataPanel() {
     if (!disabled) importDataset(await fromDrop(e.dataTransfer), o);
   };
   return (
-    <section style={{ borderTop: '1px solid #ddd', marginTop: 16, paddingTop: 8 }}>
+    <section style={{ borderTop: '1px solid var(--border)', marginTop: 16, paddingTop: 8 }}>
       <h2 style={{ fontSize: 17 }}>Your data</h2>
-      <p style={{ fontSize: 12, color: '#555', maxWidth: 760 }}>
+      <p style={{ fontSize: 12, color: 'var(--muted)', maxWidth: 760 }}>
         Images stay in this browser: they are decoded in the worker, cropped to their centre square, resized to the stored size and kept in IndexedDB, so a
         reload does not ask for them again. A folder with one subfolder per class is labelled (torchvision's ImageFolder); a flat folder is unlabelled, for
         pretraining only. <code>train/</code> and <code>val/</code> folders above the class folders set the split; otherwise the split seed holds out the
@@ -100,7 +100,7 @@ export function DataPanel() {
             }}
             onDragLeave={() => setOver(false)}
             onDrop={(e) => void onDrop(e)}
-            style={{ border: `2px dashed ${over ? '#36c' : '#bbb'}`, padding: 12, fontSize: 12, color: '#555', maxWidth: 370 }}
+            style={{ border: `2px dashed ${over ? 'var(--accent)' : 'var(--border)'}`, padding: 12, fontSize: 12, color: 'var(--muted)', maxWidth: 370 }}
           >
             …or drop a folder, a .zip, or the CIFAR-10 files here.
           </div>
@@ -112,13 +112,13 @@ export function DataPanel() {
             <tbody>
               {datasets.length === 0 && (
                 <tr>
-                  <td colSpan={7} style={{ padding: '2px 8px', color: '#555' }}>
+                  <td colSpan={7} style={{ padding: '2px 8px', color: 'var(--muted)' }}>
                     No datasets imported yet; pretraining and evaluation use the embedded shapes sets.
                   </td>
                 </tr>
               )}
               {datasets.map((d) => (
-                <tr key={d.id} data-dataset-id={d.id} style={{ background: d.id === shown ? '#eef3ff' : undefined, cursor: 'pointer' }} onClick={() => useStore.getState().showDataset(d.id)}>
+                <tr key={d.id} data-dataset-id={d.id} style={{ background: d.id === shown ? 'var(--selected-bg)' : undefined, cursor: 'pointer' }} onClick={() => useStore.getState().showDataset(d.id)}>
                   <td style={{ padding: '2px 8px' }}>{d.name}</td>
                   <td>{d.source}</td>
                   <td>{d.classes.length || 'unlabelled'}</td>

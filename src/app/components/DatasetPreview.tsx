@@ -20,7 +20,7 @@ export function DatasetPreview() {
   return (
     <section data-testid="dataset.preview">
       <h3 style={{ fontSize: 15 }}>Dataset: {dataset}</h3>
-      <p style={{ fontSize: 12, color: '#555' }}>
+      <p style={{ fontSize: 12, color: 'var(--muted)' }}>
         Procedural, generated from the seed in the worker: ten shape classes, colours independent of the class.{' '}
         {dataset === 'shapes'
           ? 'The hard set: random positions, scales and rotations over striped backgrounds with clutter.'

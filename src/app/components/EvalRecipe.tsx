@@ -1,12 +1,11 @@
 // The evaluation recipe: which readouts run (LIN, ATT, kNN, fine-tuning), the baseline and seeds,
 // and each recipe's fields, with every learning rate shown as the official scaling rule computes it.
 import type { EvalId } from '../../protocol/messages';
-import { OFFICIAL_FINE_TUNE } from '../../train/fineTune';
-import { OFFICIAL_PROBE_LR } from '../../train/probeTrainer';
+import { OFFICIAL_FINE_TUNE, OFFICIAL_PROBE_LR } from '../../train/officialRates';
 import { useStore } from '../store';
 
 const row = { display: 'grid', gridTemplateColumns: '150px 110px', gap: 6, fontSize: 13, alignItems: 'center' } as const;
-const note = { fontSize: 12, color: '#555', maxWidth: 300, margin: '2px 0 6px' } as const;
+const note = { fontSize: 12, color: 'var(--muted)', maxWidth: 300, margin: '2px 0 6px' } as const;
 
 export function Num(props: { label: string; value: number; disabled: boolean; onChange: (v: number) => void; help: string; testId?: string }) {
   return (

@@ -1,8 +1,9 @@
 // What the encoder's patch features separate (paper Figure 7), for the lab's model and the one it is
 // compared with: validation patches of a labelled dataset mapped to 2-D, coloured by the class
 // covering most of each patch (shapes) or by the image's label (imports); hovering a point shows its patch.
-import Plotly from 'plotly.js-dist-min';
 import { useEffect, useRef, useState } from 'react';
+import { themed, useChartTheme } from '../chartTheme';
+import { loadPlotly } from '../plotly';
 import { BUILTIN_DATASETS } from '../../data/shapes';
 import { isLabelled } from '../../data/stored';
 import type { EmbeddingView } from '../../protocol/messages';
@@ -14,18 +15,28 @@ import { ImageCanvas } from './ImageCanvas';
 
 function MapPlot({ view, side, onHover }: { view: EmbeddingView; side: 0 | 1; onHover: (i: number | null) => void }) {
   const ref = useRef<HTMLDivElement>(null);
+  const theme = useChartTheme();
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     const layout = { height: 360, margin: { l: 30, r: 10, t: 10, b: 30 }, xaxis: { showticklabels: false, zeroline: false }, yaxis: { showticklabels: false, zeroline: false }, legend: { font: { size: 10 } }, hovermode: 'closest' };
-    void Plotly.react(el, mapTraces(view), layout, { displaylogo: false, responsive: true }).then(() => {
+    void loadPlotly().then(async (Plotly) => {
+      if (!el.isConnected) return;
+      await Plotly.react(el, mapTraces(view), themed(layout, theme), { displaylogo: false, responsive: true });
       el.dataset.points = String(view.labels.length);
-      const plot = el as unknown as { on(ev: string, f: (e: { points: { customdata: number }[] }) => void): void };
+      const plot = el as unknown as { on(ev: string, f: (e: { points: { customdata: number }[] }) => void): void; removeAllListeners?(ev: string): void };
+      plot.removeAllListeners?.('plotly_hover');
+      plot.removeAllListeners?.('plotly_unhover');
       plot.on('plotly_hover', (e) => onHover(e.points[0]?.customdata ?? null));
       plot.on('plotly_unhover', () => onHover(null));
     });
-    return () => Plotly.purge(el);
-  }, [view, onHover]);
+  }, [view, onHover, theme]);
+  useEffect(() => {
+    const el = ref.current;
+    return () => {
+      if (el) void loadPlotly().then((Plotly) => Plotly.purge(el));
+    };
+  }, []);
   return <div ref={ref} data-testid={`lab.map.${side}.chart`} data-points="0" style={{ width: '100%' }} />;
 }
 
@@ -43,7 +54,7 @@ function Side(props: { side: 0 | 1; map: FeatureMapState; model: string }) {
             <button onClick={() => stopFeatureMap(props.side)}>stop</button>
           </>
         ) : props.map.failure ? (
-          <span role="alert" style={{ color: 'var(--error, #a11)' }}>
+          <span role="alert" style={{ color: 'var(--error)' }}>
             {props.map.failure}
           </span>
         ) : v ? (
@@ -101,7 +112,7 @@ export function FeatureMaps() {
         <button data-testid="lab.map.run" disabled={!ready || lab.maps.some((m) => m.busy)} onClick={run}>
           map patch features
         </button>
-        <span style={{ fontSize: 12, color: 'var(--muted, #555)' }}>UMAP (cosine) of at most {MAP_POINTS} patches per model, seeded; the right side maps the compared model.</span>
+        <span style={{ fontSize: 12, color: 'var(--muted)' }}>UMAP (cosine) of at most {MAP_POINTS} patches per model, seeded; the right side maps the compared model.</span>
       </div>
       <div style={{ display: 'flex', gap: 16, flexWrap: 'wrap' }}>
         <Side side={0} map={lab.maps[0]} model={lab.model} />

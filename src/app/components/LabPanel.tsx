@@ -56,7 +56,7 @@ export function LabPanel() {
     <section
       data-testid="lab"
       data-busy={lab.busy}
-      style={{ borderTop: '1px solid #ddd', marginTop: 16, paddingTop: 8 }}
+      style={{ borderTop: '1px solid var(--border)', marginTop: 16, paddingTop: 8 }}
       onDragOver={(e) => e.preventDefault()}
       onDrop={(e) => {
         e.preventDefault();
@@ -72,9 +72,9 @@ export function LabPanel() {
           e.target.value = '';
         }} />
       </label>
-      {lab.opening && <span style={{ fontSize: 12, color: '#555' }}> opening {lab.opening}…</span>}
+      {lab.opening && <span style={{ fontSize: 12, color: 'var(--muted)' }}> opening {lab.opening}…</span>}
       {lab.refusal && (
-        <div data-testid="lab.message" role="alert" style={{ ...note, background: '#fdecea', border: '1px solid #e57373' }}>
+        <div data-testid="lab.message" role="alert" style={{ ...note, background: 'var(--error-bg)', border: '1px solid var(--error-border)' }}>
           {lab.refusal}{' '}
           <button aria-label="dismiss" onClick={() => edit({ refusal: null })}>
             ×
@@ -82,7 +82,7 @@ export function LabPanel() {
         </div>
       )}
       {lab.image && lab.image.notes.length > 0 && (
-        <div data-testid="lab.notes" style={{ ...note, background: '#eef5ff', border: '1px solid #9bbbe8' }}>
+        <div data-testid="lab.notes" style={{ ...note, background: 'var(--info-bg)', border: '1px solid var(--info-border)' }}>
           {lab.image.notes.join(' ')}
         </div>
       )}
@@ -121,7 +121,7 @@ export function LabPanel() {
               </label>
               <span>
                 mask seed{' '}
-                <input data-testid="lab.seed" type="number" style={{ width: 70 }} value={lab.seed} onChange={(e) => edit({ seed: Math.trunc(Number(e.target.value)) || 0 })} />{' '}
+                <input data-testid="lab.seed" aria-label="mask seed" type="number" style={{ width: 70 }} value={lab.seed} onChange={(e) => edit({ seed: Math.trunc(Number(e.target.value)) || 0 })} />{' '}
                 <button data-testid="lab.new-seed" onClick={() => edit({ seed: lab.seed + 1 })}>
                   new seed
                 </button>
@@ -137,25 +137,25 @@ export function LabPanel() {
               refresh
             </button>
           </span>
-          <span style={{ fontSize: 12, color: '#555' }}>Click patches on the grid to mask or unmask them; drag to paint.</span>
+          <span style={{ fontSize: 12, color: 'var(--muted)' }}>Click patches on the grid to mask or unmask them; drag to paint.</span>
           {lab.image && lab.crop && <CropEditor image={lab.image} crop={lab.crop} />}
         </div>
         <MaskCanvas image={image01} size={S || 1} grid={lab.grid || 1} mask={lab.mask} />
         <div style={{ flex: 1, minWidth: 420 }}>
-          {!lab.image && <p style={{ color: '#666', fontSize: 13 }}>Upload an image to see the model's reconstructions.</p>}
+          {!lab.image && <p style={{ color: 'var(--muted)', fontSize: 13 }}>Upload an image to see the model's reconstructions.</p>}
           {lab.failure && (
-            <p data-testid="lab.failure" style={{ color: '#a11', fontSize: 13 }}>
+            <p data-testid="lab.failure" style={{ color: 'var(--error)', fontSize: 13 }}>
               {lab.failure}
             </p>
           )}
           {lab.image && lab.view && <LabViews view={lab.view} />}
           {lab.compareFailure && (
-            <p data-testid="lab.compare.failure" style={{ color: '#a11', fontSize: 13 }}>
+            <p data-testid="lab.compare.failure" style={{ color: 'var(--error)', fontSize: 13 }}>
               {lab.compareFailure}
             </p>
           )}
           {lab.image && lab.view && lab.compareView && <LabCompare left={lab.view} right={lab.compareView} />}
-          {lab.busy && <p style={{ fontSize: 12, color: '#555' }}>reconstructing…</p>}
+          {lab.busy && <p style={{ fontSize: 12, color: 'var(--muted)' }}>reconstructing…</p>}
         </div>
       </div>
       <FeatureMaps />

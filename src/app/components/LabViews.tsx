@@ -10,7 +10,7 @@ function Panel(props: { rgba: Uint8ClampedArray | null; size: number; testId: st
       {props.rgba ? (
         <ImageCanvas rgba={props.rgba} size={props.size} scale={5} testId={props.testId} />
       ) : (
-        <div data-testid={props.testId} data-empty="true" style={{ width: 160, height: 160, border: '1px dashed #ccc', color: '#888', display: 'grid', placeItems: 'center' }}>
+        <div data-testid={props.testId} data-empty="true" style={{ width: 160, height: 160, border: '1px dashed var(--border)', color: 'var(--muted)', display: 'grid', placeItems: 'center' }}>
           nothing masked
         </div>
       )}
@@ -36,7 +36,7 @@ export function LabViews(props: { view: LabView }) {
         />
         <Panel rgba={v.composite} size={v.size} testId="lab.composite" label="visible patches + reconstruction" />
         {token ? (
-          <figure style={{ margin: 0, width: 160, fontSize: 12, color: '#555' }} data-testid="lab.error" data-empty="true">
+          <figure style={{ margin: 0, width: 160, fontSize: 12, color: 'var(--muted)' }} data-testid="lab.error" data-empty="true">
             No error map: true token maps need the tokenizer the model was trained with, which this notebook does not have.
           </figure>
         ) : (
@@ -56,7 +56,7 @@ export function LabViews(props: { view: LabView }) {
           help="Patches the encoder represents alike get alike colours; the components are computed over this image's patches."
         />
       </div>
-      <p style={{ fontSize: 12, color: '#555' }}>Model: {v.label}.</p>
+      <p style={{ fontSize: 12, color: 'var(--muted)' }}>Model: {v.label}.</p>
     </div>
   );
 }

@@ -48,7 +48,7 @@ export function MaskCanvas(props: { image: Float32Array | null; size: number; gr
       width={SHOWN}
       height={SHOWN}
       title="click a patch to mask or unmask it; drag to paint"
-      style={{ width: SHOWN, height: SHOWN, touchAction: 'none', cursor: 'crosshair', outline: '1px solid #ccc' }}
+      style={{ width: SHOWN, height: SHOWN, touchAction: 'none', cursor: 'crosshair', outline: '1px solid var(--border)' }}
       onPointerDown={(e) => {
         const k = patch(e);
         if (k < 0) return;

@@ -1,7 +1,7 @@
 // Messages the user must see: failures, fallbacks, with what to do.
 import { useStore } from '../store';
 
-const box = { background: '#fff4e5', border: '1px solid #f0b35b', borderRadius: 4, padding: '6px 10px', margin: '8px 0' };
+const box = { background: 'var(--note-bg)', border: '1px solid var(--note-border)', borderRadius: 4, padding: '6px 10px', margin: '8px 0' };
 
 export function Notices() {
   const notices = useStore((s) => s.notices);
@@ -10,7 +10,7 @@ export function Notices() {
   const backend = useStore((s) => s.backend);
   return (
     <div data-testid="notices" role="status">
-      {crash && <div style={{ ...box, background: '#fdecea', borderColor: '#e57373' }}>{crash}</div>}
+      {crash && <div style={{ ...box, background: 'var(--error-bg)', borderColor: 'var(--error-border)' }}>{crash}</div>}
       {backend?.fallbackReason && (
         <div style={box}>
           {backend.label}: {backend.fallbackReason}. Chrome or Edge with WebGPU trains many times faster.

@@ -46,7 +46,7 @@ export function PretrainPanel() {
           ))}
         </select>
       </label>
-      <p style={{ fontSize: 12, color: '#555' }}>
+      <p style={{ fontSize: 12, color: 'var(--muted)' }}>
         ViT width {form.model.embedDim}, depth {form.model.depth}, {form.model.numHeads} heads, {form.model.imgSize} px images in {form.model.patchSize} px patches.
       </p>
       <div style={{ display: 'flex', gap: 6, margin: '8px 0' }}>
@@ -63,7 +63,7 @@ export function PretrainPanel() {
           Stop
         </button>
       </div>
-      <fieldset disabled={active} style={{ border: '1px solid #eee' }}>
+      <fieldset disabled={active} style={{ border: '1px solid var(--border)' }}>
         <legend style={{ fontSize: 13 }}>training</legend>
         {TRAIN_FIELDS.map((f) => (
           <FieldInput key={f.key} field={f} value={form.train[f.key]} disabled={active} onChange={(v) => editTrain({ [f.key]: v })} />
@@ -72,12 +72,12 @@ export function PretrainPanel() {
           <span>checkpoint every</span>
           <input type="number" step={1} key={form.checkpointEvery} defaultValue={form.checkpointEvery} disabled={active} style={{ width: 90 }} onBlur={(e) => useStore.getState().setCheckpointEvery(Math.round(Number(e.target.value)))} />
         </label>
-        <p data-testid="pretrain.lr-note" style={{ fontSize: 12, color: '#555', maxWidth: 240 }}>
+        <p data-testid="pretrain.lr-note" style={{ fontSize: 12, color: 'var(--muted)', maxWidth: 240 }}>
           Peak lr = base lr × batch / reference batch = {peak.toExponential(2)} (linear scaling, as the paper).
           {Math.abs(peak - paperPeak) > 1e-12 && ` The paper's 1.5e-3 at 2048 would give ${paperPeak.toExponential(2)}; this preset raises it ${(peak / paperPeak).toFixed(0)}× so a short run shows learning.`}
         </p>
       </fieldset>
-      <fieldset disabled={active} style={{ border: '1px solid #eee' }}>
+      <fieldset disabled={active} style={{ border: '1px solid var(--border)' }}>
         <legend style={{ fontSize: 13 }}>model and objective</legend>
         {MODEL_FIELDS.map((f) => (
           <FieldInput key={f.key} field={f} value={form.model[f.key]} disabled={active} onChange={(v) => editModel({ [f.key]: v })} />

@@ -24,7 +24,7 @@ export function ProbePanel() {
   const edit = useStore.getState().editProbe;
   const active = probe !== null && isActive(probe.status);
   return (
-    <section style={{ borderTop: '1px solid #ddd', marginTop: 16, paddingTop: 8 }}>
+    <section style={{ borderTop: '1px solid var(--border)', marginTop: 16, paddingTop: 8 }}>
       <h2 style={{ fontSize: 17 }}>Evaluate a frozen encoder: linear, attentive, kNN, fine-tuning</h2>
       <div style={{ display: 'flex', gap: 24, flexWrap: 'wrap', alignItems: 'flex-start' }}>
         <div>
@@ -36,7 +36,7 @@ export function ProbePanel() {
             </select>
           </label>
           {!f.encoderPicked && (
-            <p style={{ fontSize: 12, color: '#555', margin: '2px 0 6px' }} data-testid="probe.encoder-follows">
+            <p style={{ fontSize: 12, color: 'var(--muted)', margin: '2px 0 6px' }} data-testid="probe.encoder-follows">
               Follows your newest run with a checkpoint until you pick one.
             </p>
           )}
@@ -56,14 +56,14 @@ export function ProbePanel() {
             </select>
           </label>
           {chosen && chosen.classes.length === 0 && (
-            <p data-testid="probe.needs-labels" style={{ fontSize: 12, color: '#a11', maxWidth: 280 }}>
+            <p data-testid="probe.needs-labels" style={{ fontSize: 12, color: 'var(--error)', maxWidth: 280 }}>
               Evaluation needs labels: {chosen.name} has none (a flat folder). Import a folder with one subfolder per class, or choose another dataset.
             </p>
           )}
           <Num label="training images" value={f.trainImages} disabled={active} onChange={(v) => edit({ trainImages: Math.round(v) })} help="labelled images the probes, kNN and fine-tuning train on" />
           <Num label="validation images" value={f.valImages} disabled={active} onChange={(v) => edit({ valImages: Math.round(v) })} help="the fixed validation split for top-1; its size sets the standard error" />
           <EvalRecipe disabled={active} />
-          <p style={{ fontSize: 12, color: '#555', maxWidth: 300 }} data-testid="probe.budget">
+          <p style={{ fontSize: 12, color: 'var(--muted)', maxWidth: 300 }} data-testid="probe.budget">
             The first-run defaults are the smallest experiment that gives a visible answer: {DEFAULT_EXPERIMENT.presetId} pretrained for {DEFAULT_EXPERIMENT.pretrainSteps} steps on{' '}
             {DEFAULT_EXPERIMENT.dataset}, then {DEFAULT_EXPERIMENT.trainImages} / {DEFAULT_EXPERIMENT.valImages} labelled images (one standard error ≈ 2 points at 50 %). The hard
             `shapes` set reads near chance at this size; docs/experiments.md has the measurements.
@@ -80,7 +80,7 @@ export function ProbePanel() {
             <p data-testid="probe.status" style={{ fontSize: 13, maxWidth: 300 }}>
               {probe.status}
               {active && probe.progress && ` · ${probe.progress}`} · features {probe.features === 'cached' ? 'cached once' : 'computed per batch'}
-              {probe.message && <span style={{ color: '#a11' }}> · {probe.message}</span>}
+              {probe.message && <span style={{ color: 'var(--error)' }}> · {probe.message}</span>}
             </p>
           )}
         </div>

@@ -4,7 +4,7 @@ import { useStore } from '../store';
 
 export function ProgressView() {
   const run = useStore((s) => s.run);
-  if (!run) return <p style={{ color: '#666' }}>Choose a preset and press Start.</p>;
+  if (!run) return <p style={{ color: 'var(--muted)' }}>Choose a preset and press Start.</p>;
   const frac = run.totalSteps ? run.step / run.totalSteps : 0;
   const left = run.imgPerSec > 0 ? ((run.totalSteps - run.step) * run.spec.train.batchSize) / run.imgPerSec : NaN;
   return (
@@ -20,7 +20,7 @@ export function ProgressView() {
       </div>
       <progress value={frac} max={1} style={{ width: '100%' }} />
       {run.message && (
-        <p data-testid="pretrain.message" style={{ color: run.status === 'done' || run.status === 'stopped' || run.status === 'running' ? '#333' : '#a11', fontSize: 13 }}>
+        <p data-testid="pretrain.message" style={{ color: run.status === 'done' || run.status === 'stopped' || run.status === 'running' ? 'var(--fg)' : 'var(--error)', fontSize: 13 }}>
           {run.message}
         </p>
       )}

@@ -14,11 +14,11 @@ export function ReconGrid() {
   const target = useStore((s) => s.run?.spec.model.target);
   return (
     <section data-testid="pretrain.recon" data-step={view?.step ?? -1}>
-      <h3 style={{ fontSize: 15 }}>Validation reconstructions {view && <span style={{ fontWeight: 'normal', color: '#666' }}>at step {view.step}</span>}</h3>
-      {!view && <p style={{ color: '#666', fontSize: 13 }}>{target === 'token' ? 'Token targets have no pixels to show.' : 'Appears after the first step.'}</p>}
+      <h3 style={{ fontSize: 15 }}>Validation reconstructions {view && <span style={{ fontWeight: 'normal', color: 'var(--muted)' }}>at step {view.step}</span>}</h3>
+      {!view && <p style={{ color: 'var(--muted)', fontSize: 13 }}>{target === 'token' ? 'Token targets have no pixels to show.' : 'Appears after the first step.'}</p>}
       {view && (
         <>
-          <p style={{ fontSize: 12, color: '#555' }}>
+          <p style={{ fontSize: 12, color: 'var(--muted)' }}>
             Masked patches are shown with the true patch's mean and variance restored (the model predicts normalized pixels).
           </p>
           <table>

@@ -16,7 +16,7 @@ function Cell({ row, rows, id }: { row: ResultRow; rows: readonly ResultRow[]; i
     <td data-col={id} data-top1={a.top1} data-se={a.se} style={{ padding: '2px 8px', whiteSpace: 'nowrap' }}>
       {cellText(a)}
       {z !== null && (
-        <span data-z={z.toFixed(2)} title="difference from the random-init baseline in combined standard errors" style={{ marginLeft: 4, fontSize: 11, color: z >= 3 ? '#176b2c' : z <= -3 ? '#a11' : '#666' }}>
+        <span data-z={z.toFixed(2)} title="difference from the random-init baseline in combined standard errors" style={{ marginLeft: 4, fontSize: 11, color: z >= 3 ? 'var(--ok)' : z <= -3 ? 'var(--error)' : 'var(--muted)' }}>
           {z >= 0 ? '+' : ''}
           {z.toFixed(1)} SE
         </span>
@@ -35,7 +35,7 @@ export function ResultsTable() {
           <TableHead columns={['encoder', 'preset', 'dataset', 'chance', 'pretraining steps', 'probe epochs', ...RESULT_COLUMNS.map((c) => c.label)]} />
           <tbody>
             {rows.map((r) => (
-              <tr key={r.id} data-result-id={r.id} data-role={r.role ?? 'probed'} style={{ color: r.role === 'baseline' ? '#555' : undefined }}>
+              <tr key={r.id} data-result-id={r.id} data-role={r.role ?? 'probed'} style={{ color: r.role === 'baseline' ? 'var(--muted)' : undefined }}>
                 <td style={{ padding: '2px 10px' }}>{r.role === 'baseline' ? '↳ random init (baseline)' : r.encoder}</td>
                 <td>{r.presetId}</td>
                 <td data-col="dataset">{r.dataset ?? 'shapes'}</td>
@@ -49,7 +49,7 @@ export function ResultsTable() {
             ))}
             {rows.length === 0 && (
               <tr>
-                <td colSpan={6 + RESULT_COLUMNS.length} style={{ color: '#666', padding: 4 }}>
+                <td colSpan={6 + RESULT_COLUMNS.length} style={{ color: 'var(--muted)', padding: 4 }}>
                   Results of finished evaluations collect here (top-1 % on the validation split).
                 </td>
               </tr>
@@ -57,7 +57,7 @@ export function ResultsTable() {
           </tbody>
         </table>
       </div>
-      <p style={{ fontSize: 12, color: '#555', maxWidth: 720 }}>
+      <p style={{ fontSize: 12, color: 'var(--muted)', maxWidth: 720 }}>
         Top-1 % ± its standard error √(p(1−p)/n) over the validation images (and the seeds); with several seeds, their sd.
         Chance is 1 / classes of the row's dataset. Beside each pretrained cell, its distance from the random-init baseline of the
         same run in combined standard errors (green at 3 or more). Columns:{' '}

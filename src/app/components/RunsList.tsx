@@ -26,7 +26,7 @@ export function RunsList() {
   return (
     <section>
       <h3 style={{ fontSize: 15 }}>Runs</h3>
-      <p data-testid="runs.storage" style={{ fontSize: 12, color: '#555' }}>
+      <p data-testid="runs.storage" style={{ fontSize: 12, color: 'var(--muted)' }}>
         {storage ? `Storage used by this notebook's origin: ${mb(storage.usage)} of ${mb(storage.quota)} available.` : 'This browser does not report its storage use.'}{' '}
         {storage?.persisted != null && (
           <span data-testid="runs.persisted" title="the browser is asked to keep this storage before the first checkpoint or import">
@@ -90,7 +90,7 @@ export function RunsList() {
           })}
           {runs.length === 0 && (
             <tr>
-              <td colSpan={8} style={{ color: '#666', padding: 4 }}>
+              <td colSpan={8} style={{ color: 'var(--muted)', padding: 4 }}>
                 No runs yet.
               </td>
             </tr>

@@ -22,7 +22,7 @@ function Grid(props: { sweep: SweepState }) {
     <div data-testid="sweep.grid" data-sweep={s.spec.id} style={{ overflowX: 'auto', marginTop: 8 }}>
       <div style={{ fontSize: 13, display: 'flex', gap: 8, alignItems: 'center' }}>
         <strong>{s.spec.name}</strong>
-        <span style={{ color: 'var(--muted, #555)' }}>
+        <span style={{ color: 'var(--muted)' }}>
           {s.spec.base.presetId} on {s.spec.base.dataset}, {s.spec.base.train.totalSteps} steps × {s.spec.base.train.batchSize} per run; {s.cancelled ? 'cancelled' : done ? 'finished' : 'running'}
         </span>
         <button data-testid="sweep.csv" onClick={() => downloadBlob(gridCsv(s), `cae-sweep-${s.spec.id}.csv`, 'text/csv')}>
@@ -94,7 +94,7 @@ export function SweepPanel() {
   return (
     <section aria-label="sweeps" data-testid="sweep" style={{ marginTop: 16 }}>
       <h2 style={{ fontSize: 17 }}>Sweeps: the paper's ablations as one action</h2>
-      <p style={{ fontSize: 12, color: 'var(--muted, #555)', margin: '4px 0' }}>
+      <p style={{ fontSize: 12, color: 'var(--muted)', margin: '4px 0' }}>
         Each point is a full pretraining run of the recipe above with the swept fields changed, then the linear and attentive probes with the probe settings, one at a time. It takes about {points} × (one run + its probes); a reload continues it.
       </p>
       <div style={{ display: 'flex', gap: 6, flexWrap: 'wrap', fontSize: 13 }}>
@@ -140,7 +140,7 @@ export function SweepPanel() {
           )}
         </span>
         {error && (
-          <span role="alert" data-testid="sweep.error" style={{ color: 'var(--error, #a11)' }}>
+          <span role="alert" data-testid="sweep.error" style={{ color: 'var(--error)' }}>
             {error}
           </span>
         )}

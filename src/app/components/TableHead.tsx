@@ -4,7 +4,7 @@ export function TableHead({ columns }: { columns: readonly string[] }) {
     <thead>
       <tr>
         {columns.map((h) => (
-          <th key={h} style={{ textAlign: 'left', padding: '2px 8px', borderBottom: '1px solid #ddd' }}>
+          <th key={h} style={{ textAlign: 'left', padding: '2px 8px', borderBottom: '1px solid var(--border)' }}>
             {h}
           </th>
         ))}
