@@ -63,11 +63,12 @@ export class ReplayTrainer {
   }
 
   /**
-   * Traces TF.js steps of `trainer` on `images` (real training steps, returned) until two run the
-   * same commands, at most four, and compiles the last. Throws, leaving the trainer as the TF.js engine left it, where the step
+   * Traces TF.js steps of `trainer` (real training steps, returned) until two run the same
+   * commands, at most four, and compiles the last. `images` is one batch for every step, or a
+   * function giving each step its own batch, which the compile disposes after the step. Throws, leaving the trainer as the TF.js engine left it, where the step
    * cannot be replayed (not WebGPU, no fused AdamW, an upload the model did not name…).
    */
-  static async compile(trainer: CaeTrainer, images: tf.Tensor4D): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
+  static async compile(trainer: CaeTrainer, images: tf.Tensor4D | (() => tf.Tensor4D)): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
     if (tf.getBackend() !== 'webgpu') throw new Error(`replay: the step can be replayed only on WebGPU, not ${tf.getBackend()}`);
     const flat = trainer.optimizer.fused;
     if (!flat) throw new Error('replay: the optimizer is not the fused AdamW');
@@ -85,17 +86,20 @@ export class ReplayTrainer {
     }
   }
 
-  private static async traceAndCompile(trainer: CaeTrainer, images: tf.Tensor4D): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
+  private static async traceAndCompile(trainer: CaeTrainer, nextImages: tf.Tensor4D | (() => tf.Tensor4D)): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
     const flat = trainer.optimizer.fused!;
     const backend = webgpuBackend();
-    const B = images.shape[0];
-    tensorBuffer(backend, images);
     const recorder = new TraceRecorder(backend);
     const params = trainer.optimizer.params;
-    const traced: { trace: Trace; masks: MaskIndices; notes: Map<object, HostArray>; drops: DropDraw[]; rng: Rng | null; before: GPUBuffer[] }[] = [];
+    const traced: { trace: Trace; masks: MaskIndices; notes: Map<object, HostArray>; drops: DropDraw[]; rng: Rng | null; before: GPUBuffer[]; images: GPUBuffer }[] = [];
+    let B = 0;
     const results: StepResult[] = [];
     // A trainer's first step uploads its weights and fills the pool: trace until two steps agree.
     for (let i = 0; i < 4 && !(traced.length >= 2 && !firstDifference(traced.at(-2)!.trace, traced.at(-1)!.trace)); i++) {
+      const images = typeof nextImages === 'function' ? nextImages() : nextImages;
+      B = images.shape[0];
+      // Uploaded before the trace: the step reads the images as an input from outside.
+      const imagesBuffer = tensorBuffer(backend, images);
       const mask = trainer.nextMasks(B);
       const rng = trainer.model.config.dropPathRate > 0 ? new Rng(trainer.dropStream.state()) : null;
       const before = params.map((p) => gpuBufferOf(backend, p.variable)!);
@@ -103,9 +107,10 @@ export class ReplayTrainer {
       try {
         const { result, trace } = await recorder.record(() => trainer.trainStep({ images, mask }));
         results.push(result);
-        traced.push({ trace, masks: maskIndices(mask, B, numPatches(trainer.model.config)), ...stopNotingHostArrays(), rng, before });
+        traced.push({ trace, masks: maskIndices(mask, B, numPatches(trainer.model.config)), ...stopNotingHostArrays(), rng, before, images: imagesBuffer });
       } finally {
         stopNotingHostArrays();
+        if (typeof nextImages === 'function') images.dispose();
       }
     }
     const [a, b] = traced.slice(-2) as [(typeof traced)[0], (typeof traced)[0]];
@@ -135,7 +140,7 @@ export class ReplayTrainer {
         ...params.map((p, i) => ({ name: p.name, before: id(b.before[i]!), after: id(gpuBufferOf(backend, p.variable)!) })),
         { name: STATE, before: id(gpuBufferOf(backend, flat.state)!), after: id(gpuBufferOf(backend, flat.state)!) },
       ],
-      inputs: [{ name: 'images', buffer: id(gpuBufferOf(backend, images)!) }],
+      inputs: [{ name: 'images', buffer: id(b.images) }],
       uploadName,
       varyingUniform: (pipeline) => pipeline.startsWith(ADAMW_KEY),
     });
