@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { CaeConfig } from '../model/config';
 import { PRESETS, type PresetId } from '../model/presets';
-import type { AttentionView, BackendInfo, EncoderEntry, EvalRow, EvalSettings, FineTuneEpoch, FromWorker, ProbeEpoch, ProbeSpec, ReconView, RunSpec, RunStatus, StepPoint, StepProfile } from '../protocol/messages';
+import type { AttentionView, BackendInfo, EncoderEntry, EngineName, EvalRow, EvalSettings, FineTuneEpoch, FromWorker, ProbeEpoch, ProbeSpec, ReconView, RunSpec, RunStatus, StepPoint, StepProfile } from '../protocol/messages';
 import type { TrainConfig } from '../train/config';
 import { defaultTrainConfig } from '../train/defaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
@@ -40,6 +40,8 @@ export interface CurrentRun {
   readonly startedAt: number;
   /** The last kernel-by-kernel profile of one step, when asked for. */
   readonly profile: StepProfile | null;
+  /** The engine running the steps once the worker chose it, and why TF.js runs where it does. */
+  readonly engine: { readonly name: EngineName; readonly reason: string | null } | null;
 }
 
 export interface Form {
@@ -210,6 +212,9 @@ export const useStore = create<AppState>()((set, get) => ({
       case 'pretrain/profile':
         if (run?.spec.id === msg.runId) set({ run: { ...run, profile: msg.profile } });
         return;
+      case 'pretrain/engine':
+        if (run?.spec.id === msg.runId) set({ run: { ...run, engine: { name: msg.engine, reason: msg.reason } } });
+        return;
       case 'pretrain/recon':
         if (run?.spec.id === msg.runId) set({ run: { ...run, recon: msg.view } });
         return;
@@ -255,7 +260,7 @@ export const useStore = create<AppState>()((set, get) => ({
   },
   started(spec, from) {
     const step = from?.step ?? 0;
-    set({ run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null } });
+    set({ run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null, engine: null } });
   },
   setRuns(runs) {
     set({ runs, probeForm: followNewest(get().probeForm, get(), { encoders: get().encoders, runs }) });
