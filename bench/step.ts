@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       submits: perStep((c) => c.submits),
       // The most bytes live at once: the TF.js pool's live buffers, plus the replay's own.
       livePeakMB: livePeak === null ? null : Number((livePeak / 2 ** 20).toFixed(1)),
-      replayMB: replay ? { arena: mb(replay.stats.arenaBytes), state: mb(replay.stats.stateBytes), slots: mb(replay.stats.slotBytes) } : null,
+      replayMB: replay ? { arena: mb(replay.stats.arenaBytes), arenaLive: mb(replay.stats.arenaLiveBytes), state: mb(replay.stats.stateBytes), slots: mb(replay.stats.slotBytes) } : null,
       dispatchesPerStep: dispatches,
       submitsPerStep: perStep((c) => c.submits),
       // GPUBuffers (staging ones included), bind groups and pipelines created in a timed step.

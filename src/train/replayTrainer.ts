@@ -59,7 +59,7 @@ export class ReplayTrainer {
   /** Dispatches, arena, state and slot bytes of the compiled step. */
   get stats() {
     const p = this.plan;
-    return { dispatches: p.dispatches, submits: p.segments.length, dropDraws: this.drops.length, arenaBytes: p.arenaBytes, stateBytes: p.stateBytes, slotBytes: p.slotBytes };
+    return { dispatches: p.dispatches, submits: p.segments.length, dropDraws: this.drops.length, arenaBytes: p.arenaBytes, arenaLiveBytes: p.arenaLiveBytes, stateBytes: p.stateBytes, slotBytes: p.slotBytes };
   }
 
   /**

@@ -12,7 +12,7 @@
 // Each dispatch keeps its traced pipeline and uniform bytes; bind groups are made here, once. A
 // read-back in the trace splits the plan into segments: the caller reads, then runs the next one.
 import type { BufferId, Trace } from './trace';
-import { arenaOf, type Life } from './arena';
+import { arenaOf, type Life, livePeak } from './arena';
 
 /** How the caller names the buffers of the traced step. */
 export interface PlanRoles {
@@ -44,6 +44,8 @@ export class ReplayPlan {
   readonly dispatches: number;
   /** Bytes of the arena, the state, and the slots and uniforms. */
   readonly arenaBytes: number;
+  /** The most bytes the arena's lives hold at once: what a perfect allocator would need. */
+  readonly arenaLiveBytes: number;
   readonly stateBytes: number;
   readonly slotBytes: number;
   private readonly owned: GPUBuffer[] = [];
@@ -133,7 +135,9 @@ export class ReplayPlan {
       constants.push([trace.gpuBuffers.get(life.buffer)!, b]);
       physical.set(life, b);
     }
-    const arena = arenaOf(unique.filter((l) => !physical.has(l)));
+    const intermediates = unique.filter((l) => !physical.has(l));
+    this.arenaLiveBytes = livePeak(intermediates);
+    const arena = arenaOf(intermediates);
     const arenaBuffers = arena.sizes.map((size) => make(size, STORAGE()));
     arena.assignment.forEach((k, life) => physical.set(life, arenaBuffers[k]!));
     this.arenaBytes = arenaBuffers.reduce((s, b) => s + b.size, 0);
