@@ -56,6 +56,11 @@ export class ReplayTrainer {
     private readonly adamW: { buffer: GPUBuffer; offset: number },
   ) {}
 
+  /** Whether a batch has the shape the plan was compiled for (else it must be traced again). */
+  accepts(images: tf.Tensor4D): boolean {
+    return images.shape[0] === this.batch;
+  }
+
   /** Dispatches, arena, state and slot bytes of the compiled step. */
   get stats() {
     const p = this.plan;

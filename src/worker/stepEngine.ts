@@ -38,6 +38,13 @@ export class StepEngine {
     }
     const images = next();
     try {
+      if (this.replay && !this.replay.accepts(images)) {
+        // A batch of another shape: back to TF.js with the replay's weights (the run keeps one batch size).
+        this.model();
+        this.replay.dispose();
+        this.replay = null;
+        this.choose('tfjs', `the batch changed from the shape the replay was compiled for`);
+      }
       if (!this.replay) return [await this.trainer.trainStep({ images })];
       const r = await this.replay.trainStep({ images });
       this.dirty = true;
