@@ -102,6 +102,9 @@ async function main(): Promise<void> {
       // The host's share of a step (the whole step with --memory-only; else up to its last submit,
       // read-back waits excluded), the median over the timed steps.
       hostMs: Number(median(costs.map((c) => c.hostMs)).toFixed(2)),
+      // Up to the last submit less read-back waits, even with --memory-only: the host's work alone,
+      // without SwiftShader's copies (which --memory-only still runs) or the wait for them.
+      submitHostMs: meter ? Number(median(costs.map((c) => c.submitHostMs ?? c.hostMs)).toFixed(2)) : null,
       dispatches,
       submits: perStep((c) => c.submits),
       // The most bytes live at once: the TF.js pool's live buffers, plus the replay's own.
