@@ -1,9 +1,10 @@
 // The replay's arena of intermediates, planned by liveness: each life of a traced buffer (from the
 // pool handing it out to its last use in the step) must own its bytes for that span and no longer.
-// Lives are taken in order of their first use; each goes to a buffer of its size whose last life
-// ended strictly before (a command that reads one life and writes another keeps them apart), else
-// to a new buffer. Greedy interval colouring within one size is optimal, and TF.js's pool hands out
-// buffers only of the exact size asked for, so the arena never needs more bytes than the pool held.
+// Lives are placed largest first (ties by first use), each into the smallest arena buffer at least
+// its size whose lives it does not overlap (a command that reads one life and writes another keeps
+// them apart), else into a new buffer of its size: the "greedy by size" plan of TFLite's arena.
+// A life may sit in a larger buffer (its bindings and copies keep their traced sizes), which lets
+// small intermediates fill the gaps of large ones instead of holding buffers of their own.
 import type { BufferId } from './trace';
 
 export interface Life {
@@ -26,23 +27,19 @@ export interface Arena {
 }
 
 export function arenaOf(lives: readonly Life[]): Arena {
-  const sizes: number[] = [];
-  const busyUntil: number[] = [];
-  const free = new Map<number, number[]>(); // size → arena buffers of that size
+  const buffers: { size: number; lives: Life[] }[] = [];
   const assignment = new Map<Life, number>();
-  for (const life of [...lives].sort((a, b) => a.first - b.first)) {
-    const candidates = free.get(life.size) ?? [];
-    let k = candidates.find((c) => busyUntil[c]! < life.first);
-    if (k === undefined) {
-      k = sizes.length;
-      sizes.push(life.size);
-      busyUntil.push(-1);
-      free.set(life.size, [...candidates, k]);
-    }
-    busyUntil[k] = life.last;
+  const overlaps = (x: Life, y: Life) => !(x.last < y.first || y.last < x.first);
+  for (const life of [...lives].sort((a, b) => b.size - a.size || a.first - b.first)) {
+    let k = -1;
+    buffers.forEach((b, i) => {
+      if (b.size >= life.size && (k < 0 || b.size < buffers[k]!.size) && !b.lives.some((l) => overlaps(l, life))) k = i;
+    });
+    if (k < 0) buffers.push({ size: life.size, lives: [] }), (k = buffers.length - 1);
+    buffers[k]!.lives.push(life);
     assignment.set(life, k);
   }
-  return { sizes, assignment };
+  return { sizes: buffers.map((b) => b.size), assignment };
 }
 
 /** The most bytes that lives hold at once (what a perfect allocator would need). */
