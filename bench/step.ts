@@ -5,7 +5,8 @@
 //     [--tiled] (linear layers on the project's tiled matmul, fc1 + GELU fused, not TF.js's)
 //     [--submit-batch N] (dispatches per command-buffer submit)
 //     [--memory-only] (no shader runs: exact memory figures and the host's share of a step, fast anywhere)
-//     [--engine tfjs] (the engine that runs the step; `replay` is issue 14's, not built yet)
+//     [--engine tfjs|replay] (every op through TF.js, or the traced step replayed: issue 14)
+//     [--verify] (both engines from one seed, 3 replayed steps on real shaders: lossDiff)
 // On the lent GPU: bundle with `npm run bench:bundle`, carry with ../shared/tools/gpu-carry.sh.
 import * as tf from '@tensorflow/tfjs';
 import { arg, run } from './cli';
@@ -20,14 +21,14 @@ import { skipGpuWork, watchPeakBytes } from '../src/testing/gpuMeasure';
 import { median, type StepCost, StepMeter, totalObjects } from '../src/testing/stepMeter';
 import { useWebGpuBackend } from '../src/testing/webgpuNode';
 import { defaultTrainConfig } from '../src/train/defaults';
-import { CaeTrainer } from '../src/train/trainer';
+import { ReplayTrainer } from '../src/train/replayTrainer';
+import { CaeTrainer, type StepResult } from '../src/train/trainer';
 
-/** The engines a step can run on: TF.js's (every op through the engine) and, later, the replay. */
-function chosenEngine(): 'tfjs' {
+/** The engines a step can run on: TF.js's (every op through the engine) and the replayed step. */
+function chosenEngine(): 'tfjs' | 'replay' {
   const engine = arg('engine', 'tfjs');
-  if (engine === 'tfjs') return engine;
-  if (engine === 'replay') throw new Error('--engine replay: the replayed step (issue 14) is not built yet; only --engine tfjs runs for now');
-  throw new Error(`--engine ${engine}: unknown engine (tfjs, or replay once it is built)`);
+  if (engine === 'tfjs' || engine === 'replay') return engine;
+  throw new Error(`--engine ${engine}: unknown engine (tfjs or replay)`);
 }
 
 async function main(): Promise<void> {
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   let adapter = 'JavaScript CPU';
   if (backend === 'webgpu') adapter = await useWebGpuBackend();
   else await tf.setBackend('cpu');
+  if (process.argv.includes('--verify')) return verify(presetId, batch);
   const memoryOnly = process.argv.includes('--memory-only');
   if (memoryOnly) skipGpuWork();
 
@@ -55,6 +57,9 @@ async function main(): Promise<void> {
   if (submitBatch) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', Number(submitBatch));
   const images = patternImages(batch, config.imgSize, 1);
   for (let i = 0; i < warmup; i++) await trainer.trainStep({ images });
+  // The replay's compile runs TF.js steps of its own (traced) before the timed steps.
+  const replay = engine === 'replay' ? (await ReplayTrainer.compile(trainer, images)).replay : null;
+  const step = () => (replay ?? trainer).trainStep({ images });
   const peak = watchPeakBytes();
   const webgpu = activeWebGpuBackend();
   const meter = webgpu ? new StepMeter(webgpu, memoryOnly) : null;
@@ -64,18 +69,22 @@ async function main(): Promise<void> {
   for (let i = 0; i < steps; i++) {
     if (!meter) {
       const s0 = performance.now();
-      loss = (await trainer.trainStep({ images })).total;
+      loss = (await step()).total;
       const wallMs = performance.now() - s0;
       costs.push({ wallMs, hostMs: wallMs, dispatches: 0, submits: 0, objects: { staging: 0, buffers: 0, bindGroups: 0, pipelines: 0 } });
       continue;
     }
-    const { result, cost } = await meter.measure(() => trainer.trainStep({ images }));
+    const { result, cost } = await meter.measure(step);
     loss = result.total;
     costs.push(cost);
   }
   const ms = (performance.now() - t0) / steps;
   meter?.stop();
   const perStep = (f: (c: StepCost) => number) => (meter ? costs.reduce((s, c) => s + f(c), 0) / steps : null);
+  // The replay's own buffers (arena, state, slots) sit beside what the TF.js pool holds.
+  const replayBytes = replay ? replay.stats.arenaBytes + replay.stats.stateBytes + replay.stats.slotBytes : 0;
+  const livePeak = peak ? peak.peak() + replayBytes : null;
+  const dispatches = replay ? replay.stats.dispatches : perStep((c) => c.dispatches);
   const mem = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
   console.log(
     JSON.stringify({
@@ -93,7 +102,15 @@ async function main(): Promise<void> {
       // The host's share of a step (the whole step with --memory-only; else up to its last submit,
       // read-back waits excluded), the median over the timed steps.
       hostMs: Number(median(costs.map((c) => c.hostMs)).toFixed(2)),
-      dispatchesPerStep: perStep((c) => c.dispatches),
+      // Up to the last submit less read-back waits, even with --memory-only: the host's work alone,
+      // without SwiftShader's copies (which --memory-only still runs) or the wait for them.
+      submitHostMs: meter ? Number(median(costs.map((c) => c.submitHostMs ?? c.hostMs)).toFixed(2)) : null,
+      dispatches,
+      submits: perStep((c) => c.submits),
+      // The most bytes live at once: the TF.js pool's live buffers, plus the replay's own.
+      livePeakMB: livePeak === null ? null : Number((livePeak / 2 ** 20).toFixed(1)),
+      replayMB: replay ? { arena: mb(replay.stats.arenaBytes), arenaLive: mb(replay.stats.arenaLiveBytes), state: mb(replay.stats.stateBytes), slots: mb(replay.stats.slotBytes) } : null,
+      dispatchesPerStep: dispatches,
       submitsPerStep: perStep((c) => c.submits),
       // GPUBuffers (staging ones included), bind groups and pipelines created in a timed step.
       gpuObjectsPerStep: meter ? median(costs.map((c) => totalObjects(c.objects))) : null,
@@ -121,9 +138,46 @@ async function main(): Promise<void> {
       }),
     );
   }
+  replay?.dispose();
   images.dispose();
   trainer.dispose();
   model.dispose();
+}
+
+const mb = (bytes: number) => Number((bytes / 2 ** 20).toFixed(1));
+
+/**
+ * Both engines from the same seed on real shaders: the replay's compile runs its TF.js steps, then
+ * 3 replayed steps; the reference runs as many TF.js steps. lossDiff is the largest absolute
+ * difference of the replayed steps' losses, weightDiff of the weights after them.
+ */
+async function verify(presetId: PresetId, batch: number): Promise<void> {
+  const config = preset(presetId);
+  const train = { ...defaultTrainConfig(presetId), batchSize: batch };
+  const images = patternImages(batch, config.imgSize, 1);
+  const [a, b] = [0, 1].map(() => {
+    const model = new Cae(config, 0);
+    return { model, trainer: new CaeTrainer(model, train) };
+  }) as [{ model: Cae; trainer: CaeTrainer }, { model: Cae; trainer: CaeTrainer }];
+  const { replay, results } = await ReplayTrainer.compile(b.trainer, images);
+  const replayed = [];
+  for (let i = 0; i < 3; i++) replayed.push(await replay.trainStep({ images }));
+  const reference: StepResult[] = [];
+  for (let i = 0; i < results.length + 3; i++) reference.push(await a.trainer.trainStep({ images }));
+  replay.sync();
+  const lossDiff = Math.max(...replayed.map((r, i) => Math.abs(r.total - reference[results.length + i]!.total)));
+  let weightDiff = 0;
+  for (const [x, y] of a.model.trainableVars().map((v, i) => [v, b.model.trainableVars()[i]!] as const)) {
+    const [u, w] = [await x.data(), await y.data()];
+    for (let i = 0; i < u.length; i++) weightDiff = Math.max(weightDiff, Math.abs(u[i]! - w[i]!));
+  }
+  console.log(JSON.stringify({ preset: presetId, batch, verify: true, tracedSteps: results.length, replayedSteps: 3, lossDiff, weightDiff, losses: replayed.map((r) => r.total) }));
+  replay.dispose();
+  for (const e of [a, b]) {
+    e.trainer.dispose();
+    e.model.dispose();
+  }
+  images.dispose();
 }
 
 run(main);

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { CaeConfig } from '../model/config';
 import { PRESETS, type PresetId } from '../model/presets';
-import { unreachable, type AttentionView, type BackendInfo, type EncoderEntry, type EvalRow, type EvalSettings, type FineTuneEpoch, type FromWorker, type ProbeEpoch, type ProbeSpec, type ReconView, type RunSpec, type RunStatus, type StepPoint, type StepProfile } from '../protocol/messages';
+import { unreachable, type AttentionView, type BackendInfo, type EncoderEntry, type EngineName, type EvalRow, type EvalSettings, type FineTuneEpoch, type FromWorker, type ProbeEpoch, type ProbeSpec, type ReconView, type RunSpec, type RunStatus, type StepPoint, type StepProfile } from '../protocol/messages';
 import type { TrainConfig } from '../train/config';
 import { defaultTrainConfig } from '../train/defaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
@@ -50,6 +50,8 @@ export interface CurrentRun {
    * written, or when writing it failed (the older one is still kept).
    */
   readonly checkpointStep: number | null;
+  /** The engine running the steps once the worker chose it, and why TF.js runs where it does. */
+  readonly engine: { readonly name: EngineName; readonly reason: string | null } | null;
 }
 
 export interface Form {
@@ -226,6 +228,9 @@ export const useStore = create<AppState>()((set, get) => ({
       case 'pretrain/profile':
         if (run?.spec.id === msg.runId) set({ run: { ...run, profile: msg.profile } });
         return;
+      case 'pretrain/engine':
+        if (run?.spec.id === msg.runId) set({ run: { ...run, engine: { name: msg.engine, reason: msg.reason } } });
+        return;
       case 'pretrain/recon':
         if (run?.spec.id === msg.runId) set({ run: { ...run, recon: msg.view } });
         return;
@@ -289,7 +294,7 @@ export const useStore = create<AppState>()((set, get) => ({
     // A resumed run starts from its kept checkpoint; a new one has none yet.
     const checkpoint = from ? from.step : null;
     set({
-      run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null, checkpointTaken: checkpoint, checkpointStep: checkpoint },
+      run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null, checkpointTaken: checkpoint, checkpointStep: checkpoint, engine: null },
     });
   },
   checkpointKept(runId, step) {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { copyElements, emptyTensor, submit } from './flat';
 import { program, run, webgpuBackend } from './program';
 import { workgroupSum } from './wgsl';
-import { OUTPUT, gpuDevice, shapeOf, uniform } from './tfjsInternals';
+import { OUTPUT, type Uniform, gpuDevice, shapeOf, uniform } from './tfjsInternals';
 
 export interface FlatParam {
   readonly variable: tf.Variable;
@@ -54,7 +54,7 @@ function sumSquaresProgram(n: number) {
  */
 function updateProgram(n: number) {
   return program({
-    key: 'caeAdamW',
+    key: ADAMW_KEY,
     inputs: ['p', 'g'],
     outputShape: [3 * n],
     groups: Math.ceil(n / T),
@@ -80,13 +80,34 @@ function updateProgram(n: number) {
   });
 }
 
+/** The update program's own uniforms for one step (the replayed step writes the same words). */
+export function adamWUniforms(s: AdamWStep, decayEnd: number): Uniform[] {
+  const f32 = (x: number): Uniform => ({ type: 'float32', data: [x] });
+  return [
+    f32(1 - s.lr * s.weightDecay),
+    f32(s.lr / (1 - s.beta1 ** s.t)),
+    f32(s.beta1),
+    f32(1 - s.beta1),
+    f32(s.beta2),
+    f32(1 - s.beta2),
+    f32(s.eps),
+    f32(Math.sqrt(1 - s.beta2 ** s.t)),
+    f32(s.scale),
+    { type: 'int32', data: [s.weightDecay > 0 ? decayEnd : 0] },
+  ];
+}
+
+/** The update program's shader key (the replay finds its dispatch by it). */
+export const ADAMW_KEY = 'caeAdamW';
+
 export class FlatAdamW {
   /** Offset of each parameter (in the caller's order) in the flat layout. */
   readonly offsets: number[];
   readonly size: number;
-  private readonly decayEnd: number;
+  /** Elements of the flat layout that weight decay applies to (they come first). */
+  readonly decayEnd: number;
   /** [P | M | V], each `size` long, updated in place; only M and V carry over between steps. */
-  private state: tf.Tensor;
+  readonly state: tf.Tensor;
   private gathered: { grads: readonly tf.Tensor[]; flat: tf.Tensor } | null = null;
 
   constructor(private readonly params: readonly FlatParam[]) {
@@ -132,20 +153,7 @@ export class FlatAdamW {
     const g = reuse ? this.gathered!.flat : this.gather(grads);
     if (!reuse) this.release();
     const p = this.gather(this.params.map((x) => x.variable));
-    const f32 = (x: number) => ({ type: 'float32' as const, data: [x] });
-    const uniforms = [
-      f32(1 - s.lr * s.weightDecay),
-      f32(s.lr / (1 - s.beta1 ** s.t)),
-      f32(s.beta1),
-      f32(1 - s.beta1),
-      f32(s.beta2),
-      f32(1 - s.beta2),
-      f32(s.eps),
-      f32(Math.sqrt(1 - s.beta2 ** s.t)),
-      f32(s.scale),
-      { type: 'int32' as const, data: [s.weightDecay > 0 ? this.decayEnd : 0] },
-    ];
-    run(backend, updateProgram(this.size), [p, g], uniforms, this.state);
+    run(backend, updateProgram(this.size), [p, g], adamWUniforms(s, this.decayEnd), this.state);
     this.params.forEach(({ variable }, i) => {
       const fresh = emptyTensor(backend, variable.shape);
       copyElements(backend, this.state, this.offsets[i]!, fresh, 0, variable.size);

@@ -274,13 +274,34 @@ export function poolBytesUsed(b: WebGPUBackend = webgpuBackend()): number {
   return fields(b).bufferManager.numBytesUsed;
 }
 
+/** A tensor's GPUBuffer if it has one, with no side effect (`tensorMap`, 4.22); null while on the CPU. */
+export function gpuBufferOf(b: WebGPUBackend, t: tf.TensorInfo): GPUBuffer | null {
+  const r = fields(b).tensorMap.get(t.dataId)?.resource;
+  return r && 'mapAsync' in r ? r : null;
+}
+
+/**
+ * Calls `f(values)` before each upload of a tensor's CPU values (`uploadToGPU`, 4.22: it copies
+ * `tensorData.values`, the very array the tensor was made from, into a mapped buffer), until the undo.
+ */
+export function beforeUploads(b: WebGPUBackend, f: (values: unknown) => void): () => void {
+  const g = fields(b);
+  const upload = g.uploadToGPU;
+  g.uploadToGPU = (id: tf.DataId) => {
+    const data = g.tensorMap.get(id) as { values?: unknown; resource?: unknown } | undefined;
+    if (data && data.resource == null && data.values) f(data.values);
+    upload.call(b, id);
+  };
+  return () => void (g.uploadToGPU = upload);
+}
+
 /** Calls `f` after every buffer the pool hands out (`bufferManager.acquireBuffer`), until the undo. */
-export function afterPoolAcquire(b: WebGPUBackend, f: () => void): () => void {
+export function afterPoolAcquire(b: WebGPUBackend, f: (buffer: GPUBuffer) => void): () => void {
   const pool = fields(b).bufferManager;
   const acquire = pool.acquireBuffer;
   pool.acquireBuffer = (...a: unknown[]) => {
     const buffer = acquire.apply(pool, a);
-    f();
+    f(buffer);
     return buffer;
   };
   return () => void (pool.acquireBuffer = acquire);

@@ -8,6 +8,7 @@ import { type DropPath, type Params, block, dropPathRates, layerNorm, linear, re
 import { type MaskIndices, type PatchSelection, allPatches } from './masks';
 import { type ParamSpec, caeParamSpecs, frozenBufferSpecs, initValue } from './params';
 import { Rng } from './random';
+import { flatRows, positionRowsArray } from './hostArrays';
 
 export interface CaeForward {
   /** Encoder output on CLS + visible patches, after the final LayerNorm: [B, 1+Nv, D]. */
@@ -29,7 +30,7 @@ export interface CaeLosses {
 }
 
 /** Rows of a position table (row 0 belongs to CLS) for the selected patches. */
-const positionRows = (sel: PatchSelection): tf.Tensor1D => tf.tensor1d(Int32Array.from(sel.local, (i) => i + 1), 'int32');
+const positionRows = (sel: PatchSelection): tf.Tensor1D => tf.tensor1d(positionRowsArray(sel), 'int32');
 
 export class Cae {
   readonly config: CaeConfig;
@@ -84,7 +85,7 @@ export class Cae {
       const g = grid(this.config);
       const ps = this.config.patchSize;
       const patches = images.reshape([B, 3, g, ps, g, ps]).transpose([0, 2, 4, 3, 5, 1]).reshape([B * g * g, ps * ps * 3]);
-      const x = tf.gather(patches, sel.flat) as tf.Tensor2D; // [B·n, C]
+      const x = tf.gather(patches, flatRows(sel)) as tf.Tensor2D; // [B·n, C]
       if (!this.config.normPixTarget) return x;
       const { mean, variance } = tf.moments(x, -1, true);
       return x.sub(mean).div(variance.add(1e-6).sqrt()) as tf.Tensor2D;
@@ -107,7 +108,7 @@ export class Cae {
     const D = c.embedDim;
     const n = sel.perImage;
     const w = p('encoder.patch_embed.proj.weight').reshape([D, -1]); // [D, 3pp]
-    const patches = tf.gather(this.patchify(images), sel.flat); // [B·n, 3pp]
+    const patches = tf.gather(this.patchify(images), flatRows(sel)); // [B·n, 3pp]
     const pos = tf.gather(this.posEncoder, positionRows(sel)); // [B·n, D]
     const tokens = linear(patches, w, p('encoder.patch_embed.proj.bias')).add(pos).reshape([B, n, D]);
     const cls = tf.zeros([B, 1, D]).add(p('encoder.cls_token')); // the CLS position row is zero

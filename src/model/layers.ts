@@ -1,6 +1,7 @@
 // The ViT building blocks of the official CAE (models/modeling_cae_helper.py) as pure functions of
 // a parameter lookup and input tensors. Letters: B batch, N/Nq/Nk token counts, D width, H heads.
 import * as tf from '@tensorflow/tfjs';
+import { drawDropFactors } from './hostArrays';
 import {
   fusedCrossAttention,
   fusedGelu,
@@ -118,10 +119,7 @@ export function crossAttention(
 /** timm DropPath's per-sample factors floor(keep + U)/keep, one U per sample; null when off. */
 function dropFactors(rate: number, dp: DropPath | undefined, B: number): Float32Array | null {
   if (!dp || rate <= 0) return null;
-  const keep = 1 - rate;
-  const m = new Float32Array(B);
-  for (let i = 0; i < B; i++) m[i] = Math.floor(keep + dp.rng.next()) / keep;
-  return m;
+  return drawDropFactors(rate, dp.rng, B);
 }
 
 /** Per-sample residual drop (timm DropPath): x·floor(keep + U)/keep with one U per sample. */

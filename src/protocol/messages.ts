@@ -26,6 +26,9 @@ export interface BackendInfo {
   readonly fallbackReason: string | null;
 }
 
+/** The engine of a run's steps: every op through TF.js, or the traced step replayed (issue 14). */
+export type EngineName = 'tfjs' | 'replay';
+
 export type RunStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'diverged' | 'failed';
 
 /**
@@ -254,6 +257,8 @@ export type FromWorker =
       /** Training images per second over the last few seconds. */
       readonly imgPerSec: number;
     }
+  /** Which engine runs the steps, once chosen; `reason` says why the TF.js engine runs where it does. */
+  | { readonly type: 'pretrain/engine'; readonly runId: string; readonly engine: EngineName; readonly reason: string | null }
   | { readonly type: 'pretrain/recon'; readonly runId: string; readonly view: ReconView }
   | { readonly type: 'pretrain/profile'; readonly runId: string; readonly profile: StepProfile }
   /** The run's state at `step` (safetensors bytes), for the page to keep in IndexedDB. */

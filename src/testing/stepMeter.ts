@@ -9,6 +9,8 @@ export interface StepCost {
   wallMs: number;
   /** The host's share, ms: see StepMeter. */
   hostMs: number;
+  /** Up to the step's last submit, less read-back waits, whatever `wholeStep` says: the host's work alone. */
+  submitHostMs?: number;
   /** Programs the backend ran (each one compute dispatch). */
   dispatches: number;
   submits: number;
@@ -68,7 +70,8 @@ export class StepMeter {
       const result = await step();
       const wallMs = performance.now() - t0;
       const hostMs = this.wholeStep ? wallMs : this.lastSubmitAt - t0 - this.waitedAtLastSubmit;
-      return { result, cost: { wallMs, hostMs, dispatches: this.dispatches - d0, submits: this.submits - s0, objects: objects.counts() } };
+      const submitHostMs = this.lastSubmitAt - t0 - this.waitedAtLastSubmit;
+      return { result, cost: { wallMs, hostMs, submitHostMs, dispatches: this.dispatches - d0, submits: this.submits - s0, objects: objects.counts() } };
     } finally {
       unwait();
       objects.stop();

@@ -68,6 +68,16 @@ export class AdamW {
     this.v = this.flat ? [] : params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
   }
 
+  /** The fused optimizer over one flat state, where it runs (WebGPU); the replayed step updates its state. */
+  get fused(): FlatAdamW | null {
+    return this.flat;
+  }
+
+  /** The hyperparameters every step uses. */
+  get hyper(): AdamWHyper {
+    return this.hp;
+  }
+
   /** ‖g‖₂ of these gradients together (for clipping); `apply` with the same list follows. */
   gradNorm(grads: readonly tf.Tensor[]): tf.Scalar {
     return this.flat ? this.flat.gradNorm(grads) : globalNorm(grads);

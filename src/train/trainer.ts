@@ -82,6 +82,11 @@ export class CaeTrainer {
     this.dropRng = new Rng(s.dropRng);
   }
 
+  /** The drop-path stream (the replayed step draws from it what the model would). */
+  get dropStream(): Rng {
+    return this.dropRng;
+  }
+
   /** Draws the next batch's masks from the run's mask stream. */
   nextMasks(batch: number): Uint8Array {
     return batchMasks(this.model.config, this.maskRng, batch);

@@ -33,6 +33,9 @@ describe('a pretraining run in the worker (CPU backend)', () => {
     expect(points.every((p) => Number.isFinite(p.total))).toBe(true);
     const recon = msgs.find((m) => m.type === 'pretrain/recon');
     expect(recon && recon.type === 'pretrain/recon' && recon.view.recon.length).toBe(6 * 32 * 32 * 4);
+    // Off WebGPU the TF.js engine runs, and the page is told why.
+    const engine = msgs.find((m) => m.type === 'pretrain/engine');
+    expect(engine && engine.type === 'pretrain/engine' && [engine.engine, engine.reason]).toEqual(['tfjs', 'the replayed step needs WebGPU (this run is on cpu)']);
   });
 
   it('pauses after the step in flight, resumes, and stops', async () => {

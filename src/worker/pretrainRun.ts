@@ -12,6 +12,7 @@ import type { FromWorker, RunSpec, RunStatus, StepPoint } from '../protocol/mess
 import { loadCheckpoint, nonFiniteState, saveCheckpoint } from '../train/checkpoint';
 import { CaeTrainer, NonFiniteLossError, type StepResult } from '../train/trainer';
 import { reconView } from './reconView';
+import { StepEngine } from './stepEngine';
 
 export type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
 
@@ -25,6 +26,8 @@ const nextTask = () => sleep(0);
 export class PretrainRun {
   status: RunStatus = 'starting';
   private trainer: CaeTrainer;
+  /** Runs the trainer's steps: the replayed step on WebGPU once compiled, else TF.js. */
+  private engine: StepEngine;
   private readonly loader: BatchLoader;
   /** The fixed images the reconstruction views show: read for the first view (a streamed dataset reads asynchronously). */
   private val: ImageBatch | null = null;
@@ -57,6 +60,8 @@ export class PretrainRun {
     private readonly post: Post,
     resumeFrom?: Uint8Array,
     ds: LabelledDataset = builtinDataset(spec.dataset, spec.train.seed, spec.model.imgSize),
+    /** Whether the steps may run on the replayed step where it compiles (else always TF.js). */
+    private readonly allowReplay = true,
   ) {
     if (ds.trainSize === 0) throw new Error(`the dataset ${ds.name} has no training images`);
     this.loader = new BatchLoader(ds, spec.train.batchSize, spec.train.seed);
@@ -67,10 +72,15 @@ export class PretrainRun {
       this.lastGood = resumeFrom;
       this.lastGoodStep = this.resumedAt = this.startStep = this.trainer.step;
     } else this.trainer = new CaeTrainer(new Cae(spec.model, spec.train.seed), spec.train);
+    this.engine = this.newEngine();
     // Views come from the val split; a dataset without one shows training images instead.
     const [viewSplit, n] = ds.valSize > 0 ? (['val', ds.valSize] as const) : (['train', ds.trainSize] as const);
     this.valIndices = { split: viewSplit, indices: Array.from({ length: VAL_IMAGES }, (_, i) => (i * 7) % n) };
     this.valMask = batchMasks(spec.model, new Rng(spec.train.seed + 17), VAL_IMAGES);
+  }
+
+  private newEngine(): StepEngine {
+    return new StepEngine(this.trainer, this.allowReplay, (engine, reason) => this.post({ type: 'pretrain/engine', runId: this.spec.id, engine, reason }));
   }
 
   /** Called by the worker when the GPU device is lost during this run. */
@@ -97,7 +107,7 @@ export class PretrainRun {
 
   /** The live model, for read-only views between steps (the image lab); never trained from outside. */
   get model(): Cae {
-    return this.trainer.model;
+    return this.engine.model().model;
   }
 
   private setStatus(status: RunStatus, message: string | null = null): void {
@@ -129,8 +139,8 @@ export class PretrainRun {
     this.resumeWaiter = null;
   }
 
-  private imgPerSec(now: number): number {
-    this.rate.push({ t: now, images: this.spec.train.batchSize });
+  private imgPerSec(now: number, steps: number): number {
+    this.rate.push({ t: now, images: steps * this.spec.train.batchSize });
     while (this.rate.length > 2 && now - this.rate[0]!.t > 3000) this.rate.shift();
     if (this.rate.length < 2) return 0;
     const images = this.rate.slice(1).reduce((a, r) => a + r.images, 0);
@@ -146,14 +156,14 @@ export class PretrainRun {
   private async postRecon(): Promise<void> {
     if (this.spec.model.target !== 'pixel') return; // token targets have no pixels to show
     this.val ??= await fixedBatch(this.loader.dataset, this.valIndices.indices, this.valIndices.split);
-    const view = await this.guard(reconView(this.trainer.model, this.val, this.valMask, this.trainer.step));
+    const view = await this.guard(reconView(this.engine.model().model, this.val, this.valMask, this.trainer.step));
     this.post({ type: 'pretrain/recon', runId: this.spec.id, view }, [view.original.buffer, view.masked.buffer, view.recon.buffer, view.composite.buffer]);
   }
 
   /** Copies the state off the GPU, keeps it for recovery and hands it to the page to persist. */
   private async snapshot(): Promise<void> {
     const step = this.trainer.step;
-    this.lastGood = await this.guard(saveCheckpoint(this.trainer, { cursor: String(this.loader.cursor) }));
+    this.lastGood = await this.guard(saveCheckpoint(this.engine.model(), { cursor: String(this.loader.cursor) }));
     this.lastGoodStep = step;
     this.post({ type: 'pretrain/checkpoint', runId: this.spec.id, step, bytes: this.lastGood.slice().buffer });
   }
@@ -162,11 +172,14 @@ export class PretrainRun {
   private restoreLastGood(): void {
     if (!this.lastGood) throw new Error('no saved state to continue from');
     const old = this.trainer;
+    const oldEngine = this.engine;
     const run = loadCheckpoint(this.lastGood);
     this.trainer = run.trainer;
+    this.engine = this.newEngine();
     this.startStep = this.trainer.step;
     this.loader.cursor = Number(run.extra.cursor ?? 0);
     try {
+      oldEngine.dispose();
       old.dispose();
       old.model.dispose();
     } catch {
@@ -197,27 +210,31 @@ export class PretrainRun {
   /** One training step and the throttled messages after it. */
   private async iterate(): Promise<void> {
     // The next batch is read while this step runs on the GPU (a streamed dataset's chunks from storage).
-    const batch = await this.loader.next(this.trainer.step + 1 < this.spec.train.totalSteps);
-    const images = tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
-    try {
-      let r: StepResult;
-      if (this.profileRequested) {
-        this.profileRequested = false;
-        let out: StepResult | undefined;
-        const profile = await this.guard(profileStep(this.trainer.step, async () => (out = await this.trainer.trainStep({ images }))));
-        this.post({ type: 'pretrain/profile', runId: this.spec.id, profile });
-        r = out!;
-      } else r = await this.guard(this.trainer.trainStep({ images }));
-      this.pending.push({ step: r.step, total: r.total, reconstruction: r.reconstruction, alignment: r.alignment, lr: r.lr, gradNorm: r.gradNorm });
-    } finally {
+    const next = async () => {
+      const batch = await this.loader.next(this.trainer.step + 1 < this.spec.train.totalSteps);
+      return tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
+    };
+    let results: StepResult[];
+    if (this.profileRequested) {
+      // The profiler times TF.js's kernels: the profiled step runs on the TF.js engine.
+      this.profileRequested = false;
+      const images = await next();
       try {
-        images.dispose();
-      } catch {
-        // a lost device's buffers are gone already
+        let out: StepResult | undefined;
+        const profile = await this.guard(this.engine.viaTfjs(() => profileStep(this.trainer.step, async () => (out = await this.trainer.trainStep({ images })))));
+        this.post({ type: 'pretrain/profile', runId: this.spec.id, profile });
+        results = [out!];
+      } finally {
+        try {
+          images.dispose();
+        } catch {
+          // a lost device's buffers are gone already
+        }
       }
-    }
+    } else results = await this.guard(this.engine.steps(next));
+    for (const r of results) this.pending.push({ step: r.step, total: r.total, reconstruction: r.reconstruction, alignment: r.alignment, lr: r.lr, gradNorm: r.gradNorm });
     const now = performance.now();
-    this.imgsPerSec = this.imgPerSec(now);
+    this.imgsPerSec = this.imgPerSec(now, results.length);
     if (now - this.lastMetrics >= METRICS_EVERY_MS) {
       this.flushMetrics(this.imgsPerSec);
       this.lastMetrics = now;
@@ -238,7 +255,7 @@ export class PretrainRun {
    * since the start overflowed the weights: a divergence, and the last finite checkpoint is kept.
    */
   private async endNonFinite(e: NonFiniteLossError): Promise<void> {
-    const bad = await this.guard(nonFiniteState(this.trainer));
+    const bad = await this.guard(nonFiniteState(this.engine.model()));
     if (bad === null) {
       await this.snapshot();
       this.setStatus('diverged', `Training diverged: ${e.message}. Lower the learning rate or raise the warmup, then start a new run.`);
@@ -299,6 +316,7 @@ export class PretrainRun {
 
   dispose(): void {
     try {
+      this.engine.dispose();
       this.trainer.dispose();
       this.trainer.model.dispose();
     } catch {

@@ -17,6 +17,11 @@ export function ProgressView() {
         <span data-testid="pretrain.speed">{run.imgPerSec.toFixed(1)} img/s</span>
         <span>time left {formatDuration(left)}</span>
         {run.history.length > 0 && <span>loss {run.history.at(-1)!.total.toFixed(4)}</span>}
+        {run.engine && (
+          <span data-testid="pretrain.engine" title={run.engine.reason ?? 'the traced step replayed as one fixed list of GPU commands'}>
+            engine {run.engine.name === 'replay' ? 'replay' : 'TF.js'}
+          </span>
+        )}
       </div>
       <progress value={frac} max={1} style={{ width: '100%' }} />
       {run.message && (

@@ -4,24 +4,24 @@ import { describe, expect, it } from 'vitest';
 import { classifyBuffers, firstDifference } from './classify';
 import type { Trace, TraceEvent } from './trace';
 
-const trace = (events: TraceEvent[]): Trace => ({ events, buffers: new Map() });
+const trace = (events: TraceEvent[]): Trace => ({ events, buffers: new Map(), pipelines: [], gpuBuffers: new Map() });
 const dispatch = (pipeline: string, buffers: number[], uniform: number[]): TraceEvent => ({
   kind: 'dispatch',
   pipeline,
-  bindings: buffers.map((buffer) => ({ buffer, offset: 0, size: 16 })),
+  bindings: buffers.map((buffer, binding) => ({ binding, buffer, offset: 0, size: 16 })),
   uniform: Uint8Array.from(uniform),
   groups: [1, 1, 1],
 });
 
 describe('classifyBuffers', () => {
   const a = trace([
-    { kind: 'upload', buffer: 1, size: 8, hash: 11 },
+    { kind: 'upload', buffer: 1, size: 8, hash: 11, bytes: new Uint8Array(8), source: null },
     dispatch('matmul', [2, 1, 9], [0, 1]), // output 2, reads the upload 1 and the weight 9
     { kind: 'copy', src: 2, srcOffset: 0, dst: 9, dstOffset: 0, size: 16 },
     { kind: 'read', buffer: 5, size: 4 },
   ]);
   const b = trace([
-    { kind: 'upload', buffer: 3, size: 8, hash: 12 },
+    { kind: 'upload', buffer: 3, size: 8, hash: 12, bytes: new Uint8Array(8), source: null },
     dispatch('matmul', [4, 3, 9], [0, 2]),
     { kind: 'copy', src: 4, srcOffset: 0, dst: 9, dstOffset: 0, size: 16 },
     { kind: 'read', buffer: 5, size: 4 },

@@ -7,12 +7,14 @@
 // and queue's methods, the command encoders and passes made while recording, GPUBuffer's mapping
 // methods) and are undone when the step ends.
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { gpuDevice, gpuQueue, hasPendingCommands, pipelineNames, submitNow } from '../tfjsInternals';
+import { afterPoolAcquire, beforeUploads, gpuDevice, gpuQueue, hasPendingCommands, pipelineNames, submitNow } from '../tfjsInternals';
 
 /** A GPUBuffer's number, stable for the recorder's lifetime (so two steps' traces compare). */
 export type BufferId = number;
 
 export interface Binding {
+  /** The binding's index in the pipeline's bind group 0. */
+  readonly binding: number;
   readonly buffer: BufferId;
   readonly offset: number;
   readonly size: number;
@@ -22,13 +24,19 @@ export type TraceEvent =
   | { kind: 'dispatch'; pipeline: string; bindings: Binding[]; uniform: Uint8Array | null; groups: [number, number, number] }
   | { kind: 'copy'; src: BufferId; srcOffset: number; dst: BufferId; dstOffset: number; size: number }
   | { kind: 'write'; buffer: BufferId; offset: number; bytes: Uint8Array }
-  | { kind: 'upload'; buffer: BufferId; size: number; hash: number }
-  | { kind: 'read'; buffer: BufferId; size: number };
+  // `source` is the array the tensor was made from (the replay asks the model what it was), `bytes` what was written.
+  | { kind: 'upload'; buffer: BufferId; size: number; hash: number; bytes: Uint8Array; source: unknown }
+  | { kind: 'read'; buffer: BufferId; size: number }
+  // The buffer pool handed out a storage buffer: a new tensor's life in that buffer starts here.
+  | { kind: 'acquire'; buffer: BufferId };
 
 export interface Trace {
   readonly events: TraceEvent[];
   /** Size and usage flags of every buffer the trace names. */
   readonly buffers: Map<BufferId, { size: number; usage: number }>;
+  /** The GPU objects behind the ids, for the replay's compiler: each dispatch's pipeline, each buffer. */
+  readonly pipelines: (GPUComputePipeline | null)[];
+  readonly gpuBuffers: Map<BufferId, GPUBuffer>;
 }
 
 /** FNV-1a over 32-bit words (and the tail bytes): enough to tell two uploads' contents apart. */
@@ -66,6 +74,8 @@ export class TraceRecorder {
   private bindGroups = new WeakMap<GPUBindGroup, GPUBindGroupEntry[]>();
   private events: TraceEvent[] = [];
   private buffers = new Map<BufferId, { size: number; usage: number }>();
+  private gpuBuffers = new Map<BufferId, GPUBuffer>();
+  private uploadSource: unknown = null;
   private pipelines: (GPUComputePipeline | null)[] = [];
   private lastWrite = new Map<GPUBuffer, Uint8Array>();
   private active = false;
@@ -76,7 +86,13 @@ export class TraceRecorder {
     let id = this.ids.get(b);
     if (id === undefined) this.ids.set(b, (id = this.nextId++));
     this.buffers.set(id, { size: b.size, usage: b.usage });
+    this.gpuBuffers.set(id, b);
     return id;
+  }
+
+  /** The id a buffer has (or gets): lets a caller name the buffers of its tensors in a trace. */
+  idOf(b: GPUBuffer): BufferId {
+    return this.id(b);
   }
 
   /** Runs one step and returns its trace. Commands recorded before the call are submitted first. */
@@ -86,6 +102,7 @@ export class TraceRecorder {
     if (hasPendingCommands(this.backend)) submitNow(this.backend);
     this.events = [];
     this.buffers = new Map();
+    this.gpuBuffers = new Map();
     this.pipelines = [];
     this.lastWrite = new Map();
     const undo = this.install();
@@ -108,7 +125,7 @@ export class TraceRecorder {
       const p = this.pipelines[d++];
       e.pipeline = (p && names.get(p)) ?? 'unknown pipeline';
     }
-    return { events: this.events, buffers: this.buffers };
+    return { events: this.events, buffers: this.buffers, pipelines: this.pipelines, gpuBuffers: this.gpuBuffers };
   }
 
   private install(): (() => void)[] {
@@ -121,6 +138,10 @@ export class TraceRecorder {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const rec = this;
     return [
+      afterPoolAcquire(this.backend, (buffer) => {
+        if (rec.active && buffer.usage & GPUBufferUsage.STORAGE) rec.events.push({ kind: 'acquire', buffer: rec.id(buffer) });
+      }),
+      beforeUploads(this.backend, (values) => void (rec.uploadSource = values)),
       hook(device, 'createBindGroup', (create) => (d: GPUBindGroupDescriptor) => {
         const g = create.call(device, d);
         if (rec.active) rec.bindGroups.set(g, [...d.entries]);
@@ -161,7 +182,10 @@ export class TraceRecorder {
           const ranges = written.get(this);
           if (rec.active && ranges) {
             const size = ranges.reduce((s, r) => s + r.byteLength, 0);
-            rec.events.push({ kind: 'upload', buffer: rec.id(this), size, hash: hashBytes(ranges) });
+            const bytes = new Uint8Array(size);
+            ranges.reduce((at, r) => (bytes.set(new Uint8Array(r), at), at + r.byteLength), 0);
+            rec.events.push({ kind: 'upload', buffer: rec.id(this), size, hash: hashBytes(ranges), bytes, source: rec.uploadSource });
+            rec.uploadSource = null;
           }
           written.delete(this);
           readMapped.delete(this);
@@ -203,7 +227,7 @@ export class TraceRecorder {
     for (const e of (group && this.bindGroups.get(group)) ?? []) {
       const r = e.resource as GPUBufferBinding;
       if (!r || !('buffer' in r)) continue;
-      bindings.push({ buffer: this.id(r.buffer), offset: r.offset ?? 0, size: r.size ?? r.buffer.size });
+      bindings.push({ binding: e.binding, buffer: this.id(r.buffer), offset: r.offset ?? 0, size: r.size ?? r.buffer.size });
       if (r.buffer.usage & GPUBufferUsage.UNIFORM) uniform = this.lastWrite.get(r.buffer) ?? null;
     }
     this.pipelines.push(pipeline);

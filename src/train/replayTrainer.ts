@@ -1,0 +1,229 @@
+// The CAE training step replayed (issue 14): two steps of the TF.js engine are traced on WebGPU,
+// the second compiled into a ReplayPlan (src/kernels/replay/plan.ts), and every later step runs
+// that plan: the host writes the step's inputs (masks' index lists, drop-path factors, images,
+// AdamW's per-step uniforms) into fixed slots and submits two command buffers, creating no GPU
+// object. The numbers are the TF.js engine's, bit for bit: the same pipelines run on the same
+// inputs in the same order. Like the TF.js engine, the step reads the losses and the gradient norm
+// back before the update, computes the clip factor on the CPU, and skips the update on a NaN.
+// While it runs, the weights and moments live in the plan; `sync` writes them back to the model.
+import * as tf from '@tensorflow/tfjs';
+import { ADAMW_KEY, adamWUniforms } from '../kernels/adamw';
+import { emptyTensor } from '../kernels/flat';
+import { ReplayPlan } from '../kernels/replay/plan';
+import { firstDifference } from '../kernels/replay/classify';
+import { type Trace, TraceRecorder } from '../kernels/replay/trace';
+import { gpuBufferOf, gpuDevice, hasPendingCommands, recordCopy, submitNow, tensorBuffer, webgpuBackend } from '../kernels/tfjsInternals';
+import { numMasked, numPatches } from '../model/config';
+import { type DropDraw, type HostArray, drawDropFactors, startNotingHostArrays, stopNotingHostArrays } from '../model/hostArrays';
+import { type MaskIndices, maskIndices } from '../model/masks';
+import { Rng } from '../model/random';
+import { clipFactor } from './adamw';
+import { type Batch, type CaeTrainer, NonFiniteLossError, type StepResult } from './trainer';
+import { lrAt } from './schedule';
+
+const STATE = 'adamw';
+
+/** The host arrays a step uploads, by the names the plan knows them by. */
+function hostArrays(masks: MaskIndices, drops: readonly DropDraw[], rng: Rng | null): Map<string, ArrayBufferView> {
+  const out = new Map<string, ArrayBufferView>();
+  for (const which of ['visible', 'masked'] as const) {
+    out.set(`positions:${which}`, Int32Array.from(masks[which].local, (i) => i + 1));
+    out.set(`flat:${which}`, masks[which].flat);
+  }
+  drops.forEach((d, call) => {
+    if (!rng) throw new Error('replay: the traced step drew drop-path factors, but the trainer has no drop-path stream');
+    out.set(`drop:${call}`, drawDropFactors(d.rate, rng, d.batch));
+  });
+  return out;
+}
+
+const sameBytes = (a: ArrayBufferView, b: Uint8Array) =>
+  a.byteLength === b.byteLength && new Uint8Array(a.buffer, a.byteOffset, a.byteLength).every((v, i) => v === b[i]);
+
+/** The ten words of AdamW's own uniforms, as TF.js lays them out (f32 … f32, i32). */
+function adamWWords(...a: Parameters<typeof adamWUniforms>): Uint8Array {
+  const words = new ArrayBuffer(40);
+  adamWUniforms(...a).forEach((u, i) => (u.type === 'int32' ? new Int32Array(words, i * 4, 1) : new Float32Array(words, i * 4, 1)).set(u.data));
+  return new Uint8Array(words);
+}
+
+export class ReplayTrainer {
+  private constructor(
+    readonly trainer: CaeTrainer,
+    private readonly plan: ReplayPlan,
+    private readonly batch: number,
+    private readonly drops: readonly DropDraw[],
+    private readonly adamW: { buffer: GPUBuffer; offset: number },
+  ) {}
+
+  /** Whether a batch has the shape the plan was compiled for (else it must be traced again). */
+  accepts(images: tf.Tensor4D): boolean {
+    return images.shape[0] === this.batch;
+  }
+
+  /** Dispatches, arena, state and slot bytes of the compiled step. */
+  get stats() {
+    const p = this.plan;
+    return { dispatches: p.dispatches, submits: p.segments.length, dropDraws: this.drops.length, arenaBytes: p.arenaBytes, arenaLiveBytes: p.arenaLiveBytes, stateBytes: p.stateBytes, slotBytes: p.slotBytes };
+  }
+
+  /**
+   * Traces TF.js steps of `trainer` (real training steps, returned) until two run the same
+   * commands, at most four, and compiles the last. `images` is one batch for every step, or a
+   * function giving each step its own batch, which the compile disposes after the step. Throws, leaving the trainer as the TF.js engine left it, where the step
+   * cannot be replayed (not WebGPU, no fused AdamW, an upload the model did not name…).
+   */
+  static async compile(trainer: CaeTrainer, images: tf.Tensor4D | (() => tf.Tensor4D | Promise<tf.Tensor4D>)): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
+    if (tf.getBackend() !== 'webgpu') throw new Error(`replay: the step can be replayed only on WebGPU, not ${tf.getBackend()}`);
+    const flat = trainer.optimizer.fused;
+    if (!flat) throw new Error('replay: the optimizer is not the fused AdamW');
+    if (trainer.model.config.target !== 'pixel') throw new Error('replay: token targets upload per-step labels the replay does not make yet');
+    // TF.js computes small ops on CPU-held tensors on the CPU and uploads the result, which hides
+    // the host arrays they came from (a position-table gather on the masks' indices): the traced
+    // steps run every op on the GPU. The ops it forwards are exact (gathers, reshapes), and the test
+    // against the TF.js engine with forwarding on holds the replay to the same bits.
+    const forward = tf.env().getBool('WEBGPU_CPU_FORWARD');
+    tf.env().set('WEBGPU_CPU_FORWARD', false);
+    try {
+      return await ReplayTrainer.traceAndCompile(trainer, images);
+    } finally {
+      tf.env().set('WEBGPU_CPU_FORWARD', forward);
+    }
+  }
+
+  private static async traceAndCompile(trainer: CaeTrainer, nextImages: tf.Tensor4D | (() => tf.Tensor4D | Promise<tf.Tensor4D>)): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
+    const flat = trainer.optimizer.fused!;
+    const backend = webgpuBackend();
+    const recorder = new TraceRecorder(backend);
+    const params = trainer.optimizer.params;
+    const traced: { trace: Trace; masks: MaskIndices; notes: Map<object, HostArray>; drops: DropDraw[]; rng: Rng | null; before: GPUBuffer[]; images: GPUBuffer }[] = [];
+    let B = 0;
+    const results: StepResult[] = [];
+    // A trainer's first step uploads its weights and fills the pool: trace until two steps agree.
+    for (let i = 0; i < 4 && !(traced.length >= 2 && !firstDifference(traced.at(-2)!.trace, traced.at(-1)!.trace)); i++) {
+      const images = typeof nextImages === 'function' ? await nextImages() : nextImages;
+      B = images.shape[0];
+      // Uploaded before the trace: the step reads the images as an input from outside.
+      const imagesBuffer = tensorBuffer(backend, images);
+      const mask = trainer.nextMasks(B);
+      const rng = trainer.model.config.dropPathRate > 0 ? new Rng(trainer.dropStream.state()) : null;
+      const before = params.map((p) => gpuBufferOf(backend, p.variable)!);
+      startNotingHostArrays();
+      try {
+        const { result, trace } = await recorder.record(() => trainer.trainStep({ images, mask }));
+        results.push(result);
+        traced.push({ trace, masks: maskIndices(mask, B, numPatches(trainer.model.config)), ...stopNotingHostArrays(), rng, before, images: imagesBuffer });
+      } finally {
+        stopNotingHostArrays();
+        if (typeof nextImages === 'function') images.dispose();
+      }
+    }
+    const [a, b] = traced.slice(-2) as [(typeof traced)[0], (typeof traced)[0]];
+    const diff = firstDifference(a.trace, b.trace);
+    if (diff) throw new Error(`replay: two steps ran different commands (${diff})`);
+    if (b.drops.length !== a.drops.length) throw new Error('replay: two steps drew different numbers of drop-path factors');
+
+    // Names of the uploads: what the model noted, else a constant (the same bytes in both steps).
+    const uploadsA = a.trace.events.filter((e) => e.kind === 'upload');
+    const expected = hostArrays(b.masks, b.drops, b.rng);
+    const uploadName = (source: unknown, k: number): string | null => {
+      const what = source !== null && typeof source === 'object' ? b.notes.get(source) : undefined;
+      const traced = b.trace.events.filter((e) => e.kind === 'upload')[k]!;
+      if (!what) {
+        const other = uploadsA[k]!;
+        if (other.kind !== 'upload' || !sameBytes(other.bytes, traced.bytes))
+          throw new Error(`replay: upload ${k} (${traced.size} bytes from ${Object.prototype.toString.call(source)}: ${Array.from(new Int32Array(traced.bytes.slice().buffer).slice(0, 8))}…) changes between steps but the model did not name it`);
+        return null;
+      }
+      const name = what.kind === 'drop' ? `drop:${what.call}` : `${what.kind}:${sameBytes(b.masks.visible.local, new Uint8Array(what.sel.local.buffer, what.sel.local.byteOffset, what.sel.local.byteLength)) ? 'visible' : 'masked'}`;
+      if (!sameBytes(expected.get(name)!, traced.bytes)) throw new Error(`replay: upload ${k} (${name}) is not what the replay would write`);
+      return name;
+    };
+    const id = (buffer: GPUBuffer) => recorder.idOf(buffer);
+    const plan = new ReplayPlan(gpuDevice(backend), b.trace, {
+      state: [
+        ...params.map((p, i) => ({ name: p.name, before: id(b.before[i]!), after: id(gpuBufferOf(backend, p.variable)!) })),
+        { name: STATE, before: id(gpuBufferOf(backend, flat.state)!), after: id(gpuBufferOf(backend, flat.state)!) },
+      ],
+      inputs: [{ name: 'images', buffer: id(b.images) }],
+      uploadName,
+      varyingUniform: (pipeline) => pipeline.startsWith(ADAMW_KEY),
+    });
+    try {
+      if (plan.segments.length !== 2 || !plan.segments[0]!.read) throw new Error(`replay: expected one read-back mid-step, found ${plan.segments.length - 1}`);
+      if (plan.varying.length !== 1) throw new Error(`replay: expected one AdamW update, found ${plan.varying.length}`);
+      // Where AdamW's own words sit among its uniforms: found by the values step b wrote.
+      const last = results.at(-1)!;
+      const hp = trainer.optimizer.hyper;
+      const words = adamWWords({ ...hp, lr: last.lr, t: trainer.optimizer.t, scale: clipFactor(last.gradNorm, trainer.train.clipGrad) }, flat.decayEnd);
+      const { bytes, buffer } = plan.varying[0]!;
+      let offset = -1;
+      for (let o = 0; o + words.length <= bytes.length && offset < 0; o += 4) if (words.every((w, j) => bytes[o + j] === w)) offset = o;
+      if (offset < 0) throw new Error("replay: AdamW's uniforms are not where the replay looks for them");
+      const replay = new ReplayTrainer(trainer, plan, B, b.drops, { buffer, offset });
+      replay.load();
+      return { replay, results };
+    } catch (e) {
+      plan.dispose();
+      throw e;
+    }
+  }
+
+  /** Copies the model's weights and the optimizer's state into the plan (after compiling, or a checkpoint load). */
+  load(): void {
+    const backend = webgpuBackend();
+    const flat = this.trainer.optimizer.fused!;
+    const pairs: [tf.TensorInfo, string][] = [...this.trainer.optimizer.params.map((p): [tf.TensorInfo, string] => [p.variable, p.name]), [flat.state, STATE]];
+    if (hasPendingCommands(backend)) submitNow(backend);
+    const encoder = gpuDevice(backend).createCommandEncoder();
+    for (const [t, name] of pairs) encoder.copyBufferToBuffer(tensorBuffer(backend, t), 0, this.plan.stateBuffer(name), 0, t.shape.reduce((s, n) => s * n, 1) * 4);
+    gpuDevice(backend).queue.submit([encoder.finish()]);
+  }
+
+  /** Writes the plan's weights and moments back into the model's variables and the optimizer (checkpoints, the lab). */
+  sync(): void {
+    const backend = webgpuBackend();
+    const flat = this.trainer.optimizer.fused!;
+    for (const p of this.trainer.optimizer.params) {
+      const fresh = emptyTensor(backend, p.variable.shape);
+      recordCopy(backend, this.plan.stateBuffer(p.name), 0, tensorBuffer(backend, fresh), 0, fresh.size * 4);
+      p.variable.assign(fresh);
+      fresh.dispose();
+    }
+    recordCopy(backend, this.plan.stateBuffer(STATE), 0, tensorBuffer(backend, flat.state), 0, flat.state.size * 4);
+    submitNow(backend);
+  }
+
+  /** One optimizer step, as CaeTrainer.trainStep computes it. */
+  async trainStep(b: Batch): Promise<StepResult> {
+    const t = this.trainer;
+    const B = b.images.shape[0];
+    if (B !== this.batch) throw new Error(`replay: compiled for batch ${this.batch}, given ${B} (compile again)`);
+    const mask = b.mask ?? t.nextMasks(B);
+    const masks = maskIndices(mask, B, numPatches(t.model.config));
+    if (masks.masked.perImage !== numMasked(t.model.config)) throw new Error('replay: a different mask count needs a new trace');
+    const lr = lrAt(t.train, t.step);
+    const arrays = hostArrays(masks, this.drops, this.drops.length ? t.dropStream : null);
+    for (const name of this.plan.uploadNames()) this.plan.writeUpload(name, arrays.get(name)!);
+    const backend = webgpuBackend();
+    if (hasPendingCommands(backend)) submitNow(backend);
+    const slot = this.plan.inputBuffer('images');
+    const from = slot && gpuBufferOf(backend, b.images);
+    if (slot && !from) gpuDevice(backend).queue.writeBuffer(slot, 0, b.images.dataSync() as Float32Array<ArrayBuffer>);
+    const read = await this.plan.run(0, from ? (e) => e.copyBufferToBuffer(from, 0, slot!, 0, b.images.size * 4) : undefined);
+    const [total, reconstruction, alignment, gradNorm] = Array.from(new Float32Array(read!));
+    if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) throw new NonFiniteLossError(t.step, Number.isFinite(total!) ? gradNorm! : total!);
+    const opt = t.optimizer;
+    opt.t += 1;
+    const words = adamWWords({ ...opt.hyper, lr, t: opt.t, scale: clipFactor(gradNorm!, t.train.clipGrad) }, opt.fused!.decayEnd);
+    gpuDevice(backend).queue.writeBuffer(this.adamW.buffer, this.adamW.offset, words as Uint8Array<ArrayBuffer>);
+    await this.plan.run(1);
+    const result: StepResult = { step: t.step, total: total!, reconstruction: reconstruction!, alignment: t.model.config.alignment ? alignment! : null, gradNorm: gradNorm!, lr };
+    t.step += 1;
+    return result;
+  }
+
+  dispose(): void {
+    this.plan.dispose();
+  }
+}
