@@ -9,7 +9,8 @@ import type { ProbeTrainConfig } from '../train/probeTrainer';
 import type { DatasetMeta } from '../data/stored';
 import { isBuiltinDataset } from '../data/shapes';
 import { DEFAULT_EXPERIMENT } from '../train/evalDefaults';
-import { followNewest, initialProbeForm, type ProbeForm } from './probeForm';
+import { initialProbeForm, type ProbeForm } from './probeForm';
+import { followDefaults } from './followDefaults';
 import { centreCrop } from '../data/crop';
 import { initialLab, type LabState } from './labState';
 export type { ProbeForm } from './probeForm';
@@ -169,7 +170,7 @@ export const useStore = create<AppState>()((set, get) => ({
         if (!msg.cancelled) get().notify(msg.message);
         return;
       case 'encoders':
-        set({ encoders: msg.list, probeForm: followNewest(get().probeForm, get(), { encoders: msg.list, runs: get().runs }) });
+        set({ encoders: msg.list, ...followDefaults(get(), { encoders: msg.list }) });
         return;
       case 'probe/status':
         if (probe?.spec.id === msg.id) set({ probe: { ...probe, status: msg.status, message: msg.message, features: msg.features } });
@@ -255,10 +256,11 @@ export const useStore = create<AppState>()((set, get) => ({
   },
   started(spec, from) {
     const step = from?.step ?? 0;
-    set({ run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null } });
+    // The lab's model follows the run from its start (live), the probe once it has a checkpoint.
+    set({ ...followDefaults(get(), { current: spec.id }), run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null } });
   },
   setRuns(runs) {
-    set({ runs, probeForm: followNewest(get().probeForm, get(), { encoders: get().encoders, runs }) });
+    set({ runs, ...followDefaults(get(), { runs }) });
   },
   setRunsElsewhere(ids) {
     set({ runsElsewhere: ids });

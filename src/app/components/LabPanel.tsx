@@ -92,6 +92,11 @@ export function LabPanel() {
               <EncoderOptions />
             </select>
           </label>
+          {!lab.modelPicked && (
+            <span data-testid="lab.model-follows" style={{ fontSize: 12, color: 'var(--muted)' }}>
+              Follows your newest run (live while it trains) until you pick one.
+            </span>
+          )}
           <label>
             mask{' '}
             <select data-testid="lab.mask-kind" value={lab.maskKind} onChange={(e) => edit({ maskKind: e.target.value as LabMaskKind })}>
