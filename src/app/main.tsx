@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import './layout.css';
 import { installTestHook } from './testHook';
 import { startWorker } from './workerClient';
 

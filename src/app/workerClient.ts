@@ -9,7 +9,8 @@ import { validateTrainConfig } from '../train/config';
 import { officialCommand } from '../train/officialFlags';
 import { downloadBlob } from './download';
 import { importKind, importName } from './importFiles';
-import { deleteRun, getCheckpoint, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord } from './runsDb';
+import { deleteRun, getCheckpoint, getRun, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord } from './runsDb';
+import { thin } from './charts';
 import { buildProbeSpec } from './probeForm';
 import { resultRows } from './results';
 import { useStore } from './store';
@@ -45,7 +46,7 @@ function releaseRunLock(runId: string): void {
  * each of those it waits for the lock to be free, so a tab closed mid-run shows its run as
  * interrupted (with Resume) here without a reload.
  */
-async function refreshRuns(): Promise<void> {
+export async function refreshRuns(): Promise<void> {
   const [runs, held] = await Promise.all([listRuns(), heldLocks().catch(() => new Set<string>())]);
   const mine = useStore.getState().run?.spec.id;
   const elsewhere = heldRunIds(held).filter((id) => id !== mine);
@@ -67,17 +68,22 @@ export function send(msg: ToWorker, transfer: Transferable[] = []): void {
   worker.postMessage(msg, transfer);
 }
 
+/** Points of a run's curve kept in its record: enough for a sparkline and a compare chart. */
+const CURVE_POINTS = 300;
+
 function record(): RunRecord | null {
   const run = useStore.getState().run;
   if (!run) return null;
-  return { spec: run.spec, status: run.status, step: run.step, checkpointStep, latest: run.history.at(-1) ?? null, updatedAt: Date.now() };
+  return { spec: run.spec, status: run.status, step: run.step, checkpointStep, latest: run.history.at(-1) ?? null, updatedAt: Date.now(), curve: thin(run.history, CURVE_POINTS) };
 }
 
 async function persist(): Promise<void> {
   const r = record();
   if (!r) return;
   try {
-    await putRun(r);
+    // The name and notes are the user's (runEdits.ts): the record as kept has the latest ones.
+    const kept = await getRun(r.spec.id);
+    await putRun({ ...r, name: kept?.name, notes: kept?.notes });
     announce({ type: 'runs-changed' });
     await refreshRuns();
   } catch (e) {

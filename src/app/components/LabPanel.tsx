@@ -52,7 +52,6 @@ export function LabPanel() {
     <section
       data-testid="lab"
       data-busy={lab.busy}
-      style={{ borderTop: '1px solid #ddd', marginTop: 16, paddingTop: 8 }}
       onDragOver={(e) => e.preventDefault()}
       onDrop={(e) => {
         e.preventDefault();

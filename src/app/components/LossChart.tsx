@@ -33,5 +33,5 @@ export function LossChart() {
       if (el) Plotly.purge(el);
     };
   }, []);
-  return <div ref={ref} data-testid="pretrain.loss-chart" data-points="0" style={{ width: '100%', minHeight: 300 }} />;
+  return <div ref={ref} data-testid="pretrain.loss-chart" data-points="0" style={{ width: '100%', minHeight: 360 }} />;
 }

@@ -23,7 +23,7 @@ export function ProbePanel() {
   const edit = useStore.getState().editProbe;
   const active = probe?.status === 'starting' || probe?.status === 'running';
   return (
-    <section style={{ borderTop: '1px solid #ddd', marginTop: 16, paddingTop: 8 }}>
+    <section>
       <h2 style={{ fontSize: 17 }}>Evaluate a frozen encoder: linear, attentive, kNN, fine-tuning</h2>
       <div style={{ display: 'flex', gap: 24, flexWrap: 'wrap', alignItems: 'flex-start' }}>
         <div>
