@@ -40,6 +40,7 @@ test('imports a folder of PNGs, pretrains and probes on it, and finds it again a
   writeFolder(root);
   const nb = new Notebook(page);
   await nb.open();
+  await nb.view('data');
 
   // The picked folder's files arrive with their paths below it (webkitRelativePath).
   await page.getByTestId('data.import-folder').setInputFiles(root);
@@ -61,12 +62,14 @@ test('imports a folder of PNGs, pretrains and probes on it, and finds it again a
   const id = (await summary.getAttribute('data-dataset-id'))!;
 
   // Pretrain micro on it: its id is in the run's config.
+  await nb.view('pretrain');
   await page.getByTestId('pretrain.dataset').selectOption(id);
   await nb.pretrainBriefly(3);
-  const runRow = page.getByTestId('runs.list').locator('tr[data-run-id]').first();
+  const runRow = nb.runRow();
   await expect(runRow.locator('pre')).toContainText(`"dataset": "${id}"`);
 
   // Both probes, an epoch, on the run's encoder and this dataset.
+  await nb.view('probe');
   await page.getByTestId('probe.dataset').selectOption(id);
   const runId = (await runRow.getAttribute('data-run-id'))!;
   await nb.probeBriefly(runId, { epochs: 1, warmup: 0, train: 16, val: 6, batch: 8 });
@@ -77,6 +80,7 @@ test('imports a folder of PNGs, pretrains and probes on it, and finds it again a
 
   // Kept across a reload, without asking for the files again.
   await page.reload();
+  await nb.view('data');
   await expect(page.getByTestId('data.list').locator(`tr[data-dataset-id="${id}"]`)).toHaveCount(1);
   expect(await classCounts(page)).toEqual({ blue: PER_CLASS, green: PER_CLASS, red: PER_CLASS });
   await expect(page.getByTestId('data.skipped')).toHaveAttribute('data-count', '2');
@@ -99,6 +103,7 @@ const file = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/o
 test('CIFAR-10 files and a zip import; bad input is refused with a clear message and loses nothing', async ({ page }, info) => {
   const nb = new Notebook(page);
   await nb.open();
+  await nb.view('data');
   const rows = page.getByTestId('data.list').locator('tr[data-dataset-id]');
   const notices = page.getByTestId('notices');
 
@@ -146,11 +151,13 @@ test('CIFAR-10 files and a zip import; bad input is refused with a clear message
   }, pngs);
   await page.getByTestId('data.drop').dispatchEvent('drop', { dataTransfer: dropped });
   await expect(page.getByTestId('data.summary')).toContainText('images · folder · unlabelled (pretraining only) · 4 train / 0 val images');
+  await nb.view('probe');
   await page.getByTestId('probe.dataset').selectOption({ label: 'images (no labels)' });
   await expect(page.getByTestId('probe.needs-labels')).toContainText('Evaluation needs labels: images has none');
   await expect(page.getByTestId('probe.start')).toBeDisabled();
 
   // Deleting: gone from the list and the selectors, also after a reload; the rest stays.
+  await nb.view('data');
   await page.getByTestId('data.delete').click();
   await expect(rows).toHaveCount(2);
   await expect(page.getByTestId('probe.dataset')).toHaveValue('shapes-easy');
@@ -190,7 +197,8 @@ test('an older notebook database (v3) is upgraded in place: its runs are kept an
   );
   const nb = new Notebook(page);
   await nb.open();
-  await expect(page.getByTestId('runs.list').locator('tr[data-run-id="run-old"]')).toHaveCount(1);
+  await expect(nb.runRow('run-old')).toHaveCount(1);
+  await nb.view('data');
   await page.getByTestId('data.import-files').setInputFiles([1, 2].map((i) => file(`${i}.png`, encodePng(12, 12, () => [i * 90, 20, 20]))));
   await expect(page.getByTestId('data.summary')).toContainText('unlabelled');
   const version = await page.evaluate(() => new Promise<number>((res) => (indexedDB.open('cae-notebook').onsuccess = (e) => res((e.target as IDBOpenDBRequest).result.version))));

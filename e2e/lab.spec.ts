@@ -13,8 +13,16 @@ test('an uploaded PNG is cropped, masked by painting, and reconstructed', async 
   const nb = new Notebook(page);
   const lab = new Lab(page);
   await nb.open();
+  await nb.view('lab');
+  // The crop editor dims the image outside the crop, and nothing outside the editor: the page's
+  // title and the lab's own text look the same before and after an image opens.
+  const title = page.locator('header h1');
+  const hint = page.getByText('Click patches on the grid');
+  const [titleBefore, hintBefore] = [await title.screenshot(), await hint.screenshot()];
   await lab.open('picture.png', picture, 'image/png');
   await expect(page.getByTestId('lab.crop')).toBeVisible();
+  expect(await title.screenshot()).toEqual(titleBefore);
+  expect(await hint.screenshot()).toEqual(hintBefore);
   await expect(page.getByText('crop 64×64 at (16, 0)')).toBeVisible(); // centre crop by default
   await expect(page.getByTestId('lab.mask-count')).toContainText('8 of 16 patches masked'); // block-wise, ratio 0.5
   // Dragging the crop moves it (stopping at the image's edge) and the model's input follows.
@@ -136,7 +144,8 @@ test('a checkpoint exported and imported reconstructs the same image and mask id
   const lab = new Lab(page);
   await nb.open();
   await nb.pretrainBriefly(2);
-  const runId = (await page.getByTestId('runs.list').locator('tr[data-run-id]').first().getAttribute('data-run-id'))!;
+  const runId = (await nb.runRow().getAttribute('data-run-id'))!;
+  await nb.view('lab');
   await page.getByTestId('lab.model').selectOption(runId);
   await lab.open('picture.png', picture, 'image/png');
   await page.getByTestId('lab.mask-clear').click();

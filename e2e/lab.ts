@@ -11,6 +11,7 @@ export class Lab {
 
   /** Sets the lab's file input to bytes made in the test. */
   async upload(name: string, bytes: Uint8Array, mimeType: string): Promise<void> {
+    await this.page.getByTestId('view.lab').click();
     await this.page.getByTestId('lab.upload').setInputFiles({ name, mimeType, buffer: Buffer.from(bytes) });
   }
 

@@ -27,8 +27,28 @@ export class Notebook {
     await this.page.waitForFunction((s) => window.__cae.state().status === s, status, { timeout, polling: 250 });
   }
 
+  /** Opens one of the notebook's views (its tab): a view's controls are visible only while it is open. */
+  async view(id: 'pretrain' | 'probe' | 'lab' | 'data' | 'compare'): Promise<void> {
+    await this.page.getByTestId(`view.${id}`).click();
+    await expect(this.page.getByTestId(`view.${id}`)).toHaveAttribute('aria-selected', 'true');
+  }
+
+  /** A run's entry in the runs sidebar: the first (newest) one, or the one with id `id`. */
+  runRow(id?: string) {
+    const rows = this.page.getByTestId('runs.list').locator(id ? `[data-run-id="${id}"]` : '[data-run-id]');
+    return id ? rows : rows.first();
+  }
+
+  /** Selects a run in the sidebar (unless it is open already), which shows its actions. */
+  async selectRun(row: ReturnType<Notebook['runRow']>): Promise<void> {
+    const select = row.getByTestId('runs.select');
+    if ((await select.getAttribute('aria-expanded')) !== 'true') await select.click();
+    await expect(select).toHaveAttribute('aria-expanded', 'true');
+  }
+
   /** Starts a run of the form's preset, lets it take `steps` steps and stops it. */
   async pretrainBriefly(steps: number): Promise<void> {
+    await this.view('pretrain');
     await this.page.getByTestId('pretrain.start').click();
     await this.waitForStep(steps);
     await this.page.getByTestId('pretrain.stop').click();
@@ -43,6 +63,7 @@ export class Notebook {
     encoder: string,
     o: { epochs: number; warmup?: number; train: number; val: number; batch: number; evals?: readonly string[]; baseline?: boolean; ftEpochs?: number },
   ): Promise<void> {
+    await this.view('probe');
     await this.page.getByTestId('probe.encoder').selectOption(encoder);
     const evals = o.evals ?? ['lin', 'att', 'knn'];
     for (const id of ['lin', 'att', 'knn', 'ft']) await this.page.getByTestId(`probe.eval.${id}`).setChecked(evals.includes(id));

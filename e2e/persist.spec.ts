@@ -14,8 +14,8 @@ test('a run survives a reload: Resume continues from its checkpoint with its cur
   await page.getByTestId('pretrain.pause').click();
   await nb.waitForStatus('paused');
   const pausedAt = (await nb.state()).step;
-  const row = page.getByTestId('runs.list').locator('tr[data-run-id]').first();
-  await expect(row).toContainText(`step ${pausedAt}`); // the checkpoint taken on pause is kept
+  const row = nb.runRow();
+  await expect(row).toContainText(`checkpoint at step ${pausedAt}`); // the checkpoint taken on pause is kept
 
   await page.reload();
   await expect(page.getByTestId('backend.name')).toContainText('WebGPU', { timeout: 90_000 });
@@ -25,6 +25,7 @@ test('a run survives a reload: Resume continues from its checkpoint with its cur
   const kept = await row.getAttribute('data-run-id');
   await nb.probeBriefly(kept!, { epochs: 1, warmup: 0, train: 32, val: 16, batch: 16 });
   await expect(page.getByTestId('probe.table').locator('tr[data-result-id]').first()).toContainText(kept!);
+  await nb.selectRun(row);
   await row.getByTestId('runs.resume').click();
   // The worker says which checkpoint it loaded: the run goes on from there, not from step 0.
   await expect(page.getByTestId('pretrain.message')).toHaveText(`Resumed from the checkpoint at step ${pausedAt}.`);
@@ -33,6 +34,7 @@ test('a run survives a reload: Resume continues from its checkpoint with its cur
   expect(s.status).toBe('running');
   // The curves go on from where they were: the points before the checkpoint came back from storage.
   expect(s.losses.length).toBeGreaterThanOrEqual(pausedAt + 2);
+  await nb.view('pretrain');
   await page.getByTestId('pretrain.stop').click();
   await nb.waitForStatus('stopped');
   await expect(page.getByTestId('runs.storage')).toContainText('Storage used');
@@ -40,7 +42,7 @@ test('a run survives a reload: Resume continues from its checkpoint with its cur
   // Deleting the run removes it and its checkpoint, also after a reload.
   const runId = await row.getAttribute('data-run-id');
   await row.getByTestId('runs.delete').click();
-  await expect(page.locator(`tr[data-run-id="${runId}"]`)).toHaveCount(0);
+  await expect(page.locator(`[data-run-id="${runId}"]`)).toHaveCount(0);
   await page.reload();
   await expect(page.getByTestId('runs.list')).toContainText('No runs yet');
 });

@@ -11,9 +11,11 @@ test('pretrains micro on shapes with WebGPU, live, and nothing leaves the origin
   });
   await nb.open();
   await expect(page.getByTestId('backend.name')).toContainText('WebGPU');
+  await nb.view('data');
   await expect(page.getByTestId('dataset.preview').locator('figcaption')).toHaveCount(20);
   await expect(page.getByTestId('dataset.preview')).toContainText('crescent');
 
+  await nb.view('pretrain');
   await page.getByTestId('pretrain.preset').selectOption('micro');
   await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks = []));
   await page.getByTestId('pretrain.start').click();
@@ -59,9 +61,9 @@ test('pretrains micro on shapes with WebGPU, live, and nothing leaves the origin
   console.log(`long tasks on the main thread during training: ${JSON.stringify(longTasks.map(Math.round))}`);
 
   // The runs list lives in IndexedDB: it survives a reload.
-  const runId = await page.getByTestId('runs.list').locator('tr[data-run-id]').first().getAttribute('data-run-id');
+  const runId = (await nb.runRow().getAttribute('data-run-id'))!;
   await page.reload();
-  await expect(page.getByTestId('runs.list').locator(`tr[data-run-id="${runId}"]`)).toContainText('stopped');
+  await expect(nb.runRow(runId)).toContainText('stopped');
 });
 
 test('a diverging loss stops the run with a message', async ({ page }) => {

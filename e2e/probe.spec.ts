@@ -4,6 +4,7 @@ import { Notebook } from './notebook';
 test('evaluates a briefly pretrained micro encoder four ways beside its random-init baseline', async ({ page }) => {
   const nb = new Notebook(page);
   await nb.open();
+  await nb.view('probe');
   // The first-run defaults: the learnable embedded set, and a note on the budget they assume.
   await expect(page.getByTestId('probe.dataset')).toHaveValue('shapes-easy');
   await expect(page.getByTestId('probe.budget')).toContainText('micro pretrained for 4000 steps');
@@ -11,7 +12,8 @@ test('evaluates a briefly pretrained micro encoder four ways beside its random-i
   await nb.pretrainBriefly(4);
 
   // The encoder follows the run just made: no need to pick it.
-  const runId = (await page.getByTestId('runs.list').locator('tr[data-run-id]').first().getAttribute('data-run-id'))!;
+  const runId = (await nb.runRow().getAttribute('data-run-id'))!;
+  await nb.view('probe');
   await expect(page.getByTestId('probe.encoder')).toHaveValue(runId);
   await nb.probeBriefly(runId, { epochs: 2, train: 64, val: 20, batch: 32, evals: ['lin', 'att', 'knn', 'ft'], baseline: true, ftEpochs: 1 });
 

@@ -62,9 +62,10 @@ test('a second tab neither deletes an import in progress nor resumes a run the f
   // Tab A trains; tab B lists the run as training in another tab, with no Resume and no Delete.
   await a.page.getByTestId('pretrain.start').click();
   await a.waitForStep(2);
-  const runId = (await a.page.getByTestId('runs.list').locator('tr[data-run-id]').first().getAttribute('data-run-id'))!;
-  const rowB = b.page.locator(`tr[data-run-id="${runId}"]`);
+  const runId = (await a.runRow().getAttribute('data-run-id'))!;
+  const rowB = b.runRow(runId);
   await expect(rowB.getByTestId('runs.status')).toHaveText('training in another tab');
+  await b.selectRun(rowB);
   await expect(rowB.getByTestId('runs.resume')).toHaveCount(0);
   await expect(rowB.getByTestId('runs.delete')).toHaveCount(0);
   await expect(b.page.getByTestId('runs.persisted')).toContainText(/persistent|may be evicted/);

@@ -1,5 +1,8 @@
-// The notebook page: header with the backend, notices, the pretraining panel beside its live views,
-// the probing panel, your own data, the image lab, the dataset preview and the runs list.
+// The notebook page: a header (backend, storage), the runs sidebar, and the main area in views:
+// Pretrain (recipe beside the live views), Probe, Lab, Data, Compare and Sweeps. Every view stays mounted
+// while hidden, so a run's charts, a probe and the lab keep their state across tab switches.
+import { useEffect, type ReactNode } from 'react';
+import { ComparePanel } from './components/ComparePanel';
 import { SweepPanel } from './components/SweepPanel';
 import { DataPanel } from './components/DataPanel';
 import { DatasetPreview } from './components/DatasetPreview';
@@ -11,29 +14,75 @@ import { PretrainPanel } from './components/PretrainPanel';
 import { ProbePanel } from './components/ProbePanel';
 import { ProgressView } from './components/ProgressView';
 import { ReconGrid } from './components/ReconGrid';
-import { RunsList } from './components/RunsList';
+import { RunsSidebar } from './components/RunsSidebar';
 import { StepProfileView } from './components/StepProfileView';
+import { installSpaceToggle } from './keys';
+import { useUi, VIEWS, type ViewId } from './ui';
+
+function ViewTabs() {
+  const view = useUi((s) => s.view);
+  const setView = useUi((s) => s.setView);
+  const compared = useUi((s) => s.compared.length);
+  return (
+    <nav className="tabs" role="tablist" aria-label="views">
+      {VIEWS.map((v) => (
+        <button key={v.id} id={`tab-${v.id}`} role="tab" data-testid={`view.${v.id}`} aria-selected={view === v.id} aria-controls={`view-${v.id}`} onClick={() => setView(v.id)}>
+          {v.label}
+          {v.id === 'compare' && compared > 0 && ` (${compared})`}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+function View(props: { id: ViewId; children: ReactNode }) {
+  const shown = useUi((s) => s.view === props.id);
+  return (
+    <div id={`view-${props.id}`} role="tabpanel" aria-labelledby={`tab-${props.id}`} hidden={!shown}>
+      {props.children}
+    </div>
+  );
+}
 
 export function App() {
+  useEffect(installSpaceToggle, []);
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 1280, margin: '1rem auto', padding: '0 1rem' }}>
+    <>
       <Header />
-      <Notices />
-      <div style={{ display: 'flex', gap: 24, alignItems: 'flex-start', flexWrap: 'wrap' }}>
-        <PretrainPanel />
-        <div style={{ flex: 1, minWidth: 420 }}>
-          <ProgressView />
-          <StepProfileView />
-          <LossChart />
-          <ReconGrid />
-        </div>
+      <div className="app-body">
+        <RunsSidebar />
+        <main className="main">
+          <ViewTabs />
+          <Notices />
+          <View id="pretrain">
+            <div className="controls-and-live">
+              <PretrainPanel />
+              <div>
+                <ProgressView />
+                <LossChart />
+                <ReconGrid />
+                <StepProfileView />
+              </div>
+            </div>
+          </View>
+          <View id="probe">
+            <ProbePanel />
+          </View>
+          <View id="lab">
+            <LabPanel />
+          </View>
+          <View id="data">
+            <DataPanel />
+            <DatasetPreview />
+          </View>
+          <View id="compare">
+            <ComparePanel />
+          </View>
+          <View id="sweep">
+            <SweepPanel />
+          </View>
+        </main>
       </div>
-      <ProbePanel />
-      <SweepPanel />
-      <DataPanel />
-      <LabPanel />
-      <DatasetPreview />
-      <RunsList />
-    </main>
+    </>
   );
 }

@@ -39,7 +39,7 @@ export function lossTraces(history: readonly StepPoint[]): Trace[] {
 
 export const lossLayout = {
   margin: { l: 50, r: 60, t: 10, b: 40 },
-  height: 300,
+  height: 360,
   xaxis: { title: { text: 'step' } },
   yaxis: { title: { text: 'loss' }, type: 'log' as const },
   yaxis2: { title: { text: 'learning rate' }, overlaying: 'y' as const, side: 'right' as const, showgrid: false, exponentformat: 'e' as const },

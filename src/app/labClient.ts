@@ -65,9 +65,9 @@ export async function openLabFile(file: File): Promise<void> {
   send({ type: 'lab/decode', name: file.name, source: { kind: 'file', bytes, mime: file.type } }, [bytes]);
 }
 
-/** Chooses the model; a kept run's checkpoint goes to the worker first. */
+/** The user chooses the model (from then on it no longer follows the newest run); a kept run's checkpoint goes to the worker first. */
 export async function chooseLabModel(choice: string): Promise<void> {
-  edit({ model: choice });
+  edit({ model: choice, modelPicked: true });
   if (choice !== 'random' && choice !== 'current') await loadKeptEncoder(choice);
   syncLabMask();
 }
@@ -103,8 +103,11 @@ let timer: ReturnType<typeof setTimeout> | null = null;
 /** Asks the worker for the panels of the current image, crop, mask and model (debounced). */
 export function requestLabView(): void {
   if (timer) clearTimeout(timer);
-  timer = setTimeout(() => {
+  timer = setTimeout(async () => {
     timer = null;
+    // A model the lab followed by itself (the newest kept run) may not be in the worker yet.
+    const chosen = lab().model;
+    if (chosen !== 'random' && chosen !== 'current') await loadKeptEncoder(chosen);
     const l = lab();
     const c = labModelConfig();
     if (!c) {

@@ -19,6 +19,8 @@ export interface LabState {
   readonly crop: SquareCrop | null;
   /** 'random' (the form's preset, freshly initialized), 'current' (the run in progress) or a run id. */
   readonly model: string;
+  /** Whether the user chose the model; until then it follows the newest run (followDefaults.ts). */
+  readonly modelPicked: boolean;
   readonly maskKind: LabMaskKind;
   /** Fraction of patches the generated masks hide. */
   readonly ratio: number;
@@ -62,6 +64,7 @@ export const initialLab = (): LabState => ({
   image: null,
   crop: null,
   model: 'random',
+  modelPicked: false,
   maskKind: 'block',
   ratio: 0.5,
   seed: 0,

@@ -4,7 +4,8 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { registerServiceWorker } from './offline';
 import { preloadPlotlyWhenIdle } from './plotly';
-import './theme.css';
+import './layout.css';
+import './theme.css'; // after layout.css: its light and dark variables are the ones that count
 import { installTestHook } from './testHook';
 import { startWorker } from './workerClient';
 

@@ -5,7 +5,8 @@ import { deleteDataset, listDatasets } from '../data/datasetDb';
 import { heldLocks, heldRunIds, runLock, tryHold, whenFree } from '../data/locks';
 import { isActive, type FromWorker } from '../protocol/messages';
 import { resultRows } from './results';
-import { deleteRun, getCheckpoint, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord, type SavedCheckpoint } from './runsDb';
+import { thin } from './charts';
+import { deleteRun, getCheckpoint, getRun, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord, type SavedCheckpoint } from './runsDb';
 import { useStore } from './store';
 import { announce, listenToTabs, requestPersistentStorage } from './tabs';
 
@@ -102,10 +103,13 @@ export function readKept(): void {
   });
 }
 
+/** Points of a run's curve kept in its record: enough for a sparkline and a compare chart. */
+const CURVE_POINTS = 300;
+
 function record(): RunRecord | null {
   const run = useStore.getState().run;
   if (!run) return null;
-  return { spec: run.spec, status: run.status, step: run.step, checkpointStep: run.checkpointStep, latest: run.history.at(-1) ?? null, updatedAt: Date.now() };
+  return { spec: run.spec, status: run.status, step: run.step, checkpointStep: run.checkpointStep, latest: run.history.at(-1) ?? null, updatedAt: Date.now(), curve: thin(run.history, CURVE_POINTS) };
 }
 
 /** Writes the current run's record to the runs list. */
@@ -113,7 +117,9 @@ export async function persist(): Promise<void> {
   const r = record();
   if (!r) return;
   try {
-    await putRun(r);
+    // The name and notes are the user's (runEdits.ts): the record as kept has the latest ones.
+    const kept = await getRun(r.spec.id);
+    await putRun({ ...r, name: kept?.name, notes: kept?.notes });
     announce({ type: 'runs-changed' });
     await refreshRuns();
   } catch (e) {

@@ -1,12 +1,11 @@
-// The evaluation form: which encoder to read, on which images, with which recipes; and the rule
-// that its encoder follows the user (the newest run with a checkpoint) until they pick one.
+// The evaluation form: which encoder to read, on which images, with which recipes. Its encoder
+// follows the user (the newest run with a checkpoint) until they pick one: see followDefaults.ts.
 import { isBuiltinDataset, SHAPE_CLASSES } from '../data/shapes';
 import { isLabelled, type DatasetMeta } from '../data/stored';
 import type { CaeConfig } from '../model/config';
 import type { EncoderEntry, EvalSettings, ProbeSpec } from '../protocol/messages';
 import { DEFAULT_EXPERIMENT, defaultEvaluation, defaultProbeConfig } from '../train/evalDefaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
-import type { RunRecord } from './runsDb';
 
 export interface ProbeForm {
   /** 'random' or a pretraining run's id (or `imported:<file>`). */
@@ -38,29 +37,6 @@ export const initialProbeForm = (): ProbeForm => ({
   probe: defaultProbeConfig(),
   evaluation: defaultEvaluation(),
 });
-
-/** The run kept in this browser with a checkpoint that changed last (a training run saves every 15 s), or null. */
-export function newestKeptRun(runs: readonly RunRecord[]): string | null {
-  const kept = runs.filter((r) => r.checkpointStep != null).sort((a, b) => b.updatedAt - a.updatedAt)[0];
-  return kept ? kept.spec.id : null;
-}
-
-/**
- * The form's encoder after the user made something, unless they picked one: an encoder the worker
- * did not hold before (a run that just ended, an import), or a run whose checkpoint is now the
- * newest in this browser (the run that is training, or one just resumed).
- */
-export function followNewest(
-  f: ProbeForm,
-  was: { encoders: readonly EncoderEntry[]; runs: readonly RunRecord[] },
-  now: { encoders: readonly EncoderEntry[]; runs: readonly RunRecord[] },
-): ProbeForm {
-  if (f.encoderPicked) return f;
-  const added = now.encoders.filter((e) => !was.encoders.some((o) => o.runId === e.runId)).at(-1);
-  if (added) return { ...f, encoder: added.runId };
-  const newest = newestKeptRun(now.runs);
-  return newest && newest !== newestKeptRun(was.runs) ? { ...f, encoder: newest } : f;
-}
 
 /**
  * The worker's spec for the form, or the reason it cannot start. `enc` is the chosen encoder the

@@ -22,6 +22,12 @@ export interface RunRecord {
   readonly checkpointStep?: number | null;
   readonly latest: StepPoint | null;
   readonly updatedAt: number;
+  /** The user's name for the run (the sidebar and the compare chart show it beside the id). */
+  readonly name?: string;
+  /** The user's notes on the run: what it tried, what it showed. */
+  readonly notes?: string;
+  /** The loss curve, thinned to a few hundred points, for the sparkline and the compare chart. */
+  readonly curve?: readonly StepPoint[];
 }
 
 /** One row of the paper's Table 1 shape: an encoder and how each evaluation reads it. */
@@ -63,6 +69,10 @@ export async function putRun(r: RunRecord): Promise<void> {
 export async function listRuns(): Promise<RunRecord[]> {
   const all = await tx<RunRecord[]>('readonly', (s) => s.getAll() as IDBRequest<RunRecord[]>);
   return all.sort((a, b) => b.spec.createdAt - a.spec.createdAt);
+}
+
+export async function getRun(id: string): Promise<RunRecord | undefined> {
+  return tx<RunRecord | undefined>('readonly', (s) => s.get(id) as IDBRequest<RunRecord | undefined>);
 }
 
 /** Deletes a run's record and its checkpoint. */

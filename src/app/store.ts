@@ -9,7 +9,8 @@ import type { ProbeTrainConfig } from '../train/probeTrainer';
 import type { DatasetMeta } from '../data/stored';
 import { isBuiltinDataset } from '../data/shapes';
 import { DEFAULT_EXPERIMENT } from '../train/evalDefaults';
-import { followNewest, initialProbeForm, type ProbeForm } from './probeForm';
+import { initialProbeForm, type ProbeForm } from './probeForm';
+import { followDefaults } from './followDefaults';
 import { centreCrop } from '../data/crop';
 import { initialLab, type LabState } from './labState';
 import { mapsAfter } from './featureMaps';
@@ -187,7 +188,7 @@ export const useStore = create<AppState>()((set, get) => ({
         if (!msg.cancelled) get().notify(msg.message);
         return;
       case 'encoders':
-        set({ encoders: msg.list, probeForm: followNewest(get().probeForm, get(), { encoders: msg.list, runs: get().runs }) });
+        set({ encoders: msg.list, ...followDefaults(get(), { encoders: msg.list }) });
         return;
       case 'probe/status':
         if (probe?.spec.id === msg.id) set({ probe: { ...probe, status: msg.status, message: msg.message, features: msg.features } });
@@ -291,9 +292,11 @@ export const useStore = create<AppState>()((set, get) => ({
   },
   started(spec, from) {
     const step = from?.step ?? 0;
-    // A resumed run starts from its kept checkpoint; a new one has none yet.
+    // A resumed run starts from its kept checkpoint; a new one has none yet. The lab's model follows
+    // the run from its start (live), the probe once it has a checkpoint.
     const checkpoint = from ? from.step : null;
     set({
+      ...followDefaults(get(), { current: spec.id }),
       run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null, checkpointTaken: checkpoint, checkpointStep: checkpoint, engine: null },
     });
   },
@@ -302,7 +305,7 @@ export const useStore = create<AppState>()((set, get) => ({
     if (run?.spec.id === runId) set({ run: { ...run, checkpointStep: step } });
   },
   setRuns(runs) {
-    set({ runs, probeForm: followNewest(get().probeForm, get(), { encoders: get().encoders, runs }) });
+    set({ runs, ...followDefaults(get(), { runs }) });
   },
   setRunsElsewhere(ids) {
     set({ runsElsewhere: ids });

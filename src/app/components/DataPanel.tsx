@@ -52,7 +52,7 @@ export function DataPanel() {
     if (!disabled) importDataset(await fromDrop(e.dataTransfer), o);
   };
   return (
-    <section style={{ borderTop: '1px solid var(--border)', marginTop: 16, paddingTop: 8 }}>
+    <section>
       <h2 style={{ fontSize: 17 }}>Your data</h2>
       <p style={{ fontSize: 12, color: 'var(--muted)', maxWidth: 760 }}>
         Images stay in this browser: they are decoded in the worker, cropped to their centre square, resized to the stored size and kept in IndexedDB, so a

@@ -1,21 +1,26 @@
-// The <option>s for "which trained model": encoders the worker holds this session (runs of this
-// session, imported checkpoints) and runs kept in this browser with a checkpoint not loaded yet.
+// The <option>s for "which trained model": runs kept in this browser with a checkpoint and the
+// encoders the worker holds this session (runs of this session, imported checkpoints).
+// One list in a stable order (the runs list's, then imports), so a run's option stays the same
+// element when its run ends and the worker takes it over: a <select> whose chosen option is
+// replaced shows its first option, while its value says otherwise.
 import { useStore } from '../store';
 
 export function EncoderOptions() {
   const encoders = useStore((s) => s.encoders);
   const runs = useStore((s) => s.runs);
-  const kept = runs.filter((r) => r.checkpointStep != null && !encoders.some((e) => e.runId === r.spec.id));
+  const options = [
+    ...runs.flatMap((r) => {
+      const e = encoders.find((x) => x.runId === r.spec.id);
+      if (e) return [{ id: e.runId, text: `${e.runId} · ${e.presetId} · step ${e.step}` }];
+      return r.checkpointStep != null ? [{ id: r.spec.id, text: `${r.spec.id} · ${r.spec.presetId} · step ${r.checkpointStep} (kept)` }] : [];
+    }),
+    ...encoders.filter((e) => !runs.some((r) => r.spec.id === e.runId)).map((e) => ({ id: e.runId, text: `${e.runId} · ${e.presetId} · step ${e.step}` })),
+  ];
   return (
     <>
-      {encoders.map((e) => (
-        <option key={e.runId} value={e.runId}>
-          {e.runId} · {e.presetId} · step {e.step}
-        </option>
-      ))}
-      {kept.map((r) => (
-        <option key={r.spec.id} value={r.spec.id}>
-          {r.spec.id} · {r.spec.presetId} · step {r.checkpointStep} (kept)
+      {options.map((o) => (
+        <option key={o.id} value={o.id}>
+          {o.text}
         </option>
       ))}
     </>

@@ -1,4 +1,6 @@
-// One config field as an input; numbers are parsed on change, validated when the run starts.
+// One config field as an input with its hint (unit, the paper's value) beside it; numbers are
+// parsed on change, validated when the run starts. The hint sits outside the <label>, so the
+// input's accessible name is the field's name alone.
 import type { Field } from './fields';
 
 export function FieldInput<K extends string>(props: { field: Field<K>; value: unknown; disabled: boolean; onChange: (v: unknown) => void }) {
@@ -23,14 +25,14 @@ export function FieldInput<K extends string>(props: { field: Field<K>; value: un
         defaultValue={String(value)}
         key={String(value)}
         disabled={disabled}
-        style={{ width: 90 }}
         onBlur={(e) => onChange(field.kind === 'int' ? Math.round(Number(e.target.value)) : Number(e.target.value))}
       />
     );
   return (
-    <label htmlFor={id} title={field.help} style={{ display: 'grid', gridTemplateColumns: '120px 100px', alignItems: 'center', gap: 6, fontSize: 13 }}>
-      <span>{field.label}</span>
-      {input}
-    </label>
+    <div className="field" title={field.help}>
+      <label htmlFor={id}>{field.label}</label>
+      <span>{input}</span>
+      <span className="hint">{field.hint}</span>
+    </div>
   );
 }

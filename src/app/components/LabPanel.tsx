@@ -56,7 +56,6 @@ export function LabPanel() {
     <section
       data-testid="lab"
       data-busy={lab.busy}
-      style={{ borderTop: '1px solid var(--border)', marginTop: 16, paddingTop: 8 }}
       onDragOver={(e) => e.preventDefault()}
       onDrop={(e) => {
         e.preventDefault();
@@ -96,6 +95,11 @@ export function LabPanel() {
               <EncoderOptions />
             </select>
           </label>
+          {!lab.modelPicked && (
+            <span data-testid="lab.model-follows" style={{ fontSize: 12, color: 'var(--muted)' }}>
+              Follows your newest run (live while it trains) until you pick one.
+            </span>
+          )}
           <label>
             compare with{' '}
             <select data-testid="lab.compare-model" value={lab.compareModel} onChange={(e) => void chooseCompareModel(e.target.value)}>

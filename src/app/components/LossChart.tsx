@@ -38,5 +38,5 @@ export function LossChart() {
       if (el) void loadPlotly().then((Plotly) => Plotly.purge(el));
     };
   }, []);
-  return <div ref={ref} data-testid="pretrain.loss-chart" data-points="0" style={{ width: '100%', minHeight: 300 }} />;
+  return <div ref={ref} data-testid="pretrain.loss-chart" data-points="0" style={{ width: '100%', minHeight: 360 }} />;
 }

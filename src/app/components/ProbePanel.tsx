@@ -3,9 +3,9 @@
 // maps that explain LIN versus ATT.
 import { BUILTIN_DATASETS } from '../../data/shapes';
 import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
-import { isActive } from '../../protocol/messages';
 import { EncoderOptions } from './EncoderOptions';
 import { EvalRecipe, Num } from './EvalRecipe';
+import { isActive } from '../../protocol/messages';
 import { useStore } from '../store';
 import { startProbe, stopProbe } from '../workerClient';
 import { AttentionMaps } from './AttentionMaps';
@@ -24,7 +24,7 @@ export function ProbePanel() {
   const edit = useStore.getState().editProbe;
   const active = probe !== null && isActive(probe.status);
   return (
-    <section style={{ borderTop: '1px solid var(--border)', marginTop: 16, paddingTop: 8 }}>
+    <section>
       <h2 style={{ fontSize: 17 }}>Evaluate a frozen encoder: linear, attentive, kNN, fine-tuning</h2>
       <div style={{ display: 'flex', gap: 24, flexWrap: 'wrap', alignItems: 'flex-start' }}>
         <div>

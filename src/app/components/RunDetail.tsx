@@ -1,0 +1,83 @@
+// The selected run in the sidebar: rename it, write notes on it, and what can be done with it
+// (resume from its checkpoint, export the checkpoint or the official command line, delete it).
+import { useState } from 'react';
+import type { RunRecord } from '../runsDb';
+import { editRun } from '../runEdits';
+import { canResume } from '../tabs';
+import { exportCheckpoint, exportDownstreamCommands, exportEncoder, exportOfficialCommand } from '../download';
+import { removeRun } from '../persistence';
+import { continueRun } from '../workerClient';
+
+export function RunDetail(props: { run: RunRecord; current: string | undefined; elsewhere: readonly string[]; busy: boolean }) {
+  const { run: r, current, elsewhere, busy } = props;
+  const id = r.spec.id;
+  // GPUs the official command line launches on: --batch_size is per GPU there.
+  const [gpus, setGpus] = useState(1);
+  return (
+    <div className="run-detail">
+      <label>
+        <span className="hint">run name</span>
+        <input
+          data-testid="runs.name"
+          type="text"
+          key={`n-${r.name ?? ''}`}
+          defaultValue={r.name ?? ''}
+          placeholder={id}
+          onBlur={(e) => e.target.value !== (r.name ?? '') && void editRun(id, { name: e.target.value.trim() || undefined })}
+          onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+        />
+      </label>
+      <label>
+        <span className="hint">notes</span>
+        <textarea
+          data-testid="runs.notes"
+          rows={2}
+          key={`t-${r.notes ?? ''}`}
+          defaultValue={r.notes ?? ''}
+          placeholder="what this run tries, what it showed"
+          onBlur={(e) => e.target.value !== (r.notes ?? '') && void editRun(id, { notes: e.target.value || undefined })}
+        />
+      </label>
+      <span className="hint">
+        {id} · started {new Date(r.spec.createdAt).toLocaleString()} · batch {r.spec.train.batchSize}
+        {r.checkpointStep != null ? ` · checkpoint at step ${r.checkpointStep}` : ' · no checkpoint kept'}
+      </span>
+      <div className="actions">
+        {r.checkpointStep != null && (
+          <>
+            {canResume(r, current, elsewhere) && (
+              <button data-testid="runs.resume" disabled={busy} onClick={() => void continueRun(id)}>
+                Resume
+              </button>
+            )}
+            <button data-testid="ckpt.export" title="the checkpoint as .safetensors under the official parameter names" onClick={() => void exportCheckpoint(id)}>
+              Export
+            </button>
+            <button data-testid="ckpt.flags" title="the official PyTorch command line for this run" onClick={() => exportOfficialCommand(id, gpus)}>
+              PyTorch flags
+            </button>
+            <button data-testid="ckpt.encoder" title="the encoder as a .pth for the official linear-probing and fine-tuning tools (--finetune)" onClick={() => void exportEncoder(id)}>
+              Encoder .pth
+            </button>
+            <button data-testid="ckpt.downstream" title="the official linear-probing and fine-tuning command lines for this run's encoder" onClick={() => exportDownstreamCommands(id, gpus)}>
+              Downstream commands
+            </button>
+            <label title="GPUs the official commands launch on (one machine; the run's batch is split across them)">
+              on{' '}
+              <input data-testid="ckpt.flagsGpus" aria-label="GPUs for PyTorch flags and downstream commands" type="number" min={1} step={1} value={gpus} style={{ width: 44 }} onChange={(e) => setGpus(Number(e.target.value))} /> GPU
+            </label>
+          </>
+        )}
+        {!(id === current && busy) && !elsewhere.includes(id) && (
+          <button data-testid="runs.delete" onClick={() => void removeRun(id)}>
+            Delete
+          </button>
+        )}
+      </div>
+      <details>
+        <summary className="hint">config</summary>
+        <pre style={{ fontSize: 11, margin: 0, overflowX: 'auto' }}>{JSON.stringify({ dataset: r.spec.dataset, model: r.spec.model, train: r.spec.train }, null, 1)}</pre>
+      </details>
+    </div>
+  );
+}
