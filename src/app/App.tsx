@@ -17,12 +17,13 @@ import { ReconGrid } from './components/ReconGrid';
 import { RunsSidebar } from './components/RunsSidebar';
 import { StepProfileView } from './components/StepProfileView';
 import { installSpaceToggle } from './keys';
-import { useUi, VIEWS, type ViewId } from './ui';
+import { useStore } from './store';
+import { VIEWS, type ViewId } from './ui';
 
 function ViewTabs() {
-  const view = useUi((s) => s.view);
-  const setView = useUi((s) => s.setView);
-  const compared = useUi((s) => s.compared.length);
+  const view = useStore((s) => s.view);
+  const setView = useStore((s) => s.setView);
+  const compared = useStore((s) => s.compared.length);
   return (
     <nav className="tabs" role="tablist" aria-label="views">
       {VIEWS.map((v) => (
@@ -36,7 +37,7 @@ function ViewTabs() {
 }
 
 function View(props: { id: ViewId; children: ReactNode }) {
-  const shown = useUi((s) => s.view === props.id);
+  const shown = useStore((s) => s.view === props.id);
   return (
     <div id={`view-${props.id}`} role="tabpanel" aria-labelledby={`tab-${props.id}`} hidden={!shown}>
       {props.children}

@@ -15,6 +15,7 @@ import { centreCrop } from '../data/crop';
 import { initialLab, type LabState } from './labState';
 import { mapsAfter } from './featureMaps';
 import type { SweepState } from './sweep/sweep';
+import { uiSlice, type UiState, viewFromHash } from './ui';
 export type { ProbeForm } from './probeForm';
 import type { ResultRow, RunRecord } from './runsDb';
 
@@ -91,7 +92,7 @@ export interface CurrentProbe {
   readonly attention: AttentionView | null;
 }
 
-export interface AppState {
+export interface AppState extends UiState {
   backend: BackendInfo | null;
   /** Set when the worker itself crashed: nothing runs until the page reloads. */
   workerCrash: string | null;
@@ -165,6 +166,7 @@ let noticeId = 0;
 
 export const useStore = create<AppState>()((set, get) => ({
   ...initial,
+  ...uiSlice(set, get),
   probeForm: initialProbeForm(),
   lab: initialLab(),
 
@@ -355,3 +357,5 @@ export const useStore = create<AppState>()((set, get) => ({
     set({ ...initial, form: initialForm(), probeForm: initialProbeForm(), lab: initialLab() });
   },
 }));
+
+if (typeof window !== 'undefined') window.addEventListener('hashchange', () => useStore.setState({ view: viewFromHash() }));

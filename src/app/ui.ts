@@ -1,6 +1,6 @@
 // What the page shows, apart from the data: the open view (kept in the URL's hash, so a reload or a
-// link opens it again), the run selected in the sidebar, and the runs ticked for comparison.
-import { create } from 'zustand';
+// link opens it again), the run selected in the sidebar, and the runs ticked for comparison. A
+// slice of the one store (store.ts), kept here so the page's chrome is read in one place.
 import type { CompareAxis, CompareMetric } from './compare';
 
 export const VIEWS = [
@@ -33,7 +33,10 @@ export interface UiState {
   setCompare(patch: Partial<Pick<UiState, 'metric' | 'axis'>>): void;
 }
 
-export const useUi = create<UiState>()((set, get) => ({
+type Set = (patch: Partial<UiState>) => void;
+
+/** The slice's state and actions, spread into the store. */
+export const uiSlice = (set: Set, get: () => UiState): UiState => ({
   view: fromHash(),
   selectedRun: null,
   compared: [],
@@ -56,6 +59,7 @@ export const useUi = create<UiState>()((set, get) => ({
   setCompare(patch) {
     set(patch);
   },
-}));
+});
 
-if (typeof window !== 'undefined') window.addEventListener('hashchange', () => useUi.setState({ view: fromHash() }));
+/** The view named by the URL's hash (a link, or the back button). */
+export const viewFromHash = fromHash;

@@ -7,7 +7,6 @@ import type { StepPoint } from '../../protocol/messages';
 import { compareLayout, compareTraces, configDiff, runColour, runLabel, type CompareAxis, type CompareMetric, type ComparedRun } from '../compare';
 import { getCheckpoint } from '../runsDb';
 import { useStore } from '../store';
-import { useUi } from '../ui';
 
 /** Curves of runs kept before records carried one: read once from their checkpoint. */
 function useOlderCurves(ids: readonly string[]): ReadonlyMap<string, readonly StepPoint[]> {
@@ -27,7 +26,10 @@ function useOlderCurves(ids: readonly string[]): ReadonlyMap<string, readonly St
 
 export function ComparePanel() {
   const runs = useStore((s) => s.runs);
-  const { compared, metric, axis, setCompare } = useUi();
+  const compared = useStore((s) => s.compared);
+  const metric = useStore((s) => s.metric);
+  const axis = useStore((s) => s.axis);
+  const { setCompare } = useStore.getState();
   const chosen = compared.flatMap((id) => runs.filter((r) => r.spec.id === id));
   const older = useOlderCurves(chosen.filter((r) => !r.curve).map((r) => r.spec.id));
   const shown: ComparedRun[] = chosen.map((r) => ({ id: r.spec.id, name: r.name, batchSize: r.spec.train.batchSize, curve: r.curve ?? older.get(r.spec.id) ?? [] }));

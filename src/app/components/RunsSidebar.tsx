@@ -4,7 +4,6 @@ import { isActive } from '../../protocol/messages';
 import { runColour } from '../compare';
 import { useStore } from '../store';
 import { shownStatus } from '../tabs';
-import { useUi } from '../ui';
 import { importCheckpointFile } from '../workerClient';
 import { RunDetail } from './RunDetail';
 import { Sparkline } from './Sparkline';
@@ -16,7 +15,9 @@ export function RunsSidebar() {
   const elsewhere = useStore((s) => s.runsElsewhere);
   const current = useStore((s) => s.run?.spec.id);
   const busy = useStore((s) => s.run !== null && isActive(s.run.status));
-  const { selectedRun, compared, selectRun, toggleCompare } = useUi();
+  const selectedRun = useStore((s) => s.selectedRun);
+  const compared = useStore((s) => s.compared);
+  const { selectRun, toggleCompare } = useStore.getState();
   // Until the user selects a run, the one this page trains is open.
   const open = selectedRun ?? current;
   return (
