@@ -35,14 +35,17 @@ test('no serious or critical axe violation in light or dark mode, charts in the 
   await nb.open();
   await page.getByTestId('pretrain.preset').selectOption('micro');
   await nb.pretrainBriefly(2);
-  const run = await page.getByTestId('runs.list').locator('tr[data-run-id]').first().getAttribute('data-run-id');
+  const run = await nb.runRow().getAttribute('data-run-id');
   await nb.probeBriefly(run!, { epochs: 1, warmup: 0, train: 32, val: 16, batch: 16, evals: ['lin'] });
-  await new Lab(page).open('picture.png', png({ width: 96, height: 64, colourType: 2, bitDepth: 8, pixel: testPicture(96, 64) }), 'image/png');
-  await expect(page.getByTestId('pretrain.loss-chart').locator('.main-svg').first()).toBeVisible();
   await expect(page.getByTestId('probe.chart').locator('.main-svg').first()).toBeVisible();
+  await nb.view('lab');
+  await new Lab(page).open('picture.png', png({ width: 96, height: 64, colourType: 2, bitDepth: 8, pixel: testPicture(96, 64) }), 'image/png');
+  await nb.view('pretrain');
+  await expect(page.getByTestId('pretrain.loss-chart').locator('.main-svg').first()).toBeVisible();
   const tick = page.getByTestId('pretrain.loss-chart').locator('.xtick text').first();
 
   for (const scheme of ['light', 'dark'] as const) {
+    await nb.view('pretrain');
     await page.emulateMedia({ colorScheme: scheme });
     const dark = scheme === 'dark';
     // The page and the charts' text follow the scheme (plotly does not read CSS by itself).

@@ -15,6 +15,7 @@ test('a run and random init side by side in the lab, with their patch-feature ma
   await nb.open();
   await nb.pretrainBriefly(3);
   const runId = (await nb.state()).runId!;
+  await nb.view('lab');
   await lab.open('picture.png', picture, 'image/png');
   await page.getByTestId('lab.model').selectOption(runId);
   await page.getByTestId('lab.compare-model').selectOption('random');

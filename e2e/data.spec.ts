@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { DB_VERSION, STORES } from '../src/data/notebookDb';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Notebook } from './notebook';
@@ -201,6 +202,16 @@ test('an older notebook database (v3) is upgraded in place: its runs are kept an
   await nb.view('data');
   await page.getByTestId('data.import-files').setInputFiles([1, 2].map((i) => file(`${i}.png`, encodePng(12, 12, () => [i * 90, 20, 20]))));
   await expect(page.getByTestId('data.summary')).toContainText('unlabelled');
-  const version = await page.evaluate(() => new Promise<number>((res) => (indexedDB.open('cae-notebook').onsuccess = (e) => res((e.target as IDBOpenDBRequest).result.version))));
-  expect(version).toBe(4);
+  const db = await page.evaluate(
+    () =>
+      new Promise<{ version: number; stores: string[] }>((res) => {
+        indexedDB.open('cae-notebook').onsuccess = (e) => {
+          const d = (e.target as IDBOpenDBRequest).result;
+          res({ version: d.version, stores: [...d.objectStoreNames] });
+          d.close();
+        };
+      }),
+  );
+  expect(db.version).toBe(DB_VERSION);
+  expect(db.stores.sort()).toEqual(Object.values(STORES).sort());
 });

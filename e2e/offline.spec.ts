@@ -8,7 +8,7 @@ test('after one load the notebook reloads offline, with a run made before', asyn
   await nb.open();
   await page.getByTestId('pretrain.preset').selectOption('micro');
   await nb.pretrainBriefly(1);
-  const runId = await page.getByTestId('runs.list').locator('tr[data-run-id]').first().getAttribute('data-run-id');
+  const runId = await nb.runRow().getAttribute('data-run-id');
   // The shell is cached once the service worker is active.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 
@@ -17,7 +17,7 @@ test('after one load the notebook reloads offline, with a run made before', asyn
   expect(response?.fromServiceWorker()).toBe(true);
   await expect(page.getByTestId('backend.name')).not.toHaveText('starting…', { timeout: 90_000 });
   await expect(page.getByTestId('pretrain.start')).toBeEnabled();
-  await expect(page.locator(`tr[data-run-id="${runId}"]`)).toBeVisible();
+  await expect(nb.runRow(runId!)).toBeVisible();
   // The manifest and its icons are there for installing the notebook.
   const manifest = await page.evaluate(() => fetch('/manifest.webmanifest').then((r) => r.json()));
   expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));

@@ -11,11 +11,13 @@ test('a two-value sweep of micro fills its grid, survives a reload and exports C
   await nb.open();
   await nb.setField('steps', '3');
   await nb.setField('warmup', '1');
+  await nb.view('probe');
   await nb.setField('epochs', '1');
   await nb.setField('warmup epochs', '0');
   await nb.setField('training images', '40');
   await nb.setField('validation images', '20');
   await nb.setField('probe batch', '10');
+  await nb.view('sweep');
   await page.getByTestId('sweep.field.0').selectOption('model.alignment');
   await page.getByTestId('sweep.values.0').fill('on, off');
   await page.getByTestId('sweep.start').click();
@@ -27,9 +29,9 @@ test('a two-value sweep of micro fills its grid, survives a reload and exports C
   // Both runs are in the runs list, and the grid is kept across a reload.
   const runs = (await grid.getByTestId('sweep.row').allInnerTexts()).map((t) => t.match(/run-[a-z0-9]+/)?.[0]);
   expect(new Set(runs).size).toBe(2);
-  await page.reload();
+  await page.reload(); // the open view is kept in the URL's hash
   await expect(page.getByTestId('sweep.grid').locator('[data-testid="sweep.row"][data-status="done"]')).toHaveCount(2, { timeout: 60_000 });
-  for (const r of runs) await expect(page.getByTestId('runs.list')).toContainText(r!);
+  for (const r of runs) await expect(nb.runRow(r!)).toBeVisible();
   const download = page.waitForEvent('download');
   await page.getByTestId('sweep.csv').click();
   const csv = readFileSync(await (await download).path(), 'utf8');
