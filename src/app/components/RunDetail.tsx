@@ -76,7 +76,7 @@ export function RunDetail(props: { run: RunRecord; current: string | undefined; 
       </div>
       <details>
         <summary className="hint">config</summary>
-        <pre style={{ fontSize: 11, margin: 0, overflowX: 'auto' }}>{JSON.stringify({ dataset: r.spec.dataset, model: r.spec.model, train: r.spec.train }, null, 1)}</pre>
+        <pre tabIndex={0} aria-label="run config" style={{ fontSize: 11, margin: 0, overflowX: 'auto' }}>{JSON.stringify({ dataset: r.spec.dataset, model: r.spec.model, train: r.spec.train }, null, 1)}</pre>
       </details>
     </div>
   );

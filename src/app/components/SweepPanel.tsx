@@ -19,7 +19,7 @@ function Grid(props: { sweep: SweepState }) {
   const rows = gridRows(s);
   const done = sweepFinished(s);
   return (
-    <div data-testid="sweep.grid" data-sweep={s.spec.id} style={{ overflowX: 'auto', marginTop: 8 }}>
+    <div data-testid="sweep.grid" data-sweep={s.spec.id} role="region" aria-label={`sweep ${s.spec.name}`} tabIndex={0} style={{ overflowX: 'auto', marginTop: 8 }}>
       <div style={{ fontSize: 13, display: 'flex', gap: 8, alignItems: 'center' }}>
         <strong>{s.spec.name}</strong>
         <span style={{ color: 'var(--muted)' }}>
