@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { DB_VERSION, STORES } from '../src/data/notebookDb';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cifarBatch, file, NAMES } from './cifar';
 import { Notebook } from './notebook';
 import { declaredPng, encodePng } from './png';
 
@@ -89,17 +90,6 @@ test('imports a folder of PNGs, pretrains and probes on it, and finds it again a
   expect(nb.foreignRequests(new URL(page.url()).origin)).toEqual([]);
 });
 
-/** `n` CIFAR-10 records: label i % 10, a flat colour per record. */
-function cifarBatch(n: number): Buffer {
-  const out = Buffer.alloc(n * 3073);
-  for (let i = 0; i < n; i++) {
-    out[i * 3073] = i % 10;
-    for (let c = 0; c < 3; c++) out.fill((i * 25 + c * 80) % 256, i * 3073 + 1 + c * 1024, i * 3073 + 1 + (c + 1) * 1024);
-  }
-  return out;
-}
-const NAMES = 'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n';
-const file = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
 
 test('CIFAR-10 files and a zip import; bad input is refused with a clear message and loses nothing', async ({ page }, info) => {
   const nb = new Notebook(page);

@@ -1,17 +1,7 @@
 import { expect, test } from '@playwright/test';
+import { cifarBatch, file, NAMES } from './cifar';
 import { Notebook } from './notebook';
 
-/** `n` CIFAR-10 records: label i % 10, a flat colour per record. */
-function cifarBatch(n: number): Buffer {
-  const out = Buffer.alloc(n * 3073);
-  for (let i = 0; i < n; i++) {
-    out[i * 3073] = i % 10;
-    for (let c = 0; c < 3; c++) out.fill((i * 25 + c * 80) % 256, i * 3073 + 1 + c * 1024, i * 3073 + 1 + (c + 1) * 1024);
-  }
-  return out;
-}
-const NAMES = 'airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n';
-const file = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
 
 test('a dataset five times the chunk cache trains from IndexedDB, its chunks streamed through the cache', async ({ page }) => {
   // An import of 2 900 images, then SwiftShader's first steps: slow on a loaded machine.

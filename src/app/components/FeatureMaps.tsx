@@ -1,7 +1,7 @@
 // What the encoder's patch features separate (paper Figure 7), for the lab's model and the one it is
 // compared with: validation patches of a labelled dataset mapped to 2-D, coloured by the class
 // covering most of each patch (shapes) or by the image's label (imports); hovering a point shows its patch.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { themed, useChartTheme } from '../chartTheme';
 import { loadPlotly } from '../plotly';
 import { BUILTIN_DATASETS } from '../../data/shapes';
@@ -44,7 +44,8 @@ function Side(props: { side: 0 | 1; map: FeatureMapState; model: string }) {
   const [hover, setHover] = useState<number | null>(null);
   const v = props.map.view;
   const p = v?.patch ?? 0;
-  const purity = v ? mapPurity(v) : null;
+  // O(points²): once per map, not on every progress message that re-renders the side.
+  const purity = useMemo(() => (v ? mapPurity(v) : null), [v]);
   return (
     <div data-testid={`lab.map.${props.side}`} style={{ flex: 1, minWidth: 320 }}>
       <div style={{ fontSize: 12, minHeight: 18 }}>
