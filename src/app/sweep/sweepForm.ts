@@ -3,6 +3,7 @@
 // form's settings for every point).
 import type { DatasetMeta } from '../../data/stored';
 import { buildProbeSpec, type ProbeForm } from '../probeForm';
+import { buildRunSpec } from '../specs';
 import type { Form } from '../store';
 import type { Knob, KnobPath, KnobValue, SweepProbe, SweepSpec } from './sweep';
 
@@ -42,6 +43,9 @@ export function parseValues(path: KnobPath, text: string, form: Pick<Form, 'mode
 export function buildSweepSpec(
   o: { name: string; knobs: readonly Knob[]; form: Form; probeForm: ProbeForm; datasets: readonly DatasetMeta[]; now: number; id: string },
 ): SweepSpec | string {
+  // The base recipe is checked as a run's would be: a bad base would fail every point one by one.
+  const base = buildRunSpec(o.form, o.datasets, o.now);
+  if (typeof base === 'string') return `The pretraining recipe cannot start a run: ${base}`;
   const probe = buildProbeSpec({ ...o.probeForm, encoder: 'random' }, undefined, o.datasets.find((d) => d.id === o.probeForm.dataset), o.form, o.now);
   if (typeof probe === 'string') return probe;
   const { id: _id, encoder: _e, presetId: _p, model: _m, createdAt: _c, ...settings } = probe;
