@@ -95,7 +95,7 @@ export function SweepPanel() {
     <section aria-label="sweeps" data-testid="sweep" style={{ marginTop: 16 }}>
       <h2 style={{ fontSize: 17 }}>Sweeps: the paper's ablations as one action</h2>
       <p style={{ fontSize: 12, color: 'var(--muted)', margin: '4px 0' }}>
-        Each point is a full pretraining run of the recipe above with the swept fields changed, then the linear and attentive probes with the probe settings, one at a time. It takes about {points} × (one run + its probes); a reload continues it.
+        Each point is a full pretraining run of the Pretrain view's recipe with the swept fields changed, then the linear and attentive probes with the Probe view's settings, one at a time. It takes about {points} × (one run + its probes); a reload continues it.
       </p>
       <div style={{ display: 'flex', gap: 6, flexWrap: 'wrap', fontSize: 13 }}>
         {PAPER_SWEEPS.map((p) => (
