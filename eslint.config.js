@@ -63,7 +63,10 @@ export default tseslint.config(
   },
   // Plain JavaScript outside the TypeScript project: the service worker (its own global scope; the
   // build defines __PRECACHE__) and the Node scripts that draw the icons.
-  { files: ['src/sw/**/*.js'], languageOptions: { globals: { self: 'readonly', caches: 'readonly', fetch: 'readonly', URL: 'readonly', Response: 'readonly', __PRECACHE__: 'readonly' } } },
+  {
+    files: ['src/sw/**/*.js'],
+    languageOptions: { globals: { self: 'readonly', caches: 'readonly', fetch: 'readonly', URL: 'readonly', Response: 'readonly', __PRECACHE__: 'readonly' } },
+  },
   { files: ['scripts/**/*.mjs'], languageOptions: { globals: { Buffer: 'readonly', URL: 'readonly', process: 'readonly', console: 'readonly' } } },
   ...Object.entries(LAYERS).map(([folder, patterns]) => ({
     files: [`${folder}/**/*.{ts,tsx}`],

@@ -54,7 +54,9 @@ function serviceWorker(): Plugin {
       // Bundle names carry a hash of their content; public files do not, so their bytes count too.
       const h = createHash('sha256').update(files.join('\n'));
       for (const f of pub) h.update(readFileSync(join(publicDir, f)));
-      const source = readFileSync(join(root, 'src/sw/sw.js'), 'utf8').replace('__VERSION__', h.digest('hex').slice(0, 12)).replace('__PRECACHE__', JSON.stringify(files));
+      const source = readFileSync(join(root, 'src/sw/sw.js'), 'utf8')
+        .replace('__VERSION__', h.digest('hex').slice(0, 12))
+        .replace('__PRECACHE__', JSON.stringify(files));
       this.emitFile({ type: 'asset', fileName: 'sw.js', source });
     },
   };

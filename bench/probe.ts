@@ -58,7 +58,21 @@ async function pretrain(presetId: PresetId, dataset: string, steps: number, batc
     images.dispose();
   }
   const seconds = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({ phase: 'pretrain', preset: presetId, dataset, backend: tf.getBackend(), steps, batch, baseLr: train.baseLr, firstLoss: first, lastLoss: last, seconds: Math.round(seconds), imgPerSec: Math.round((steps * batch) / seconds) }));
+  console.log(
+    JSON.stringify({
+      phase: 'pretrain',
+      preset: presetId,
+      dataset,
+      backend: tf.getBackend(),
+      steps,
+      batch,
+      baseLr: train.baseLr,
+      firstLoss: first,
+      lastLoss: last,
+      seconds: Math.round(seconds),
+      imgPerSec: Math.round((steps * batch) / seconds),
+    }),
+  );
   const bytes = await saveCheckpoint(trainer);
   trainer.dispose();
   trainer.model.dispose();
@@ -132,7 +146,24 @@ async function main(): Promise<void> {
   for (const row of result.rows) {
     const encoder = bytes && row.role === 'probed' ? 'pretrained' : 'random init';
     for (const [id, a] of Object.entries(row.results))
-      console.log(JSON.stringify({ encoder, eval: id, top1: round(a.top1), se: round(a.se), sd: round(a.sd), valImages: a.valImages, seeds: a.seeds, chance: round(result.chance), preset: presetId, dataset, pretrainSteps: bytes && row.role === 'probed' ? steps : 0, epochs, ftEpochs: spec.evaluation.fineTuneEpochs, labelFraction: spec.evaluation.fineTune.labelFraction }));
+      console.log(
+        JSON.stringify({
+          encoder,
+          eval: id,
+          top1: round(a.top1),
+          se: round(a.se),
+          sd: round(a.sd),
+          valImages: a.valImages,
+          seeds: a.seeds,
+          chance: round(result.chance),
+          preset: presetId,
+          dataset,
+          pretrainSteps: bytes && row.role === 'probed' ? steps : 0,
+          epochs,
+          ftEpochs: spec.evaluation.fineTuneEpochs,
+          labelFraction: spec.evaluation.fineTune.labelFraction,
+        }),
+      );
   }
   if (process.argv.includes('--curves'))
     for (const m of msgs) if (m.type === 'probe/epoch' || m.type === 'probe/ft-epoch') console.log(JSON.stringify({ curve: m.type, ...m.point }));

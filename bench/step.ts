@@ -109,13 +109,25 @@ async function main(): Promise<void> {
       submits: perStep((c) => c.submits),
       // The most bytes live at once: the TF.js pool's live buffers, plus the replay's own.
       livePeakMB: livePeak === null ? null : Number((livePeak / 2 ** 20).toFixed(1)),
-      replayMB: replay ? { arena: mb(replay.stats.arenaBytes), arenaLive: mb(replay.stats.arenaLiveBytes), state: mb(replay.stats.stateBytes), slots: mb(replay.stats.slotBytes) } : null,
+      replayMB: replay
+        ? {
+            arena: mb(replay.stats.arenaBytes),
+            arenaLive: mb(replay.stats.arenaLiveBytes),
+            state: mb(replay.stats.stateBytes),
+            slots: mb(replay.stats.slotBytes),
+          }
+        : null,
       dispatchesPerStep: dispatches,
       submitsPerStep: perStep((c) => c.submits),
       // GPUBuffers (staging ones included), bind groups and pipelines created in a timed step.
       gpuObjectsPerStep: meter ? median(costs.map((c) => totalObjects(c.objects))) : null,
       gpuObjects: meter
-        ? { staging: perStep((c) => c.objects.staging), buffers: perStep((c) => c.objects.buffers), bindGroups: perStep((c) => c.objects.bindGroups), pipelines: perStep((c) => c.objects.pipelines) }
+        ? {
+            staging: perStep((c) => c.objects.staging),
+            buffers: perStep((c) => c.objects.buffers),
+            bindGroups: perStep((c) => c.objects.bindGroups),
+            pipelines: perStep((c) => c.objects.pipelines),
+          }
         : null,
       gpuMemoryMB: mem.numBytesInGPU !== undefined ? Number((mem.numBytesInGPU / 2 ** 20).toFixed(1)) : null,
       // Everything the backend's buffer pool holds, free buffers included: its high-water mark.
@@ -134,7 +146,10 @@ async function main(): Promise<void> {
       JSON.stringify({
         profile: { kernels: p.kernelCount, wallMs: Number(p.wallMs.toFixed(1)), gpuKernelMs: p.gpuMs === null ? null : Number(p.gpuMs.toFixed(1)) },
         top: p.kernels.slice(0, 20).map(fmt),
-        mostCalled: [...p.kernels].sort((a, b) => b.calls - a.calls).slice(0, 12).map(fmt),
+        mostCalled: [...p.kernels]
+          .sort((a, b) => b.calls - a.calls)
+          .slice(0, 12)
+          .map(fmt),
       }),
     );
   }
@@ -171,7 +186,18 @@ async function verify(presetId: PresetId, batch: number): Promise<void> {
     const [u, w] = [await x.data(), await y.data()];
     for (let i = 0; i < u.length; i++) weightDiff = Math.max(weightDiff, Math.abs(u[i]! - w[i]!));
   }
-  console.log(JSON.stringify({ preset: presetId, batch, verify: true, tracedSteps: results.length, replayedSteps: 3, lossDiff, weightDiff, losses: replayed.map((r) => r.total) }));
+  console.log(
+    JSON.stringify({
+      preset: presetId,
+      batch,
+      verify: true,
+      tracedSteps: results.length,
+      replayedSteps: 3,
+      lossDiff,
+      weightDiff,
+      losses: replayed.map((r) => r.total),
+    }),
+  );
   replay.dispose();
   for (const e of [a, b]) {
     e.trainer.dispose();

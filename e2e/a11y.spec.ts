@@ -24,11 +24,16 @@ async function expectCleanEverywhere(page: Page, scheme: string): Promise<void> 
   }
 }
 
-const luma = (rgb: string) => rgb.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+const luma = (rgb: string) =>
+  rgb
+    .match(/\d+/g)!
+    .slice(0, 3)
+    .map(Number)
+    .reduce((a, b) => a + b, 0) / 3;
 
 // One page set up once (a run, a probe, an image in the lab), then scanned in each scheme: the
 // setup is the slow part on SwiftShader.
-test('no serious or critical axe violation in light or dark mode, charts in the scheme\'s colours', async ({ page }) => {
+test("no serious or critical axe violation in light or dark mode, charts in the scheme's colours", async ({ page }) => {
   test.setTimeout(480_000);
   const nb = new Notebook(page);
   await page.emulateMedia({ colorScheme: 'light' });

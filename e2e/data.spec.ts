@@ -20,7 +20,10 @@ function writeFolder(root: string): void {
     mkdirSync(join(root, name), { recursive: true });
     for (let i = 0; i < PER_CLASS; i++) {
       const [w, h] = [36 + (i % 3) * 8, 40 - (i % 2) * 6];
-      writeFileSync(join(root, name, `${name}-${i}.png`), encodePng(w, h, (x, y) => [r - noise() + ((x + y) % 7), g - noise(), b - noise()]));
+      writeFileSync(
+        join(root, name, `${name}-${i}.png`),
+        encodePng(w, h, (x, y) => [r - noise() + ((x + y) % 7), g - noise(), b - noise()]),
+      );
     }
   }
   writeFileSync(join(root, 'blue', 'broken.png'), Buffer.from('this is not a PNG at all'));
@@ -90,7 +93,6 @@ test('imports a folder of PNGs, pretrains and probes on it, and finds it again a
   expect(nb.foreignRequests(new URL(page.url()).origin)).toEqual([]);
 });
 
-
 test('CIFAR-10 files and a zip import; bad input is refused with a clear message and loses nothing', async ({ page }, info) => {
   const nb = new Notebook(page);
   await nb.open();
@@ -99,12 +101,14 @@ test('CIFAR-10 files and a zip import; bad input is refused with a clear message
   const notices = page.getByTestId('notices');
 
   // CIFAR-10: labels and class names from the files; a batch of the wrong length is skipped and listed.
-  await page.getByTestId('data.import-cifar').setInputFiles([
-    file('batches.meta.txt', Buffer.from(NAMES)),
-    file('data_batch_1.bin', cifarBatch(60)),
-    file('data_batch_2.bin', cifarBatch(3).subarray(0, 5000)),
-    file('test_batch.bin', cifarBatch(20)),
-  ]);
+  await page
+    .getByTestId('data.import-cifar')
+    .setInputFiles([
+      file('batches.meta.txt', Buffer.from(NAMES)),
+      file('data_batch_1.bin', cifarBatch(60)),
+      file('data_batch_2.bin', cifarBatch(3).subarray(0, 5000)),
+      file('test_batch.bin', cifarBatch(20)),
+    ]);
   await expect(page.getByTestId('data.progress')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await expect(page.getByTestId('data.summary')).toContainText('CIFAR-10 · cifar10 · 10 classes · 60 train / 20 val images · stored at 32×32 px');
   await expect(page.getByTestId('data.summary').locator('tr[data-class="truck"] [data-col="val"]')).toHaveText('2');
@@ -124,9 +128,13 @@ test('CIFAR-10 files and a zip import; bad input is refused with a clear message
 
   // Bad input: a CIFAR file of the wrong length alone, a corrupt zip, an empty folder.
   await page.getByTestId('data.import-cifar').setInputFiles([file('batches.meta.txt', Buffer.from(NAMES)), file('data_batch_1.bin', Buffer.alloc(3072))]);
-  await expect(notices).toContainText('Could not import CIFAR-10: no training batch could be read (data_batch_1.bin: its length, 3072 bytes, is not a whole number of 3073-byte CIFAR-10 records). Nothing was kept.');
+  await expect(notices).toContainText(
+    'Could not import CIFAR-10: no training batch could be read (data_batch_1.bin: its length, 3072 bytes, is not a whole number of 3073-byte CIFAR-10 records). Nothing was kept.',
+  );
   await page.getByTestId('data.import-files').setInputFiles(file('broken.zip', Buffer.from('PK: this file only pretends to be a zip archive')));
-  await expect(notices).toContainText('Could not import broken: broken.zip cannot be read: it is not a zip archive (no end-of-central-directory record). Nothing was kept.');
+  await expect(notices).toContainText(
+    'Could not import broken: broken.zip cannot be read: it is not a zip archive (no end-of-central-directory record). Nothing was kept.',
+  );
   const empty = join(info.outputDir, 'empty');
   mkdirSync(empty, { recursive: true });
   await page.getByTestId('data.import-folder').setInputFiles(empty);
@@ -169,7 +177,15 @@ test('an older notebook database (v3) is upgraded in place: its runs are kept an
         req.onupgradeneeded = () => {
           const db = req.result;
           db.createObjectStore('runs', { keyPath: 'spec.id' }).put({
-            spec: { id: 'run-old', presetId: 'micro', model: {}, train: { batchSize: 8, totalSteps: 400 }, dataset: 'shapes', checkpointEvery: 50, createdAt: 1 },
+            spec: {
+              id: 'run-old',
+              presetId: 'micro',
+              model: {},
+              train: { batchSize: 8, totalSteps: 400 },
+              dataset: 'shapes',
+              checkpointEvery: 50,
+              createdAt: 1,
+            },
             status: 'done',
             step: 400,
             checkpointStep: null,
@@ -190,7 +206,14 @@ test('an older notebook database (v3) is upgraded in place: its runs are kept an
   await nb.open();
   await expect(nb.runRow('run-old')).toHaveCount(1);
   await nb.view('data');
-  await page.getByTestId('data.import-files').setInputFiles([1, 2].map((i) => file(`${i}.png`, encodePng(12, 12, () => [i * 90, 20, 20]))));
+  await page.getByTestId('data.import-files').setInputFiles(
+    [1, 2].map((i) =>
+      file(
+        `${i}.png`,
+        encodePng(12, 12, () => [i * 90, 20, 20]),
+      ),
+    ),
+  );
   await expect(page.getByTestId('data.summary')).toContainText('unlabelled');
   const db = await page.evaluate(
     () =>

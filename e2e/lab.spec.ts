@@ -67,12 +67,16 @@ test('an uploaded PNG is cropped, masked by painting, and reconstructed', async 
   const small = [...png({ width: 40, height: 40, colourType: 2, bitDepth: 8, pixel: testPicture(40, 40) })];
   for (const how of ['drop', 'paste'] as const) {
     const name = `${how}.png`;
-    await page.evaluate(([bytes, name, how]) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
-      if (how === 'drop') document.querySelector('[data-testid="lab"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      else window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt }));
-    }, [small, name, how] as const);
+    await page.evaluate(
+      ([bytes, name, how]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+        if (how === 'drop')
+          document.querySelector('[data-testid="lab"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        else window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt }));
+      },
+      [small, name, how] as const,
+    );
     await page.waitForFunction((n) => window.__cae.lab().image === n, name, { timeout: 30_000 });
     await lab.settled();
   }
@@ -108,13 +112,23 @@ test('bad files are refused with a message, odd ones handled, and the lab keeps 
   await refused('empty.png', new Uint8Array(0), 'image/png', /empty\.png is empty \(0 bytes\)\. Choose a PNG, JPEG/);
   await refused('noise.png', junk(5000), 'image/png', /noise\.png is not an image this browser can read/);
   await refused('notes.txt', new TextEncoder().encode('just some text, not an image\n'), 'text/plain', /notes\.txt is not an image this browser can read/);
-  await refused('cut.png', picture.subarray(0, Math.floor(picture.length / 2)), 'image/png', /cut\.png is truncated: it ends inside its IDAT chunk.*upload the complete file/);
+  await refused(
+    'cut.png',
+    picture.subarray(0, Math.floor(picture.length / 2)),
+    'image/png',
+    /cut\.png is truncated: it ends inside its IDAT chunk.*upload the complete file/,
+  );
   await refused('flipped.png', corrupt, 'image/png', /flipped\.png is corrupt: its IDAT chunk fails its checksum/);
   await refused('garbled.png', garbledPng(30, 30), 'image/png', /garbled\.png looks like a PNG image but the browser could not decode it/);
   await refused('huge.png', blankPng(12000, 12000), 'image/png', /huge\.png is 12000×12000 pixels \(144 megapixels\).*Scale it down/);
   const cmyk = flatCmykJpeg(40, 40, [255, 0, 0, 255]);
   await refused('cut.jpg', cmyk.subarray(0, cmyk.length - 6), 'image/jpeg', /cut\.jpg is truncated/);
-  await refused('broken.svg', new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"><rect width="10"'), 'image/svg+xml', /broken\.svg is an SVG image that could not be drawn/);
+  await refused(
+    'broken.svg',
+    new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"><rect width="10"'),
+    'image/svg+xml',
+    /broken\.svg is an SVG image that could not be drawn/,
+  );
 
   /** Accepted: the original shows the expected colour and the notes say what was changed. */
   const accepted = async (name: string, bytes: Uint8Array, mime: string, colour: [number, number, number], noteText: RegExp | null) => {
@@ -125,13 +139,54 @@ test('bad files are refused with a message, odd ones handled, and the lab keeps 
     else await expect(page.getByTestId('lab.notes')).toHaveCount(0);
     expect(await nb.canvasSpread('lab.full-recon')).toBeGreaterThan(0);
   };
-  await accepted('drawing.svg', new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="#2050c0"/></svg>'), 'image/svg+xml', [32, 80, 192], null);
-  await accepted('frames.gif', animatedGif(16, 16, [[230, 30, 30], [30, 30, 230]], [() => 0, () => 1]), 'image/gif', [230, 30, 30], /animated; the lab uses its first frame/);
+  await accepted(
+    'drawing.svg',
+    new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="#2050c0"/></svg>'),
+    'image/svg+xml',
+    [32, 80, 192],
+    null,
+  );
+  await accepted(
+    'frames.gif',
+    animatedGif(
+      16,
+      16,
+      [
+        [230, 30, 30],
+        [30, 30, 230],
+      ],
+      [() => 0, () => 1],
+    ),
+    'image/gif',
+    [230, 30, 30],
+    /animated; the lab uses its first frame/,
+  );
   const frame = { width: 16, height: 16, colourType: 2, bitDepth: 8 } as const;
-  await accepted('frames.png', apng([{ ...frame, pixel: solid([0.1, 0.8, 0.2]) }, { ...frame, pixel: solid([0, 0, 1]) }]), 'image/png', [26, 204, 51], /animated; the lab uses its first frame/);
+  await accepted(
+    'frames.png',
+    apng([
+      { ...frame, pixel: solid([0.1, 0.8, 0.2]) },
+      { ...frame, pixel: solid([0, 0, 1]) },
+    ]),
+    'image/png',
+    [26, 204, 51],
+    /animated; the lab uses its first frame/,
+  );
   await accepted('gray.png', png({ width: 20, height: 20, colourType: 0, bitDepth: 8, pixel: solid([0.4]) }), 'image/png', [102, 102, 102], /Grayscale image/);
-  await accepted('alpha.png', png({ width: 20, height: 20, colourType: 6, bitDepth: 8, pixel: (x) => (x < 10 ? [0, 0, 0, 0] : [0, 0, 0, 1]) }), 'image/png', [128, 128, 128], /transparent areas were filled with white/);
-  await accepted('deep.png', png({ width: 20, height: 20, colourType: 2, bitDepth: 16, pixel: solid([0.2, 0.6, 1]) }), 'image/png', [51, 153, 255], /16 bits per channel were reduced to 8/);
+  await accepted(
+    'alpha.png',
+    png({ width: 20, height: 20, colourType: 6, bitDepth: 8, pixel: (x) => (x < 10 ? [0, 0, 0, 0] : [0, 0, 0, 1]) }),
+    'image/png',
+    [128, 128, 128],
+    /transparent areas were filled with white/,
+  );
+  await accepted(
+    'deep.png',
+    png({ width: 20, height: 20, colourType: 2, bitDepth: 16, pixel: solid([0.2, 0.6, 1]) }),
+    'image/png',
+    [51, 153, 255],
+    /16 bits per channel were reduced to 8/,
+  );
   await accepted('cmyk.jpg', cmyk, 'image/jpeg', [255, 0, 0], /CMYK JPEG: converted to RGB/);
 
   // Nothing else changed: no run appeared or went, and the page logged no error.

@@ -17,10 +17,14 @@ export class Lab {
 
   /** Waits until the worker answered the latest request (and any file being opened is done). */
   async settled(after = 0): Promise<void> {
-    await this.page.waitForFunction((n) => {
-      const l = window.__cae.lab();
-      return !l.opening && !l.busy && l.requestId > n && l.label !== null;
-    }, after, { timeout: 60_000, polling: 100 });
+    await this.page.waitForFunction(
+      (n) => {
+        const l = window.__cae.lab();
+        return !l.opening && !l.busy && l.requestId > n && l.label !== null;
+      },
+      after,
+      { timeout: 60_000, polling: 100 },
+    );
     // the debounce may still hold a request made by the last change
     await this.page.waitForTimeout(150);
     await this.page.waitForFunction(() => !window.__cae.lab().busy, undefined, { timeout: 60_000, polling: 100 });

@@ -95,12 +95,15 @@ export class Notebook {
 
   /** Per-channel spread of a canvas's pixels: 0 for a blank or flat canvas. */
   canvasSpread(testId: string): Promise<number> {
-    return this.page.getByTestId(testId).first().evaluate((c: HTMLCanvasElement) => {
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let lo = 255;
-      let hi = 0;
-      for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) [lo, hi] = [Math.min(lo, d[i + k]!), Math.max(hi, d[i + k]!)];
-      return hi - lo;
-    });
+    return this.page
+      .getByTestId(testId)
+      .first()
+      .evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let lo = 255;
+        let hi = 0;
+        for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) [lo, hi] = [Math.min(lo, d[i + k]!), Math.max(hi, d[i + k]!)];
+        return hi - lo;
+      });
   }
 }

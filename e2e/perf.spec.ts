@@ -13,7 +13,10 @@ type Probe = { __ready?: number; __longTasks: { ms: number; at: number }[] };
 function instrument(): void {
   const w = window as unknown as Probe;
   w.__longTasks = [];
-  new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__longTasks.push({ ms: e.duration, at: e.startTime }))).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__longTasks.push({ ms: e.duration, at: e.startTime }))).observe({
+    type: 'longtask',
+    buffered: true,
+  });
   const check = () => {
     if (w.__ready === undefined && document.querySelector('[data-testid="pretrain.start"]:not([disabled])')) w.__ready = performance.now();
   };

@@ -7,7 +7,10 @@ test('pretrains micro on shapes with WebGPU, live, and nothing leaves the origin
   const nb = new Notebook(page);
   await page.addInitScript(() => {
     (window as unknown as { __longTasks: number[] }).__longTasks = [];
-    new PerformanceObserver((l) => l.getEntries().forEach((e) => (window as unknown as { __longTasks: number[] }).__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => (window as unknown as { __longTasks: number[] }).__longTasks.push(e.duration))).observe({
+      type: 'longtask',
+      buffered: true,
+    });
   });
   await nb.open();
   await expect(page.getByTestId('backend.name')).toContainText('WebGPU');
@@ -98,4 +101,3 @@ test('a crashed worker is reported with what to do', async ({ page }) => {
   await expect(page.getByTestId('notices')).toContainText('Reload the page');
   await expect(page.getByTestId('pretrain.start')).toBeDisabled();
 });
-

@@ -58,7 +58,10 @@ test('README pictures: Pretrain, Probe, Lab, Data and Compare at 1440 px', async
   for (const [name, [r, g, bl]] of Object.entries(colours)) {
     mkdirSync(join(root, name), { recursive: true });
     for (let i = 0; i < 6; i++) {
-      writeFileSync(join(root, name, `${i}.png`), encodePng(24, 24, (x, y) => [(r + 9 * x) % 256, (g + 7 * y) % 256, (bl + 20 * i) % 256]));
+      writeFileSync(
+        join(root, name, `${i}.png`),
+        encodePng(24, 24, (x, y) => [(r + 9 * x) % 256, (g + 7 * y) % 256, (bl + 20 * i) % 256]),
+      );
     }
   }
   await nb.view('data');

@@ -40,8 +40,7 @@ function png(n) {
   head[8] = 8; // bit depth
   head[9] = 2; // RGB
   const raw = Buffer.alloc(n * (3 * n + 1));
-  for (let y = 0; y < n; y++)
-    for (let x = 0; x < n; x++) raw.set(pixel(x, y, n), y * (3 * n + 1) + 1 + 3 * x);
+  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) raw.set(pixel(x, y, n), y * (3 * n + 1) + 1 + 3 * x);
   const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return Buffer.concat([sig, chunk('IHDR', head), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
 }

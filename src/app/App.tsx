@@ -27,7 +27,15 @@ function ViewTabs() {
   return (
     <nav className="tabs" role="tablist" aria-label="views">
       {VIEWS.map((v) => (
-        <button key={v.id} id={`tab-${v.id}`} role="tab" data-testid={`view.${v.id}`} aria-selected={view === v.id} aria-controls={`view-${v.id}`} onClick={() => setView(v.id)}>
+        <button
+          key={v.id}
+          id={`tab-${v.id}`}
+          role="tab"
+          data-testid={`view.${v.id}`}
+          aria-selected={view === v.id}
+          aria-controls={`view-${v.id}`}
+          onClick={() => setView(v.id)}
+        >
           {v.label}
           {v.id === 'compare' && compared > 0 && ` (${compared})`}
         </button>

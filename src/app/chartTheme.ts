@@ -19,7 +19,14 @@ type Layout = { [k: string]: unknown; legend?: Record<string, unknown> };
  * every redraw, a forced layout that was half of a live chart's redraw time.
  */
 export function themed<L extends Layout>(layout: L, t: ChartTheme): L {
-  const axis = (a: unknown): Axis => ({ ...(a as Axis), color: t.fg, gridcolor: t.grid, linecolor: t.muted, zerolinecolor: t.grid, ticklabeloverflow: 'allow' });
+  const axis = (a: unknown): Axis => ({
+    ...(a as Axis),
+    color: t.fg,
+    gridcolor: t.grid,
+    linecolor: t.muted,
+    zerolinecolor: t.grid,
+    ticklabeloverflow: 'allow',
+  });
   const out: Layout = { ...layout, paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)', font: { color: t.fg } };
   for (const k of Object.keys(layout)) if (/^[xy]axis\d*$/.test(k)) out[k] = axis(layout[k]);
   return out as L;

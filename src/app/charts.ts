@@ -33,7 +33,15 @@ export function lossTraces(history: readonly StepPoint[]): Trace[] {
   ];
   if (h.some((p) => p.alignment !== null))
     traces.push({ x, y: h.map((p) => p.alignment ?? NaN), name: 'alignment', type: 'scatter', mode: 'lines', line: { width: 1, color: '#2ca02c' } });
-  traces.push({ x, y: h.map((p) => p.lr), name: 'learning rate', type: 'scatter', mode: 'lines', yaxis: 'y2', line: { width: 1, dash: 'dot', color: '#7f7f7f' } });
+  traces.push({
+    x,
+    y: h.map((p) => p.lr),
+    name: 'learning rate',
+    type: 'scatter',
+    mode: 'lines',
+    yaxis: 'y2',
+    line: { width: 1, dash: 'dot', color: '#7f7f7f' },
+  });
   return traces;
 }
 

@@ -5,7 +5,14 @@ import { defaultTrainConfig } from '../train/defaults';
 import { compareTraces, configDiff, runColour, runLabel } from './compare';
 import { sparklinePoints } from './sparkline';
 
-const pt = (step: number, alignment: number | null = 0.5) => ({ step, total: 3 - step / 100, reconstruction: 2 - step / 100, alignment, lr: 1e-3, gradNorm: 1 });
+const pt = (step: number, alignment: number | null = 0.5) => ({
+  step,
+  total: 3 - step / 100,
+  reconstruction: 2 - step / 100,
+  alignment,
+  lr: 1e-3,
+  gradNorm: 1,
+});
 const spec = (id: string, o: { maskRatio?: number; batchSize?: number } = {}): RunSpec => ({
   id,
   presetId: 'micro',
@@ -37,7 +44,7 @@ describe('comparing runs', () => {
     expect(runLabel('run-a', 'run-a')).toBe('run-a');
   });
 
-  it('lists only the config fields that differ, with each run\'s value', () => {
+  it("lists only the config fields that differ, with each run's value", () => {
     const a = spec('run-a');
     const b = spec('run-b', { maskRatio: 0.75 });
     const c = spec('run-c', { batchSize: 32 });
@@ -50,12 +57,21 @@ describe('comparing runs', () => {
 
   it('a sparkline fits its box, on a log scale for positive losses', () => {
     expect(sparklinePoints([1], 100, 20)).toBe('');
-    const pts = sparklinePoints([100, 10, 1], 100, 20).split(' ').map((p) => p.split(',').map(Number));
+    const pts = sparklinePoints([100, 10, 1], 100, 20)
+      .split(' ')
+      .map((p) => p.split(',').map(Number));
     expect(pts).toEqual([
       [0, 1],
       [50, 10],
       [100, 19],
     ]);
-    expect(sparklinePoints(Array.from({ length: 1000 }, (_, i) => 1 / (i + 1)), 100, 20, 50).split(' ').length).toBeLessThanOrEqual(51);
+    expect(
+      sparklinePoints(
+        Array.from({ length: 1000 }, (_, i) => 1 / (i + 1)),
+        100,
+        20,
+        50,
+      ).split(' ').length,
+    ).toBeLessThanOrEqual(51);
   });
 });

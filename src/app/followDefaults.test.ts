@@ -8,8 +8,23 @@ import { initialProbeForm } from './probeForm';
 import type { RunRecord } from './runsDb';
 import { useStore } from './store';
 
-const spec = (id: string): RunSpec => ({ id, presetId: 'micro', model: MICRO, train: defaultTrainConfig('micro'), dataset: 'shapes-easy', checkpointEvery: 50, createdAt: 0 });
-const rec = (id: string, updatedAt: number, checkpointStep: number | null = 10): RunRecord => ({ spec: spec(id), status: 'stopped', step: 10, checkpointStep, latest: null, updatedAt });
+const spec = (id: string): RunSpec => ({
+  id,
+  presetId: 'micro',
+  model: MICRO,
+  train: defaultTrainConfig('micro'),
+  dataset: 'shapes-easy',
+  checkpointEvery: 50,
+  createdAt: 0,
+});
+const rec = (id: string, updatedAt: number, checkpointStep: number | null = 10): RunRecord => ({
+  spec: spec(id),
+  status: 'stopped',
+  step: 10,
+  checkpointStep,
+  latest: null,
+  updatedAt,
+});
 const enc = (runId: string) => ({ runId, presetId: 'micro', step: 10, model: MICRO });
 const none: Available = { encoders: [], runs: [], current: null };
 

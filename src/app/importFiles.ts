@@ -23,7 +23,11 @@ export function importKind(files: readonly ImportFile[]): ImportKind | { error: 
 export function importName(files: readonly ImportFile[], kind: ImportKind): string {
   if (kind === 'cifar10') return 'CIFAR-10';
   const first = files[0]?.path ?? 'images';
-  if (kind === 'zip') return first.split('/').pop()!.replace(/\.zip$/i, '');
+  if (kind === 'zip')
+    return first
+      .split('/')
+      .pop()!
+      .replace(/\.zip$/i, '');
   const top = first.split('/').filter(Boolean);
   return files.every((f) => f.path.split('/').filter(Boolean)[0] === top[0]) && top.length > 1 ? top[0]! : 'images';
 }

@@ -41,7 +41,9 @@ export function workerModel(choice: string): LabModel {
 /** Opens a file the user chose, dropped or pasted. The previous image stays until a new one decodes. */
 export async function openLabFile(file: File): Promise<void> {
   if (file.size > MAX_FILE_BYTES) {
-    edit({ refusal: `${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MB, more than the lab reads (${MAX_FILE_BYTES / 2 ** 20} MB). Choose a smaller image.` });
+    edit({
+      refusal: `${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MB, more than the lab reads (${MAX_FILE_BYTES / 2 ** 20} MB). Choose a smaller image.`,
+    });
     return;
   }
   edit({ opening: file.name, refusal: null });
@@ -58,7 +60,10 @@ export async function openLabFile(file: File): Promise<void> {
       const { width, height, rgba } = await rasterizeSvg(bytes, DECODE_SIDE);
       send({ type: 'lab/decode', name: file.name, source: { kind: 'rgba', width, height, rgba } }, [rgba.buffer]);
     } catch (e) {
-      edit({ opening: null, refusal: `${file.name} is an SVG image that could not be drawn (${(e as Error).message}); it may not be valid SVG. Fix or export it again, or choose another image.` });
+      edit({
+        opening: null,
+        refusal: `${file.name} is an SVG image that could not be drawn (${(e as Error).message}); it may not be valid SVG. Fix or export it again, or choose another image.`,
+      });
     }
     return;
   }
@@ -119,7 +124,13 @@ export function requestLabView(): void {
     const id = Math.max(l.requestId, l.compareRequestId) + 1;
     const cc = l.compareModel ? labModelConfig(l.compareModel) : null;
     const sameGrid = cc !== null && cc.imgSize === c.imgSize && cc.patchSize === c.patchSize;
-    const compareFailure = !l.compareModel ? null : !cc ? 'The compared model is not available any more; choose another one.' : sameGrid ? null : `The compared model sees ${cc.imgSize} px in ${cc.patchSize}-px patches, the lab's model ${c.imgSize} px in ${c.patchSize}-px patches: the same mask cannot apply to both. Choose a model of the same preset.`;
+    const compareFailure = !l.compareModel
+      ? null
+      : !cc
+        ? 'The compared model is not available any more; choose another one.'
+        : sameGrid
+          ? null
+          : `The compared model sees ${cc.imgSize} px in ${cc.patchSize}-px patches, the lab's model ${c.imgSize} px in ${c.patchSize}-px patches: the same mask cannot apply to both. Choose a model of the same preset.`;
     edit({ requestId: id, busy: true, compareRequestId: sameGrid ? id + 1 : l.compareRequestId, compareFailure, compareView: sameGrid ? l.compareView : null });
     if (sameGrid) send({ type: 'lab/reconstruct', id: id + 1, slot: 1, model: workerModel(l.compareModel), image: image.slice(), mask: l.mask.slice() });
     send({ type: 'lab/reconstruct', id, slot: 0, model: workerModel(l.model), image, mask: l.mask.slice() }, [image.buffer]);

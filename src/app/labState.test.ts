@@ -34,6 +34,12 @@ describe('the image lab in the store', () => {
     const before = useStore.getState();
     before.receive({ type: 'lab/refused', name: 'x', message: 'm' });
     const after = useStore.getState();
-    expect([after.run, after.probe, after.runs, after.encoders, after.notices]).toEqual([before.run, before.probe, before.runs, before.encoders, before.notices]);
+    expect([after.run, after.probe, after.runs, after.encoders, after.notices]).toEqual([
+      before.run,
+      before.probe,
+      before.runs,
+      before.encoders,
+      before.notices,
+    ]);
   });
 });

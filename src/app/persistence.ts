@@ -109,7 +109,15 @@ const CURVE_POINTS = 300;
 function record(): RunRecord | null {
   const run = useStore.getState().run;
   if (!run) return null;
-  return { spec: run.spec, status: run.status, step: run.step, checkpointStep: run.checkpointStep, latest: run.history.at(-1) ?? null, updatedAt: Date.now(), curve: thin(run.history, CURVE_POINTS) };
+  return {
+    spec: run.spec,
+    status: run.status,
+    step: run.step,
+    checkpointStep: run.checkpointStep,
+    latest: run.history.at(-1) ?? null,
+    updatedAt: Date.now(),
+    curve: thin(run.history, CURVE_POINTS),
+  };
 }
 
 /** Writes the current run's record to the runs list. */

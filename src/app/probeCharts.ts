@@ -19,7 +19,9 @@ export function probeTraces(history: readonly ProbeEpoch[], ft: readonly FineTun
           { x: fx, y: ft.map((p) => p.acc * 100), name: 'FT top-1 %', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#2ca02c') },
         ]
       : []),
-    ...(chance !== undefined ? [{ x: [1, last], y: [chance * 100, chance * 100], name: 'chance', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#888', 'dash') }] : []),
+    ...(chance !== undefined
+      ? [{ x: [1, last], y: [chance * 100, chance * 100], name: 'chance', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#888', 'dash') }]
+      : []),
   ] as Trace[];
   return [
     { x, y: history.map((p) => p.linearLoss), name: 'LIN loss', type: 'scatter', mode: 'lines', line: line('#1f77b4', 'dot') },

@@ -4,7 +4,26 @@ import { MICRO } from '../model/presets';
 import { buildProbeSpec, chanceFor, initialProbeForm } from './probeForm';
 
 const meta = (o: Partial<DatasetMeta>): DatasetMeta =>
-  ({ id: 'd1', name: 'flowers', source: 'folder', status: 'ready', storedSize: 64, classes: ['a', 'b', 'c', 'd'], trainSize: 900, valSize: 100, counts: { train: [], val: [] }, split: { by: 'folders' }, imagesPerChunk: 1, chunks: 1, bytes: 0, skipped: [], skippedCount: 0, preview: { size: 8, count: 0, rgba: new Uint8ClampedArray(), labels: [] }, createdAt: 0, ...o }) as DatasetMeta;
+  ({
+    id: 'd1',
+    name: 'flowers',
+    source: 'folder',
+    status: 'ready',
+    storedSize: 64,
+    classes: ['a', 'b', 'c', 'd'],
+    trainSize: 900,
+    valSize: 100,
+    counts: { train: [], val: [] },
+    split: { by: 'folders' },
+    imagesPerChunk: 1,
+    chunks: 1,
+    bytes: 0,
+    skipped: [],
+    skippedCount: 0,
+    preview: { size: 8, count: 0, rgba: new Uint8ClampedArray(), labels: [] },
+    createdAt: 0,
+    ...o,
+  }) as DatasetMeta;
 const fallback = { presetId: 'micro', model: MICRO };
 const enc = { runId: 'run-a', presetId: 'micro', step: 4000, model: MICRO };
 

@@ -50,7 +50,8 @@ export function buildProbeSpec(
   now: number,
 ): ProbeSpec | string {
   if (!isBuiltinDataset(f.dataset) && !data) return 'That dataset is not kept in this browser any more; choose another.';
-  if (data && !isLabelled(data)) return `Evaluation needs labels, and ${data.name} has none (it was imported from a folder without class subfolders). Choose a labelled dataset.`;
+  if (data && !isLabelled(data))
+    return `Evaluation needs labels, and ${data.name} has none (it was imported from a folder without class subfolders). Choose a labelled dataset.`;
   if (data && data.valSize === 0) return `${data.name} has no validation images; import it again with a validation share above 0.`;
   if (f.encoder !== 'random' && !enc) return 'That pretraining run is not available in this session; choose another encoder.';
   // An import may hold fewer images than the form asks: the schedule counts the ones there are.
@@ -62,7 +63,8 @@ export function buildProbeSpec(
     return 'Evaluation needs at least one epoch, fewer warmup epochs than epochs, a training set at least one batch large, and validation images.';
   if (!(Number.isInteger(e.seeds) && e.seeds >= 1 && e.seeds <= 10)) return 'Seeds must be a whole number from 1 to 10.';
   if (!(e.fineTune.labelFraction > 0 && e.fineTune.labelFraction <= 1)) return 'The labelled share for fine-tuning must be in (0, 1], e.g. 0.01, 0.1 or 1.';
-  if (!(e.fineTuneEpochs >= 1 && e.fineTuneWarmupEpochs >= 0 && e.fineTuneWarmupEpochs < e.fineTuneEpochs)) return 'Fine-tuning needs at least one epoch and fewer warmup epochs than epochs.';
+  if (!(e.fineTuneEpochs >= 1 && e.fineTuneWarmupEpochs >= 0 && e.fineTuneWarmupEpochs < e.fineTuneEpochs))
+    return 'Fine-tuning needs at least one epoch and fewer warmup epochs than epochs.';
   const perEpoch = Math.max(1, Math.floor(trainImages / f.probe.batchSize));
   return {
     id: `probe-${now.toString(36)}`,

@@ -19,8 +19,8 @@ describe('the results table', () => {
       ['e1', 'run-a', 'probed', 4000],
       ['e1:baseline', 'random init', 'baseline', 0],
     ]);
-    const se = Math.sqrt(0.2 * 0.8 / 500);
-    const seb = Math.sqrt(0.1 * 0.9 / 500);
+    const se = Math.sqrt((0.2 * 0.8) / 500);
+    const seb = Math.sqrt((0.1 * 0.9) / 500);
     expect(aboveBaseline(rows[0]!, rows, 'lin')).toBeCloseTo(0.1 / Math.hypot(se, seb), 9);
     expect(aboveBaseline(rows[1]!, rows, 'lin')).toBeNull();
     expect(aboveBaseline(rows[0]!, rows, 'att')).toBeNull();

@@ -19,19 +19,21 @@ export const RESULT_COLUMNS: readonly { id: ResultId; label: string; help: strin
  */
 export function resultRows(spec: ProbeSpec, result: { rows: readonly EvalRow[]; chance: number }, pretrainSteps: number, dataset: string): ResultRow[] {
   const probed = spec.encoder.kind === 'run' ? spec.encoder.runId : 'random init';
-  return result.rows.filter((r) => Object.keys(r.results).length > 0).map((r) => ({
-    id: r.role === 'probed' ? spec.id : `${spec.id}:baseline`,
-    encoder: r.role === 'probed' ? probed : 'random init',
-    presetId: spec.presetId,
-    pretrainSteps: r.role === 'probed' ? pretrainSteps : 0,
-    epochs: spec.epochs,
-    createdAt: spec.createdAt,
-    dataset,
-    role: r.role,
-    results: r.results,
-    chance: result.chance,
-    runOf: spec.id,
-  }));
+  return result.rows
+    .filter((r) => Object.keys(r.results).length > 0)
+    .map((r) => ({
+      id: r.role === 'probed' ? spec.id : `${spec.id}:baseline`,
+      encoder: r.role === 'probed' ? probed : 'random init',
+      presetId: spec.presetId,
+      pretrainSteps: r.role === 'probed' ? pretrainSteps : 0,
+      epochs: spec.epochs,
+      createdAt: spec.createdAt,
+      dataset,
+      role: r.role,
+      results: r.results,
+      chance: result.chance,
+      runOf: spec.id,
+    }));
 }
 
 /** A row's results; rows kept before the suite carry LIN and ATT alone, without errors. */
@@ -78,7 +80,20 @@ export function resultsCsv(rows: readonly ResultRow[]): string {
     const res = rowResults(r);
     const seeds = Math.max(0, ...Object.values(res).map((a) => a?.seeds ?? 0));
     const cells = RESULT_COLUMNS.flatMap((c) => [num(res[c.id]?.top1), num(res[c.id]?.se), num(res[c.id]?.sd)]);
-    return [r.encoder, r.role ?? 'probed', r.presetId, r.pretrainSteps, r.epochs, ...cells, seeds, num(r.chance), new Date(r.createdAt).toISOString(), r.dataset ?? 'shapes'].map(csvCell).join(',');
+    return [
+      r.encoder,
+      r.role ?? 'probed',
+      r.presetId,
+      r.pretrainSteps,
+      r.epochs,
+      ...cells,
+      seeds,
+      num(r.chance),
+      new Date(r.createdAt).toISOString(),
+      r.dataset ?? 'shapes',
+    ]
+      .map(csvCell)
+      .join(',');
   });
   return [head.join(','), ...body].join('\n') + '\n';
 }

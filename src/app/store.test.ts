@@ -81,7 +81,11 @@ describe('the store', () => {
     s.choosePreset('vit-tiny-p4-32');
     expect(useStore.getState().form.dataset).toBe('ds-1');
     s.setDatasets([]);
-    expect([useStore.getState().form.dataset, useStore.getState().probeForm.dataset, useStore.getState().shownDataset]).toEqual(['shapes-easy', 'shapes-easy', null]);
+    expect([useStore.getState().form.dataset, useStore.getState().probeForm.dataset, useStore.getState().shownDataset]).toEqual([
+      'shapes-easy',
+      'shapes-easy',
+      null,
+    ]);
   });
 
   it('a failed import says why in a notice; a cancelled one does not', () => {
@@ -97,7 +101,14 @@ describe('the store', () => {
 
 describe('the evaluation form follows the user', () => {
   const enc = (runId: string) => ({ runId, presetId: 'micro', step: 400, model: MICRO });
-  const kept = (id: string, updatedAt: number, checkpointStep: number | null) => ({ spec: { ...spec, id }, status: 'done' as const, step: 400, checkpointStep, latest: null, updatedAt });
+  const kept = (id: string, updatedAt: number, checkpointStep: number | null) => ({
+    spec: { ...spec, id },
+    status: 'done' as const,
+    step: 400,
+    checkpointStep,
+    latest: null,
+    updatedAt,
+  });
   it('takes the newest run with a checkpoint, then whatever the user makes next, until they pick one', () => {
     useStore.getState().reset();
     expect(useStore.getState().probeForm.encoder).toBe('random');

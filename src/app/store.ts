@@ -2,7 +2,24 @@
 import { create } from 'zustand';
 import type { CaeConfig } from '../model/config';
 import { PRESETS, type PresetId } from '../model/presets';
-import { unreachable, type AttentionView, type BackendInfo, type EncoderEntry, type EngineName, type EvalRow, type EvalSettings, type FineTuneEpoch, type FromWorker, type ProbeEpoch, type ProbeSpec, type ReconView, type RunSpec, type RunStatus, type StepPoint, type StepProfile } from '../protocol/messages';
+import {
+  unreachable,
+  type AttentionView,
+  type BackendInfo,
+  type EncoderEntry,
+  type EngineName,
+  type EvalRow,
+  type EvalSettings,
+  type FineTuneEpoch,
+  type FromWorker,
+  type ProbeEpoch,
+  type ProbeSpec,
+  type ReconView,
+  type RunSpec,
+  type RunStatus,
+  type StepPoint,
+  type StepProfile,
+} from '../protocol/messages';
 import type { TrainConfig } from '../train/config';
 import { defaultTrainConfig } from '../train/defaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
@@ -142,7 +159,13 @@ export interface AppState extends UiState {
   reset(): void;
 }
 
-const initialForm = (id: PresetId = DEFAULT_EXPERIMENT.presetId, dataset: string = DEFAULT_EXPERIMENT.dataset): Form => ({ presetId: id, model: PRESETS[id], train: defaultTrainConfig(id), checkpointEvery: 50, dataset });
+const initialForm = (id: PresetId = DEFAULT_EXPERIMENT.presetId, dataset: string = DEFAULT_EXPERIMENT.dataset): Form => ({
+  presetId: id,
+  model: PRESETS[id],
+  train: defaultTrainConfig(id),
+  checkpointEvery: 50,
+  dataset,
+});
 
 const initial = {
   backend: null,
@@ -299,7 +322,21 @@ export const useStore = create<AppState>()((set, get) => ({
     const checkpoint = from ? from.step : null;
     set({
       ...followDefaults(get(), { current: spec.id }),
-      run: { spec, status: 'starting', step, totalSteps: spec.train.totalSteps, imgPerSec: 0, history: from?.history ?? [], recon: null, message: null, startedAt: Date.now(), profile: null, checkpointTaken: checkpoint, checkpointStep: checkpoint, engine: null },
+      run: {
+        spec,
+        status: 'starting',
+        step,
+        totalSteps: spec.train.totalSteps,
+        imgPerSec: 0,
+        history: from?.history ?? [],
+        recon: null,
+        message: null,
+        startedAt: Date.now(),
+        profile: null,
+        checkpointTaken: checkpoint,
+        checkpointStep: checkpoint,
+        engine: null,
+      },
     });
   },
   checkpointKept(runId, step) {
@@ -321,7 +358,19 @@ export const useStore = create<AppState>()((set, get) => ({
     set({ probeForm: { ...f, evaluation: { ...f.evaluation, ...patch } } });
   },
   probeStarted(spec) {
-    set({ probe: { spec, status: 'starting', message: null, features: spec.augment ? 'per-batch' : 'cached', history: [], ftHistory: [], progress: null, result: null, attention: null } });
+    set({
+      probe: {
+        spec,
+        status: 'starting',
+        message: null,
+        features: spec.augment ? 'per-batch' : 'cached',
+        history: [],
+        ftHistory: [],
+        progress: null,
+        result: null,
+        attention: null,
+      },
+    });
   },
   setResults(rows) {
     set({ results: rows });

@@ -10,7 +10,17 @@ export interface CaeTestHook {
   chunkCache(bytes: number): void;
   probe(): { status: string; epochs: number; linear: number[]; attentive: number[] };
   /** The image lab: the latest request, whether its answer is in, and what is shown. */
-  lab(): { requestId: number; busy: boolean; opening: boolean; image: string | null; refusal: string | null; label: string | null; masked: number; compareLabel: string | null; maps: { busy: boolean; points: number; failure: string | null }[] };
+  lab(): {
+    requestId: number;
+    busy: boolean;
+    opening: boolean;
+    image: string | null;
+    refusal: string | null;
+    label: string | null;
+    masked: number;
+    compareLabel: string | null;
+    maps: { busy: boolean; points: number; failure: string | null }[];
+  };
 }
 
 declare global {
@@ -23,14 +33,25 @@ export function installTestHook(): void {
   window.__cae = {
     state() {
       const s = useStore.getState();
-      return { status: s.run?.status ?? 'idle', step: s.run?.step ?? 0, backend: s.backend?.kind ?? null, losses: s.run?.history.map((p) => p.total) ?? [], runId: s.run?.spec.id ?? null };
+      return {
+        status: s.run?.status ?? 'idle',
+        step: s.run?.step ?? 0,
+        backend: s.backend?.kind ?? null,
+        losses: s.run?.history.map((p) => p.total) ?? [],
+        runId: s.run?.spec.id ?? null,
+      };
     },
     loseDevice,
     crashWorker,
     chunkCache: setChunkCacheForTest,
     probe() {
       const p = useStore.getState().probe;
-      return { status: p?.status ?? 'idle', epochs: p?.history.length ?? 0, linear: p?.history.map((h) => h.linearAcc) ?? [], attentive: p?.history.map((h) => h.attentiveAcc) ?? [] };
+      return {
+        status: p?.status ?? 'idle',
+        epochs: p?.history.length ?? 0,
+        linear: p?.history.map((h) => h.linearAcc) ?? [],
+        attentive: p?.history.map((h) => h.attentiveAcc) ?? [],
+      };
     },
     lab() {
       const l = useStore.getState().lab;

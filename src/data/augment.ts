@@ -14,7 +14,13 @@ export interface CropBox {
 }
 
 /** torchvision RandomResizedCrop.get_params: ten tries, then a centre crop clamped to the ratio range. */
-export function randomResizedCropBox(rng: Rng, H: number, W: number, scale: readonly [number, number] = [0.08, 1], ratio: readonly [number, number] = [3 / 4, 4 / 3]): CropBox {
+export function randomResizedCropBox(
+  rng: Rng,
+  H: number,
+  W: number,
+  scale: readonly [number, number] = [0.08, 1],
+  ratio: readonly [number, number] = [3 / 4, 4 / 3],
+): CropBox {
   const area = H * W;
   const logRatio = [Math.log(ratio[0]), Math.log(ratio[1])] as const;
   for (let i = 0; i < 10; i++) {

@@ -25,7 +25,11 @@ describe('the lab crop', () => {
   });
 
   it('resampling weights sum to one and copy at scale 1', () => {
-    for (const [len, size] of [[100, 32], [32, 32], [7, 32]] as const) {
+    for (const [len, size] of [
+      [100, 32],
+      [32, 32],
+      [7, 32],
+    ] as const) {
       const w = axisWeights(3, len, size, 200);
       for (let i = 0; i < size; i++) expect(w.weight.subarray(i * w.taps, (i + 1) * w.taps).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     }
@@ -37,14 +41,32 @@ describe('the lab crop', () => {
   });
 
   it('keeps flat images flat, averages when shrinking, interpolates when enlarging', () => {
-    const flat = cropToSquare(image(50, 40, () => [51, 102, 204]), 50, 40, centreCrop(50, 40), 16);
+    const flat = cropToSquare(
+      image(50, 40, () => [51, 102, 204]),
+      50,
+      40,
+      centreCrop(50, 40),
+      16,
+    );
     expect(Math.max(...flat.subarray(0, 256)) - Math.min(...flat.subarray(0, 256))).toBeLessThan(1e-6);
     expect(flat[256 * 2 + 5]).toBeCloseTo(0.8, 6);
     // A fine checkerboard shrunk 4× is grey, not aliased stripes.
-    const checker = cropToSquare(image(64, 64, (x, y) => ((x + y) % 2 ? [255, 255, 255] : [0, 0, 0])), 64, 64, { left: 0, top: 0, side: 64 }, 16);
+    const checker = cropToSquare(
+      image(64, 64, (x, y) => ((x + y) % 2 ? [255, 255, 255] : [0, 0, 0])),
+      64,
+      64,
+      { left: 0, top: 0, side: 64 },
+      16,
+    );
     for (const v of checker.subarray(0, 256)) expect(v).toBeCloseTo(0.5, 1);
     // Two pixels enlarged to four: bilinear between them, edges repeated.
-    const ramp = cropToSquare(image(2, 2, (x) => [x * 255, 0, 0]), 2, 2, { left: 0, top: 0, side: 2 }, 4);
+    const ramp = cropToSquare(
+      image(2, 2, (x) => [x * 255, 0, 0]),
+      2,
+      2,
+      { left: 0, top: 0, side: 2 },
+      4,
+    );
     expect([...ramp.subarray(0, 4)].map((v) => +v.toFixed(3))).toEqual([0, 0.25, 0.75, 1]);
   });
 });

@@ -99,7 +99,10 @@ describe('batch loader', () => {
     const b = new BatchLoader(ds, 4, 9);
     b.cursor = 16; // four batches in
     expect(Array.from((await b.next()).images)).toEqual(Array.from(batches[4]!.images));
-    const epoch = batches.slice(0, 8).flatMap((x) => Array.from(x.labels)).slice(0, 30);
+    const epoch = batches
+      .slice(0, 8)
+      .flatMap((x) => Array.from(x.labels))
+      .slice(0, 30);
     const counts = new Array(10).fill(0);
     epoch.forEach((l) => counts[l]++);
     expect(counts).toEqual(new Array(10).fill(3));

@@ -35,14 +35,29 @@ function memory(): { hooks: ImportHooks; chunks: DatasetChunk[]; progress: numbe
   const chunks: DatasetChunk[] = [];
   const progress: number[][] = [];
   let cancelled = false;
-  return { chunks, progress, cancel: () => (cancelled = true), hooks: { put: async (c) => void chunks.push(c), progress: (d, t, s) => progress.push([d, t, s]), cancelled: () => cancelled } };
+  return {
+    chunks,
+    progress,
+    cancel: () => (cancelled = true),
+    hooks: { put: async (c) => void chunks.push(c), progress: (d, t, s) => progress.push([d, t, s]), cancelled: () => cancelled },
+  };
 }
 
-const asMeta = (r: Awaited<ReturnType<typeof importImageFolder>>, id = 'ds'): DatasetMeta => ({ ...r, id, name: id, source: 'folder', status: 'ready', createdAt: 0 });
+const asMeta = (r: Awaited<ReturnType<typeof importImageFolder>>, id = 'ds'): DatasetMeta => ({
+  ...r,
+  id,
+  name: id,
+  source: 'folder',
+  status: 'ready',
+  createdAt: 0,
+});
 
 describe('CIFAR-10 binary files', () => {
   it('parses records, labels and class names', () => {
-    const b = parseCifarBatch(cifarBatch(3, (i) => i * 4), 10);
+    const b = parseCifarBatch(
+      cifarBatch(3, (i) => i * 4),
+      10,
+    );
     expect(b.count).toBe(3);
     expect(Array.from(b.labels)).toEqual([0, 4, 8]);
     const px = b.pixels(2);
@@ -53,16 +68,30 @@ describe('CIFAR-10 binary files', () => {
   it('refuses a file of the wrong length or with labels past the classes, saying why', () => {
     expect(() => parseCifarBatch(new Uint8Array(CIFAR_RECORD * 2 + 5), 10)).toThrow(/not a whole number of 3073-byte/);
     expect(() => parseCifarBatch(new Uint8Array(3074 * 2), 10)).toThrow(/CIFAR-100/);
-    expect(() => parseCifarBatch(cifarBatch(2, () => 12), 10)).toThrow(/label 12/);
+    expect(() =>
+      parseCifarBatch(
+        cifarBatch(2, () => 12),
+        10,
+      ),
+    ).toThrow(/label 12/);
   });
 
   it('imports training batches and the test batch as val, skipping a broken file and listing it', async () => {
     const m = memory();
     const files = [
       source('cifar/batches.meta.txt', text(NAMES)),
-      source('cifar/test_batch.bin', cifarBatch(20, (i) => i % 10)),
-      source('cifar/data_batch_2.bin', cifarBatch(30, (i) => (i * 3) % 10)),
-      source('cifar/data_batch_1.bin', cifarBatch(50, (i) => i % 10)),
+      source(
+        'cifar/test_batch.bin',
+        cifarBatch(20, (i) => i % 10),
+      ),
+      source(
+        'cifar/data_batch_2.bin',
+        cifarBatch(30, (i) => (i * 3) % 10),
+      ),
+      source(
+        'cifar/data_batch_1.bin',
+        cifarBatch(50, (i) => i % 10),
+      ),
       source('cifar/data_batch_3.bin', new Uint8Array(1000)),
       source('cifar/readme.html', text('<html>')),
     ];
@@ -94,26 +123,80 @@ describe('CIFAR-10 binary files', () => {
     const good = cifarBatch(2500, (i) => i % 10);
     const bad = cifarBatch(2100, (i) => (i === 2050 ? 11 : 0)); // the bad record is in the third slice
     const m = memory();
-    const r = await importCifar10('s', [source('batches.meta.txt', text(NAMES)), sliced('data_batch_1.bin', good), sliced('data_batch_2.bin', bad), sliced('test_batch.bin', cifarBatch(10, () => 1))], m.hooks);
+    const r = await importCifar10(
+      's',
+      [
+        source('batches.meta.txt', text(NAMES)),
+        sliced('data_batch_1.bin', good),
+        sliced('data_batch_2.bin', bad),
+        sliced(
+          'test_batch.bin',
+          cifarBatch(10, () => 1),
+        ),
+      ],
+      m.hooks,
+    );
     expect(Math.max(...slices)).toBe(1024 * CIFAR_RECORD);
     expect([r.trainSize, r.valSize]).toEqual([2500, 10]);
     expect(r.skipped).toEqual([{ path: 'data_batch_2.bin', reason: 'record 2050 has label 11, but batches.meta.txt names only 10 classes' }]);
     // The same images as the file read whole.
     const w = memory();
-    await importCifar10('s', [source('batches.meta.txt', text(NAMES)), source('data_batch_1.bin', good), source('test_batch.bin', cifarBatch(10, () => 1))], w.hooks);
+    await importCifar10(
+      's',
+      [
+        source('batches.meta.txt', text(NAMES)),
+        source('data_batch_1.bin', good),
+        source(
+          'test_batch.bin',
+          cifarBatch(10, () => 1),
+        ),
+      ],
+      w.hooks,
+    );
     expect(m.chunks.map((c) => Array.from(c.labels))).toEqual(w.chunks.map((c) => Array.from(c.labels)));
     expect(m.chunks.every((c, i) => Buffer.from(c.pixels).equals(Buffer.from(w.chunks[i]!.pixels)))).toBe(true);
     // Sizes are checked before anything is read.
     const huge = (path: string, size: number): SourceFile => ({ path, size, bytes: () => Promise.reject(new Error('read')) });
     await expect(importCifar10('s', [huge('batches.meta.txt', 5 << 20)], memory().hooks)).rejects.toThrow(/batches\.meta\.txt is 5 MiB;/);
-    const f = await importImageFolder('f', [source('set/a/0.png', img(1, 2, 3)), huge('set/a/1.png', 300 << 20)], { valShare: 0, seed: 0, storedSize: 8 }, fakeDecode, memory().hooks);
+    const f = await importImageFolder(
+      'f',
+      [source('set/a/0.png', img(1, 2, 3)), huge('set/a/1.png', 300 << 20)],
+      { valShare: 0, seed: 0, storedSize: 8 },
+      fakeDecode,
+      memory().hooks,
+    );
     expect(f.skipped).toEqual([{ path: 'set/a/1.png', reason: 'refused before reading: 300 MiB is more than an imported image file may be (256 MiB)' }]);
   });
 
   it('says what is missing instead of importing nothing', async () => {
-    await expect(importCifar10('c', [source('data_batch_1.bin', cifarBatch(2, () => 0))], memory().hooks)).rejects.toThrow(/batches\.meta\.txt is missing/);
-    await expect(importCifar10('c', [source('batches.meta.txt', text(NAMES)), source('test_batch.bin', cifarBatch(2, () => 0))], memory().hooks)).rejects.toThrow(/no training batch/);
-    await expect(importCifar10('c', [source('batches.meta.txt', text(NAMES)), source('data_batch_1.bin', new Uint8Array(7))], memory().hooks)).rejects.toThrow(/no training batch could be read \(data_batch_1\.bin: its length, 7 bytes/);
+    await expect(
+      importCifar10(
+        'c',
+        [
+          source(
+            'data_batch_1.bin',
+            cifarBatch(2, () => 0),
+          ),
+        ],
+        memory().hooks,
+      ),
+    ).rejects.toThrow(/batches\.meta\.txt is missing/);
+    await expect(
+      importCifar10(
+        'c',
+        [
+          source('batches.meta.txt', text(NAMES)),
+          source(
+            'test_batch.bin',
+            cifarBatch(2, () => 0),
+          ),
+        ],
+        memory().hooks,
+      ),
+    ).rejects.toThrow(/no training batch/);
+    await expect(importCifar10('c', [source('batches.meta.txt', text(NAMES)), source('data_batch_1.bin', new Uint8Array(7))], memory().hooks)).rejects.toThrow(
+      /no training batch could be read \(data_batch_1\.bin: its length, 7 bytes/,
+    );
   });
 });
 
@@ -155,7 +238,9 @@ describe('importing an image folder', () => {
     expect(r.imagesPerChunk).toBe(2);
     expect(r.chunks).toBe(20);
     const ds = storedDataset(asMeta(r), m.chunks, 32);
-    const reds = [...Array.from({ length: 20 }, (_, i) => ds.sample('train', i)), ...Array.from({ length: 20 }, (_, i) => ds.sample('val', i))].map((s) => Math.round(s.image[0]! * 255));
+    const reds = [...Array.from({ length: 20 }, (_, i) => ds.sample('train', i)), ...Array.from({ length: 20 }, (_, i) => ds.sample('val', i))].map((s) =>
+      Math.round(s.image[0]! * 255),
+    );
     expect(reds.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
@@ -192,7 +277,9 @@ describe('importing an image folder', () => {
     const o = { valShare: 0.1, seed: 0, storedSize: 32 };
     await expect(importImageFolder('e', [], o, fakeDecode, memory().hooks)).rejects.toThrow(/the folder is empty/);
     await expect(importImageFolder('e', [source('a/readme.md', text('hi'))], o, fakeDecode, memory().hooks)).rejects.toThrow(/none of its 1 files is an image/);
-    await expect(importImageFolder('e', [source('a/x.png', text('bad'))], o, fakeDecode, memory().hooks)).rejects.toThrow(/none of its 1 images could be decoded/);
+    await expect(importImageFolder('e', [source('a/x.png', text('bad'))], o, fakeDecode, memory().hooks)).rejects.toThrow(
+      /none of its 1 images could be decoded/,
+    );
   });
 
   it('stops when cancelled', async () => {
@@ -235,7 +322,9 @@ describe("an import follows the lab's image policy before decoding", () => {
     };
     const r = await importImageFolder('f', files, { valShare: 0, seed: 1, storedSize: 8 }, decode, memory().hooks);
     expect(r.skipped.map((s) => s.path).sort()).toEqual(['set/red/cut.png', 'set/red/huge.png']);
-    expect(r.skipped.find((s) => s.path === 'set/red/huge.png')!.reason).toMatch(/30000×30000 pixels \(900 megapixels\) is more than an import decodes \(50 megapixels\)/);
+    expect(r.skipped.find((s) => s.path === 'set/red/huge.png')!.reason).toMatch(
+      /30000×30000 pixels \(900 megapixels\) is more than an import decodes \(50 megapixels\)/,
+    );
     expect(r.skipped.find((s) => s.path === 'set/red/cut.png')!.reason).toMatch(/refused before decoding: the file is truncated/);
     // The two refused files never reached the decoder; the large one was asked for at 1024 px.
     expect(seen.filter((s) => s.path === 'png')).toEqual([{ path: 'png', fit: { width: 1024, height: 768 } }]);

@@ -121,12 +121,23 @@ export interface FolderOptions {
 }
 
 /** Imports an image folder (or a zip's entries) in the ImageFolder convention. */
-export async function importImageFolder(datasetId: string, files: readonly SourceFile[], o: FolderOptions, decode: DecodeImage, hooks: ImportHooks): Promise<ImportResult> {
-  if (!(Number.isInteger(o.storedSize) && o.storedSize >= 8 && o.storedSize <= 512)) throw new Error(`the stored image size must be a whole number of pixels from 8 to 512, got ${o.storedSize}`);
+export async function importImageFolder(
+  datasetId: string,
+  files: readonly SourceFile[],
+  o: FolderOptions,
+  decode: DecodeImage,
+  hooks: ImportHooks,
+): Promise<ImportResult> {
+  if (!(Number.isInteger(o.storedSize) && o.storedSize >= 8 && o.storedSize <= 512))
+    throw new Error(`the stored image size must be a whole number of pixels from 8 to 512, got ${o.storedSize}`);
   const byPath = new Map(files.map((f) => [f.path, f]));
   const plan = planImageFolder([...byPath.keys()], o);
   if (plan.files.length === 0)
-    throw new Error(files.length === 0 ? 'the folder is empty' : `none of its ${files.length} files is an image (${plan.skipped[0]?.path ?? 'only hidden files'}${plan.skipped.length > 1 ? ', …' : ''})`);
+    throw new Error(
+      files.length === 0
+        ? 'the folder is empty'
+        : `none of its ${files.length} files is an image (${plan.skipped[0]?.path ?? 'only hidden files'}${plan.skipped.length > 1 ? ', …' : ''})`,
+    );
   const skipped = [...plan.skipped];
   const w = new ChunkWriter(datasetId, o.storedSize, hooks.put);
   const t = new Tally(plan.classes, o.storedSize);
@@ -138,7 +149,10 @@ export async function importImageFolder(datasetId: string, files: readonly Sourc
     let stage = 'read';
     const file = byPath.get(f.path)!;
     if (file.size !== undefined && file.size > MAX_IMAGE_FILE_BYTES) {
-      skipped.push({ path: f.path, reason: `refused before reading: ${formatBytes(file.size)} is more than an imported image file may be (${formatBytes(MAX_IMAGE_FILE_BYTES)})` });
+      skipped.push({
+        path: f.path,
+        reason: `refused before reading: ${formatBytes(file.size)} is more than an imported image file may be (${formatBytes(MAX_IMAGE_FILE_BYTES)})`,
+      });
       hooks.progress(i + 1, total, skipped.length);
       continue;
     }
@@ -179,13 +193,16 @@ export async function importImageFolder(datasetId: string, files: readonly Sourc
 export async function importCifar10(datasetId: string, files: readonly SourceFile[], hooks: ImportHooks): Promise<ImportResult> {
   const meta = files.find((f) => cifarRole(f.path) === 'meta');
   if (!meta) throw new Error('batches.meta.txt is missing: choose it together with the .bin batches (it names the classes)');
-  if (meta.size !== undefined && meta.size > MAX_META_BYTES) throw new Error(`batches.meta.txt is ${formatBytes(meta.size)}; the real one names ten classes in a few dozen bytes`);
+  if (meta.size !== undefined && meta.size > MAX_META_BYTES)
+    throw new Error(`batches.meta.txt is ${formatBytes(meta.size)}; the real one names ten classes in a few dozen bytes`);
   const classes = parseCifarMeta(new TextDecoder().decode(await meta.bytes()));
   const byName = (a: SourceFile, b: SourceFile) => (a.path < b.path ? -1 : 1);
   const train = files.filter((f) => cifarRole(f.path) === 'train').sort(byName);
   const val = files.filter((f) => cifarRole(f.path) === 'val');
   if (train.length === 0) throw new Error('no training batch (data_batch_1.bin … data_batch_5.bin) among the chosen files');
-  const skipped: Skipped[] = files.filter((f) => cifarRole(f.path) === 'other').map((f) => ({ path: f.path, reason: 'not a CIFAR-10 binary file (data_batch_N.bin, test_batch.bin or batches.meta.txt)' }));
+  const skipped: Skipped[] = files
+    .filter((f) => cifarRole(f.path) === 'other')
+    .map((f) => ({ path: f.path, reason: 'not a CIFAR-10 binary file (data_batch_N.bin, test_batch.bin or batches.meta.txt)' }));
   const w = new ChunkWriter(datasetId, CIFAR_SIZE, hooks.put);
   const t = new Tally(classes, CIFAR_SIZE);
   const batches = [...train.map((f) => [f, 'train'] as const), ...val.slice(0, 1).map((f) => [f, 'val'] as const)];

@@ -25,7 +25,10 @@ describe('ImageFolder labels and splits', () => {
 
   it('reads a flat folder (or a lone class folder) as an unlabelled set', () => {
     for (const root of ['photos/', 'photos/only-class/', '']) {
-      const plan = planImageFolder(range(8, (i) => `${root}img${i}.png`), opts);
+      const plan = planImageFolder(
+        range(8, (i) => `${root}img${i}.png`),
+        opts,
+      );
       expect(plan.classes).toEqual([]);
       expect(plan.files.every((f) => f.label === -1)).toBe(true);
       expect(plan.files.filter((f) => f.split === 'val')).toHaveLength(2);
@@ -72,7 +75,13 @@ describe('the seeded split', () => {
     const cats = range(30, (i) => `cat/${i}`);
     const dogs = range(30, (i) => `dog/${i}`);
     const one = seededSplit(new Map([['cat', cats]]), { valShare: 0.2, seed: 3 });
-    const two = seededSplit(new Map([['cat', cats], ['dog', dogs]]), { valShare: 0.2, seed: 3 });
+    const two = seededSplit(
+      new Map([
+        ['cat', cats],
+        ['dog', dogs],
+      ]),
+      { valShare: 0.2, seed: 3 },
+    );
     expect(one.size).toBe(6);
     expect([...two].filter((p) => p.startsWith('cat/')).sort()).toEqual([...one].sort());
     expect(seededSplit(new Map([['cat', cats]]), { valShare: 0, seed: 3 }).size).toBe(0);

@@ -33,7 +33,11 @@ export interface FolderPlan {
   readonly skipped: readonly Skipped[];
 }
 
-const parts = (path: string) => path.replace(/\\/g, '/').split('/').filter((s) => s.length > 0 && s !== '.');
+const parts = (path: string) =>
+  path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s.length > 0 && s !== '.');
 
 /** Hidden files and operating-system litter, left out without a word. */
 const isLitter = (segs: readonly string[]) => segs.some((s) => s.startsWith('.') || s === '__MACOSX') || /^(thumbs\.db|desktop\.ini)$/i.test(segs.at(-1) ?? '');
@@ -56,7 +60,8 @@ export function planImageFolder(paths: readonly string[], o: SplitOptions): Fold
     const segs = parts(path);
     if (segs.length === 0 || isLitter(segs)) continue;
     const ext = extension(segs.at(-1)!);
-    if (!(IMAGE_EXTENSIONS as readonly string[]).includes(ext)) skipped.push({ path, reason: ext ? `not an image type this reader takes (.${ext})` : 'no file extension, so not taken as an image' });
+    if (!(IMAGE_EXTENSIONS as readonly string[]).includes(ext))
+      skipped.push({ path, reason: ext ? `not an image type this reader takes (.${ext})` : 'no file extension, so not taken as an image' });
     else images.push({ path, segs });
   }
   stripCommonRoot(images);

@@ -31,7 +31,15 @@ describe('image headers', () => {
   });
 
   it('counts GIF frames', () => {
-    const gif = animatedGif(4, 4, [[255, 0, 0], [0, 0, 255]], [() => 0, () => 1]);
+    const gif = animatedGif(
+      4,
+      4,
+      [
+        [255, 0, 0],
+        [0, 0, 255],
+      ],
+      [() => 0, () => 1],
+    );
     expect(readImageHeader(gif)).toMatchObject({ format: 'gif', width: 4, height: 4, animated: true, problem: null });
     expect(readImageHeader(animatedGif(4, 4, [[1, 2, 3]], [() => 0]))).toMatchObject({ animated: false, problem: null });
     expect(readImageHeader(gif.subarray(0, 30)).problem).toMatch(/^is truncated/);

@@ -124,7 +124,8 @@ function gif(b: Uint8Array): ImageHeader {
 function webp(b: Uint8Array): ImageHeader {
   const h = base('webp');
   const chunk = ascii(b, 12, 4);
-  if (chunk === 'VP8X' && b.length >= 30) return { ...h, width: u24le(b, 24) + 1, height: u24le(b, 27) + 1, animated: (b[20]! & 0x02) !== 0, colour: b[20]! & 0x10 ? 'rgba' : 'rgb' };
+  if (chunk === 'VP8X' && b.length >= 30)
+    return { ...h, width: u24le(b, 24) + 1, height: u24le(b, 27) + 1, animated: (b[20]! & 0x02) !== 0, colour: b[20]! & 0x10 ? 'rgba' : 'rgb' };
   if (chunk === 'VP8 ' && b.length >= 30) return { ...h, width: u16le(b, 26) & 0x3fff, height: u16le(b, 28) & 0x3fff, colour: 'rgb' };
   if (chunk === 'VP8L' && b.length >= 25) {
     const bits = (b[21]! | (b[22]! << 8) | (b[23]! << 16) | (b[24]! << 24)) >>> 0;
@@ -136,7 +137,10 @@ function webp(b: Uint8Array): ImageHeader {
 /** SVG is text: an optional BOM, XML prolog, comments or doctype, then an <svg> element early on. */
 export function looksLikeSvg(b: Uint8Array, mime: string): boolean {
   if (mime === 'image/svg+xml') return true;
-  const head = new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
+  const head = new TextDecoder('utf-8', { fatal: false })
+    .decode(b.subarray(0, 4096))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return (head.startsWith('<svg') || head.startsWith('<?xml') || head.startsWith('<!')) && /<svg[\s>]/.test(head);
 }
 

@@ -25,7 +25,8 @@ export function planDecode(name: string, bytes: number, h: ImageHeader): DecodeP
   const notes: string[] = [];
   let resize: { width: number; height: number } | null = null;
   if (h.width !== null && h.height !== null) {
-    if (h.width === 0 || h.height === 0) return { ok: false, message: `${name} declares a ${h.width}×${h.height} image, which has no pixels. Choose ${KINDS}.` };
+    if (h.width === 0 || h.height === 0)
+      return { ok: false, message: `${name} declares a ${h.width}×${h.height} image, which has no pixels. Choose ${KINDS}.` };
     const tooBig = sizeProblem(name, h.width, h.height);
     if (tooBig) return { ok: false, message: tooBig };
     resize = fitSide(h.width, h.height, DECODE_SIDE);
@@ -76,7 +77,8 @@ export function flattenAlpha(rgba: Uint8ClampedArray): boolean {
 
 export const ALPHA_NOTE = 'The image has transparency; transparent areas were filled with white.';
 
-export type ImportPlan = { readonly ok: true; readonly fit: { readonly width: number; readonly height: number } | null } | { readonly ok: false; readonly reason: string };
+export type ImportPlan =
+  { readonly ok: true; readonly fit: { readonly width: number; readonly height: number } | null } | { readonly ok: false; readonly reason: string };
 
 /**
  * The lab's policy for one image of an imported dataset, from its header before any decoding: a
@@ -89,6 +91,9 @@ export function planImport(h: ImageHeader): ImportPlan {
   if (h.width === null || h.height === null) return { ok: true, fit: null };
   if (h.width === 0 || h.height === 0) return { ok: false, reason: `refused before decoding: it declares a ${h.width}×${h.height} image, which has no pixels` };
   if (h.width * h.height > MAX_PIXELS)
-    return { ok: false, reason: `refused before decoding: ${h.width}×${h.height} pixels (${((h.width * h.height) / 1e6).toFixed(0)} megapixels) is more than an import decodes (${MAX_PIXELS / 1e6} megapixels); scale it down and import again` };
+    return {
+      ok: false,
+      reason: `refused before decoding: ${h.width}×${h.height} pixels (${((h.width * h.height) / 1e6).toFixed(0)} megapixels) is more than an import decodes (${MAX_PIXELS / 1e6} megapixels); scale it down and import again`,
+    };
   return { ok: true, fit: fitSide(h.width, h.height, DECODE_SIDE) };
 }

@@ -5,7 +5,14 @@
 
 export const DB_NAME = 'cae-notebook';
 export const DB_VERSION = 5;
-export const STORES = { runs: 'runs', results: 'results', checkpoints: 'checkpoints', datasets: 'datasets', datasetChunks: 'datasetChunks', sweeps: 'sweeps' } as const;
+export const STORES = {
+  runs: 'runs',
+  results: 'results',
+  checkpoints: 'checkpoints',
+  datasets: 'datasets',
+  datasetChunks: 'datasetChunks',
+  sweeps: 'sweeps',
+} as const;
 export type StoreName = (typeof STORES)[keyof typeof STORES];
 
 export function openNotebookDb(): Promise<IDBDatabase> {

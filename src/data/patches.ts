@@ -8,8 +8,7 @@ export function patchVector(img: Float32Array, S: number, p: number, k: number):
   const g = S / p;
   const [r, c0] = [Math.floor(k / g), k % g];
   const out = new Float32Array(p * p * 3);
-  for (let i = 0; i < p; i++)
-    for (let j = 0; j < p; j++) for (let c = 0; c < 3; c++) out[(i * p + j) * 3 + c] = img[c * S * S + (r * p + i) * S + c0 * p + j]!;
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) for (let c = 0; c < 3; c++) out[(i * p + j) * 3 + c] = img[c * S * S + (r * p + i) * S + c0 * p + j]!;
   return out;
 }
 
@@ -17,8 +16,7 @@ export function patchVector(img: Float32Array, S: number, p: number, k: number):
 export function writePatch(img: Float32Array, S: number, p: number, k: number, v: ArrayLike<number>): void {
   const g = S / p;
   const [r, c0] = [Math.floor(k / g), k % g];
-  for (let i = 0; i < p; i++)
-    for (let j = 0; j < p; j++) for (let c = 0; c < 3; c++) img[c * S * S + (r * p + i) * S + c0 * p + j] = v[(i * p + j) * 3 + c]!;
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) for (let c = 0; c < 3; c++) img[c * S * S + (r * p + i) * S + c0 * p + j] = v[(i * p + j) * 3 + c]!;
 }
 
 /**

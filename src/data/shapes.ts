@@ -250,7 +250,12 @@ export function renderShape(size: number, label: number, rng: Rng, difficulty: S
 export const SHAPES_TRAIN_SIZE = 20_000;
 
 /** A `shapes` dataset: balanced classes, a fixed seeded validation split disjoint from training. */
-export function shapesDataset(seed: number, imgSize: number, sizes: { train?: number; val?: number } = {}, difficulty: ShapesDifficulty = 'hard'): LabelledDataset {
+export function shapesDataset(
+  seed: number,
+  imgSize: number,
+  sizes: { train?: number; val?: number } = {},
+  difficulty: ShapesDifficulty = 'hard',
+): LabelledDataset {
   const trainSize = sizes.train ?? SHAPES_TRAIN_SIZE;
   const valSize = sizes.val ?? 1_000;
   return {

@@ -6,7 +6,12 @@ import type { LabelledDataset, Sample, Split } from './shapes';
 import { chunkSample, type DatasetChunk, type DatasetMeta } from './stored';
 
 /** Hands each image of `indices` to `each` with its position: through the cache when the dataset streams. */
-export async function readSamples(ds: LabelledDataset, split: Split, indices: readonly number[], each: (position: number, sample: Sample) => void): Promise<void> {
+export async function readSamples(
+  ds: LabelledDataset,
+  split: Split,
+  indices: readonly number[],
+  each: (position: number, sample: Sample) => void,
+): Promise<void> {
   if (ds.read) return ds.read(split, indices, each);
   indices.forEach((index, p) => each(p, ds.sample(split, index)));
 }
@@ -26,7 +31,8 @@ export function streamedDataset(meta: DatasetMeta, cache: ChunkCache, imgSize: n
   // A chunk that is not what the summary promises (a store edited or cut short) is named, not misread.
   const checked = (ci: number, c: DatasetChunk) => {
     const count = Math.min(per, total - ci * per);
-    if (c.labels.length !== count || c.pixels.length !== count * plane) throw new Error(`${meta.name}: stored chunk ${ci} holds ${c.labels.length} images where ${count} were expected; delete the dataset and import it again`);
+    if (c.labels.length !== count || c.pixels.length !== count * plane)
+      throw new Error(`${meta.name}: stored chunk ${ci} holds ${c.labels.length} images where ${count} were expected; delete the dataset and import it again`);
     return c;
   };
   return {

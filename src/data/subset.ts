@@ -5,7 +5,8 @@ import { Rng } from '../model/random';
 import type { LabelledDataset, Split } from './shapes';
 
 export function seededSubset(ds: LabelledDataset, sizes: { train: number; val: number }, seed: number): LabelledDataset {
-  const pick = (n: number, take: number, salt: number) => (take >= n ? null : new Rng((seed * 2_654_435_761 + salt) >>> 0).shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, take));
+  const pick = (n: number, take: number, salt: number) =>
+    take >= n ? null : new Rng((seed * 2_654_435_761 + salt) >>> 0).shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, take);
   const train = pick(ds.trainSize, sizes.train, 1);
   const val = pick(ds.valSize, sizes.val, 2);
   const source = (split: Split, index: number): number => {
@@ -22,7 +23,15 @@ export function seededSubset(ds: LabelledDataset, sizes: { train: number; val: n
     valSize: val?.length ?? ds.valSize,
     sample: (split, index) => ds.sample(split, source(split, index)),
     // A streamed dataset's reads go through with the indices mapped (a plain spread would pass them as they are).
-    read: read && ((split, indices, each) => read.call(ds, split, indices.map((i) => source(split, i)), each)),
+    read:
+      read &&
+      ((split, indices, each) =>
+        read.call(
+          ds,
+          split,
+          indices.map((i) => source(split, i)),
+          each,
+        )),
     ...(patchLabels ? { patchLabels: (split: Split, index: number, patch: number) => patchLabels(split, source(split, index), patch) } : {}),
   };
 }

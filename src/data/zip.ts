@@ -160,7 +160,7 @@ interface EntryInfo {
 function readZip64Extra(v: DataView, at: number, end: number, e: EntryInfo): void {
   const wanted = [e.size === 0xffffffff, e.compSize === 0xffffffff, e.localOffset === 0xffffffff];
   if (!wanted.some(Boolean)) return;
-  for (let p = at; p + 4 <= end; ) {
+  for (let p = at; p + 4 <= end;) {
     const id = v.getUint16(p, true);
     const len = v.getUint16(p + 2, true);
     if (id === 0x0001) {
@@ -217,8 +217,15 @@ export async function readZip(blob: Blob, options: ZipOptions = {}): Promise<Zip
     // Bit 11: the name is UTF-8; otherwise CP437, of which latin1 gets the ASCII part right.
     const path = (flags & 0x800 ? utf8 : latin1).decode(buf.subarray(o + 46, o + 46 + nameLen));
     const e: EntryInfo = {
-      path, nameLen, flags, method: v.getUint16(o + 10, true), crc: v.getUint32(o + 16, true), compSize: v.getUint32(o + 20, true),
-      size: v.getUint32(o + 24, true), localOffset: v.getUint32(o + 42, true), limit: dir.offset,
+      path,
+      nameLen,
+      flags,
+      method: v.getUint16(o + 10, true),
+      crc: v.getUint32(o + 16, true),
+      compSize: v.getUint32(o + 20, true),
+      size: v.getUint32(o + 24, true),
+      localOffset: v.getUint32(o + 42, true),
+      limit: dir.offset,
     };
     readZip64Extra(v, o + 46 + nameLen, o + 46 + nameLen + extraLen, e);
     p += 46 + nameLen + extraLen + commentLen;
@@ -280,7 +287,8 @@ function pieces(blob: Blob): ReadableStream<Uint8Array<ArrayBuffer>> {
 async function readEntry(blob: Blob, e: EntryInfo, limits: ZipLimits, budget: Budget, cancelled: () => boolean): Promise<Uint8Array> {
   if (e.flags & 1) throw new Error('it is encrypted');
   if (e.method !== 0 && e.method !== 8) throw new Error(`its compression method ${e.method} is not supported (only stored and deflate)`);
-  if (e.size > limits.maxEntryBytes) throw new Error(`${e.path} declares ${formatBytes(e.size)}, over the limit of ${formatBytes(limits.maxEntryBytes)} for one file; refused`);
+  if (e.size > limits.maxEntryBytes)
+    throw new Error(`${e.path} declares ${formatBytes(e.size)}, over the limit of ${formatBytes(limits.maxEntryBytes)} for one file; refused`);
   if (e.method === 0 && e.compSize !== e.size) throw new Error(`${e.path} is stored but its two sizes differ (damaged archive)`);
   const head = await slice(blob, e.localOffset, e.localOffset + 30);
   const hv = view(head);
@@ -288,7 +296,12 @@ async function readEntry(blob: Blob, e: EntryInfo, limits: ZipLimits, budget: Bu
   const start = e.localOffset + 30 + hv.getUint16(26, true) + hv.getUint16(28, true);
   const end = start + e.compSize;
   if (end > blob.size) throw new Error('its data runs past the end of the archive (truncated?)');
-  if (end > e.limit) throw new Error(e.next ? `${e.path} and ${e.next} overlap (its data runs into the next entry); refused` : `${e.path}'s data runs into the central directory (damaged archive)`);
+  if (end > e.limit)
+    throw new Error(
+      e.next
+        ? `${e.path} and ${e.next} overlap (its data runs into the next entry); refused`
+        : `${e.path}'s data runs into the central directory (damaged archive)`,
+    );
   const source = pieces(blob.slice(start, end));
   const reader = (e.method === 0 ? source : source.pipeThrough(new DecompressionStream('deflate-raw'))).getReader();
   const out = new Uint8Array(e.size);

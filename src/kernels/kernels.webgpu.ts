@@ -21,7 +21,11 @@ async function run(fused: boolean, f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.
     const out = tf.tidy(() => {
       const y = f(...xs);
       const w = randomTensor(y.shape, new Rng(seed));
-      const g = tf.grads((...a: tf.Tensor[]) => f(...a).mul(w).sum())(xs);
+      const g = tf.grads((...a: tf.Tensor[]) =>
+        f(...a)
+          .mul(w)
+          .sum(),
+      )(xs);
       return [y, ...g];
     });
     const vals = await Promise.all(out.map((t) => t.data() as Promise<Float32Array>));
@@ -48,10 +52,18 @@ async function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, shapes: number[][],
   tf.dispose(xs);
 }
 
-const paramsOf = (m: Record<string, tf.Tensor>): Params => (n) => m[n]!;
+const paramsOf =
+  (m: Record<string, tf.Tensor>): Params =>
+  (n) =>
+    m[n]!;
 
 describe('fused LayerNorm', () => {
-  for (const shape of [[1, 1, 7], [2, 5, 33], [3, 64], [1, 130, 384]]) {
+  for (const shape of [
+    [1, 1, 7],
+    [2, 5, 33],
+    [3, 64],
+    [1, 130, 384],
+  ]) {
     it(`matches the plain ops for ${JSON.stringify(shape)}`, async () => {
       const D = shape[shape.length - 1]!;
       await compare((x, w, b) => layerNorm(x!, paramsOf({ 'n.weight': w!, 'n.bias': b! }), 'n'), [shape, [D], [D]], D);
@@ -61,7 +73,11 @@ describe('fused LayerNorm', () => {
 
 describe('fused linear', () => {
   // x [..., K], W [N, K]: rank 2 and 3, one row, widths beside any tile; with and without bias.
-  for (const [xShape, N, bias] of [[[1, 3], 5, true], [[2, 7, 33], 65, true], [[3, 17, 64], 130, false]] as const) {
+  for (const [xShape, N, bias] of [
+    [[1, 3], 5, true],
+    [[2, 7, 33], 65, true],
+    [[3, 17, 64], 130, false],
+  ] as const) {
     it(`matches the plain ops for x ${JSON.stringify(xShape)}, N=${N}${bias ? '' : ', no bias'}`, async () => {
       const K = xShape[xShape.length - 1]!;
       const f = bias ? (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => linear(x, w, b) : (x: tf.Tensor, w: tf.Tensor) => linear(x, w);
@@ -80,7 +96,11 @@ describe('fused GELU', () => {
 
 describe('fused scaled residual', () => {
   // [B, N, D] and the drop-path rate (0: no mask input).
-  for (const [B, N, D, rate] of [[1, 5, 7, 0], [3, 9, 33, 0.5], [2, 65, 64, 0.25]] as const) {
+  for (const [B, N, D, rate] of [
+    [1, 5, 7, 0],
+    [3, 9, 33, 0.5],
+    [2, 65, 64, 0.25],
+  ] as const) {
     it(`matches the plain ops for B=${B} N=${N} D=${D} drop ${rate}`, async () => {
       let dp: DropPath = { rng: new Rng(1) };
       const f = (x: tf.Tensor, a: tf.Tensor, g: tf.Tensor) => residual(x, a, g, rate, dp);
@@ -92,7 +112,12 @@ describe('fused scaled residual', () => {
 describe('fused self-attention', () => {
   // [B, N, D, heads]: one head; batch 1; sequence lengths beside the tile sizes (and over 64 queries
   // a workgroup); head widths 8, 16, 64.
-  for (const [B, N, D, H] of [[1, 5, 8, 1], [2, 37, 32, 2], [1, 70, 64, 1], [3, 17, 64, 4]] as const) {
+  for (const [B, N, D, H] of [
+    [1, 5, 8, 1],
+    [2, 37, 32, 2],
+    [1, 70, 64, 1],
+    [3, 17, 64, 4],
+  ] as const) {
     it(`matches the plain ops for B=${B} N=${N} D=${D} heads=${H}`, async () => {
       const f = (x: tf.Tensor, w: tf.Tensor, qb: tf.Tensor, vb: tf.Tensor, pw: tf.Tensor, pb: tf.Tensor) =>
         selfAttention(x, paramsOf({ 'a.qkv.weight': w, 'a.q_bias': qb, 'a.v_bias': vb, 'a.proj.weight': pw, 'a.proj.bias': pb }), 'a', H);
@@ -102,13 +127,30 @@ describe('fused self-attention', () => {
 });
 
 describe('fused cross-attention', () => {
-  for (const [B, Nq, Nk, D, H] of [[1, 5, 70, 16, 1], [2, 33, 9, 48, 3]] as const) {
+  for (const [B, Nq, Nk, D, H] of [
+    [1, 5, 70, 16, 1],
+    [2, 33, 9, 48, 3],
+  ] as const) {
     it(`matches the plain ops for B=${B} Nq=${Nq} Nk=${Nk} D=${D} heads=${H}`, async () => {
-      const f = (xq: tf.Tensor, xk: tf.Tensor, xv: tf.Tensor, wq: tf.Tensor, wk: tf.Tensor, wv: tf.Tensor, qb: tf.Tensor, vb: tf.Tensor, pw: tf.Tensor, pb: tf.Tensor) =>
+      const f = (
+        xq: tf.Tensor,
+        xk: tf.Tensor,
+        xv: tf.Tensor,
+        wq: tf.Tensor,
+        wk: tf.Tensor,
+        wv: tf.Tensor,
+        qb: tf.Tensor,
+        vb: tf.Tensor,
+        pw: tf.Tensor,
+        pb: tf.Tensor,
+      ) =>
         crossAttention(
-          xq, xk, xv,
+          xq,
+          xk,
+          xv,
           paramsOf({ 'c.q.weight': wq, 'c.k.weight': wk, 'c.v.weight': wv, 'c.q_bias': qb, 'c.v_bias': vb, 'c.proj.weight': pw, 'c.proj.bias': pb }),
-          'c', H,
+          'c',
+          H,
         );
       await compare(f as never, [[B, Nq, D], [B, Nk, D], [B, Nk, D], [D, D], [D, D], [D, D], [D], [D], [D, D], [D]], Nq + Nk);
     });

@@ -24,7 +24,14 @@ export interface LinearAttrs {
 }
 
 /** op(a)·op(b) (+ bias in the epilogue) by TF.js's WebGPU matmul, on 2-D views. */
-function tfjsMatmul(backend: Backend, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, bias?: tf.TensorInfo | null): tf.TensorInfo {
+function tfjsMatmul(
+  backend: Backend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  bias?: tf.TensorInfo | null,
+): tf.TensorInfo {
   const kernel = tf.getKernel('_FusedMatMul', 'webgpu');
   if (!kernel) throw new Error('the WebGPU backend has no _FusedMatMul kernel');
   const attrs = { transposeA, transposeB, activation: 'linear', leakyreluAlpha: 0 };
@@ -52,7 +59,14 @@ export function linearForward(backend: Backend, x: tf.TensorInfo, w: tf.TensorIn
 }
 
 /** [dx, dW] and, with a bias, dbias, for dy [..., N]; `bias` itself is needed under GELU only. */
-export function linearBackward(backend: Backend, x: tf.TensorInfo, w: tf.TensorInfo, dy: tf.TensorInfo, bias: tf.TensorInfo | null, at: LinearAttrs): tf.TensorInfo[] {
+export function linearBackward(
+  backend: Backend,
+  x: tf.TensorInfo,
+  w: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  bias: tf.TensorInfo | null,
+  at: LinearAttrs,
+): tf.TensorInfo[] {
   const { M, x2 } = rows(x);
   const N = w.shape[0]!;
   const dy2 = { ...dy, shape: [M, N] };

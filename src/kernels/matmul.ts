@@ -182,7 +182,8 @@ export function matmul(backend: Backend, a: tf.TensorInfo, b: tf.TensorInfo, o: 
   const epilogue = o.epilogue ?? 'none';
   const [M, K] = transA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
   const [KB, N] = transB ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
-  if (a.shape.length !== 2 || b.shape.length !== 2 || K !== KB) throw new Error(`matmul: [${a.shape}]${transA ? 'ᵀ' : ''} · [${b.shape}]${transB ? 'ᵀ' : ''} do not match`);
+  if (a.shape.length !== 2 || b.shape.length !== 2 || K !== KB)
+    throw new Error(`matmul: [${a.shape}]${transA ? 'ᵀ' : ''} · [${b.shape}]${transB ? 'ᵀ' : ''} do not match`);
   if (epilogue === 'geluGrad' && !o.dy) throw new Error('matmul: the geluGrad epilogue needs dy');
   const prog = matmulProgram(M, N, o.tile ?? tileFor(M, N), transA, transB, Boolean(o.bias), epilogue);
   const inputs = [a, b, ...(o.bias ? [o.bias] : []), ...(epilogue === 'geluGrad' ? [o.dy!] : [])];

@@ -115,7 +115,15 @@ describe('fusedLinear on the tiled matmul', () => {
         const z = b ? y.add(b) : y;
         return act ? plainGelu(z) : z;
       };
-      const valueAndGrads = (f: (...a: tf.Tensor[]) => tf.Tensor) => tf.tidy(() => [f(...xs), ...tf.grads((...a: tf.Tensor[]) => f(...a).mul(r).sum())(xs)]);
+      const valueAndGrads = (f: (...a: tf.Tensor[]) => tf.Tensor) =>
+        tf.tidy(() => [
+          f(...xs),
+          ...tf.grads((...a: tf.Tensor[]) =>
+            f(...a)
+              .mul(r)
+              .sum(),
+          )(xs),
+        ]);
       const got = valueAndGrads(fused as never);
       const want = valueAndGrads(plain as never);
       for (let i = 0; i < got.length; i++) {

@@ -56,18 +56,16 @@ const kernels: tf.KernelConfig[] = [
 ];
 
 const gradients: tf.GradConfig[] = [
-  ...[false, true].map(
-    (gelu): tf.GradConfig => ({
-      kernelName: gelu ? 'CaeLinearGelu' : 'CaeLinear',
-      inputsToSave: gelu ? ['x', 'w', 'bias'] : ['x', 'w'],
-      gradFunc: (dy, saved, attrs) => {
-        const [x, w, bias] = saved as tf.Tensor[];
-        const inputs = { x: x!, w: w!, dy: dy as tf.Tensor, ...(bias ? { bias } : {}) };
-        const [dx, dw, db] = tf.engine().runKernel('CaeLinearGrad', inputs, attrs as never) as tf.Tensor[];
-        return { x: () => dx!, w: () => dw!, ...(db ? { bias: () => db } : {}) };
-      },
-    }),
-  ),
+  ...[false, true].map((gelu): tf.GradConfig => ({
+    kernelName: gelu ? 'CaeLinearGelu' : 'CaeLinear',
+    inputsToSave: gelu ? ['x', 'w', 'bias'] : ['x', 'w'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, w, bias] = saved as tf.Tensor[];
+      const inputs = { x: x!, w: w!, dy: dy as tf.Tensor, ...(bias ? { bias } : {}) };
+      const [dx, dw, db] = tf.engine().runKernel('CaeLinearGrad', inputs, attrs as never) as tf.Tensor[];
+      return { x: () => dx!, w: () => dw!, ...(db ? { bias: () => db } : {}) };
+    },
+  })),
   {
     kernelName: 'CaeLayerNorm',
     inputsToSave: ['x', 'gamma'],
@@ -88,7 +86,9 @@ const gradients: tf.GradConfig[] = [
     outputsToSave: [true],
     gradFunc: (dy, saved, attrs) => {
       const [qkv, qBias, vBias, o] = saved as tf.Tensor[];
-      const [dqkv, dqb, dvb] = tf.engine().runKernel('CaeSelfAttentionGrad', { qkv: qkv!, qBias: qBias!, vBias: vBias!, o: o!, dout: dy as tf.Tensor }, attrs as never) as tf.Tensor[];
+      const [dqkv, dqb, dvb] = tf
+        .engine()
+        .runKernel('CaeSelfAttentionGrad', { qkv: qkv!, qBias: qBias!, vBias: vBias!, o: o!, dout: dy as tf.Tensor }, attrs as never) as tf.Tensor[];
       return { qkv: () => dqkv!, qBias: () => dqb!, vBias: () => dvb! };
     },
   },

@@ -21,7 +21,12 @@ function dims(x: tf.TensorInfo): { D: number; size: number } {
 /** x + a·γ·m; `mask` [B] or null. */
 export function residualForward(backend: Backend, x: tf.TensorInfo, a: tf.TensorInfo, gamma: tf.TensorInfo, mask: tf.TensorInfo | null): tf.TensorInfo {
   const { D, size } = dims(x);
-  const prog = elementwise(`caeResidual_${D}_${Boolean(mask)}`, mask ? ['x', 'a', 'gamma', 'mask'] : ['x', 'a', 'gamma'], size, `${OUTPUT}[i] = x[i] + a[i] * gamma[i % ${D}]${mask ? SAMPLE_FACTOR : ''};`);
+  const prog = elementwise(
+    `caeResidual_${D}_${Boolean(mask)}`,
+    mask ? ['x', 'a', 'gamma', 'mask'] : ['x', 'a', 'gamma'],
+    size,
+    `${OUTPUT}[i] = x[i] + a[i] * gamma[i % ${D}]${mask ? SAMPLE_FACTOR : ''};`,
+  );
   const out = run(backend, prog, [flat(x), flat(a), gamma, ...(mask ? [mask] : [])]);
   return { ...out, shape: x.shape };
 }
@@ -31,9 +36,22 @@ export function residualBackward(backend: Backend, dy: tf.TensorInfo, a: tf.Tens
   const { D, size } = dims(dy);
   const withMask = (xs: string[]) => (mask ? [...xs, 'mask'] : xs);
   const maskIn = mask ? [mask] : [];
-  const da = run(backend, elementwise(`caeResidualDa_${D}_${Boolean(mask)}`, withMask(['dy', 'gamma']), size, `${OUTPUT}[i] = dy[i] * gamma[i % ${D}]${mask ? SAMPLE_FACTOR : ''};`), [flat(dy), gamma, ...maskIn]);
+  const da = run(
+    backend,
+    elementwise(`caeResidualDa_${D}_${Boolean(mask)}`, withMask(['dy', 'gamma']), size, `${OUTPUT}[i] = dy[i] * gamma[i % ${D}]${mask ? SAMPLE_FACTOR : ''};`),
+    [flat(dy), gamma, ...maskIn],
+  );
   // Rows per sample, from the uniforms as well: rows / B.
   const term = `dy[at] * a[at]${mask ? ` * mask[r / (${uniform('rows')} / ${shapeOf('mask')})]` : ''}`;
-  const dg = columnSum(backend, { key: `resDGamma_${Boolean(mask)}`, names: withMask(['dy', 'a']), inputs: [flat(dy), flat(a), ...maskIn], R: size / D, W: D, c0: 0, n: D, term });
+  const dg = columnSum(backend, {
+    key: `resDGamma_${Boolean(mask)}`,
+    names: withMask(['dy', 'a']),
+    inputs: [flat(dy), flat(a), ...maskIn],
+    R: size / D,
+    W: D,
+    c0: 0,
+    n: D,
+    term,
+  });
   return [{ ...da, shape: dy.shape }, dg];
 }

@@ -8,7 +8,9 @@ import { assertTfjsVersions, installedTfjsVersions, recordTape, TFJS_VERSION, tf
 describe('the TF.js version check', () => {
   it('pins @tensorflow/* exactly in package.json and its lock, at the adapter’s version', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
-    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string>; version?: string }> };
+    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as {
+      packages: Record<string, { dependencies?: Record<string, string>; version?: string }>;
+    };
     const pinned = Object.entries(pkg.dependencies).filter(([name]) => name.startsWith('@tensorflow/'));
     expect(pinned.map(([name]) => name).sort()).toEqual(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu']);
     for (const [name, spec] of pinned) {

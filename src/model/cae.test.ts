@@ -38,7 +38,16 @@ describe('position embeddings', () => {
     const pe = sincos2d(4, 8, true); // k = 2, ω = [1, 0.01]
     expect(Array.from(pe.subarray(0, 8))).toEqual(new Array(8).fill(0));
     const row = (r: number, c: number) => Array.from(pe.subarray((1 + r * 4 + c) * 8, (2 + r * 4 + c) * 8));
-    const want = (r: number, c: number) => [Math.sin(r), Math.sin(r * 0.01), Math.cos(r), Math.cos(r * 0.01), Math.sin(c), Math.sin(c * 0.01), Math.cos(c), Math.cos(c * 0.01)];
+    const want = (r: number, c: number) => [
+      Math.sin(r),
+      Math.sin(r * 0.01),
+      Math.cos(r),
+      Math.cos(r * 0.01),
+      Math.sin(c),
+      Math.sin(c * 0.01),
+      Math.cos(c),
+      Math.cos(c * 0.01),
+    ];
     row(2, 3).forEach((v, i) => expect(v).toBeCloseTo(want(2, 3)[i]!, 6));
   });
 });
@@ -71,7 +80,14 @@ describe('the CAE forward pass', () => {
   it('with Dd ≠ D, projects encoder output and target through Linear + LayerNorm and trains them', () => {
     const config: CaeConfig = { ...MICRO, decoderEmbedDim: 48, decoderNumHeads: 2 };
     const names = caeParamSpecs(config).map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['encoder_to_regresser.weight', 'encoder_to_regresser.bias', 'encoder_to_regresser_norm.weight', 'encoder_to_regresser_norm.bias']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'encoder_to_regresser.weight',
+        'encoder_to_regresser.bias',
+        'encoder_to_regresser_norm.weight',
+        'encoder_to_regresser_norm.bias',
+      ]),
+    );
     const model = new Cae(config, 2);
     const images = patternImages(B, 32, 2);
     const masks = maskIndices(batchMasks(config, new Rng(2), B), B, 16);
@@ -82,7 +98,10 @@ describe('the CAE forward pass', () => {
       const direct = model.project(model.encode(images, masks.masked).slice([0, 1, 0], [-1, -1, -1]) as tf.Tensor3D);
       expect(tf.max(tf.abs(direct.sub(target))).dataSync()[0]).toBe(0);
       const vars = model.trainableVars();
-      const { grads } = tf.variableGrads(() => model.loss(model.predict(images, masks), { kind: 'pixel', values: model.pixelTarget(images, masks.masked) }, target).total, vars);
+      const { grads } = tf.variableGrads(
+        () => model.loss(model.predict(images, masks), { kind: 'pixel', values: model.pixelTarget(images, masks.masked) }, target).total,
+        vars,
+      );
       const proj = vars[names.indexOf('encoder_to_regresser.weight')]!;
       expect(tf.sum(tf.abs(grads[proj.name]!)).dataSync()[0]).toBeGreaterThan(0);
     });

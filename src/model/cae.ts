@@ -75,7 +75,10 @@ export class Cae {
     const [B] = images.shape;
     const g = grid(this.config);
     const ps = this.config.patchSize;
-    return images.reshape([B, 3, g, ps, g, ps]).transpose([0, 2, 4, 1, 3, 5]).reshape([B * g * g, 3 * ps * ps]);
+    return images
+      .reshape([B, 3, g, ps, g, ps])
+      .transpose([0, 2, 4, 1, 3, 5])
+      .reshape([B * g * g, 3 * ps * ps]);
   }
 
   /** Pixel targets of the selected patches: [B·n, C] in (p, q, c) order, per-patch normalized. */
@@ -84,7 +87,10 @@ export class Cae {
       const [B] = images.shape;
       const g = grid(this.config);
       const ps = this.config.patchSize;
-      const patches = images.reshape([B, 3, g, ps, g, ps]).transpose([0, 2, 4, 3, 5, 1]).reshape([B * g * g, ps * ps * 3]);
+      const patches = images
+        .reshape([B, 3, g, ps, g, ps])
+        .transpose([0, 2, 4, 3, 5, 1])
+        .reshape([B * g * g, ps * ps * 3]);
       const x = tf.gather(patches, flatRows(sel)) as tf.Tensor2D; // [B·n, C]
       if (!this.config.normPixTarget) return x;
       const { mean, variance } = tf.moments(x, -1, true);

@@ -39,7 +39,11 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
 export function layerNorm(x: tf.Tensor, p: Params, name: string, eps = LN_EPS): tf.Tensor {
   if (kernelsActive()) return fusedLayerNorm(x, p(`${name}.weight`), p(`${name}.bias`), eps);
   const { mean, variance } = tf.moments(x, -1, true);
-  return x.sub(mean).mul(tf.rsqrt(variance.add(eps))).mul(p(`${name}.weight`)).add(p(`${name}.bias`));
+  return x
+    .sub(mean)
+    .mul(tf.rsqrt(variance.add(eps)))
+    .mul(p(`${name}.weight`))
+    .add(p(`${name}.bias`));
 }
 
 /** Exact GELU, 0.5·x·(1 + erf(x/√2)), as torch.nn.GELU() computes it (not the tanh approximation). */
@@ -66,13 +70,7 @@ function splitHeads(x: tf.Tensor, heads: number): tf.Tensor4D {
  * softmax(q·kᵀ/√d)·v per head. q: [B, Nq, D], k, v: [B, Nk, D] → [B, Nq, D].
  * With `weights`, the attention probabilities [B, H, Nq, Nk] are handed to it (for maps).
  */
-export function multiHeadAttention(
-  q: tf.Tensor,
-  k: tf.Tensor,
-  v: tf.Tensor,
-  heads: number,
-  weights?: (a: tf.Tensor4D) => void,
-): tf.Tensor {
+export function multiHeadAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, heads: number, weights?: (a: tf.Tensor4D) => void): tf.Tensor {
   const [B, Nq, D] = q.shape as [number, number, number];
   const scale = (D / heads) ** -0.5;
   const qh = splitHeads(q.mul(scale), heads); // [B, H, Nq, hd]

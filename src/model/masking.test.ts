@@ -15,7 +15,12 @@ function components(m: Uint8Array, g: number): number {
     while (stack.length) {
       const k = stack.pop()!;
       const [i, j] = [Math.floor(k / g), k % g];
-      for (const [a, b] of [[i + 1, j], [i - 1, j], [i, j + 1], [i, j - 1]] as const) {
+      for (const [a, b] of [
+        [i + 1, j],
+        [i - 1, j],
+        [i, j + 1],
+        [i, j - 1],
+      ] as const) {
         if (a < 0 || b < 0 || a >= g || b >= g) continue;
         const n = a * g + b;
         if (m[n] && !seen[n]) {
@@ -62,7 +67,13 @@ describe('Python rounding and random helpers', () => {
 describe('block-wise masking', () => {
   it('masks exactly the requested count, every time', () => {
     const rng = new Rng(3);
-    for (const [g, count, minPatches] of [[14, 98, 16], [8, 32, 5], [4, 8, 2], [14, 75, 16], [8, 1, 5]] as const) {
+    for (const [g, count, minPatches] of [
+      [14, 98, 16],
+      [8, 32, 5],
+      [4, 8, 2],
+      [14, 75, 16],
+      [8, 1, 5],
+    ] as const) {
       for (let i = 0; i < 200; i++) {
         const m = blockMask(rng, { grid: g, count, minPatches });
         expect(m.reduce((a, b) => a + b, 0)).toBe(count);

@@ -77,10 +77,7 @@ export function batchMasks(c: CaeConfig, rng: Rng, batch: number): Uint8Array {
   const N = numPatches(c);
   const out = new Uint8Array(batch * N);
   for (let b = 0; b < batch; b++) {
-    const m =
-      c.maskKind === 'block'
-        ? blockMask(rng, { grid: grid(c), count: numMasked(c), minPatches: c.maskMinPatches })
-        : randomMask(rng, N, numMasked(c));
+    const m = c.maskKind === 'block' ? blockMask(rng, { grid: grid(c), count: numMasked(c), minPatches: c.maskMinPatches }) : randomMask(rng, N, numMasked(c));
     out.set(m, b * N);
   }
   return out;

@@ -97,10 +97,7 @@ describe('parity with the official CAE', () => {
       tf.dispose([fwd.encoderVisible, fwd.latentPredict, fwd.logits, fwd.total, fwd.reconstruction, fwd.alignment, probe, encoderAll]);
 
       const vars = model.trainableVars();
-      const { value, grads } = tf.variableGrads(
-        () => model.loss(model.predict(images, masks), { kind: 'token', labels }, latentTarget).total,
-        vars,
-      );
+      const { value, grads } = tf.variableGrads(() => model.loss(model.predict(images, masks), { kind: 'token', labels }, latentTarget).total, vars);
       const gradNames = [...fx.io.tensors.keys()].filter((k) => k.startsWith('grad.'));
       const trainable = model.specs.filter((s) => s.trainable).map((s) => s.name);
       expect(gradNames.map((k) => k.slice(5)).sort()).toEqual([...trainable].sort());
@@ -115,7 +112,9 @@ describe('parity with the official CAE', () => {
       }
       tf.dispose([value, latentTarget, images, labels, ...Object.values(grads)]);
       expect(tf.memory().numTensors).toBe(before - 2); // images and labels were made before `before`
-      console.log(`parity ${name}: ${JSON.stringify(errors)} worst gradient ${worstGrad.toExponential(2)} (${worstName}), worst among non-zero gradients ${worstNonzero.toExponential(2)}`);
+      console.log(
+        `parity ${name}: ${JSON.stringify(errors)} worst gradient ${worstGrad.toExponential(2)} (${worstName}), worst among non-zero gradients ${worstNonzero.toExponential(2)}`,
+      );
       for (const [k, e] of Object.entries(errors)) expect(e, k).toBeLessThan(1e-4);
       expect(worstGrad, worstName).toBeLessThan(1e-3);
       model.dispose();

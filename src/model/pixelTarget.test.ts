@@ -26,8 +26,7 @@ for (let b = 0; b < B; b++)
 function patchPqc(b: number, k: number): number[] {
   const [r, col] = [Math.floor(k / g), k % g];
   const out: number[] = [];
-  for (let i = 0; i < p; i++)
-    for (let j = 0; j < p; j++) for (let c = 0; c < 3; c++) out.push(images[((b * 3 + c) * S + r * p + i) * S + col * p + j]!);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) for (let c = 0; c < 3; c++) out.push(images[((b * 3 + c) * S + r * p + i) * S + col * p + j]!);
   return out;
 }
 
@@ -41,7 +40,13 @@ function normalized(v: number[]): number[] {
 describe('pixel target', () => {
   const mask = [0, 1, 1, 0, 1, 0, 0, 1]; // image 0 masks patches 1, 2; image 1 masks 0, 3: [B·N]
   const masks = maskIndices(mask, B, g * g);
-  const want = (norm: boolean) => [[0, 1], [0, 2], [1, 0], [1, 3]].map(([b, k]) => (norm ? normalized(patchPqc(b!, k!)) : patchPqc(b!, k!)));
+  const want = (norm: boolean) =>
+    [
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [1, 3],
+    ].map(([b, k]) => (norm ? normalized(patchPqc(b!, k!)) : patchPqc(b!, k!)));
 
   for (const normPixTarget of [false, true]) {
     it(`${normPixTarget ? 'normalized' : 'raw'}: masked patches in (p, q, c) order${normPixTarget ? ', per-patch mean and biased variance, ε 1e-6' : ''}`, async () => {
@@ -54,7 +59,10 @@ describe('pixel target', () => {
       want(normPixTarget).forEach((row, r) =>
         row.forEach((v, i) => {
           const tol = normPixTarget ? 1e-4 : Math.abs(v) * 1e-7;
-          expect(Math.abs(got[r * 12 + i]! - v), `row ${r} element ${i} (p ${Math.floor(i / 6)}, q ${Math.floor(i / 3) % 2}, c ${i % 3}): ${got[r * 12 + i]} vs ${v}`).toBeLessThanOrEqual(tol);
+          expect(
+            Math.abs(got[r * 12 + i]! - v),
+            `row ${r} element ${i} (p ${Math.floor(i / 6)}, q ${Math.floor(i / 3) % 2}, c ${i % 3}): ${got[r * 12 + i]} vs ${v}`,
+          ).toBeLessThanOrEqual(tol);
         }),
       );
     });

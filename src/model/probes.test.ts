@@ -7,10 +7,18 @@ import { Rng } from './random';
 describe('BatchNorm(affine=False)', () => {
   it('normalizes with batch statistics and tracks running ones as torch does', async () => {
     const bn = new BatchNormNoAffine(2, 1e-6);
-    const x = tf.tensor2d([[1, 10], [3, 10], [5, 13]]);
+    const x = tf.tensor2d([
+      [1, 10],
+      [3, 10],
+      [5, 13],
+    ]);
     const y = bn.apply(x, 'train');
     // column 0: mean 3, biased var 8/3; column 1: mean 11, biased var 2
-    const want = [[-2 / Math.sqrt(8 / 3), -1 / Math.sqrt(2)], [0, -1 / Math.sqrt(2)], [2 / Math.sqrt(8 / 3), 2 / Math.sqrt(2)]];
+    const want = [
+      [-2 / Math.sqrt(8 / 3), -1 / Math.sqrt(2)],
+      [0, -1 / Math.sqrt(2)],
+      [2 / Math.sqrt(8 / 3), 2 / Math.sqrt(2)],
+    ];
     (await y.array()).forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(want[i]![j]!, 5)));
     // running: 0.9·0 + 0.1·mean; 0.9·1 + 0.1·unbiased var (4 and 3)
     expect(Array.from(await bn.runningMean.data())).toEqual([0.3, 1.1].map(Math.fround));
@@ -25,13 +33,21 @@ describe('BatchNorm(affine=False)', () => {
 describe('probe heads', () => {
   it('the attentive block attends one query over every token and exposes its attention', () => {
     const specs = attentiveBlockSpecs(16);
-    expect(specs.map((s) => s.name)).toEqual(expect.arrayContaining(['probe.query_token', 'probe.norm_k.weight', 'probe.cross_attn.q_bias', 'probe.cross_attn.proj.weight']));
+    expect(specs.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['probe.query_token', 'probe.norm_k.weight', 'probe.cross_attn.q_bias', 'probe.cross_attn.proj.weight']),
+    );
     const rng = new Rng(1);
     const params = new Map(specs.map((s) => [s.name, tf.tensor(initValue(s, rng), [...s.shape])]));
     tf.tidy(() => {
       let attn: tf.Tensor4D | null = null;
       const x = tf.randomNormal([3, 5, 16], 0, 1, 'float32', 1) as tf.Tensor3D;
-      const out = attentiveBlock(x, (n) => params.get(n)!, 4, 'probe', (a) => (attn = a));
+      const out = attentiveBlock(
+        x,
+        (n) => params.get(n)!,
+        4,
+        'probe',
+        (a) => (attn = a),
+      );
       expect(out.shape).toEqual([3, 1, 16]);
       expect(attn!.shape).toEqual([3, 4, 1, 5]);
       const sums = attn!.sum(-1).dataSync();
@@ -41,7 +57,13 @@ describe('probe heads', () => {
   });
 
   it('linear-probe features are CLS or the mean of patch tokens', async () => {
-    const x = tf.tensor3d([[[1, 1], [2, 4], [4, 8]]]);
+    const x = tf.tensor3d([
+      [
+        [1, 1],
+        [2, 4],
+        [4, 8],
+      ],
+    ]);
     expect(await probeFeatures(x, 'cls').array()).toEqual([[1, 1]]);
     expect(await probeFeatures(x, 'mean').array()).toEqual([[3, 6]]);
     x.dispose();

@@ -39,11 +39,20 @@ describe('encoder→regressor projection (Dd ≠ D)', () => {
   // Bias and LayerNorm affine away from their initial 0/1, so each one matters.
   const set = (name: string, values: Float32Array) => tf.tidy(() => model.vars.get(name)!.assign(tf.tensor1d(values)));
   set('encoder_to_regresser.bias', uniformValues(Dd, rng));
-  set('encoder_to_regresser_norm.weight', uniformValues(Dd, rng, 0.5).map((v) => 1 + v));
+  set(
+    'encoder_to_regresser_norm.weight',
+    uniformValues(Dd, rng, 0.5).map((v) => 1 + v),
+  );
   set('encoder_to_regresser_norm.bias', uniformValues(Dd, rng));
   const weight = async (name: string) => model.vars.get(name)!.data();
   const byHand = async (z: ArrayLike<number>) =>
-    projectByHand(z, await weight('encoder_to_regresser.weight'), await weight('encoder_to_regresser.bias'), await weight('encoder_to_regresser_norm.weight'), await weight('encoder_to_regresser_norm.bias'));
+    projectByHand(
+      z,
+      await weight('encoder_to_regresser.weight'),
+      await weight('encoder_to_regresser.bias'),
+      await weight('encoder_to_regresser_norm.weight'),
+      await weight('encoder_to_regresser_norm.bias'),
+    );
 
   it('project(z) is Linear(D, Dd) followed by LayerNorm(Dd)', async () => {
     const z = uniformValues(2 * 3 * D, rng, 2); // [B=2, n=3, D]

@@ -46,29 +46,54 @@ describe('safetensors', () => {
   const cases: [string, Uint8Array, RegExp][] = [
     ['an empty file', new Uint8Array(0), /shorter than the 8-byte header length/],
     ['a truncated header', withHeader(ok, new Uint8Array(8), 5000), /truncated safetensors file/],
-    ['an absurd header length', (() => {
-      const b = new Uint8Array(16);
-      new DataView(b.buffer).setUint32(4, 0xffffffff, true); // ~2^64 bytes claimed
-      return b;
-    })(), /header length .* is absurd/],
+    [
+      'an absurd header length',
+      (() => {
+        const b = new Uint8Array(16);
+        new DataView(b.buffer).setUint32(4, 0xffffffff, true); // ~2^64 bytes claimed
+        return b;
+      })(),
+      /header length .* is absurd/,
+    ],
     ['a header that is not JSON', withHeader('{"w": {dtype', new Uint8Array(8)), /not valid UTF-8 JSON/],
     ['a header that is a list', withHeader([1, 2]), /not a JSON object/],
     ['an unknown dtype', withHeader({ w: { dtype: 'F64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)), /dtype F64 is not supported/],
     ['a negative shape', withHeader({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, new Uint8Array(4)), /not a list of non-negative integers/],
     ['offsets past the end', withHeader({ w: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, new Uint8Array(8)), /fall outside the 8-byte data section/],
     ['reversed offsets', withHeader({ w: { dtype: 'F32', shape: [0], data_offsets: [8, 0] } }, new Uint8Array(8)), /fall outside/],
-    ['a shape that disagrees with its bytes', withHeader({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(16)), /needs 12 bytes, data_offsets give 8/],
-    ['a huge shape', withHeader({ w: { dtype: 'F32', shape: [1e9, 1e9, 1e9], data_offsets: [0, 8] } }, new Uint8Array(8)), /needs more bytes than the file holds/],
+    [
+      'a shape that disagrees with its bytes',
+      withHeader({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(16)),
+      /needs 12 bytes, data_offsets give 8/,
+    ],
+    [
+      'a huge shape',
+      withHeader({ w: { dtype: 'F32', shape: [1e9, 1e9, 1e9], data_offsets: [0, 8] } }, new Uint8Array(8)),
+      /needs more bytes than the file holds/,
+    ],
     ['non-string metadata', withHeader({ __metadata__: { config: 3 } }), /metadata "config" is not a string/],
     // The format requires the data section to be tiled exactly by the tensors.
-    ['overlapping entries', withHeader({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, new Uint8Array(12)),
-      /tensors "a" \[0, 8\] and "b" \[4, 12\] overlap/],
-    ['two entries on the same bytes', withHeader({ b: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, a: { dtype: 'I32', shape: [2], data_offsets: [0, 8] } }, new Uint8Array(8)),
-      /tensors "b" \[0, 8\] and "a" \[0, 8\] overlap/],
-    ['a gap between entries', withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, new Uint8Array(12)),
-      /bytes \[4, 8\) of the data section, between "a" and "b", belong to no tensor/],
+    [
+      'overlapping entries',
+      withHeader({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, new Uint8Array(12)),
+      /tensors "a" \[0, 8\] and "b" \[4, 12\] overlap/,
+    ],
+    [
+      'two entries on the same bytes',
+      withHeader({ b: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, a: { dtype: 'I32', shape: [2], data_offsets: [0, 8] } }, new Uint8Array(8)),
+      /tensors "b" \[0, 8\] and "a" \[0, 8\] overlap/,
+    ],
+    [
+      'a gap between entries',
+      withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, new Uint8Array(12)),
+      /bytes \[4, 8\) of the data section, between "a" and "b", belong to no tensor/,
+    ],
     ['a gap before the first entry', withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)), /bytes \[0, 4\) .*before "a"/],
-    ['bytes after the last entry', withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(8)), /bytes \[4, 8\) .*after "a", belong to no tensor/],
+    [
+      'bytes after the last entry',
+      withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(8)),
+      /bytes \[4, 8\) .*after "a", belong to no tensor/,
+    ],
     ['data with no entries', withHeader({}, new Uint8Array(4)), /bytes \[0, 4\) .*with no tensor declared/],
   ];
   for (const [what, bytes, message] of cases) {
@@ -81,11 +106,16 @@ describe('safetensors', () => {
   it('accepts entries listed out of order and empty tensors at a boundary', () => {
     const data = new Uint8Array(12);
     new DataView(data.buffer).setFloat32(8, 2.5, true);
-    const f = readSafetensors(withHeader({
-      b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
-      e: { dtype: 'F32', shape: [0], data_offsets: [8, 8] },
-      a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
-    }, data));
+    const f = readSafetensors(
+      withHeader(
+        {
+          b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+          e: { dtype: 'F32', shape: [0], data_offsets: [8, 8] },
+          a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+        },
+        data,
+      ),
+    );
     expect(Array.from(f.tensors.get('b')!.data)).toEqual([2.5]);
     expect(f.tensors.get('e')!.data.length).toBe(0);
   });

@@ -55,7 +55,8 @@ export function readSafetensors(buf: ArrayBuffer | Uint8Array): StFile {
   const lo = dv.getUint32(0, true);
   const hi = dv.getUint32(4, true);
   const headerLen = hi * 2 ** 32 + lo;
-  if (headerLen > MAX_HEADER_BYTES) throw new SafetensorsError(`not a safetensors file: header length ${headerLen} bytes is absurd (limit ${MAX_HEADER_BYTES})`);
+  if (headerLen > MAX_HEADER_BYTES)
+    throw new SafetensorsError(`not a safetensors file: header length ${headerLen} bytes is absurd (limit ${MAX_HEADER_BYTES})`);
   if (8 + headerLen > bytes.length)
     throw new SafetensorsError(`truncated safetensors file: the header claims ${headerLen} bytes but only ${bytes.length - 8} follow`);
   let header: unknown;
@@ -129,7 +130,9 @@ function checkLayout(entries: readonly Entry[], dataBytes: number): void {
   let prev: Entry | null = null;
   for (const e of sorted) {
     if (e.start < pos)
-      throw new SafetensorsError(`tensors "${prev!.name}" [${prev!.start}, ${prev!.end}] and "${e.name}" [${e.start}, ${e.end}] overlap in the data section; the format forbids it`);
+      throw new SafetensorsError(
+        `tensors "${prev!.name}" [${prev!.start}, ${prev!.end}] and "${e.name}" [${e.start}, ${e.end}] overlap in the data section; the format forbids it`,
+      );
     if (e.start > pos) {
       const before = prev ? `between "${prev.name}" and "${e.name}"` : `before "${e.name}"`;
       throw new SafetensorsError(`bytes [${pos}, ${e.start}) of the data section, ${before}, belong to no tensor; the format forbids gaps`);

@@ -218,7 +218,14 @@ export type ToWorker =
    * Decode and keep a dataset the user chose: an image folder's files (paths relative to what was
    * picked or dropped), one .zip of such a folder, or CIFAR-10 binary files.
    */
-  | { readonly type: 'data/import'; readonly id: string; readonly name: string; readonly kind: 'folder' | 'zip' | 'cifar10'; readonly files: readonly ImportFile[]; readonly options: FolderOptions }
+  | {
+      readonly type: 'data/import';
+      readonly id: string;
+      readonly name: string;
+      readonly kind: 'folder' | 'zip' | 'cifar10';
+      readonly files: readonly ImportFile[];
+      readonly options: FolderOptions;
+    }
   | { readonly type: 'data/cancel'; readonly id: string }
   /** The page deleted a dataset: the worker drops its cached chunks. */
   | { readonly type: 'data/forget'; readonly id: string }
@@ -228,9 +235,24 @@ export type ToWorker =
    * The lab's panels for an image [3, S, S] in [0, 1] and a mask [g²] (1 = masked); per slot (0: the
    * lab's model, 1: the model it is compared with) only the latest request is answered.
    */
-  | { readonly type: 'lab/reconstruct'; readonly id: number; readonly slot?: 0 | 1; readonly model: LabModel; readonly image: Float32Array; readonly mask: Uint8Array }
+  | {
+      readonly type: 'lab/reconstruct';
+      readonly id: number;
+      readonly slot?: 0 | 1;
+      readonly model: LabModel;
+      readonly image: Float32Array;
+      readonly mask: Uint8Array;
+    }
   /** Map `images` validation images' patches of a dataset to 2-D under a model (at most `maxPoints` patches). */
-  | { readonly type: 'lab/embed'; readonly id: number; readonly model: LabModel; readonly dataset: string; readonly images: number; readonly maxPoints: number; readonly seed: number }
+  | {
+      readonly type: 'lab/embed';
+      readonly id: number;
+      readonly model: LabModel;
+      readonly dataset: string;
+      readonly images: number;
+      readonly maxPoints: number;
+      readonly seed: number;
+    }
   | { readonly type: 'lab/embed-stop'; readonly id: number }
   /** Test hook: destroys the GPU device, as a driver reset would. */
   | { readonly type: 'debug/lose-device' }
@@ -273,7 +295,13 @@ export type FromWorker =
       readonly classes: readonly string[];
     }
   | { readonly type: 'encoders'; readonly list: readonly EncoderEntry[] }
-  | { readonly type: 'probe/status'; readonly id: string; readonly status: RunStatus; readonly message: string | null; readonly features: 'cached' | 'per-batch' }
+  | {
+      readonly type: 'probe/status';
+      readonly id: string;
+      readonly status: RunStatus;
+      readonly message: string | null;
+      readonly features: 'cached' | 'per-batch';
+    }
   | { readonly type: 'probe/epoch'; readonly id: string; readonly point: ProbeEpoch }
   | { readonly type: 'probe/ft-epoch'; readonly id: string; readonly point: FineTuneEpoch }
   | { readonly type: 'probe/progress'; readonly id: string; readonly text: string }
@@ -284,7 +312,14 @@ export type FromWorker =
   /** The import ended without a dataset (bad input, or cancelled); nothing was kept. */
   | { readonly type: 'data/failed'; readonly id: string; readonly message: string; readonly cancelled: boolean }
   /** A decoded lab image, RGBA width×height, with notes on what decoding changed. */
-  | { readonly type: 'lab/image'; readonly name: string; readonly width: number; readonly height: number; readonly rgba: Uint8ClampedArray; readonly notes: readonly string[] }
+  | {
+      readonly type: 'lab/image';
+      readonly name: string;
+      readonly width: number;
+      readonly height: number;
+      readonly rgba: Uint8ClampedArray;
+      readonly notes: readonly string[];
+    }
   | { readonly type: 'lab/refused'; readonly name: string; readonly message: string }
   | { readonly type: 'lab/view'; readonly id: number; readonly view: LabView }
   | { readonly type: 'lab/failed'; readonly id: number; readonly message: string }

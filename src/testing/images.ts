@@ -55,7 +55,13 @@ export function png(s: PngSpec): Uint8Array {
 export function apng(frames: readonly PngSpec[]): Uint8Array {
   const f0 = frames[0]!;
   const fctl = (seq: number) => chunk('fcTL', [...u32(seq), ...u32(f0.width), ...u32(f0.height), ...u32(0), ...u32(0), ...u16(1), ...u16(10), 0, 0]);
-  const parts = [PNG_SIG, ihdr(f0.width, f0.height, f0.bitDepth, f0.colourType), chunk('acTL', [...u32(frames.length), ...u32(0)]), fctl(0), chunk('IDAT', idat(f0))];
+  const parts = [
+    PNG_SIG,
+    ihdr(f0.width, f0.height, f0.bitDepth, f0.colourType),
+    chunk('acTL', [...u32(frames.length), ...u32(0)]),
+    fctl(0),
+    chunk('IDAT', idat(f0)),
+  ];
   let seq = 1;
   for (const f of frames.slice(1)) {
     parts.push(fctl(seq++));
@@ -81,7 +87,12 @@ export function blankPng(width: number, height: number): Uint8Array {
  * An animated GIF: each frame a width×height grid of palette indices (< 4). LZW codes stay 3 bits
  * wide because a clear code follows every two pixels (valid, if wasteful).
  */
-export function animatedGif(width: number, height: number, palette: readonly (readonly [number, number, number])[], frames: readonly ((x: number, y: number) => number)[]): Uint8Array {
+export function animatedGif(
+  width: number,
+  height: number,
+  palette: readonly (readonly [number, number, number])[],
+  frames: readonly ((x: number, y: number) => number)[],
+): Uint8Array {
   const out: number[] = [...Buffer.from('GIF89a', 'latin1'), ...u16le(width), ...u16le(height), 0xf1, 0, 0];
   for (let i = 0; i < 4; i++) out.push(...(palette[i] ?? [0, 0, 0]));
   out.push(0x21, 0xff, 11, ...Buffer.from('NETSCAPE2.0', 'latin1'), 3, 1, 0, 0, 0); // loop forever
@@ -159,7 +170,8 @@ export function flatCmykJpeg(width: number, height: number, cmyk: readonly [numb
   if (n > 0) put((1 << (8 - n)) - 1, 8 - n); // pad with ones
   const seg = (marker: number, body: number[]) => [0xff, marker, ...u16(body.length + 2), ...body];
   return new Uint8Array([
-    0xff, 0xd8,
+    0xff,
+    0xd8,
     ...seg(0xee, [...Buffer.from('Adobe', 'latin1'), ...u16(100), 0, 0, 0, 0, 0]),
     ...seg(0xdb, [0, ...new Array<number>(64).fill(1)]),
     ...seg(0xc0, [8, ...u16(height), ...u16(width), 4, ...[1, 2, 3, 4].flatMap((id) => [id, 0x11, 0])]),
@@ -167,7 +179,8 @@ export function flatCmykJpeg(width: number, height: number, cmyk: readonly [numb
     ...seg(0xc4, [0x10, 1, ...new Array<number>(15).fill(0), 0x00]),
     ...seg(0xda, [4, ...[1, 2, 3, 4].flatMap((id) => [id, 0x00]), 0, 63, 0]),
     ...bytes,
-    0xff, 0xd9,
+    0xff,
+    0xd9,
   ]);
 }
 

@@ -13,14 +13,25 @@ const decode: DecodeImage = async (bytes, size) => {
   return out;
 };
 
-const COLOURS = [[220, 30, 30], [30, 200, 40], [40, 40, 230]] as const;
+const COLOURS = [
+  [220, 30, 30],
+  [30, 200, 40],
+  [40, 40, 230],
+] as const;
 
 /** `perClass` images in each of three classes (or one unlabelled folder), stored at `storedSize`. */
 export async function colourDataset(o: { perClass: number; storedSize: number; imgSize: number; labelled?: boolean }): Promise<LabelledDataset> {
   const files = COLOURS.flatMap((rgb, k) =>
-    Array.from({ length: o.perClass }, (_, i) => ({ path: o.labelled === false ? `set/${k}-${i}.png` : `set/c${k}/${i}.png`, bytes: async () => Uint8Array.from([...rgb, k * 100 + i]) })),
+    Array.from({ length: o.perClass }, (_, i) => ({
+      path: o.labelled === false ? `set/${k}-${i}.png` : `set/c${k}/${i}.png`,
+      bytes: async () => Uint8Array.from([...rgb, k * 100 + i]),
+    })),
   );
   const chunks: DatasetChunk[] = [];
-  const r = await importImageFolder('colours', files, { valShare: 0.25, seed: 0, storedSize: o.storedSize }, decode, { put: async (c) => void chunks.push(c), progress: () => undefined, cancelled: () => false });
+  const r = await importImageFolder('colours', files, { valShare: 0.25, seed: 0, storedSize: o.storedSize }, decode, {
+    put: async (c) => void chunks.push(c),
+    progress: () => undefined,
+    cancelled: () => false,
+  });
   return storedDataset({ ...r, id: 'colours', name: 'colours', source: 'folder', status: 'ready', createdAt: 0 }, chunks, o.imgSize);
 }

@@ -46,7 +46,8 @@ export function syntheticStored(o: { train: number; val: number; storedSize: num
       labels[j] = g % k;
       // Each image its own gradient, its class in the red level: distinct images, learnable labels.
       for (let c = 0; c < 3; c++)
-        for (let i = 0; i < R * R; i++) pixels[j * plane + c * R * R + i] = (c === 0 ? 60 + 60 * (g % k) : (g * 37 + c * 11 + (i % R) * 5 + Math.floor(i / R) * 3) & 255) & 255;
+        for (let i = 0; i < R * R; i++)
+          pixels[j * plane + c * R * R + i] = (c === 0 ? 60 + 60 * (g % k) : (g * 37 + c * 11 + (i % R) * 5 + Math.floor(i / R) * 3) & 255) & 255;
     }
     return { datasetId: meta.id, index, pixels, labels };
   };

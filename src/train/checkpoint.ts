@@ -63,8 +63,7 @@ function optimizerMismatch(trainer: CaeTrainer, file: StFile): string | null {
     for (const key of [M(p.name), V(p.name)]) {
       const t = file.tensors.get(key);
       if (!t) return `missing optimizer tensor "${key}"`;
-      if (t.shape.join(',') !== p.variable.shape.join(','))
-        return `optimizer tensor "${key}" has shape [${t.shape}], the model expects [${p.variable.shape}]`;
+      if (t.shape.join(',') !== p.variable.shape.join(',')) return `optimizer tensor "${key}" has shape [${t.shape}], the model expects [${p.variable.shape}]`;
     }
   }
   return null;
@@ -137,7 +136,12 @@ export function loadCheckpoint(bytes: ArrayBuffer | Uint8Array, opts: { train?: 
     if (problem) throw new Error(`checkpoint does not fit its config: ${problem}`);
     loadModelWeights(model, file);
     if (state) {
-      const moments = new Map(trainer.optimizer.params.map((p) => [p.name, { m: file.tensors.get(M(p.name))!.data as Float32Array, v: file.tensors.get(V(p.name))!.data as Float32Array }]));
+      const moments = new Map(
+        trainer.optimizer.params.map((p) => [
+          p.name,
+          { m: file.tensors.get(M(p.name))!.data as Float32Array, v: file.tensors.get(V(p.name))!.data as Float32Array },
+        ]),
+      );
       trainer.optimizer.load(state.optimizerStep, moments);
       trainer.restore(state);
     }

@@ -89,7 +89,10 @@ describe('non-finite checkpoints', () => {
     const half = new Uint16Array(n).fill(0x3c00); // 1.0
     half[3] = 0x7e00; // a quiet NaN
     // Written without the tensor, then the F16 copy appended at the end of the data section.
-    const rest = writeSafetensors([...good.tensors].filter(([k]) => k !== name), good.metadata);
+    const rest = writeSafetensors(
+      [...good.tensors].filter(([k]) => k !== name),
+      good.metadata,
+    );
     const headerLen = new DataView(rest.buffer, rest.byteOffset).getUint32(0, true);
     const dataLen = rest.length - 8 - headerLen;
     const header = JSON.parse(new TextDecoder().decode(rest.subarray(8, 8 + headerLen))) as Record<string, unknown>;

@@ -14,7 +14,7 @@ const script = (c: CaeConfig, gpus = 8, classes: number | null = 1000) => {
 };
 
 describe('official downstream commands', () => {
-  it('a registered ViT-S/16 gets both tools with the official scripts\' flags, batch per GPU and lr scaled to the total', () => {
+  it("a registered ViT-S/16 gets both tools with the official scripts' flags, batch per GPU and lr scaled to the total", () => {
     const s = script(VIT_S_P16_224);
     for (const f of [
       '--nproc_per_node=8 tools/run_linear.py',
@@ -31,7 +31,7 @@ describe('official downstream commands', () => {
     expect(s).not.toContain('@register_model');
   });
 
-  it('a small preset gets the model to register and the linear tool\'s crop to change', () => {
+  it("a small preset gets the model to register and the linear tool's crop to change", () => {
     const s = script(VIT_TINY_P4_32, 1, null);
     expect(s).toContain('--model cae_custom_patch4_32');
     expect(s).toContain('def cae_custom_patch4_32(pretrained=False, **kwargs):');
@@ -60,7 +60,7 @@ describe('encoder .pth', () => {
     expect(names.length).toBe(encoder.length + 2);
     // Each record's data starts 64-byte aligned, as torch.save writes it (local header 30 + name + extra).
     const dv = new DataView(pth.buffer);
-    for (let o = 0; dv.getUint32(o, true) === 0x04034b50; ) {
+    for (let o = 0; dv.getUint32(o, true) === 0x04034b50;) {
       const [nameLen, extraLen, size] = [dv.getUint16(o + 26, true), dv.getUint16(o + 28, true), dv.getUint32(o + 22, true)];
       expect((o + 30 + nameLen + extraLen) % 64).toBe(0);
       o += 30 + nameLen + extraLen + size;

@@ -53,7 +53,10 @@ export function downstreamCommands(c: CaeConfig, runId: string, o: DownstreamOpt
   const reg = OFFICIAL_MODELS[c.embedDim];
   if (c.patchSize === 16 && c.imgSize === 224 && reg && (c.depth !== reg.depth || c.numHeads !== reg.heads || c.mlpRatio !== 4))
     // Heads do not change shapes: the file would load and compute another function.
-    return { ok: false, error: `No downstream commands for ${runId}: the official ${reg.name.replace('_8k_vocab', '')} is fixed at depth ${reg.depth}, ${reg.heads} heads, mlp_ratio 4; this run has ${c.depth}, ${c.numHeads}, ${c.mlpRatio}.` };
+    return {
+      ok: false,
+      error: `No downstream commands for ${runId}: the official ${reg.name.replace('_8k_vocab', '')} is fixed at depth ${reg.depth}, ${reg.heads} heads, mlp_ratio 4; this run has ${c.depth}, ${c.numHeads}, ${c.mlpRatio}.`,
+    };
   const G = o.gpus;
   const name = registered(c) ?? `cae_custom_patch${c.patchSize}_${c.imgSize}`;
   // The official scripts' totals: linear 512 × 32 GPUs with --blr 0.1 (the tool scales: lr = blr · total / 256);

@@ -34,7 +34,14 @@ export async function embed2d(x: Float32Array, n: number, d: number, o: EmbedOpt
   if (n < 3) throw new Error(`embed: a map needs at least 3 points, got ${n}`);
   const rows = Array.from({ length: n }, (_, i) => Array.from(x.subarray(i * d, (i + 1) * d)));
   const rng = new Rng(o.seed);
-  const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(o.neighbours ?? 15, n - 1), minDist: o.minDist ?? 0.1, nEpochs: o.epochs ?? 200, distanceFn: cosine, random: () => rng.next() });
+  const umap = new UMAP({
+    nComponents: 2,
+    nNeighbors: Math.min(o.neighbours ?? 15, n - 1),
+    minDist: o.minDist ?? 0.1,
+    nEpochs: o.epochs ?? 200,
+    distanceFn: cosine,
+    random: () => rng.next(),
+  });
   const epochs = umap.initializeFit(rows);
   for (let e = 0; e < epochs; e++) {
     umap.step();

@@ -26,7 +26,12 @@ describe('fine-tuning', () => {
     const images = tf.tidy(() => {
       const cols = tf.range(0, 32).less(16).cast('float32').reshape([1, 1, 1, 32]);
       const y = tf.tensor1d(labels, 'float32').reshape([B, 1, 1, 1]);
-      return cols.mul(y).add(cols.neg().add(1).mul(y.neg().add(1))).mul(2).sub(1).tile([1, 3, 32, 1]) as tf.Tensor4D;
+      return cols
+        .mul(y)
+        .add(cols.neg().add(1).mul(y.neg().add(1)))
+        .mul(2)
+        .sub(1)
+        .tile([1, 3, 32, 1]) as tf.Tensor4D;
     });
     /** Mean |Δ| of the patch embedding after 30 steps, the losses, and the final correct count. */
     const run = async (layerDecay: number) => {

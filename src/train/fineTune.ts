@@ -79,10 +79,17 @@ export class FineTuner {
     this.head = new Map(headSpecs(D, classes).map((s) => [s.name, tf.tidy(() => tf.variable(tf.tensor(initValue(s, rng), [...s.shape])))]));
     this.dropRng = rng.fork();
     const depth = model.config.depth;
-    const encoder = model.specs.filter((s) => s.trainable && s.name.startsWith('encoder.') && s.name !== 'encoder.norm.weight' && s.name !== 'encoder.norm.bias');
+    const encoder = model.specs.filter(
+      (s) => s.trainable && s.name.startsWith('encoder.') && s.name !== 'encoder.norm.weight' && s.name !== 'encoder.norm.bias',
+    );
     const params = [
       // cls_token is in the official no-decay list (no_weight_decay()); pos_embed is frozen here.
-      ...encoder.map((s) => ({ name: s.name, variable: model.vars.get(s.name)!, decay: isDecayed(s) && s.name !== 'encoder.cls_token', lrScale: layerScale(s.name, depth, cfg.layerDecay) })),
+      ...encoder.map((s) => ({
+        name: s.name,
+        variable: model.vars.get(s.name)!,
+        decay: isDecayed(s) && s.name !== 'encoder.cls_token',
+        lrScale: layerScale(s.name, depth, cfg.layerDecay),
+      })),
       ...headSpecs(D, classes).map((s) => ({ name: s.name, variable: this.head.get(s.name)!, decay: isDecayed(s), lrScale: 1 })),
     ];
     this.optimizer = new AdamW(params, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: cfg.weightDecay });
@@ -115,7 +122,10 @@ export class FineTuner {
     const vars = this.optimizer.params.map((p) => p.variable);
     const { value, grads } = tf.tidy(() => {
       // timm LabelSmoothingCrossEntropy: (1−ε)·NLL + ε·mean over classes of −log p.
-      const y = tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes).mul(1 - eps).add(eps / this.classes);
+      const y = tf
+        .oneHot(tf.tensor1d(labels, 'int32'), this.classes)
+        .mul(1 - eps)
+        .add(eps / this.classes);
       return leanVariableGrads(() => tf.mean(tf.neg(tf.sum(tf.logSoftmax(this.logits(images, true)).mul(y), -1))) as tf.Scalar, vars);
     });
     try {

@@ -7,7 +7,12 @@ describe('kNN on frozen features', () => {
     // Validation point (1, 0). Cosines: a (1, 0.1)→0.995 class 0; b (0, 1)→0 class 1; c (1, -0.3)→0.958
     // class 1; d (-1, 0)→−1 class 0. k = 2 keeps a and c: 0 and 1 weigh exp(0.995/T) against
     // exp(0.958/T), so class 0 wins; with k = 3 b joins class 1 but adds only exp(0).
-    const train = tf.tensor2d([[1, 0.1], [0, 1], [1, -0.3], [-1, 0]]);
+    const train = tf.tensor2d([
+      [1, 0.1],
+      [0, 1],
+      [1, -0.3],
+      [-1, 0],
+    ]);
     const val = tf.tensor2d([[2, 0]]); // the length does not matter: cosine
     const labels = Int32Array.from([0, 1, 1, 0]);
     expect(Array.from(await knnPredict(train, labels, val, 2, { k: 2, temperature: 0.07 }))).toEqual([0]);

@@ -21,7 +21,13 @@ const BLOCK = 256;
  * Predicted class of every validation feature. train: [n, D], val: [m, D]; labels in [0, K).
  * k is capped at n. Ties between classes go to the lower class index (argMax).
  */
-export async function knnPredict(train: tf.Tensor2D, trainLabels: Int32Array, val: tf.Tensor2D, classes: number, cfg: KnnConfig = DEFAULT_KNN): Promise<Int32Array> {
+export async function knnPredict(
+  train: tf.Tensor2D,
+  trainLabels: Int32Array,
+  val: tf.Tensor2D,
+  classes: number,
+  cfg: KnnConfig = DEFAULT_KNN,
+): Promise<Int32Array> {
   const n = train.shape[0];
   const m = val.shape[0];
   if (trainLabels.length !== n) throw new Error(`kNN: ${trainLabels.length} labels for ${n} training features`);

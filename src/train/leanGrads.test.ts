@@ -17,7 +17,8 @@ describe('leanVariableGrads', () => {
   // The full CAE loss, drop path included, with the same drop decisions on every call.
   const loss = () => {
     const target = model.latentTarget(images, masks);
-    return () => model.loss(model.predict(images, masks, { rng: new Rng(5) }), { kind: 'pixel', values: model.pixelTarget(images, masks.masked) }, target).total;
+    return () =>
+      model.loss(model.predict(images, masks, { rng: new Rng(5) }), { kind: 'pixel', values: model.pixelTarget(images, masks.masked) }, target).total;
   };
 
   it('gives what tf.variableGrads gives, to the bit', async () => {
@@ -25,7 +26,10 @@ describe('leanVariableGrads', () => {
       const f = loss();
       const r = tf.variableGrads(f, vars);
       const l = leanVariableGrads(f, vars);
-      return [[r.value, ...vars.map((v) => r.grads[v.name]!)], [l.value, ...l.grads]];
+      return [
+        [r.value, ...vars.map((v) => r.grads[v.name]!)],
+        [l.value, ...l.grads],
+      ];
     });
     expect(got.length).toBe(ref.length);
     for (let i = 0; i < ref.length; i++) expect(await got[i]!.data(), `tensor ${i}`).toEqual(await ref[i]!.data());

@@ -77,10 +77,7 @@ class Gradients {
  * { value: f(), grads: d f / d xs } like tf.variableGrads(f, xs), grads in the order of xs (zeros
  * where f does not depend on a variable). The caller owns value and grads.
  */
-export function leanVariableGrads(
-  f: () => tf.Scalar,
-  xs: readonly tf.Variable[],
-): { value: tf.Scalar; grads: tf.Tensor[] } {
+export function leanVariableGrads(f: () => tf.Scalar, xs: readonly tf.Variable[]): { value: tf.Scalar; grads: tf.Tensor[] } {
   // Freeing as it goes leaves nothing for a gradient of this gradient: first order only.
   if (gradientDepth() > 0) throw new Error('leanVariableGrads cannot run inside another gradient computation.');
   const { y, tape } = recordForward(f);

@@ -76,7 +76,13 @@ describe('the official command line for a run', () => {
 
   it('names every required path with a placeholder the script refuses to run with', () => {
     const cmd = script(TOKEN_S, TRAIN, OPTS);
-    for (const f of ['--data_path "$DATA_PATH"', '--discrete_vae_weight_path "$TOKENIZER_PATH"', '--output_dir "$OUTPUT_DIR"', '--resume "$INIT_CKPT"', '--discrete_vae_type dall-e'])
+    for (const f of [
+      '--data_path "$DATA_PATH"',
+      '--discrete_vae_weight_path "$TOKENIZER_PATH"',
+      '--output_dir "$OUTPUT_DIR"',
+      '--resume "$INIT_CKPT"',
+      '--discrete_vae_type dall-e',
+    ])
       expect(cmd, f).toContain(f);
     expect(cmd).toContain('DATA_PATH=/path/to/imagenet/train');
     expect(cmd).toContain('TOKENIZER_PATH=/path/to/dall_e_tokenizer_weight');

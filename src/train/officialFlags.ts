@@ -46,7 +46,7 @@ function refusals(c: CaeConfig): string[] {
   if (c.target === 'pixel')
     out.push(
       `This run reconstructs pixels (a ${c.patchSize ** 2 * 3}-wide decoder head); the official model always builds an ${OFFICIAL_FIXED.decoderNumClasses}-way token head` +
-        ' and never reads --decoder_num_classes, so its strict load fails. Continue pixel-target runs with the project\'s own PyTorch program (issue 18, item 3).',
+        " and never reads --decoder_num_classes, so its strict load fails. Continue pixel-target runs with the project's own PyTorch program (issue 18, item 3).",
     );
   else if (c.vocabSize !== OFFICIAL_FIXED.decoderNumClasses)
     out.push(`This run's token head has ${c.vocabSize} classes; the official one always has ${OFFICIAL_FIXED.decoderNumClasses}.`);
@@ -55,7 +55,9 @@ function refusals(c: CaeConfig): string[] {
     out.push(`${reg.name} is fixed at depth ${reg.depth}, ${reg.heads} heads, mlp_ratio 4; this run has ${c.depth}, ${c.numHeads}, ${c.mlpRatio}.`);
   // Heads do not change tensor shapes, but the same weights would compute a different function.
   if (c.decoderNumHeads !== OFFICIAL_FIXED.decoderNumHeads)
-    out.push(`The official regressor and decoder always have ${OFFICIAL_FIXED.decoderNumHeads} heads (--decoder_num_heads is ignored); this run has ${c.decoderNumHeads}.`);
+    out.push(
+      `The official regressor and decoder always have ${OFFICIAL_FIXED.decoderNumHeads} heads (--decoder_num_heads is ignored); this run has ${c.decoderNumHeads}.`,
+    );
   // 0 drops the decoder blocks' gamma tensors (a strict load fails); another value would not be the run's recipe.
   if (c.decoderLayerScaleInit !== OFFICIAL_FIXED.decoderLayerScaleInit)
     out.push(
@@ -85,7 +87,7 @@ export function officialCommand(c: CaeConfig, t: TrainConfig, runId: string, o: 
     `# --lr ${lr} = ${t.baseLr} × ${total} / ${t.baseBatch}: the run's linear rule at this total; the official code uses --lr as given.`,
     `# --epochs ${epochs}: the run's ${t.totalSteps} steps × ${t.batchSize} images over its ${o.trainSize}-image training set, rounded up;` +
       ` warmup ${warmup} epochs for the run's ${t.warmupSteps} steps. An official epoch is one pass over --data_path: scale both for a larger set.`,
-    '# Fill in every /path/to/ below: DATA_PATH is an ImageFolder (class subfolders); TOKENIZER_PATH holds DALL-E\'s encoder.pkl and decoder.pkl.',
+    "# Fill in every /path/to/ below: DATA_PATH is an ImageFolder (class subfolders); TOKENIZER_PATH holds DALL-E's encoder.pkl and decoder.pkl.",
     `# Weights: convert ${runId}.safetensors to cae_init.pth (README, "Checkpoints and PyTorch"); it has no optimizer or epoch,` +
       ' so the official schedule, warmup and AdamW moments start afresh.',
     `# Fixed by the official model, matched by this run: decoder heads ${OFFICIAL_FIXED.decoderNumHeads}, decoder layer scale ${OFFICIAL_FIXED.decoderLayerScaleInit},` +

@@ -86,9 +86,23 @@ describe('weight-decay groups', () => {
   it('decays matrices and tokens, never 1-D parameters or biases', () => {
     const specs = caeParamSpecs(MICRO);
     const decayed = new Set(specs.filter(isDecayed).map((s) => s.name));
-    for (const n of ['encoder.cls_token', 'mask_token', 'encoder.patch_embed.proj.weight', 'encoder.blocks.0.attn.qkv.weight', 'decoder.head.weight', 'regresser.regressor_blocks.0.cross_attn.k.weight'])
+    for (const n of [
+      'encoder.cls_token',
+      'mask_token',
+      'encoder.patch_embed.proj.weight',
+      'encoder.blocks.0.attn.qkv.weight',
+      'decoder.head.weight',
+      'regresser.regressor_blocks.0.cross_attn.k.weight',
+    ])
       expect(decayed.has(n), n).toBe(true);
-    for (const n of ['encoder.patch_embed.proj.bias', 'encoder.blocks.0.gamma_1', 'encoder.blocks.0.attn.q_bias', 'encoder.blocks.0.norm1.weight', 'regresser.norm.bias', 'decoder.head.bias'])
+    for (const n of [
+      'encoder.patch_embed.proj.bias',
+      'encoder.blocks.0.gamma_1',
+      'encoder.blocks.0.attn.q_bias',
+      'encoder.blocks.0.norm1.weight',
+      'regresser.norm.bias',
+      'decoder.head.bias',
+    ])
       expect(decayed.has(n), n).toBe(false);
     for (const s of specs) if (s.shape.length === 1 || s.name.endsWith('.bias')) expect(decayed.has(s.name)).toBe(false);
   });

@@ -27,7 +27,10 @@ const STATE = 'adamw';
 function hostArrays(masks: MaskIndices, drops: readonly DropDraw[], rng: Rng | null): Map<string, ArrayBufferView> {
   const out = new Map<string, ArrayBufferView>();
   for (const which of ['visible', 'masked'] as const) {
-    out.set(`positions:${which}`, Int32Array.from(masks[which].local, (i) => i + 1));
+    out.set(
+      `positions:${which}`,
+      Int32Array.from(masks[which].local, (i) => i + 1),
+    );
     out.set(`flat:${which}`, masks[which].flat);
   }
   drops.forEach((d, call) => {
@@ -64,7 +67,15 @@ export class ReplayTrainer {
   /** Dispatches, arena, state and slot bytes of the compiled step. */
   get stats() {
     const p = this.plan;
-    return { dispatches: p.dispatches, submits: p.segments.length, dropDraws: this.drops.length, arenaBytes: p.arenaBytes, arenaLiveBytes: p.arenaLiveBytes, stateBytes: p.stateBytes, slotBytes: p.slotBytes };
+    return {
+      dispatches: p.dispatches,
+      submits: p.segments.length,
+      dropDraws: this.drops.length,
+      arenaBytes: p.arenaBytes,
+      arenaLiveBytes: p.arenaLiveBytes,
+      stateBytes: p.stateBytes,
+      slotBytes: p.slotBytes,
+    };
   }
 
   /**
@@ -73,7 +84,10 @@ export class ReplayTrainer {
    * function giving each step its own batch, which the compile disposes after the step. Throws, leaving the trainer as the TF.js engine left it, where the step
    * cannot be replayed (not WebGPU, no fused AdamW, an upload the model did not name…).
    */
-  static async compile(trainer: CaeTrainer, images: tf.Tensor4D | (() => tf.Tensor4D | Promise<tf.Tensor4D>)): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
+  static async compile(
+    trainer: CaeTrainer,
+    images: tf.Tensor4D | (() => tf.Tensor4D | Promise<tf.Tensor4D>),
+  ): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
     if (tf.getBackend() !== 'webgpu') throw new Error(`replay: the step can be replayed only on WebGPU, not ${tf.getBackend()}`);
     const flat = trainer.optimizer.fused;
     if (!flat) throw new Error('replay: the optimizer is not the fused AdamW');
@@ -91,12 +105,23 @@ export class ReplayTrainer {
     }
   }
 
-  private static async traceAndCompile(trainer: CaeTrainer, nextImages: tf.Tensor4D | (() => tf.Tensor4D | Promise<tf.Tensor4D>)): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
+  private static async traceAndCompile(
+    trainer: CaeTrainer,
+    nextImages: tf.Tensor4D | (() => tf.Tensor4D | Promise<tf.Tensor4D>),
+  ): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
     const flat = trainer.optimizer.fused!;
     const backend = webgpuBackend();
     const recorder = new TraceRecorder(backend);
     const params = trainer.optimizer.params;
-    const traced: { trace: Trace; masks: MaskIndices; notes: Map<object, HostArray>; drops: DropDraw[]; rng: Rng | null; before: GPUBuffer[]; images: GPUBuffer }[] = [];
+    const traced: {
+      trace: Trace;
+      masks: MaskIndices;
+      notes: Map<object, HostArray>;
+      drops: DropDraw[];
+      rng: Rng | null;
+      before: GPUBuffer[];
+      images: GPUBuffer;
+    }[] = [];
     let B = 0;
     const results: StepResult[] = [];
     // A trainer's first step uploads its weights and fills the pool: trace until two steps agree.
@@ -132,10 +157,15 @@ export class ReplayTrainer {
       if (!what) {
         const other = uploadsA[k]!;
         if (other.kind !== 'upload' || !sameBytes(other.bytes, traced.bytes))
-          throw new Error(`replay: upload ${k} (${traced.size} bytes from ${Object.prototype.toString.call(source)}: ${Array.from(new Int32Array(traced.bytes.slice().buffer).slice(0, 8))}…) changes between steps but the model did not name it`);
+          throw new Error(
+            `replay: upload ${k} (${traced.size} bytes from ${Object.prototype.toString.call(source)}: ${Array.from(new Int32Array(traced.bytes.slice().buffer).slice(0, 8))}…) changes between steps but the model did not name it`,
+          );
         return null;
       }
-      const name = what.kind === 'drop' ? `drop:${what.call}` : `${what.kind}:${sameBytes(b.masks.visible.local, new Uint8Array(what.sel.local.buffer, what.sel.local.byteOffset, what.sel.local.byteLength)) ? 'visible' : 'masked'}`;
+      const name =
+        what.kind === 'drop'
+          ? `drop:${what.call}`
+          : `${what.kind}:${sameBytes(b.masks.visible.local, new Uint8Array(what.sel.local.buffer, what.sel.local.byteOffset, what.sel.local.byteLength)) ? 'visible' : 'masked'}`;
       if (!sameBytes(expected.get(name)!, traced.bytes)) throw new Error(`replay: upload ${k} (${name}) is not what the replay would write`);
       return name;
     };
@@ -176,7 +206,8 @@ export class ReplayTrainer {
     const pairs: [tf.TensorInfo, string][] = [...this.trainer.optimizer.params.map((p): [tf.TensorInfo, string] => [p.variable, p.name]), [flat.state, STATE]];
     if (hasPendingCommands(backend)) submitNow(backend);
     const encoder = gpuDevice(backend).createCommandEncoder();
-    for (const [t, name] of pairs) encoder.copyBufferToBuffer(tensorBuffer(backend, t), 0, this.plan.stateBuffer(name), 0, t.shape.reduce((s, n) => s * n, 1) * 4);
+    for (const [t, name] of pairs)
+      encoder.copyBufferToBuffer(tensorBuffer(backend, t), 0, this.plan.stateBuffer(name), 0, t.shape.reduce((s, n) => s * n, 1) * 4);
     gpuDevice(backend).queue.submit([encoder.finish()]);
   }
 
@@ -218,7 +249,14 @@ export class ReplayTrainer {
     const words = adamWWords({ ...opt.hyper, lr, t: opt.t, scale: clipFactor(gradNorm!, t.train.clipGrad) }, opt.fused!.decayEnd);
     gpuDevice(backend).queue.writeBuffer(this.adamW.buffer, this.adamW.offset, words as Uint8Array<ArrayBuffer>);
     await this.plan.run(1);
-    const result: StepResult = { step: t.step, total: total!, reconstruction: reconstruction!, alignment: t.model.config.alignment ? alignment! : null, gradNorm: gradNorm!, lr };
+    const result: StepResult = {
+      step: t.step,
+      total: total!,
+      reconstruction: reconstruction!,
+      alignment: t.model.config.alignment ? alignment! : null,
+      gradNorm: gradNorm!,
+      lr,
+    };
     t.step += 1;
     return result;
   }

@@ -13,35 +13,39 @@ async function registerWebGpu(onLost: LostHandler): Promise<void> {
   // The import registers the package's own factory where it sees WebGPU; ours replaces it.
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
-  tf.registerBackend('webgpu', async () => {
-    try {
-      const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-      if (!adapter) throw new Error('the browser offers no WebGPU adapter (GPU blocklisted or disabled)');
-      const features: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
-      const l = adapter.limits;
-      const device = await adapter.requestDevice({
-        requiredFeatures: features,
-        // TF.js sizes its kernels by these limits; ask for what the adapter really has.
-        requiredLimits: {
-          maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-          maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
-          maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-          maxBufferSize: l.maxBufferSize,
-          maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
-          maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
-          // The fused attention backward binds eight storage buffers, WebGPU's default maximum.
-          maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
-        },
-      });
-      void device.lost.then((info) => {
-        if (info.reason !== 'destroyed' || lostOnPurpose) onLost(info.message || 'the GPU device was lost');
-      });
-      return new WebGPUBackend(device, adapter.info);
-    } catch (e) {
-      lastWebGpuError = (e as Error).message;
-      throw e;
-    }
-  }, 3);
+  tf.registerBackend(
+    'webgpu',
+    async () => {
+      try {
+        const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+        if (!adapter) throw new Error('the browser offers no WebGPU adapter (GPU blocklisted or disabled)');
+        const features: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+        const l = adapter.limits;
+        const device = await adapter.requestDevice({
+          requiredFeatures: features,
+          // TF.js sizes its kernels by these limits; ask for what the adapter really has.
+          requiredLimits: {
+            maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+            maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+            maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+            maxBufferSize: l.maxBufferSize,
+            maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+            maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+            // The fused attention backward binds eight storage buffers, WebGPU's default maximum.
+            maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+          },
+        });
+        void device.lost.then((info) => {
+          if (info.reason !== 'destroyed' || lostOnPurpose) onLost(info.message || 'the GPU device was lost');
+        });
+        return new WebGPUBackend(device, adapter.info);
+      } catch (e) {
+        lastWebGpuError = (e as Error).message;
+        throw e;
+      }
+    },
+    3,
+  );
 }
 
 let lostOnPurpose = false;

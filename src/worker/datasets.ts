@@ -77,8 +77,23 @@ async function importHoldingLock(msg: Extract<ToWorker, { type: 'data/import' }>
   const { id, name, kind } = msg;
   cancelled.set(id, false);
   const placeholder: DatasetMeta = {
-    id, name, source: kind, status: 'importing', storedSize: msg.options.storedSize, classes: [], trainSize: 0, valSize: 0, counts: { train: [], val: [] },
-    split: { by: 'files' }, imagesPerChunk: 1, chunks: 0, bytes: 0, skipped: [], skippedCount: 0, preview: { size: 0, count: 0, rgba: new Uint8ClampedArray(0), labels: [] }, createdAt: Date.now(),
+    id,
+    name,
+    source: kind,
+    status: 'importing',
+    storedSize: msg.options.storedSize,
+    classes: [],
+    trainSize: 0,
+    valSize: 0,
+    counts: { train: [], val: [] },
+    split: { by: 'files' },
+    imagesPerChunk: 1,
+    chunks: 0,
+    bytes: 0,
+    skipped: [],
+    skippedCount: 0,
+    preview: { size: 0, count: 0, rgba: new Uint8ClampedArray(0), labels: [] },
+    createdAt: Date.now(),
   };
   let last = 0;
   const hooks = {
@@ -95,7 +110,12 @@ async function importHoldingLock(msg: Extract<ToWorker, { type: 'data/import' }>
     // Written first, so an import a reload cuts short is found and removed at the next start.
     await putDatasetMeta(placeholder);
     let result: ImportResult;
-    if (kind === 'cifar10') result = await importCifar10(id, msg.files.map((f) => fromBlob(f.path, f.file)), hooks);
+    if (kind === 'cifar10')
+      result = await importCifar10(
+        id,
+        msg.files.map((f) => fromBlob(f.path, f.file)),
+        hooks,
+      );
     else {
       let files = msg.files.map((f) => fromBlob(f.path, f.file));
       if (kind === 'zip') {
@@ -121,7 +141,11 @@ async function importHoldingLock(msg: Extract<ToWorker, { type: 'data/import' }>
       // The next start removes it: its summary still says 'importing'.
     }
     const full = (e as DOMException)?.name === 'QuotaExceededError';
-    const why = wasCancelled ? 'The import was cancelled; nothing was kept.' : full ? "This browser's storage is full, so the dataset was not kept. Delete datasets or runs, or import at a smaller stored size." : `Could not import ${name}: ${(e as Error).message}. Nothing was kept.`;
+    const why = wasCancelled
+      ? 'The import was cancelled; nothing was kept.'
+      : full
+        ? "This browser's storage is full, so the dataset was not kept. Delete datasets or runs, or import at a smaller stored size."
+        : `Could not import ${name}: ${(e as Error).message}. Nothing was kept.`;
     post({ type: 'data/failed', id, message: why, cancelled: wasCancelled });
   } finally {
     cancelled.delete(id);

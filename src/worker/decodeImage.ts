@@ -18,7 +18,11 @@ export const decodeImage: DecodeImage = async (bytes, size, fit) => {
     if (w === 0 || h === 0) throw new Error('it has no pixels');
     // Resize(shorter side) then CenterCrop, as torchvision's eval transform, in one step.
     const s = Math.min(w, h);
-    square = await createImageBitmap(bitmap, Math.floor((w - s) / 2), Math.floor((h - s) / 2), s, s, { resizeWidth: size, resizeHeight: size, resizeQuality: 'high' });
+    square = await createImageBitmap(bitmap, Math.floor((w - s) / 2), Math.floor((h - s) / 2), s, s, {
+      resizeWidth: size,
+      resizeHeight: size,
+      resizeQuality: 'high',
+    });
     const canvas = new OffscreenCanvas(size, size);
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('no 2-D canvas in this worker');

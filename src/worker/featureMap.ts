@@ -64,7 +64,13 @@ export interface EmbeddingRequest {
  * The 2-D map of validation patches of `ds` under `model`. `progress` is called between stages and
  * UMAP epochs; returning true from it stops the map early with what it has.
  */
-export async function patchEmbedding(model: Cae, ds: LabelledDataset, r: EmbeddingRequest, label: string, progress: (text: string) => Promise<boolean | void>): Promise<EmbeddingView> {
+export async function patchEmbedding(
+  model: Cae,
+  ds: LabelledDataset,
+  r: EmbeddingRequest,
+  label: string,
+  progress: (text: string) => Promise<boolean | void>,
+): Promise<EmbeddingView> {
   const c = model.config;
   const S = c.imgSize;
   const p = c.patchSize;
@@ -86,10 +92,15 @@ export async function patchEmbedding(model: Cae, ds: LabelledDataset, r: Embeddi
     const imgs = new Float32Array(n * 3 * S * S);
     const imgLabels: Int32Array[] = [];
     // Through readSamples: an import's chunks come from storage through its bounded cache.
-    await readSamples(sub, 'val', Array.from({ length: n }, (_, i) => b0 + i), (i, s) => {
-      imgs.set(toSize(s.image, sub.sampleSize ?? S, S), i * 3 * S * S);
-      imgLabels[i] = byPatch ? sub.patchLabels!('val', b0 + i, p) : new Int32Array(N).fill(s.label);
-    });
+    await readSamples(
+      sub,
+      'val',
+      Array.from({ length: n }, (_, i) => b0 + i),
+      (i, s) => {
+        imgs.set(toSize(s.image, sub.sampleSize ?? S, S), i * 3 * S * S);
+        imgLabels[i] = byPatch ? sub.patchLabels!('val', b0 + i, p) : new Int32Array(N).fill(s.label);
+      },
+    );
     const f = await patchFeatures(model, imgs, n);
     if (!D) {
       D = f.length / (n * N);

@@ -73,7 +73,11 @@ export const KEPT_VAL_BYTES = 128 * 1024 * 1024;
  */
 export async function valBatches(ds: LabelledDataset, keepBytes = KEPT_VAL_BYTES): Promise<() => AsyncIterable<ImageBatch>> {
   async function* render(): AsyncGenerator<ImageBatch> {
-    for (let start = 0; start < ds.valSize; start += 64) yield await fixedBatch(ds, Array.from({ length: Math.min(64, ds.valSize - start) }, (_, i) => start + i));
+    for (let start = 0; start < ds.valSize; start += 64)
+      yield await fixedBatch(
+        ds,
+        Array.from({ length: Math.min(64, ds.valSize - start) }, (_, i) => start + i),
+      );
   }
   if (ds.valSize * 3 * ds.imgSize * ds.imgSize * 4 > keepBytes) return render;
   const kept: ImageBatch[] = [];

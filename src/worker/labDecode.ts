@@ -42,7 +42,10 @@ export async function decodeLabImage(name: string, source: LabSource): Promise<D
     const rgba = pixels(bitmap, size.width, size.height);
     const notes = [...plan.notes];
     if (flattenAlpha(rgba)) notes.push(ALPHA_NOTE);
-    if (plan.resize || size.width !== bitmap.width) notes.push(`Decoded at ${size.width}×${size.height} (from ${header.width ?? bitmap.width}×${header.height ?? bitmap.height}); the crop is then resampled to the model's size.`);
+    if (plan.resize || size.width !== bitmap.width)
+      notes.push(
+        `Decoded at ${size.width}×${size.height} (from ${header.width ?? bitmap.width}×${header.height ?? bitmap.height}); the crop is then resampled to the model's size.`,
+      );
     return { ok: true, width: size.width, height: size.height, rgba, notes };
   } finally {
     bitmap.close();

@@ -71,7 +71,15 @@ describe('the image lab in the worker (CPU backend)', () => {
   });
 
   it('reads the current run between steps without changing its weights, and the run goes on', async () => {
-    const spec = { id: 'r', presetId: 'micro', model: MICRO, train: { ...defaultTrainConfig('micro', 5), batchSize: 4, totalSteps: 3, warmupSteps: 1 }, dataset: 'shapes' as const, checkpointEvery: 50, createdAt: 0 };
+    const spec = {
+      id: 'r',
+      presetId: 'micro',
+      model: MICRO,
+      train: { ...defaultTrainConfig('micro', 5), batchSize: 4, totalSteps: 3, warmupSteps: 1 },
+      dataset: 'shapes' as const,
+      checkpointEvery: 50,
+      createdAt: 0,
+    };
     const run = new PretrainRun(spec, () => undefined);
     const lab = new LabSession({ current: () => ({ model: run.model, label: 'current' }), checkpoint: () => undefined });
     const w0 = await weightsSum(run.model);

@@ -64,7 +64,10 @@ export class LabSession {
         return { model: this.keep(`ckpt:${choice.runId}`, ck.bytes, () => modelFromCheckpoint(readModelCheckpoint(ck.bytes))), label: ck.label };
       }
       case 'random':
-        return { model: this.keep(`random:${choice.seed}:${JSON.stringify(choice.model)}`, null, () => new Cae(choice.model, choice.seed)), label: `random init, seed ${choice.seed}` };
+        return {
+          model: this.keep(`random:${choice.seed}:${JSON.stringify(choice.model)}`, null, () => new Cae(choice.model, choice.seed)),
+          label: `random init, seed ${choice.seed}`,
+        };
     }
   }
 
@@ -85,7 +88,9 @@ export class LabSession {
         this.pending.delete(slot);
         try {
           const view = await this.view(r);
-          const buffers = [view.original, view.masked, view.recon, view.composite, view.error, view.full, view.features].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
+          const buffers = [view.original, view.masked, view.recon, view.composite, view.error, view.full, view.features].flatMap((a) =>
+            a ? [a.buffer as ArrayBuffer] : [],
+          );
           post({ type: 'lab/view', id: r.id, view }, buffers);
         } catch (e) {
           post({ type: 'lab/failed', id: r.id, message: `The lab could not reconstruct: ${(e as Error).message}.` });
@@ -97,7 +102,13 @@ export class LabSession {
   }
 
   /** A 2-D map of a dataset's validation patches under the named model, with progress; stoppable by id. */
-  async embed(id: number, choice: LabModel, ds: LabelledDataset, r: EmbeddingRequest, post: (msg: FromWorker, transfer?: Transferable[]) => void): Promise<void> {
+  async embed(
+    id: number,
+    choice: LabModel,
+    ds: LabelledDataset,
+    r: EmbeddingRequest,
+    post: (msg: FromWorker, transfer?: Transferable[]) => void,
+  ): Promise<void> {
     this.embedStop.delete(id);
     try {
       const { model, label } = this.resolve(choice);

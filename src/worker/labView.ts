@@ -73,12 +73,21 @@ export async function labView(model: Cae, image01: Float32Array, mask: Uint8Arra
     // The composite keeps the visible pixels and shows each masked patch's predicted token colour.
     const composite = toRgba(shown, S);
     for (let i = 0; i < S * S; i++) if (mask[Math.floor(i / S / p) * g + Math.floor((i % S) / p)]) composite.set(recon.subarray(i * 4, i * 4 + 4), i * 4);
-    return { ...base, recon: masks ? recon : null, composite: masks ? composite : null, errors: null, errorMax: 0, error: null, full: tokenMapRgba(argmaxRows(full, N), g, p) };
+    return {
+      ...base,
+      recon: masks ? recon : null,
+      composite: masks ? composite : null,
+      errors: null,
+      errorMax: 0,
+      error: null,
+      full: tokenMapRgba(argmaxRows(full, N), g, p),
+    };
   }
 
   const C = p * p * 3;
   const fullImg = new Float32Array(3 * S * S);
-  for (let k = 0; k < N; k++) writePatch(fullImg, S, p, k, predictedPatchPixels(full.subarray(k * C, (k + 1) * C), patchVector(img, S, p, k), p, c.normPixTarget));
+  for (let k = 0; k < N; k++)
+    writePatch(fullImg, S, p, k, predictedPatchPixels(full.subarray(k * C, (k + 1) * C), patchVector(img, S, p, k), p, c.normPixTarget));
   if (!masks || !logits) return { ...base, recon: null, composite: null, errors: null, errorMax: 0, error: null, full: toRgba(fullImg, S) };
 
   const recon = new Float32Array(3 * S * S).fill(GREY);
@@ -94,5 +103,13 @@ export async function labView(model: Cae, image01: Float32Array, mask: Uint8Arra
     errors[k] = patchError(row, truth, c.normPixTarget);
   }
   const errorMax = maxFinite(errors);
-  return { ...base, recon: toRgba(recon, S), composite: toRgba(composite, S), errors, errorMax, error: heatmapRgba(errors, g, p, errorMax), full: toRgba(fullImg, S) };
+  return {
+    ...base,
+    recon: toRgba(recon, S),
+    composite: toRgba(composite, S),
+    errors,
+    errorMax,
+    error: heatmapRgba(errors, g, p, errorMax),
+    full: toRgba(fullImg, S),
+  };
 }

@@ -35,14 +35,18 @@ describe('a pretraining run in the worker (CPU backend)', () => {
     expect(recon && recon.type === 'pretrain/recon' && recon.view.recon.length).toBe(6 * 32 * 32 * 4);
     // Off WebGPU the TF.js engine runs, and the page is told why.
     const engine = msgs.find((m) => m.type === 'pretrain/engine');
-    expect(engine && engine.type === 'pretrain/engine' && [engine.engine, engine.reason]).toEqual(['tfjs', 'the replayed step needs WebGPU (this run is on cpu)']);
+    expect(engine && engine.type === 'pretrain/engine' && [engine.engine, engine.reason]).toEqual([
+      'tfjs',
+      'the replayed step needs WebGPU (this run is on cpu)',
+    ]);
   });
 
   it('pauses after the step in flight, resumes, and stops', async () => {
     const msgs: FromWorker[] = [];
     const run = new PretrainRun(spec(1000), (m) => {
       msgs.push(m);
-      if (m.type === 'pretrain/metrics' && m.step >= 2 && run.status === 'running' && !msgs.some((x) => x.type === 'pretrain/status' && x.status === 'paused')) run.pause();
+      if (m.type === 'pretrain/metrics' && m.step >= 2 && run.status === 'running' && !msgs.some((x) => x.type === 'pretrain/status' && x.status === 'paused'))
+        run.pause();
     });
     const done = run.run(async () => false);
     while (run.status !== 'paused') await new Promise((r) => setTimeout(r, 20));
@@ -64,14 +68,20 @@ describe('a pretraining run in the worker (CPU backend)', () => {
   it('says "diverged" when the loss blows up from finite weights, and keeps them', async () => {
     const shapes = builtinDataset('shapes', 5, MICRO.imgSize);
     // Training images of NaN: the loss is NaN on the first step while the weights are fine.
-    const ds: LabelledDataset = { ...shapes, sample: (split, i) => (split === 'train' ? { ...shapes.sample(split, i), image: new Float32Array(3 * 32 * 32).fill(NaN) } : shapes.sample(split, i)) };
+    const ds: LabelledDataset = {
+      ...shapes,
+      sample: (split, i) => (split === 'train' ? { ...shapes.sample(split, i), image: new Float32Array(3 * 32 * 32).fill(NaN) } : shapes.sample(split, i)),
+    };
     const before = tf.memory().numTensors;
     const msgs: FromWorker[] = [];
     const run = new PretrainRun(spec(4), (m) => msgs.push(m), undefined, ds);
     await run.run(async () => false);
     run.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    expect(statusOf(msgs)).toMatchObject({ status: 'diverged', message: expect.stringMatching(/^Training diverged: the loss became NaN at step 0.*Lower the learning rate/) });
+    expect(statusOf(msgs)).toMatchObject({
+      status: 'diverged',
+      message: expect.stringMatching(/^Training diverged: the loss became NaN at step 0.*Lower the learning rate/),
+    });
     expect(msgs.filter((m) => m.type === 'pretrain/checkpoint')).toHaveLength(2); // at the start and at the divergence
   });
 
@@ -89,7 +99,9 @@ describe('a pretraining run in the worker (CPU backend)', () => {
     expect(tf.memory().numTensors).toBe(before);
     const last = statusOf(msgs);
     expect(last.status).toBe('failed');
-    expect(last.message).toMatch(/the weights this run started from at step 0 are damaged \(tensor "encoder.blocks.0.attn.qkv.weight" holds 1 NaN value\), so this is not a divergence/);
+    expect(last.message).toMatch(
+      /the weights this run started from at step 0 are damaged \(tensor "encoder.blocks.0.attn.qkv.weight" holds 1 NaN value\), so this is not a divergence/,
+    );
     expect(last.message).not.toMatch(/learning rate/);
   });
 
@@ -104,7 +116,9 @@ describe('a pretraining run in the worker (CPU backend)', () => {
     data[5] = NaN;
     const bad = writeSafetensors(new Map([...good.tensors, [QKV, { ...t, data }]]), { ...good.metadata });
     const before = tf.memory().numTensors;
-    expect(() => new PretrainRun(spec(4), () => undefined, bad)).toThrow(/tensor "encoder.blocks.0.attn.qkv.weight" holds 1 NaN value; the checkpoint is damaged and was not loaded/);
+    expect(() => new PretrainRun(spec(4), () => undefined, bad)).toThrow(
+      /tensor "encoder.blocks.0.attn.qkv.weight" holds 1 NaN value; the checkpoint is damaged and was not loaded/,
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -115,7 +129,12 @@ describe('a pretraining run in the worker (CPU backend)', () => {
     const run = new PretrainRun({ ...s, train: { ...s.train, baseLr: 1e45 } }, (m) => msgs.push(m));
     await run.run(async () => false);
     const last = statusOf(msgs);
-    expect(last).toMatchObject({ status: 'diverged', message: expect.stringMatching(/after the weights stopped being finite \(tensor ".*" holds .*\)\. The run keeps its checkpoint from step 0\. Lower the learning rate/) });
+    expect(last).toMatchObject({
+      status: 'diverged',
+      message: expect.stringMatching(
+        /after the weights stopped being finite \(tensor ".*" holds .*\)\. The run keeps its checkpoint from step 0\. Lower the learning rate/,
+      ),
+    });
     // Nothing non-finite was saved over it: every checkpoint posted is the start's.
     expect(msgs.flatMap((m) => (m.type === 'pretrain/checkpoint' ? [m.step] : []))).toEqual([0]);
     const kept = loadCheckpoint(run.checkpoint!); // finite, so it loads

@@ -149,7 +149,14 @@ export class PretrainRun {
 
   private flushMetrics(imgPerSec: number): void {
     if (!this.pending.length) return;
-    this.post({ type: 'pretrain/metrics', runId: this.spec.id, points: this.pending, step: this.trainer.step, totalSteps: this.spec.train.totalSteps, imgPerSec });
+    this.post({
+      type: 'pretrain/metrics',
+      runId: this.spec.id,
+      points: this.pending,
+      step: this.trainer.step,
+      totalSteps: this.spec.train.totalSteps,
+      imgPerSec,
+    });
     this.pending = [];
   }
 
@@ -221,7 +228,9 @@ export class PretrainRun {
       const images = await next();
       try {
         let out: StepResult | undefined;
-        const profile = await this.guard(this.engine.viaTfjs(() => profileStep(this.trainer.step, async () => (out = await this.trainer.trainStep({ images })))));
+        const profile = await this.guard(
+          this.engine.viaTfjs(() => profileStep(this.trainer.step, async () => (out = await this.trainer.trainStep({ images })))),
+        );
         this.post({ type: 'pretrain/profile', runId: this.spec.id, profile });
         results = [out!];
       } finally {
@@ -232,7 +241,8 @@ export class PretrainRun {
         }
       }
     } else results = await this.guard(this.engine.steps(next));
-    for (const r of results) this.pending.push({ step: r.step, total: r.total, reconstruction: r.reconstruction, alignment: r.alignment, lr: r.lr, gradNorm: r.gradNorm });
+    for (const r of results)
+      this.pending.push({ step: r.step, total: r.total, reconstruction: r.reconstruction, alignment: r.alignment, lr: r.lr, gradNorm: r.gradNorm });
     const now = performance.now();
     this.imgsPerSec = this.imgPerSec(now, results.length);
     if (now - this.lastMetrics >= METRICS_EVERY_MS) {
@@ -260,7 +270,10 @@ export class PretrainRun {
       await this.snapshot();
       this.setStatus('diverged', `Training diverged: ${e.message}. Lower the learning rate or raise the warmup, then start a new run.`);
     } else if (this.trainer.step === this.startStep) {
-      this.setStatus('failed', `Training cannot continue: the weights this run started from at step ${this.startStep} are damaged (${bad}), so this is not a divergence. Start a new run or import an undamaged checkpoint.`);
+      this.setStatus(
+        'failed',
+        `Training cannot continue: the weights this run started from at step ${this.startStep} are damaged (${bad}), so this is not a divergence. Start a new run or import an undamaged checkpoint.`,
+      );
     } else {
       this.setStatus(
         'diverged',

@@ -60,7 +60,15 @@ export const yieldToMessages = () => new Promise((res) => setTimeout(res, 0));
  * Trains both probes for the spec's epochs on cached features (or features of augmented batches)
  * and returns their final validation top-1. Streams per-epoch points when `live`.
  */
-export async function trainProbes(ctx: EvalContext, model: Cae, probes: ProbePair, ds: LabelledDataset, val: Encoded, cached: Encoded | null, o: LoopOptions): Promise<{ linear: number; attentive: number }> {
+export async function trainProbes(
+  ctx: EvalContext,
+  model: Cae,
+  probes: ProbePair,
+  ds: LabelledDataset,
+  val: Encoded,
+  cached: Encoded | null,
+  o: LoopOptions,
+): Promise<{ linear: number; attentive: number }> {
   const s = ctx.spec;
   const B = s.probe.batchSize;
   const n = ds.trainSize;
@@ -83,7 +91,11 @@ export async function trainProbes(ctx: EvalContext, model: Cae, probes: ProbePai
     const ok = await probes.correct(val.x, val.y);
     acc = { linear: ok.linear / val.y.length, attentive: ok.attentive / val.y.length };
     if (o.live)
-      ctx.post({ type: 'probe/epoch', id: s.id, point: { epoch: epoch + 1, linearLoss: lin / stepsPerEpoch, attentiveLoss: att / stepsPerEpoch, linearAcc: acc.linear, attentiveAcc: acc.attentive } });
+      ctx.post({
+        type: 'probe/epoch',
+        id: s.id,
+        point: { epoch: epoch + 1, linearLoss: lin / stepsPerEpoch, attentiveLoss: att / stepsPerEpoch, linearAcc: acc.linear, attentiveAcc: acc.attentive },
+      });
   }
   return acc;
 }

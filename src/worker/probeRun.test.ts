@@ -31,7 +31,10 @@ describe('an evaluation run in the worker (CPU backend)', () => {
       expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
       for (const e of epochs) for (const v of [e.linearAcc, e.attentiveAcc]) expect(v >= 0 && v <= 1).toBe(true);
       const statuses = of(msgs, 'probe/status').map((m) => [m.status, m.features]);
-      expect(statuses).toEqual([['running', augment ? 'per-batch' : 'cached'], ['done', augment ? 'per-batch' : 'cached']]);
+      expect(statuses).toEqual([
+        ['running', augment ? 'per-batch' : 'cached'],
+        ['done', augment ? 'per-batch' : 'cached'],
+      ]);
       const att = of(msgs, 'probe/attention')[0];
       if (!att) throw new Error('no attention maps');
       expect(att.view.probe.length).toBe(4 * MICRO.numHeads * 16);

@@ -75,7 +75,8 @@ export class ProbeRun {
     if (all.classes.length === 0) throw new Error(`${all.name} has no labels, and probing needs them; import a folder with one subfolder per class`);
     if (all.valSize === 0) throw new Error(`${all.name} has no validation images; import it again with a validation share above 0`);
     const ds = seededSubset(all, sizes, seed);
-    if (ds.trainSize < s.probe.batchSize) throw new Error(`${all.name} has ${ds.trainSize} training images, fewer than one probe batch of ${s.probe.batchSize}`);
+    if (ds.trainSize < s.probe.batchSize)
+      throw new Error(`${all.name} has ${ds.trainSize} training images, fewer than one probe batch of ${s.probe.batchSize}`);
     const fewer = ds.trainSize < s.trainImages || ds.valSize < s.valImages;
     return { ds, note: fewer ? `${all.name} has ${ds.trainSize} training and ${ds.valSize} validation images; every evaluation uses all of them.` : null };
   }
@@ -147,7 +148,12 @@ export class ProbeRun {
     return out;
   }
 
-  private async knn(train: { x: tf.Tensor3D; y: Int32Array }, val: { x: tf.Tensor3D; y: Int32Array }, classes: number, pooling: 'cls' | 'mean'): Promise<number> {
+  private async knn(
+    train: { x: tf.Tensor3D; y: Int32Array },
+    val: { x: tf.Tensor3D; y: Int32Array },
+    classes: number,
+    pooling: 'cls' | 'mean',
+  ): Promise<number> {
     const [tr, va] = [train.x, val.x].map((x) => tf.tidy(() => probeFeatures(x, pooling)));
     try {
       const pred = await knnPredict(tr!, train.y, va!, classes, this.spec.evaluation.knn);
@@ -158,14 +164,20 @@ export class ProbeRun {
   }
 
   private postResults(collected: Map<EvalRow['role'], Collected>): void {
-    const rows: EvalRow[] = [...collected].map(([role, c]) => ({ role, results: Object.fromEntries([...c].map(([id, v]) => [id, summarize(v, this.valImages)])) }));
+    const rows: EvalRow[] = [...collected].map(([role, c]) => ({
+      role,
+      results: Object.fromEntries([...c].map(([id, v]) => [id, summarize(v, this.valImages)])),
+    }));
     const classes = this.dataset?.classes.length ?? SHAPE_CLASSES.length;
     this.post({ type: 'probe/result', id: this.spec.id, rows, chance: 1 / classes });
   }
 
   private async postAttention(model: Cae, probes: ProbePair, ds: LabelledDataset): Promise<void> {
     const c = model.config;
-    const b = await fixedBatch(ds, Array.from({ length: MAP_IMAGES }, (_, i) => (i * 3) % ds.valSize));
+    const b = await fixedBatch(
+      ds,
+      Array.from({ length: MAP_IMAGES }, (_, i) => (i * 3) % ds.valSize),
+    );
     const T = grid(c) ** 2 + 1;
     const [probeMaps, encMaps] = tf.tidy(() => {
       const imgs = tf.tensor4d(b.images, [b.batch, 3, b.size, b.size]);
@@ -187,9 +199,6 @@ export class ProbeRun {
     this.post({ type: 'probe/attention', id: this.spec.id, view }, [view.images.buffer, view.probe.buffer, view.encoder.buffer]);
   }
 }
-
-
-
 
 function concatRgba(b: ImageBatch, S: number): Uint8ClampedArray {
   const out = new Uint8ClampedArray(b.batch * S * S * 4);

@@ -24,7 +24,12 @@ export async function reconView(model: Cae, val: ImageBatch, mask: Uint8Array, s
   logitsT.dispose();
   const C = p * p * 3;
   const plane = 3 * S * S;
-  const panels = { original: new Uint8ClampedArray(K * S * S * 4), masked: new Uint8ClampedArray(K * S * S * 4), recon: new Uint8ClampedArray(K * S * S * 4), composite: new Uint8ClampedArray(K * S * S * 4) };
+  const panels = {
+    original: new Uint8ClampedArray(K * S * S * 4),
+    masked: new Uint8ClampedArray(K * S * S * 4),
+    recon: new Uint8ClampedArray(K * S * S * 4),
+    composite: new Uint8ClampedArray(K * S * S * 4),
+  };
   const grey = new Float32Array(C).fill(GREY);
   for (let b = 0; b < K; b++) {
     const img = val.images.subarray(b * plane, (b + 1) * plane);

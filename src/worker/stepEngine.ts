@@ -59,8 +59,8 @@ export class StepEngine {
   }
 
   private async compile(next: () => tf.Tensor4D | Promise<tf.Tensor4D>): Promise<StepResult[] | null> {
-    if (!this.allowReplay) return this.choose('tfjs', 'the replayed step is switched off for this run'), null;
-    if (tf.getBackend() !== 'webgpu') return this.choose('tfjs', `the replayed step needs WebGPU (this run is on ${tf.getBackend()})`), null;
+    if (!this.allowReplay) return (this.choose('tfjs', 'the replayed step is switched off for this run'), null);
+    if (tf.getBackend() !== 'webgpu') return (this.choose('tfjs', `the replayed step needs WebGPU (this run is on ${tf.getBackend()})`), null);
     try {
       const { replay, results } = await ReplayTrainer.compile(this.trainer, next);
       this.replay = replay;

@@ -36,10 +36,15 @@ describe.runIf(process.env.STREAM_BIG)('a dataset four times the chunk cache', (
     let peak = base;
     let last = 0;
     const t0 = performance.now();
-    const run = new PretrainRun(spec, (m) => {
-      peak = Math.max(peak, rss());
-      if (m.type === 'pretrain/metrics') last = m.points.at(-1)!.total;
-    }, undefined, streamedDataset(set.meta, cache, MICRO.imgSize));
+    const run = new PretrainRun(
+      spec,
+      (m) => {
+        peak = Math.max(peak, rss());
+        if (m.type === 'pretrain/metrics') last = m.points.at(-1)!.total;
+      },
+      undefined,
+      streamedDataset(set.meta, cache, MICRO.imgSize),
+    );
     await run.run(async () => false);
     run.dispose();
     const s = cache.stats();

@@ -51,7 +51,14 @@ describe('runs on a dataset streamed through a cache an eighth of its size', () 
   });
 
   it('evaluate (probes, kNN, fine-tuning) with the same accuracies as on the dataset held whole', async () => {
-    const s = testProbeSpec({ dataset: 'synthetic', batchSize: 8, trainImages: 48, valImages: 24, augment: true, evaluation: { evals: ['lin', 'att', 'knn', 'ft'] } });
+    const s = testProbeSpec({
+      dataset: 'synthetic',
+      batchSize: 8,
+      trainImages: 48,
+      valImages: 24,
+      augment: true,
+      evaluation: { evals: ['lin', 'att', 'knn', 'ft'] },
+    });
     const before = tf.memory().numTensors;
     const results = [];
     for (const ds of [whole, streamedDataset(set.meta, small(), MICRO.imgSize)]) {
@@ -62,7 +69,13 @@ describe('runs on a dataset streamed through a cache an eighth of its size', () 
     }
     expect(tf.memory().numTensors).toBe(before);
     expect(results[1]).toEqual(results[0]);
-    expect(Object.keys((results[1] as Extract<FromWorker, { type: 'probe/result' }>).rows[0]!.results).sort()).toEqual(['att', 'ft', 'knn-cls', 'knn-mean', 'lin']);
+    expect(Object.keys((results[1] as Extract<FromWorker, { type: 'probe/result' }>).rows[0]!.results).sort()).toEqual([
+      'att',
+      'ft',
+      'knn-cls',
+      'knn-mean',
+      'lin',
+    ]);
   });
 
   it('fine-tuning keeps its rendered validation images only when they are few, else renders them each epoch', async () => {

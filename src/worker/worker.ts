@@ -190,7 +190,10 @@ async function handle(msg: ToWorker): Promise<void> {
       forgetDataset(msg.id);
       return;
     case 'lab/decode': {
-      const d = await decodeLabImage(msg.name, msg.source).catch((e: Error) => ({ ok: false as const, message: `${msg.name} could not be opened: ${e.message}. Try another image.` }));
+      const d = await decodeLabImage(msg.name, msg.source).catch((e: Error) => ({
+        ok: false as const,
+        message: `${msg.name} could not be opened: ${e.message}. Try another image.`,
+      }));
       if (d.ok) post({ type: 'lab/image', name: msg.name, width: d.width, height: d.height, rgba: d.rgba, notes: d.notes }, [d.rgba.buffer as ArrayBuffer]);
       else post({ type: 'lab/refused', name: msg.name, message: d.message });
       return;

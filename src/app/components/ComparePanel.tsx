@@ -18,7 +18,10 @@ function useOlderCurves(ids: readonly string[]): ReadonlyMap<string, readonly St
       if (asked.current.has(id)) continue;
       asked.current.add(id);
       const keep = (h: readonly StepPoint[]) => setCurves((m) => new Map(m).set(id, h));
-      void getCheckpoint(id).then((c) => keep(c?.history ?? []), () => keep([]));
+      void getCheckpoint(id).then(
+        (c) => keep(c?.history ?? []),
+        () => keep([]),
+      );
     }
   }, [key]);
   return curves;
@@ -32,7 +35,12 @@ export function ComparePanel() {
   const { setCompare } = useStore.getState();
   const chosen = compared.flatMap((id) => runs.filter((r) => r.spec.id === id));
   const older = useOlderCurves(chosen.filter((r) => !r.curve).map((r) => r.spec.id));
-  const shown: ComparedRun[] = chosen.map((r) => ({ id: r.spec.id, name: r.name, batchSize: r.spec.train.batchSize, curve: r.curve ?? older.get(r.spec.id) ?? [] }));
+  const shown: ComparedRun[] = chosen.map((r) => ({
+    id: r.spec.id,
+    name: r.name,
+    batchSize: r.spec.train.batchSize,
+    curve: r.curve ?? older.get(r.spec.id) ?? [],
+  }));
   const diff = configDiff(chosen.map((r) => r.spec));
   const ref = useRef<HTMLDivElement>(null);
   const theme = useChartTheme();
@@ -70,7 +78,11 @@ export function ComparePanel() {
             <option value="images">images seen</option>
           </select>
         </label>
-        <span className="hint">{chosen.length < 2 ? 'Tick two or more runs in the sidebar to overlay their curves.' : `${chosen.length} runs; images seen = steps × each run's batch.`}</span>
+        <span className="hint">
+          {chosen.length < 2
+            ? 'Tick two or more runs in the sidebar to overlay their curves.'
+            : `${chosen.length} runs; images seen = steps × each run's batch.`}
+        </span>
       </div>
       <div ref={ref} data-testid="compare.chart" data-traces="0" style={{ width: '100%', minHeight: 380 }} />
       <h3 style={{ fontSize: 15 }}>What differs</h3>

@@ -23,7 +23,15 @@ export function CropEditor(props: { image: LabImage; crop: SquareCrop }) {
     <div style={{ fontSize: 12 }}>
       <div
         data-testid="lab.crop"
-        style={{ position: 'relative', width: image.width * scale, height: image.height * scale, touchAction: 'none', cursor: 'move', userSelect: 'none', overflow: 'hidden' }}
+        style={{
+          position: 'relative',
+          width: image.width * scale,
+          height: image.height * scale,
+          touchAction: 'none',
+          cursor: 'move',
+          userSelect: 'none',
+          overflow: 'hidden',
+        }}
         onPointerDown={(e) => {
           e.currentTarget.setPointerCapture(e.pointerId);
           drag.current = { x: e.clientX, y: e.clientY, crop };
@@ -36,7 +44,16 @@ export function CropEditor(props: { image: LabImage; crop: SquareCrop }) {
         onPointerCancel={() => (drag.current = null)}
       >
         <canvas ref={ref} width={image.width} height={image.height} style={{ width: '100%', height: '100%', display: 'block' }} />
-        <div style={{ position: 'absolute', ...box, outline: '2px solid #f0b35b', outlineOffset: -2, boxShadow: '0 0 0 9999px rgba(0,0,0,0.35)', pointerEvents: 'none' }} />
+        <div
+          style={{
+            position: 'absolute',
+            ...box,
+            outline: '2px solid #f0b35b',
+            outlineOffset: -2,
+            boxShadow: '0 0 0 9999px rgba(0,0,0,0.35)',
+            pointerEvents: 'none',
+          }}
+        />
       </div>
       <div style={{ overflow: 'hidden', width: Math.max(BOX, image.width * scale) }}>
         <label>

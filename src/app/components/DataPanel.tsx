@@ -27,8 +27,11 @@ function ImportProgress() {
           </button>
         </>
       )}
-      {imp.status === 'done' && `Imported ${imp.name}${imp.skipped > 0 ? `; ${imp.skipped} file${imp.skipped === 1 ? ' was' : 's were'} skipped (listed below)` : ''}.`}
-      {(imp.status === 'failed' || imp.status === 'cancelled') && <span style={{ color: imp.status === 'failed' ? 'var(--error)' : 'var(--muted)' }}>{imp.message}</span>}
+      {imp.status === 'done' &&
+        `Imported ${imp.name}${imp.skipped > 0 ? `; ${imp.skipped} file${imp.skipped === 1 ? ' was' : 's were'} skipped (listed below)` : ''}.`}
+      {(imp.status === 'failed' || imp.status === 'cancelled') && (
+        <span style={{ color: imp.status === 'failed' ? 'var(--error)' : 'var(--muted)' }}>{imp.message}</span>
+      )}
     </p>
   );
 }
@@ -64,11 +67,27 @@ export function DataPanel() {
         <div>
           <label style={row} title="share of each class held out for validation when there are no train/ and val/ folders">
             validation share
-            <input type="number" step="any" min={0} max={0.95} defaultValue={o.valShare} disabled={disabled} style={{ width: 90 }} onBlur={(e) => setO({ ...o, valShare: Number(e.target.value) })} />
+            <input
+              type="number"
+              step="any"
+              min={0}
+              max={0.95}
+              defaultValue={o.valShare}
+              disabled={disabled}
+              style={{ width: 90 }}
+              onBlur={(e) => setO({ ...o, valShare: Number(e.target.value) })}
+            />
           </label>
           <label style={row} title="seeds the held-out split; the same files, share and seed give the same split">
             split seed
-            <input type="number" step={1} defaultValue={o.seed} disabled={disabled} style={{ width: 90 }} onBlur={(e) => setO({ ...o, seed: Math.round(Number(e.target.value)) })} />
+            <input
+              type="number"
+              step={1}
+              defaultValue={o.seed}
+              disabled={disabled}
+              style={{ width: 90 }}
+              onBlur={(e) => setO({ ...o, seed: Math.round(Number(e.target.value)) })}
+            />
           </label>
           <label style={row} title="side of the stored square images; batches are cropped and resized from them to the preset's size (CIFAR-10 stays 32 px)">
             stored size, px
@@ -118,7 +137,12 @@ export function DataPanel() {
                 </tr>
               )}
               {datasets.map((d) => (
-                <tr key={d.id} data-dataset-id={d.id} style={{ background: d.id === shown ? 'var(--selected-bg)' : undefined, cursor: 'pointer' }} onClick={() => useStore.getState().showDataset(d.id)}>
+                <tr
+                  key={d.id}
+                  data-dataset-id={d.id}
+                  style={{ background: d.id === shown ? 'var(--selected-bg)' : undefined, cursor: 'pointer' }}
+                  onClick={() => useStore.getState().showDataset(d.id)}
+                >
                   <td style={{ padding: '2px 8px' }}>{d.name}</td>
                   <td>{d.source}</td>
                   <td>{d.classes.length || 'unlabelled'}</td>

@@ -13,12 +13,17 @@ export function DatasetDetail() {
   if (!d) return null;
   const names = d.classes.length > 0 ? d.classes : ['(unlabelled)'];
   const sp = d.split;
-  const split = sp.by === 'seed' ? `seeded: ${sp.valShare} of each class to val, seed ${sp.seed}` : sp.by === 'folders' ? 'by its train/ and val/ folders' : 'by its files (test_batch is val)';
+  const split =
+    sp.by === 'seed'
+      ? `seeded: ${sp.valShare} of each class to val, seed ${sp.seed}`
+      : sp.by === 'folders'
+        ? 'by its train/ and val/ folders'
+        : 'by its files (test_batch is val)';
   return (
     <div style={{ marginTop: 8 }}>
       <div data-testid="data.summary" data-dataset-id={d.id} style={{ fontSize: 13 }}>
-        <strong>{d.name}</strong> · {d.source} · {d.classes.length > 0 ? `${d.classes.length} classes` : 'unlabelled (pretraining only)'} · {d.trainSize} train / {d.valSize} val images · stored at{' '}
-        {d.storedSize}×{d.storedSize} px · {mb(d.bytes)} in this browser · split {split}
+        <strong>{d.name}</strong> · {d.source} · {d.classes.length > 0 ? `${d.classes.length} classes` : 'unlabelled (pretraining only)'} · {d.trainSize} train
+        / {d.valSize} val images · stored at {d.storedSize}×{d.storedSize} px · {mb(d.bytes)} in this browser · split {split}
         <div data-testid="data.cache">{cacheNote(d.bytes)}</div>
         <table style={{ fontSize: 12, borderCollapse: 'collapse', marginTop: 4 }}>
           <TableHead columns={['class', 'train', 'val']} />

@@ -31,7 +31,13 @@ export function DatasetPreview() {
         {preview &&
           Array.from({ length: preview.count }, (_, i) => (
             <figure key={i} style={{ margin: 0, textAlign: 'center', fontSize: 11 }}>
-              <ImageCanvas rgba={preview.images} size={preview.size} offset={i * preview.size * preview.size * 4} scale={2} title={preview.classes[preview.labels[i]!]} />
+              <ImageCanvas
+                rgba={preview.images}
+                size={preview.size}
+                offset={i * preview.size * preview.size * 4}
+                scale={2}
+                title={preview.classes[preview.labels[i]!]}
+              />
               <figcaption>{preview.classes[preview.labels[i]!]}</figcaption>
             </figure>
           ))}

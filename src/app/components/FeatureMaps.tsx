@@ -19,7 +19,14 @@ function MapPlot({ view, side, onHover }: { view: EmbeddingView; side: 0 | 1; on
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const layout = { height: 360, margin: { l: 30, r: 10, t: 10, b: 30 }, xaxis: { showticklabels: false, zeroline: false }, yaxis: { showticklabels: false, zeroline: false }, legend: { font: { size: 10 } }, hovermode: 'closest' };
+    const layout = {
+      height: 360,
+      margin: { l: 30, r: 10, t: 10, b: 30 },
+      xaxis: { showticklabels: false, zeroline: false },
+      yaxis: { showticklabels: false, zeroline: false },
+      legend: { font: { size: 10 } },
+      hovermode: 'closest',
+    };
     void loadPlotly().then(async (Plotly) => {
       if (!el.isConnected) return;
       await Plotly.react(el, mapTraces(view), themed(layout, theme), { displaylogo: false, responsive: true });
@@ -51,8 +58,7 @@ function Side(props: { side: 0 | 1; map: FeatureMapState; model: string }) {
       <div style={{ fontSize: 12, minHeight: 18 }}>
         {props.map.busy ? (
           <>
-            {props.map.progress}{' '}
-            <button onClick={() => stopFeatureMap(props.side)}>stop</button>
+            {props.map.progress} <button onClick={() => stopFeatureMap(props.side)}>stop</button>
           </>
         ) : props.map.failure ? (
           <span role="alert" style={{ color: 'var(--error)' }}>
@@ -60,7 +66,9 @@ function Side(props: { side: 0 | 1; map: FeatureMapState; model: string }) {
           </span>
         ) : v ? (
           <span data-testid={`lab.map.${props.side}.caption`}>
-            {v.label}: {v.labels.length} patches of {v.images} images, labelled by {v.labelledBy === 'patch' ? 'the class covering most of each patch' : "their image's label"}. Nearest neighbour in the map has the same label for {(100 * purity!.purity).toFixed(1)} % (a label-blind map: {(100 * purity!.chance).toFixed(1)} %).
+            {v.label}: {v.labels.length} patches of {v.images} images, labelled by{' '}
+            {v.labelledBy === 'patch' ? 'the class covering most of each patch' : "their image's label"}. Nearest neighbour in the map has the same label for{' '}
+            {(100 * purity!.purity).toFixed(1)} % (a label-blind map: {(100 * purity!.chance).toFixed(1)} %).
           </span>
         ) : (
           <span>{props.model ? 'Press “map patch features”.' : 'Choose a model to compare with above.'}</span>
@@ -69,7 +77,12 @@ function Side(props: { side: 0 | 1; map: FeatureMapState; model: string }) {
       {v && <MapPlot view={v} side={props.side} onHover={setHover} />}
       {v && hover !== null && (
         <div style={{ fontSize: 12, display: 'flex', gap: 8, alignItems: 'center' }}>
-          <ImageCanvas rgba={v.patches.slice(hover * p * p * 4, (hover + 1) * p * p * 4)} size={p} scale={Math.max(2, Math.floor(64 / p))} testId={`lab.map.${props.side}.patch`} />
+          <ImageCanvas
+            rgba={v.patches.slice(hover * p * p * 4, (hover + 1) * p * p * 4)}
+            size={p}
+            scale={Math.max(2, Math.floor(64 / p))}
+            testId={`lab.map.${props.side}.patch`}
+          />
           {v.classNames[v.labels[hover]!]}
         </div>
       )}
@@ -108,12 +121,22 @@ export function FeatureMaps() {
         </label>
         <label>
           images to map{' '}
-          <input data-testid="lab.map.images" type="number" min={1} max={2000} style={{ width: 70 }} value={images} onChange={(e) => setImages(Math.max(1, Math.trunc(Number(e.target.value)) || 1))} />
+          <input
+            data-testid="lab.map.images"
+            type="number"
+            min={1}
+            max={2000}
+            style={{ width: 70 }}
+            value={images}
+            onChange={(e) => setImages(Math.max(1, Math.trunc(Number(e.target.value)) || 1))}
+          />
         </label>
         <button data-testid="lab.map.run" disabled={!ready || lab.maps.some((m) => m.busy)} onClick={run}>
           map patch features
         </button>
-        <span style={{ fontSize: 12, color: 'var(--muted)' }}>UMAP (cosine) of at most {MAP_POINTS} patches per model, seeded; the right side maps the compared model.</span>
+        <span style={{ fontSize: 12, color: 'var(--muted)' }}>
+          UMAP (cosine) of at most {MAP_POINTS} patches per model, seeded; the right side maps the compared model.
+        </span>
       </div>
       <div style={{ display: 'flex', gap: 16, flexWrap: 'wrap' }}>
         <Side side={0} map={lab.maps[0]} model={lab.model} />

@@ -7,7 +7,8 @@ export function FieldInput<K extends string>(props: { field: Field<K>; value: un
   const { field, value, disabled, onChange } = props;
   const id = `field-${field.key}`;
   let input;
-  if (field.kind === 'bool') input = <input id={id} type="checkbox" checked={Boolean(value)} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />;
+  if (field.kind === 'bool')
+    input = <input id={id} type="checkbox" checked={Boolean(value)} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />;
   else if (field.kind === 'select')
     input = (
       <select id={id} value={String(value)} disabled={disabled} onChange={(e) => onChange(e.target.value)}>

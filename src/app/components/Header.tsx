@@ -18,7 +18,10 @@ function Storage() {
     <span data-testid="runs.storage" title={storage ? `this notebook's origin stores ${mb(storage.usage)} of the ${mb(storage.quota)} the browser allows` : ''}>
       {storage ? `Storage used: ${mb(storage.usage)} of ${mb(storage.quota)}` : 'This browser does not report its storage use.'}
       {storage?.persisted != null && (
-        <span data-testid="runs.persisted" title="the browser is asked to keep this storage before the first checkpoint or import; where it does not, export the checkpoints you need">
+        <span
+          data-testid="runs.persisted"
+          title="the browser is asked to keep this storage before the first checkpoint or import; where it does not, export the checkpoints you need"
+        >
           {storage.persisted ? ' · persistent' : ' · not persistent: may be evicted'}
         </span>
       )}
@@ -35,7 +38,10 @@ export function Header() {
       <h1>CAE notebook</h1>
       <span className="hint">Context Autoencoder pretraining in your browser</span>
       <span className="status-items">
-        <span title={backend?.fallbackReason ?? backend?.adapter ?? ''} style={{ fontWeight: warn || crash ? 600 : undefined, color: warn || crash ? 'var(--warn)' : 'var(--ok)' }}>
+        <span
+          title={backend?.fallbackReason ?? backend?.adapter ?? ''}
+          style={{ fontWeight: warn || crash ? 600 : undefined, color: warn || crash ? 'var(--warn)' : 'var(--ok)' }}
+        >
           <span data-testid="backend.name">{crash ? 'worker stopped' : (backend?.label ?? 'starting…')}</span>
           {backend && <span className="hint"> ({backend.adapter})</span>}
         </span>

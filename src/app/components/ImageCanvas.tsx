@@ -12,5 +12,14 @@ export function ImageCanvas(props: { rgba: Uint8ClampedArray; size: number; offs
     ctx.putImageData(data, 0, 0);
   }, [rgba, size, offset]);
   const px = Math.max(64, Math.min(size * scale, 160));
-  return <canvas ref={ref} width={size} height={size} title={props.title} data-testid={props.testId} style={{ width: px, height: px, imageRendering: 'pixelated', border: '1px solid var(--border)' }} />;
+  return (
+    <canvas
+      ref={ref}
+      width={size}
+      height={size}
+      title={props.title}
+      data-testid={props.testId}
+      style={{ width: px, height: px, imageRendering: 'pixelated', border: '1px solid var(--border)' }}
+    />
+  );
 }

@@ -29,7 +29,11 @@ function Column(props: { view: LabView; side: 'left' | 'right' }) {
           <figcaption>full reconstruction (Fig. 4)</figcaption>
         </figure>
         <figure style={cell}>
-          {v.composite ? <ImageCanvas rgba={v.composite} size={v.size} scale={Math.max(1, Math.floor(150 / v.size))} testId={`lab.compare.${props.side}.composite`} /> : <div style={{ height: 150 }}>nothing masked</div>}
+          {v.composite ? (
+            <ImageCanvas rgba={v.composite} size={v.size} scale={Math.max(1, Math.floor(150 / v.size))} testId={`lab.compare.${props.side}.composite`} />
+          ) : (
+            <div style={{ height: 150 }}>nothing masked</div>
+          )}
           <figcaption>visible + reconstructed</figcaption>
         </figure>
       </div>

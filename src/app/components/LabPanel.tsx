@@ -65,11 +65,17 @@ export function LabPanel() {
     >
       <h2 style={{ fontSize: 17 }}>Image lab: what a model reconstructs from your image</h2>
       <label style={{ fontSize: 13 }}>
-        Image (or drop one here, or paste): <input data-testid="lab.upload" type="file" accept="image/*,.svg" onChange={(e) => {
-          const f = e.target.files?.[0];
-          if (f) void openLabFile(f);
-          e.target.value = '';
-        }} />
+        Image (or drop one here, or paste):{' '}
+        <input
+          data-testid="lab.upload"
+          type="file"
+          accept="image/*,.svg"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void openLabFile(f);
+            e.target.value = '';
+          }}
+        />
       </label>
       {lab.opening && <span style={{ fontSize: 12, color: 'var(--muted)' }}> opening {lab.opening}…</span>}
       {lab.refusal && (
@@ -90,7 +96,9 @@ export function LabPanel() {
           <label>
             model{' '}
             <select data-testid="lab.model" value={lab.model} onChange={(e) => void chooseLabModel(e.target.value)}>
-              <option value="random">random init ({form.presetId}, seed {form.train.seed})</option>
+              <option value="random">
+                random init ({form.presetId}, seed {form.train.seed})
+              </option>
               {hasCurrentRun() && run && <option value="current">current run {run.spec.id} (live)</option>}
               <EncoderOptions />
             </select>
@@ -104,7 +112,9 @@ export function LabPanel() {
             compare with{' '}
             <select data-testid="lab.compare-model" value={lab.compareModel} onChange={(e) => void chooseCompareModel(e.target.value)}>
               <option value="">nothing</option>
-              <option value="random">random init ({form.presetId}, seed {form.train.seed})</option>
+              <option value="random">
+                random init ({form.presetId}, seed {form.train.seed})
+              </option>
               {hasCurrentRun() && run && <option value="current">current run {run.spec.id} (live)</option>}
               <EncoderOptions />
             </select>
@@ -121,11 +131,26 @@ export function LabPanel() {
             <>
               <label>
                 mask ratio {lab.ratio.toFixed(2)}{' '}
-                <input data-testid="lab.ratio" type="range" min={0.05} max={0.95} step={0.05} value={lab.ratio} onChange={(e) => edit({ ratio: Number(e.target.value) })} />
+                <input
+                  data-testid="lab.ratio"
+                  type="range"
+                  min={0.05}
+                  max={0.95}
+                  step={0.05}
+                  value={lab.ratio}
+                  onChange={(e) => edit({ ratio: Number(e.target.value) })}
+                />
               </label>
               <span>
                 mask seed{' '}
-                <input data-testid="lab.seed" aria-label="mask seed" type="number" style={{ width: 70 }} value={lab.seed} onChange={(e) => edit({ seed: Math.trunc(Number(e.target.value)) || 0 })} />{' '}
+                <input
+                  data-testid="lab.seed"
+                  aria-label="mask seed"
+                  type="number"
+                  style={{ width: 70 }}
+                  value={lab.seed}
+                  onChange={(e) => edit({ seed: Math.trunc(Number(e.target.value)) || 0 })}
+                />{' '}
                 <button data-testid="lab.new-seed" onClick={() => edit({ seed: lab.seed + 1 })}>
                   new seed
                 </button>

@@ -10,7 +10,11 @@ function Panel(props: { rgba: Uint8ClampedArray | null; size: number; testId: st
       {props.rgba ? (
         <ImageCanvas rgba={props.rgba} size={props.size} scale={5} testId={props.testId} />
       ) : (
-        <div data-testid={props.testId} data-empty="true" style={{ width: 160, height: 160, border: '1px dashed var(--border)', color: 'var(--muted)', display: 'grid', placeItems: 'center' }}>
+        <div
+          data-testid={props.testId}
+          data-empty="true"
+          style={{ width: 160, height: 160, border: '1px dashed var(--border)', color: 'var(--muted)', display: 'grid', placeItems: 'center' }}
+        >
           nothing masked
         </div>
       )}
@@ -31,7 +35,11 @@ export function LabViews(props: { view: LabView }) {
           rgba={v.recon}
           size={v.size}
           testId="lab.recon"
-          label={token ? 'predicted tokens of the masked patches (colour = token id)' : 'reconstruction of the masked patches, pixels shown with the true patch mean and variance'}
+          label={
+            token
+              ? 'predicted tokens of the masked patches (colour = token id)'
+              : 'reconstruction of the masked patches, pixels shown with the true patch mean and variance'
+          }
           help={token ? undefined : 'The model predicts per-patch normalized pixels; their mean and variance are borrowed from the true patch to display them.'}
         />
         <Panel rgba={v.composite} size={v.size} testId="lab.composite" label="visible patches + reconstruction" />
@@ -40,13 +48,22 @@ export function LabViews(props: { view: LabView }) {
             No error map: true token maps need the tokenizer the model was trained with, which this notebook does not have.
           </figure>
         ) : (
-          <Panel rgba={v.error} size={v.size} testId="lab.error" label={`per-patch error (MSE in the loss's space), dark 0 → yellow ${v.errorMax.toPrecision(3)}; grey = visible`} />
+          <Panel
+            rgba={v.error}
+            size={v.size}
+            testId="lab.error"
+            label={`per-patch error (MSE in the loss's space), dark 0 → yellow ${v.errorMax.toPrecision(3)}; grey = visible`}
+          />
         )}
         <Panel
           rgba={v.full}
           size={v.size}
           testId="lab.full-recon"
-          label={token ? 'full reconstruction as tokens: every patch encoded and decoded, regressor skipped' : 'full reconstruction (paper Fig. 4): every patch encoded and decoded, regressor skipped; true patch mean and variance'}
+          label={
+            token
+              ? 'full reconstruction as tokens: every patch encoded and decoded, regressor skipped'
+              : 'full reconstruction (paper Fig. 4): every patch encoded and decoded, regressor skipped; true patch mean and variance'
+          }
         />
         <Panel
           rgba={v.features}

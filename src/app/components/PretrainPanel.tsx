@@ -20,16 +20,27 @@ export function PretrainPanel() {
   const peak = peakLr(form.train);
   const paperPeak = peakLr({ ...PAPER_TRAIN, batchSize: form.train.batchSize });
   const train = (group: Field<string>['group']) =>
-    TRAIN_FIELDS.filter((f) => f.group === group).map((f) => <FieldInput key={f.key} field={f} value={form.train[f.key]} disabled={active} onChange={(v) => editTrain({ [f.key]: v })} />);
+    TRAIN_FIELDS.filter((f) => f.group === group).map((f) => (
+      <FieldInput key={f.key} field={f} value={form.train[f.key]} disabled={active} onChange={(v) => editTrain({ [f.key]: v })} />
+    ));
   const model = (group: Field<string>['group']) =>
-    MODEL_FIELDS.filter((f) => f.group === group).map((f) => <FieldInput key={f.key} field={f} value={form.model[f.key]} disabled={active} onChange={(v) => editModel({ [f.key]: v })} />);
+    MODEL_FIELDS.filter((f) => f.group === group).map((f) => (
+      <FieldInput key={f.key} field={f} value={form.model[f.key]} disabled={active} onChange={(v) => editModel({ [f.key]: v })} />
+    ));
   return (
     <section className="controls" aria-label="pretraining recipe">
       <fieldset>
         <legend>Run</legend>
         <div className="field">
           <label htmlFor="pretrain-preset">preset</label>
-          <select id="pretrain-preset" data-testid="pretrain.preset" value={form.presetId} disabled={active} onChange={(e) => choosePreset(e.target.value as PresetId)} style={{ width: 'auto', gridColumn: 'span 2' }}>
+          <select
+            id="pretrain-preset"
+            data-testid="pretrain.preset"
+            value={form.presetId}
+            disabled={active}
+            onChange={(e) => choosePreset(e.target.value as PresetId)}
+            style={{ width: 'auto', gridColumn: 'span 2' }}
+          >
             {PRESET_IDS.map((id) => (
               <option key={id} value={id}>
                 {id}
@@ -39,7 +50,14 @@ export function PretrainPanel() {
         </div>
         <div className="field">
           <label htmlFor="pretrain-dataset">dataset</label>
-          <select id="pretrain-dataset" data-testid="pretrain.dataset" value={form.dataset} disabled={active} onChange={(e) => useStore.getState().chooseDataset(e.target.value)} style={{ width: 'auto', gridColumn: 'span 2', maxWidth: 200 }}>
+          <select
+            id="pretrain-dataset"
+            data-testid="pretrain.dataset"
+            value={form.dataset}
+            disabled={active}
+            onChange={(e) => useStore.getState().chooseDataset(e.target.value)}
+            style={{ width: 'auto', gridColumn: 'span 2', maxWidth: 200 }}
+          >
             {BUILTIN_DATASETS.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.id} (embedded{d.difficulty === 'hard' ? ', hard' : ''})
@@ -53,7 +71,8 @@ export function PretrainPanel() {
           </select>
         </div>
         <p className="hint" style={{ margin: '6px 0' }}>
-          ViT width {form.model.embedDim}, depth {form.model.depth}, {form.model.numHeads} heads, {form.model.imgSize} px images in {form.model.patchSize} px patches.
+          ViT width {form.model.embedDim}, depth {form.model.depth}, {form.model.numHeads} heads, {form.model.imgSize} px images in {form.model.patchSize} px
+          patches.
         </p>
         <div className="button-row">
           <button data-testid="pretrain.start" disabled={!ready || active} onClick={startRun}>
@@ -79,7 +98,15 @@ export function PretrainPanel() {
         <div className="field" title="a checkpoint is kept in this browser every so many steps, on pause and at the end">
           <label htmlFor="pretrain-checkpoint-every">checkpoint every</label>
           <span>
-            <input id="pretrain-checkpoint-every" type="number" step={1} key={form.checkpointEvery} defaultValue={form.checkpointEvery} disabled={active} onBlur={(e) => useStore.getState().setCheckpointEvery(Math.round(Number(e.target.value)))} />
+            <input
+              id="pretrain-checkpoint-every"
+              type="number"
+              step={1}
+              key={form.checkpointEvery}
+              defaultValue={form.checkpointEvery}
+              disabled={active}
+              onBlur={(e) => useStore.getState().setCheckpointEvery(Math.round(Number(e.target.value)))}
+            />
           </span>
           <span className="hint">steps; also on pause and at the end</span>
         </div>
@@ -89,7 +116,8 @@ export function PretrainPanel() {
         {train('lr')}
         <p data-testid="pretrain.lr-note" className="hint" style={{ margin: '6px 0 0' }}>
           Peak lr = base lr × batch / reference batch = {peak.toExponential(2)} (linear scaling, as the paper).
-          {Math.abs(peak - paperPeak) > 1e-12 && ` The paper's 1.5e-3 at 2048 would give ${paperPeak.toExponential(2)}; this preset raises it ${(peak / paperPeak).toFixed(0)}× so a short run shows learning.`}
+          {Math.abs(peak - paperPeak) > 1e-12 &&
+            ` The paper's 1.5e-3 at 2048 would give ${paperPeak.toExponential(2)}; this preset raises it ${(peak / paperPeak).toFixed(0)}× so a short run shows learning.`}
         </p>
       </fieldset>
       <fieldset disabled={active}>

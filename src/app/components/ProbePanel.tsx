@@ -60,16 +60,33 @@ export function ProbePanel() {
               Evaluation needs labels: {chosen.name} has none (a flat folder). Import a folder with one subfolder per class, or choose another dataset.
             </p>
           )}
-          <Num label="training images" value={f.trainImages} disabled={active} onChange={(v) => edit({ trainImages: Math.round(v) })} help="labelled images the probes, kNN and fine-tuning train on" />
-          <Num label="validation images" value={f.valImages} disabled={active} onChange={(v) => edit({ valImages: Math.round(v) })} help="the fixed validation split for top-1; its size sets the standard error" />
+          <Num
+            label="training images"
+            value={f.trainImages}
+            disabled={active}
+            onChange={(v) => edit({ trainImages: Math.round(v) })}
+            help="labelled images the probes, kNN and fine-tuning train on"
+          />
+          <Num
+            label="validation images"
+            value={f.valImages}
+            disabled={active}
+            onChange={(v) => edit({ valImages: Math.round(v) })}
+            help="the fixed validation split for top-1; its size sets the standard error"
+          />
           <EvalRecipe disabled={active} />
           <p style={{ fontSize: 12, color: 'var(--muted)', maxWidth: 300 }} data-testid="probe.budget">
-            The first-run defaults are the smallest experiment that gives a visible answer: {DEFAULT_EXPERIMENT.presetId} pretrained for {DEFAULT_EXPERIMENT.pretrainSteps} steps on{' '}
-            {DEFAULT_EXPERIMENT.dataset}, then {DEFAULT_EXPERIMENT.trainImages} / {DEFAULT_EXPERIMENT.valImages} labelled images (one standard error ≈ 2 points at 50 %). The hard
-            `shapes` set reads near chance at this size; docs/experiments.md has the measurements.
+            The first-run defaults are the smallest experiment that gives a visible answer: {DEFAULT_EXPERIMENT.presetId} pretrained for{' '}
+            {DEFAULT_EXPERIMENT.pretrainSteps} steps on {DEFAULT_EXPERIMENT.dataset}, then {DEFAULT_EXPERIMENT.trainImages} / {DEFAULT_EXPERIMENT.valImages}{' '}
+            labelled images (one standard error ≈ 2 points at 50 %). The hard `shapes` set reads near chance at this size; docs/experiments.md has the
+            measurements.
           </p>
           <div style={{ display: 'flex', gap: 6 }}>
-            <button data-testid="probe.start" disabled={!ready || active || (chosen !== undefined && chosen.classes.length === 0)} onClick={() => void startProbe()}>
+            <button
+              data-testid="probe.start"
+              disabled={!ready || active || (chosen !== undefined && chosen.classes.length === 0)}
+              onClick={() => void startProbe()}
+            >
               Start evaluation
             </button>
             <button data-testid="probe.stop" disabled={!active} onClick={stopProbe}>

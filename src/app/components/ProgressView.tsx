@@ -25,7 +25,10 @@ export function ProgressView() {
       </div>
       <progress value={frac} max={1} style={{ width: '100%' }} />
       {run.message && (
-        <p data-testid="pretrain.message" style={{ color: run.status === 'done' || run.status === 'stopped' || run.status === 'running' ? 'var(--fg)' : 'var(--error)', fontSize: 13 }}>
+        <p
+          data-testid="pretrain.message"
+          style={{ color: run.status === 'done' || run.status === 'stopped' || run.status === 'running' ? 'var(--fg)' : 'var(--error)', fontSize: 13 }}
+        >
           {run.message}
         </p>
       )}

@@ -14,8 +14,12 @@ export function ReconGrid() {
   const target = useStore((s) => s.run?.spec.model.target);
   return (
     <section data-testid="pretrain.recon" data-step={view?.step ?? -1}>
-      <h3 style={{ fontSize: 15 }}>Validation reconstructions {view && <span style={{ fontWeight: 'normal', color: 'var(--muted)' }}>at step {view.step}</span>}</h3>
-      {!view && <p style={{ color: 'var(--muted)', fontSize: 13 }}>{target === 'token' ? 'Token targets have no pixels to show.' : 'Appears after the first step.'}</p>}
+      <h3 style={{ fontSize: 15 }}>
+        Validation reconstructions {view && <span style={{ fontWeight: 'normal', color: 'var(--muted)' }}>at step {view.step}</span>}
+      </h3>
+      {!view && (
+        <p style={{ color: 'var(--muted)', fontSize: 13 }}>{target === 'token' ? 'Token targets have no pixels to show.' : 'Appears after the first step.'}</p>
+      )}
       {view && (
         <>
           <p style={{ fontSize: 12, color: 'var(--muted)' }}>

@@ -16,7 +16,11 @@ function Cell({ row, rows, id }: { row: ResultRow; rows: readonly ResultRow[]; i
     <td data-col={id} data-top1={a.top1} data-se={a.se} style={{ padding: '2px 8px', whiteSpace: 'nowrap' }}>
       {cellText(a)}
       {z !== null && (
-        <span data-z={z.toFixed(2)} title="difference from the random-init baseline in combined standard errors" style={{ marginLeft: 4, fontSize: 11, color: z >= 3 ? 'var(--ok)' : z <= -3 ? 'var(--error)' : 'var(--muted)' }}>
+        <span
+          data-z={z.toFixed(2)}
+          title="difference from the random-init baseline in combined standard errors"
+          style={{ marginLeft: 4, fontSize: 11, color: z >= 3 ? 'var(--ok)' : z <= -3 ? 'var(--error)' : 'var(--muted)' }}
+        >
           {z >= 0 ? '+' : ''}
           {z.toFixed(1)} SE
         </span>
@@ -59,9 +63,9 @@ export function ResultsTable() {
         </table>
       </div>
       <p style={{ fontSize: 12, color: 'var(--muted)', maxWidth: 720 }}>
-        Top-1 % ± its standard error √(p(1−p)/n) over the validation images (and the seeds); with several seeds, their sd.
-        Chance is 1 / classes of the row's dataset. Beside each pretrained cell, its distance from the random-init baseline of the
-        same run in combined standard errors (green at 3 or more). Columns:{' '}
+        Top-1 % ± its standard error √(p(1−p)/n) over the validation images (and the seeds); with several seeds, their sd. Chance is 1 / classes of the row's
+        dataset. Beside each pretrained cell, its distance from the random-init baseline of the same run in combined standard errors (green at 3 or more).
+        Columns:{' '}
         {RESULT_COLUMNS.map((c) => (
           <span key={c.id} title={c.help} style={{ textDecoration: 'underline dotted', marginRight: 6 }}>
             {c.label}

@@ -50,21 +50,43 @@ export function RunDetail(props: { run: RunRecord; current: string | undefined; 
                 Resume
               </button>
             )}
-            <button data-testid="ckpt.export" title="the checkpoint as .safetensors under the official parameter names" onClick={() => void exportCheckpoint(id)}>
+            <button
+              data-testid="ckpt.export"
+              title="the checkpoint as .safetensors under the official parameter names"
+              onClick={() => void exportCheckpoint(id)}
+            >
               Export
             </button>
             <button data-testid="ckpt.flags" title="the official PyTorch command line for this run" onClick={() => exportOfficialCommand(id, gpus)}>
               PyTorch flags
             </button>
-            <button data-testid="ckpt.encoder" title="the encoder as a .pth for the official linear-probing and fine-tuning tools (--finetune)" onClick={() => void exportEncoder(id)}>
+            <button
+              data-testid="ckpt.encoder"
+              title="the encoder as a .pth for the official linear-probing and fine-tuning tools (--finetune)"
+              onClick={() => void exportEncoder(id)}
+            >
               Encoder .pth
             </button>
-            <button data-testid="ckpt.downstream" title="the official linear-probing and fine-tuning command lines for this run's encoder" onClick={() => exportDownstreamCommands(id, gpus)}>
+            <button
+              data-testid="ckpt.downstream"
+              title="the official linear-probing and fine-tuning command lines for this run's encoder"
+              onClick={() => exportDownstreamCommands(id, gpus)}
+            >
               Downstream commands
             </button>
             <label title="GPUs the official commands launch on (one machine; the run's batch is split across them)">
               on{' '}
-              <input data-testid="ckpt.flagsGpus" aria-label="GPUs for PyTorch flags and downstream commands" type="number" min={1} step={1} value={gpus} style={{ width: 44 }} onChange={(e) => setGpus(Number(e.target.value))} /> GPU
+              <input
+                data-testid="ckpt.flagsGpus"
+                aria-label="GPUs for PyTorch flags and downstream commands"
+                type="number"
+                min={1}
+                step={1}
+                value={gpus}
+                style={{ width: 44 }}
+                onChange={(e) => setGpus(Number(e.target.value))}
+              />{' '}
+              GPU
             </label>
           </>
         )}
@@ -76,7 +98,9 @@ export function RunDetail(props: { run: RunRecord; current: string | undefined; 
       </div>
       <details>
         <summary className="hint">config</summary>
-        <pre tabIndex={0} aria-label="run config" style={{ fontSize: 11, margin: 0, overflowX: 'auto' }}>{JSON.stringify({ dataset: r.spec.dataset, model: r.spec.model, train: r.spec.train }, null, 1)}</pre>
+        <pre tabIndex={0} aria-label="run config" style={{ fontSize: 11, margin: 0, overflowX: 'auto' }}>
+          {JSON.stringify({ dataset: r.spec.dataset, model: r.spec.model, train: r.spec.train }, null, 1)}
+        </pre>
       </details>
     </div>
   );

@@ -56,7 +56,11 @@ export function RunsSidebar() {
                 </span>
                 <Sparkline curve={r.curve} colour={ticked >= 0 ? runColour(ticked) : undefined} />
               </div>
-              {r.notes && open !== id && <div className="hint" style={{ whiteSpace: 'pre-wrap' }}>{r.notes}</div>}
+              {r.notes && open !== id && (
+                <div className="hint" style={{ whiteSpace: 'pre-wrap' }}>
+                  {r.notes}
+                </div>
+              )}
               {open === id && <RunDetail run={r} current={current} elsewhere={elsewhere} busy={busy} />}
             </div>
           );

@@ -12,14 +12,21 @@ export function StepProfileView() {
   const total = p?.gpuMs ?? null;
   return (
     <div style={{ fontSize: 13, margin: '4px 0' }}>
-      <button data-testid="pretrain.profile" disabled={run.status !== 'running'} onClick={profileRunStep} title="Profiles the next step kernel by kernel (that step runs slower)">
+      <button
+        data-testid="pretrain.profile"
+        disabled={run.status !== 'running'}
+        onClick={profileRunStep}
+        title="Profiles the next step kernel by kernel (that step runs slower)"
+      >
         Where does the time go? Profile one step
       </button>
       {p && (
         <div data-testid="pretrain.kernel-times">
           <p style={{ margin: '4px 0' }}>
             Step {p.step}: {p.wallMs.toFixed(0)} ms under the profiler, {p.kernelCount} kernels
-            {total === null ? '; this browser gives no GPU timestamps (Chrome: enable WebGPU timestamp queries), so calls are counted only.' : `, ${total.toFixed(1)} ms in kernels (GPU time on WebGPU).`}
+            {total === null
+              ? '; this browser gives no GPU timestamps (Chrome: enable WebGPU timestamp queries), so calls are counted only.'
+              : `, ${total.toFixed(1)} ms in kernels (GPU time on WebGPU).`}
           </p>
           <table style={{ borderCollapse: 'collapse' }}>
             <thead>

@@ -19,11 +19,19 @@ function Grid(props: { sweep: SweepState }) {
   const rows = gridRows(s);
   const done = sweepFinished(s);
   return (
-    <div data-testid="sweep.grid" data-sweep={s.spec.id} role="region" aria-label={`sweep ${s.spec.name}`} tabIndex={0} style={{ overflowX: 'auto', marginTop: 8 }}>
+    <div
+      data-testid="sweep.grid"
+      data-sweep={s.spec.id}
+      role="region"
+      aria-label={`sweep ${s.spec.name}`}
+      tabIndex={0}
+      style={{ overflowX: 'auto', marginTop: 8 }}
+    >
       <div style={{ fontSize: 13, display: 'flex', gap: 8, alignItems: 'center' }}>
         <strong>{s.spec.name}</strong>
         <span style={{ color: 'var(--muted)' }}>
-          {s.spec.base.presetId} on {s.spec.base.dataset}, {s.spec.base.train.totalSteps} steps × {s.spec.base.train.batchSize} per run; {s.cancelled ? 'cancelled' : done ? 'finished' : 'running'}
+          {s.spec.base.presetId} on {s.spec.base.dataset}, {s.spec.base.train.totalSteps} steps × {s.spec.base.train.batchSize} per run;{' '}
+          {s.cancelled ? 'cancelled' : done ? 'finished' : 'running'}
         </span>
         <button data-testid="sweep.csv" onClick={() => downloadBlob(gridCsv(s), `cae-sweep-${s.spec.id}.csv`, 'text/csv')}>
           CSV
@@ -55,7 +63,10 @@ function Grid(props: { sweep: SweepState }) {
               {r.values.map((v, i) => (
                 <td key={i}>{v}</td>
               ))}
-              <td title={r.message ?? undefined}>{r.status}{r.message ? ` (${r.message})` : ''}</td>
+              <td title={r.message ?? undefined}>
+                {r.status}
+                {r.message ? ` (${r.message})` : ''}
+              </td>
               <td>{fmt(r.total)}</td>
               <td>{fmt(r.reconstruction)}</td>
               <td>{fmt(r.alignment)}</td>
@@ -95,7 +106,8 @@ export function SweepPanel() {
     <section aria-label="sweeps" data-testid="sweep" style={{ marginTop: 16 }}>
       <h2 style={{ fontSize: 17 }}>Sweeps: the paper's ablations as one action</h2>
       <p style={{ fontSize: 12, color: 'var(--muted)', margin: '4px 0' }}>
-        Each point is a full pretraining run of the Pretrain view's recipe with the swept fields changed, then the linear and attentive probes with the Probe view's settings, one at a time. It takes about {points} × (one run + its probes); a reload continues it.
+        Each point is a full pretraining run of the Pretrain view's recipe with the swept fields changed, then the linear and attentive probes with the Probe
+        view's settings, one at a time. It takes about {points} × (one run + its probes); a reload continues it.
       </p>
       <div style={{ display: 'flex', gap: 6, flexWrap: 'wrap', fontSize: 13 }}>
         {PAPER_SWEEPS.map((p) => (
@@ -109,7 +121,11 @@ export function SweepPanel() {
           <span key={i}>
             <label>
               field {i + 1}{' '}
-              <select data-testid={`sweep.field.${i}`} value={k.path} onChange={(e) => setKnobs(knobs.map((x, j) => (j === i ? { ...x, path: e.target.value as KnobPath } : x)))}>
+              <select
+                data-testid={`sweep.field.${i}`}
+                value={k.path}
+                onChange={(e) => setKnobs(knobs.map((x, j) => (j === i ? { ...x, path: e.target.value as KnobPath } : x)))}
+              >
                 {fields.map((f) => (
                   <option key={f} value={f}>
                     {f}
@@ -119,7 +135,12 @@ export function SweepPanel() {
             </label>{' '}
             <label>
               values{' '}
-              <input data-testid={`sweep.values.${i}`} style={{ width: 160 }} value={k.text} onChange={(e) => setKnobs(knobs.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)))} />
+              <input
+                data-testid={`sweep.values.${i}`}
+                style={{ width: 160 }}
+                value={k.text}
+                onChange={(e) => setKnobs(knobs.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)))}
+              />
             </label>
             {i === 1 && (
               <button aria-label="remove the second field" onClick={() => setKnobs(knobs.slice(0, 1))}>

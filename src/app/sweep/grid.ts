@@ -42,10 +42,38 @@ export function gridRows(s: SweepState): GridRow[] {
 
 export function gridCsv(s: SweepState): string {
   const knobs = s.spec.knobs.map((k) => k.path);
-  const head = [...knobs, 'status', 'total_loss', 'reconstruction_loss', 'alignment_loss', 'lin_top1', 'lin_se', 'att_top1', 'att_se', 'images_seen', 'seconds', 'run', 'message'];
+  const head = [
+    ...knobs,
+    'status',
+    'total_loss',
+    'reconstruction_loss',
+    'alignment_loss',
+    'lin_top1',
+    'lin_se',
+    'att_top1',
+    'att_se',
+    'images_seen',
+    'seconds',
+    'run',
+    'message',
+  ];
   const num = (v: number | null | undefined, digits = 4) => (v == null || !Number.isFinite(v) ? '' : Number(v.toFixed(digits)));
   const lines = gridRows(s).map((r) =>
-    [...s.points[r.index]!.values.map((v) => (typeof v === 'number' ? v : String(v))), r.status, num(r.total), num(r.reconstruction), num(r.alignment), num(r.lin?.top1, 2), num(r.lin?.se, 2), num(r.att?.top1, 2), num(r.att?.se, 2), r.imagesSeen, r.seconds, r.runId ?? '', r.message ?? '']
+    [
+      ...s.points[r.index]!.values.map((v) => (typeof v === 'number' ? v : String(v))),
+      r.status,
+      num(r.total),
+      num(r.reconstruction),
+      num(r.alignment),
+      num(r.lin?.top1, 2),
+      num(r.lin?.se, 2),
+      num(r.att?.top1, 2),
+      num(r.att?.se, 2),
+      r.imagesSeen,
+      r.seconds,
+      r.runId ?? '',
+      r.message ?? '',
+    ]
       .map(csvCell)
       .join(','),
   );

@@ -17,7 +17,8 @@ export const PAPER_SWEEPS: readonly PaperSweep[] = [
     id: 'alignment',
     label: 'Alignment on / off (Table 5, Figure 4)',
     knobs: [{ path: 'model.alignment', values: [true, false] }],
-    paper: 'The paper trains with the alignment loss (λ = 2) and compares it with the alignment off in Table 5; Figure 4 shows the full reconstruction (encoder on every patch, regressor skipped) of both.',
+    paper:
+      'The paper trains with the alignment loss (λ = 2) and compares it with the alignment off in Table 5; Figure 4 shows the full reconstruction (encoder on every patch, regressor skipped) of both.',
   },
   {
     id: 'mask-ratio',
@@ -29,7 +30,8 @@ export const PAPER_SWEEPS: readonly PaperSweep[] = [
     id: 'target',
     label: 'Pixel target: per-patch normalized or raw (Table 8, pixel half)',
     knobs: [{ path: 'model.normPixTarget', values: [true, false] }],
-    paper: 'Table 8 compares d-VAE tokens with pixels; this notebook trains pixel targets only, so here the pixel target is normalized per patch (MAE’s choice, the default here) or raw.',
+    paper:
+      'Table 8 compares d-VAE tokens with pixels; this notebook trains pixel targets only, so here the pixel target is normalized per patch (MAE’s choice, the default here) or raw.',
   },
   {
     id: 'regressor-depth',

@@ -3,7 +3,20 @@ import { MICRO } from '../../model/presets';
 import { defaultTrainConfig } from '../../train/defaults';
 import { testProbeSpec } from '../../testing/probeSpec';
 import { gridCsv, gridRows } from './grid';
-import { cancelSweep, combinations, newSweep, nextAction, pointProbe, pretrainEnded, probeEnded, probeStarted, restartPoint, type SweepSpec, type SweepState, sweepFinished } from './sweep';
+import {
+  cancelSweep,
+  combinations,
+  newSweep,
+  nextAction,
+  pointProbe,
+  pretrainEnded,
+  probeEnded,
+  probeStarted,
+  restartPoint,
+  type SweepSpec,
+  type SweepState,
+  sweepFinished,
+} from './sweep';
 
 const { id: _id, encoder: _e, presetId: _p, model: _m, createdAt: _c, ...probe } = testProbeSpec({});
 const spec = (knobs: SweepSpec['knobs']): SweepSpec => ({
@@ -38,13 +51,23 @@ function drive(s0: SweepState, outcome: (index: number) => 'done' | 'failed'): S
 
 describe('sweep queue', () => {
   it('makes every combination of two knobs, first knob slowest, one run each with its values applied', () => {
-    expect(combinations([{ path: 'model.alignment', values: [true, false] }, { path: 'model.maskRatio', values: [0.25, 0.5] }])).toEqual([
+    expect(
+      combinations([
+        { path: 'model.alignment', values: [true, false] },
+        { path: 'model.maskRatio', values: [0.25, 0.5] },
+      ]),
+    ).toEqual([
       [true, 0.25],
       [true, 0.5],
       [false, 0.25],
       [false, 0.5],
     ]);
-    const s = newSweep(spec([{ path: 'model.maskRatio', values: [0.25, 0.75] }, { path: 'train.seed', values: [3] }]));
+    const s = newSweep(
+      spec([
+        { path: 'model.maskRatio', values: [0.25, 0.75] },
+        { path: 'train.seed', values: [3] },
+      ]),
+    );
     const { state, action } = nextAction(s, ids, 42);
     expect(action.kind).toBe('pretrain');
     if (action.kind !== 'pretrain') return;

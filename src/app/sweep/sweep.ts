@@ -69,7 +69,17 @@ export type SweepAction =
 
 export const SWEEP_EVALS: readonly EvalId[] = ['lin', 'att'];
 
-const EMPTY_POINT: Omit<SweepPoint, 'values'> = { status: 'queued', runId: null, probeId: null, losses: null, imagesSeen: 0, seconds: 0, lin: null, att: null, message: null };
+const EMPTY_POINT: Omit<SweepPoint, 'values'> = {
+  status: 'queued',
+  runId: null,
+  probeId: null,
+  losses: null,
+  imagesSeen: 0,
+  seconds: 0,
+  lin: null,
+  att: null,
+  message: null,
+};
 
 /** Every combination of the knobs' values, first knob slowest. */
 export function combinations(knobs: readonly Knob[]): KnobValue[][] {
@@ -132,7 +142,11 @@ export function nextAction(s: SweepState, newRunId: () => string, now: number): 
 }
 
 /** The point's run ended. Only a finished run goes on to the probes; any other end fails the point. */
-export function pretrainEnded(s: SweepState, index: number, end: { status: string; message: string | null; losses: PointLosses | null; imagesSeen: number; seconds: number }): SweepState {
+export function pretrainEnded(
+  s: SweepState,
+  index: number,
+  end: { status: string; message: string | null; losses: PointLosses | null; imagesSeen: number; seconds: number },
+): SweepState {
   const p = s.points[index]!;
   const base = { losses: end.losses, imagesSeen: end.imagesSeen, seconds: p.seconds + end.seconds };
   if (end.status === 'done') return update(s, index, { ...base, status: 'probing' });
@@ -143,7 +157,11 @@ export function probeStarted(s: SweepState, index: number, probeId: string): Swe
   return update(s, index, { probeId });
 }
 
-export function probeEnded(s: SweepState, index: number, end: { ok: true; lin: Accuracy | null; att: Accuracy | null; seconds: number } | { ok: false; message: string; seconds: number }): SweepState {
+export function probeEnded(
+  s: SweepState,
+  index: number,
+  end: { ok: true; lin: Accuracy | null; att: Accuracy | null; seconds: number } | { ok: false; message: string; seconds: number },
+): SweepState {
   const seconds = s.points[index]!.seconds + end.seconds;
   if (!end.ok) return update(s, index, { status: 'failed', message: end.message, seconds });
   return update(s, index, { status: 'done', lin: end.lin, att: end.att, seconds });
@@ -160,7 +178,8 @@ export function cancelSweep(s: SweepState): SweepState {
   return { ...s, cancelled: true, points: s.points.map((p) => (open.includes(p.status) ? { ...p, status: 'cancelled' as const } : p)) };
 }
 
-export const sweepFinished = (s: SweepState): boolean => s.cancelled || s.points.every((p) => p.status === 'done' || p.status === 'failed' || p.status === 'cancelled');
+export const sweepFinished = (s: SweepState): boolean =>
+  s.cancelled || s.points.every((p) => p.status === 'done' || p.status === 'failed' || p.status === 'cancelled');
 
 /** The probe spec for a point's finished encoder: the sweep's probe settings, both probes. */
 export function pointProbe(s: SweepState, index: number, id: string, now: number): ProbeSpec {

@@ -29,7 +29,15 @@ describe('sweep form', () => {
     expect(spec.base).toMatchObject({ presetId: 'micro', dataset: 'shapes-easy', checkpointEvery: 50 });
     expect(spec.probe.epochs).toBe(3);
     expect('encoder' in spec.probe).toBe(false);
-    const bad = buildSweepSpec({ name: '', knobs: [{ path: 'model.alignment', values: [true] }], form: { ...form, train: { ...form.train, totalSteps: 3 } }, probeForm, datasets: [], now: 5, id: 's' });
+    const bad = buildSweepSpec({
+      name: '',
+      knobs: [{ path: 'model.alignment', values: [true] }],
+      form: { ...form, train: { ...form.train, totalSteps: 3 } },
+      probeForm,
+      datasets: [],
+      now: 5,
+      id: 's',
+    });
     expect(bad).toMatch(/cannot start a run: .*warmupSteps/);
   });
 });

@@ -11,8 +11,12 @@ import type { Knob, KnobPath, KnobValue, SweepProbe, SweepSpec } from './sweep';
 export function sweepableFields(form: Pick<Form, 'model' | 'train'>): KnobPath[] {
   const scalar = (v: unknown) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string';
   return [
-    ...Object.entries(form.model).filter(([, v]) => scalar(v)).map(([k]) => `model.${k}` as KnobPath),
-    ...Object.entries(form.train).filter(([, v]) => scalar(v)).map(([k]) => `train.${k}` as KnobPath),
+    ...Object.entries(form.model)
+      .filter(([, v]) => scalar(v))
+      .map(([k]) => `model.${k}` as KnobPath),
+    ...Object.entries(form.train)
+      .filter(([, v]) => scalar(v))
+      .map(([k]) => `train.${k}` as KnobPath),
   ];
 }
 
@@ -20,7 +24,10 @@ export function sweepableFields(form: Pick<Form, 'model' | 'train'>): KnobPath[]
 export function parseValues(path: KnobPath, text: string, form: Pick<Form, 'model' | 'train'>): KnobValue[] {
   const [part, field] = path.split('.') as ['model' | 'train', string];
   const base = (form[part] as unknown as Record<string, unknown>)[field];
-  const items = text.split(',').map((t) => t.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (!items.length) throw new Error(`give ${field} at least one value, separated by commas`);
   const values = items.map((t): KnobValue => {
     if (typeof base === 'number') {
@@ -40,13 +47,25 @@ export function parseValues(path: KnobPath, text: string, form: Pick<Form, 'mode
 }
 
 /** The sweep a form makes: the pretraining form as the base, the probe form's settings for every point. */
-export function buildSweepSpec(
-  o: { name: string; knobs: readonly Knob[]; form: Form; probeForm: ProbeForm; datasets: readonly DatasetMeta[]; now: number; id: string },
-): SweepSpec | string {
+export function buildSweepSpec(o: {
+  name: string;
+  knobs: readonly Knob[];
+  form: Form;
+  probeForm: ProbeForm;
+  datasets: readonly DatasetMeta[];
+  now: number;
+  id: string;
+}): SweepSpec | string {
   // The base recipe is checked as a run's would be: a bad base would fail every point one by one.
   const base = buildRunSpec(o.form, o.datasets, o.now);
   if (typeof base === 'string') return `The pretraining recipe cannot start a run: ${base}`;
-  const probe = buildProbeSpec({ ...o.probeForm, encoder: 'random' }, undefined, o.datasets.find((d) => d.id === o.probeForm.dataset), o.form, o.now);
+  const probe = buildProbeSpec(
+    { ...o.probeForm, encoder: 'random' },
+    undefined,
+    o.datasets.find((d) => d.id === o.probeForm.dataset),
+    o.form,
+    o.now,
+  );
   if (typeof probe === 'string') return probe;
   const { id: _id, encoder: _e, presetId: _p, model: _m, createdAt: _c, ...settings } = probe;
   const sweepProbe: SweepProbe = settings;

@@ -27,7 +27,9 @@ export interface RunEnd {
   readonly seconds: number;
 }
 
-export type ProbeEnd = { readonly ok: true; readonly lin: Accuracy | null; readonly att: Accuracy | null; readonly seconds: number } | { readonly ok: false; readonly message: string; readonly seconds: number };
+export type ProbeEnd =
+  | { readonly ok: true; readonly lin: Accuracy | null; readonly att: Accuracy | null; readonly seconds: number }
+  | { readonly ok: false; readonly message: string; readonly seconds: number };
 
 export class SweepRunner {
   private inFlight: { kind: 'run' | 'probe'; id: string; index: number } | null = null;

@@ -31,7 +31,6 @@ describe('arenaOf', () => {
     expect(a.sizes.reduce((s, n) => s + n, 0)).toBe(livePeak(lives));
     // No two lives that overlap share a buffer.
     for (const x of lives)
-      for (const y of lives)
-        if (x !== y && a.assignment.get(x) === a.assignment.get(y)) expect(x.last < y.first || y.last < x.first).toBe(true);
+      for (const y of lives) if (x !== y && a.assignment.get(x) === a.assignment.get(y)) expect(x.last < y.first || y.last < x.first).toBe(true);
   });
 });

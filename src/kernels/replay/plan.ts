@@ -110,7 +110,9 @@ export class ReplayPlan {
       const after = lastLife(s.after);
       if (!before || !after) throw new Error(`replay: the traced step never used the state "${s.name}"`);
       if (before !== after && before.last >= after.first)
-        throw new Error(`replay: "${s.name}" is read (event ${before.last}) after its new value is written (event ${after.first}); it cannot be updated in place`);
+        throw new Error(
+          `replay: "${s.name}" is read (event ${before.last}) after its new value is written (event ${after.first}); it cannot be updated in place`,
+        );
       const b = make(Math.max(before.size, after.size), STORAGE());
       stateBytes += b.size;
       this.state.set(s.name, b);

@@ -160,47 +160,61 @@ export class TraceRecorder {
         }
         write.call(queue, buffer, offset, data, dataOffset, size);
       }),
-      hook(proto, 'mapAsync', (map) =>
-        function (this: GPUBuffer, mode: GPUMapModeFlags, offset?: number, size?: number) {
-          if (rec.active && mode & GPUMapMode.READ) {
-            readMapped.add(this);
-            rec.events.push({ kind: 'read', buffer: rec.id(this), size: size ?? this.size - (offset ?? 0) });
-          }
-          return map.call(this, mode, offset, size);
-        },
+      hook(
+        proto,
+        'mapAsync',
+        (map) =>
+          function (this: GPUBuffer, mode: GPUMapModeFlags, offset?: number, size?: number) {
+            if (rec.active && mode & GPUMapMode.READ) {
+              readMapped.add(this);
+              rec.events.push({ kind: 'read', buffer: rec.id(this), size: size ?? this.size - (offset ?? 0) });
+            }
+            return map.call(this, mode, offset, size);
+          },
       ),
-      hook(proto, 'getMappedRange', (get) =>
-        function (this: GPUBuffer, offset?: number, size?: number) {
-          const range = get.call(this, offset, size);
-          // A range of a buffer not mapped for reading is being filled: an upload.
-          if (rec.active && !readMapped.has(this)) written.set(this, [...(written.get(this) ?? []), range]);
-          return range;
-        },
+      hook(
+        proto,
+        'getMappedRange',
+        (get) =>
+          function (this: GPUBuffer, offset?: number, size?: number) {
+            const range = get.call(this, offset, size);
+            // A range of a buffer not mapped for reading is being filled: an upload.
+            if (rec.active && !readMapped.has(this)) written.set(this, [...(written.get(this) ?? []), range]);
+            return range;
+          },
       ),
-      hook(proto, 'unmap', (unmap) =>
-        function (this: GPUBuffer) {
-          const ranges = written.get(this);
-          if (rec.active && ranges) {
-            const size = ranges.reduce((s, r) => s + r.byteLength, 0);
-            const bytes = new Uint8Array(size);
-            ranges.reduce((at, r) => (bytes.set(new Uint8Array(r), at), at + r.byteLength), 0);
-            rec.events.push({ kind: 'upload', buffer: rec.id(this), size, hash: hashBytes(ranges), bytes, source: rec.uploadSource });
-            rec.uploadSource = null;
-          }
-          written.delete(this);
-          readMapped.delete(this);
-          unmap.call(this);
-        },
+      hook(
+        proto,
+        'unmap',
+        (unmap) =>
+          function (this: GPUBuffer) {
+            const ranges = written.get(this);
+            if (rec.active && ranges) {
+              const size = ranges.reduce((s, r) => s + r.byteLength, 0);
+              const bytes = new Uint8Array(size);
+              ranges.reduce((at, r) => (bytes.set(new Uint8Array(r), at), at + r.byteLength), 0);
+              rec.events.push({ kind: 'upload', buffer: rec.id(this), size, hash: hashBytes(ranges), bytes, source: rec.uploadSource });
+              rec.uploadSource = null;
+            }
+            written.delete(this);
+            readMapped.delete(this);
+            unmap.call(this);
+          },
       ),
     ];
   }
 
   /** Records the encoder's copies and the dispatches of its compute passes (while recording). */
   private wrapEncoder(encoder: GPUCommandEncoder): void {
-    hook(encoder, 'copyBufferToBuffer', (copy) => ((src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, size: number) => {
-      if (this.active) this.events.push({ kind: 'copy', src: this.id(src), srcOffset, dst: this.id(dst), dstOffset, size });
-      copy.call(encoder, src, srcOffset, dst, dstOffset, size);
-    }) as GPUCommandEncoder['copyBufferToBuffer']);
+    hook(
+      encoder,
+      'copyBufferToBuffer',
+      (copy) =>
+        ((src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, size: number) => {
+          if (this.active) this.events.push({ kind: 'copy', src: this.id(src), srcOffset, dst: this.id(dst), dstOffset, size });
+          copy.call(encoder, src, srcOffset, dst, dstOffset, size);
+        }) as GPUCommandEncoder['copyBufferToBuffer'],
+    );
     hook(encoder, 'beginComputePass', (begin) => (d?: GPUComputePassDescriptor) => {
       const pass = begin.call(encoder, d);
       let pipeline: GPUComputePipeline | null = null;
@@ -209,10 +223,15 @@ export class TraceRecorder {
         pipeline = p;
         set.call(pass, p);
       });
-      hook(pass, 'setBindGroup', (set) => ((index: number, g: GPUBindGroup | null, ...rest: unknown[]) => {
-        if (index === 0) group = g;
-        (set as (...a: unknown[]) => void).call(pass, index, g, ...rest);
-      }) as GPUComputePassEncoder['setBindGroup']);
+      hook(
+        pass,
+        'setBindGroup',
+        (set) =>
+          ((index: number, g: GPUBindGroup | null, ...rest: unknown[]) => {
+            if (index === 0) group = g;
+            (set as (...a: unknown[]) => void).call(pass, index, g, ...rest);
+          }) as GPUComputePassEncoder['setBindGroup'],
+      );
       hook(pass, 'dispatchWorkgroups', (dispatch) => (x: number, y = 1, z = 1) => {
         if (this.active) this.recordDispatch(pipeline, group, [x, y, z]);
         dispatch.call(pass, x, y, z);
