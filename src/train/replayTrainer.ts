@@ -50,6 +50,18 @@ function adamWWords(...a: Parameters<typeof adamWUniforms>): Uint8Array {
   return new Uint8Array(words);
 }
 
+/** One traced TF.js step: its trace, and the inputs and buffers the compiler names in it. */
+export interface TracedStep {
+  trace: Trace;
+  batch: number;
+  masks: MaskIndices;
+  notes: Map<object, HostArray>;
+  drops: DropDraw[];
+  rng: Rng | null;
+  before: GPUBuffer[];
+  images: GPUBuffer;
+}
+
 export class ReplayTrainer {
   private constructor(
     readonly trainer: CaeTrainer,
@@ -88,62 +100,85 @@ export class ReplayTrainer {
     trainer: CaeTrainer,
     images: tf.Tensor4D | (() => tf.Tensor4D | Promise<tf.Tensor4D>),
   ): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
+    ReplayTrainer.check(trainer);
+    return ReplayTrainer.traceAndCompile(trainer, images);
+  }
+
+  /** Throws, saying why, where no step of `trainer` can be replayed (not WebGPU, no fused AdamW, token targets). */
+  static check(trainer: CaeTrainer): void {
     if (tf.getBackend() !== 'webgpu') throw new Error(`replay: the step can be replayed only on WebGPU, not ${tf.getBackend()}`);
-    const flat = trainer.optimizer.fused;
-    if (!flat) throw new Error('replay: the optimizer is not the fused AdamW');
+    if (!trainer.optimizer.fused) throw new Error('replay: the optimizer is not the fused AdamW');
     if (trainer.model.config.target !== 'pixel') throw new Error('replay: token targets upload per-step labels the replay does not make yet');
-    // TF.js computes small ops on CPU-held tensors on the CPU and uploads the result, which hides
-    // the host arrays they came from (a position-table gather on the masks' indices): the traced
-    // steps run every op on the GPU. The ops it forwards are exact (gathers, reshapes), and the test
-    // against the TF.js engine with forwarding on holds the replay to the same bits.
-    const forward = tf.env().getBool('WEBGPU_CPU_FORWARD');
-    tf.env().set('WEBGPU_CPU_FORWARD', false);
-    try {
-      return await ReplayTrainer.traceAndCompile(trainer, images);
-    } finally {
-      tf.env().set('WEBGPU_CPU_FORWARD', forward);
-    }
   }
 
   private static async traceAndCompile(
     trainer: CaeTrainer,
     nextImages: tf.Tensor4D | (() => tf.Tensor4D | Promise<tf.Tensor4D>),
   ): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
-    const flat = trainer.optimizer.fused!;
-    const backend = webgpuBackend();
-    const recorder = new TraceRecorder(backend);
-    const params = trainer.optimizer.params;
-    const traced: {
-      trace: Trace;
-      masks: MaskIndices;
-      notes: Map<object, HostArray>;
-      drops: DropDraw[];
-      rng: Rng | null;
-      before: GPUBuffer[];
-      images: GPUBuffer;
-    }[] = [];
-    let B = 0;
+    const recorder = new TraceRecorder(webgpuBackend());
+    const traced: TracedStep[] = [];
     const results: StepResult[] = [];
     // A trainer's first step uploads its weights and fills the pool: trace until two steps agree.
     for (let i = 0; i < 4 && !(traced.length >= 2 && !firstDifference(traced.at(-2)!.trace, traced.at(-1)!.trace)); i++) {
       const images = typeof nextImages === 'function' ? await nextImages() : nextImages;
-      B = images.shape[0];
-      // Uploaded before the trace: the step reads the images as an input from outside.
-      const imagesBuffer = tensorBuffer(backend, images);
-      const mask = trainer.nextMasks(B);
-      const rng = trainer.model.config.dropPathRate > 0 ? new Rng(trainer.dropStream.state()) : null;
-      const before = params.map((p) => gpuBufferOf(backend, p.variable)!);
-      startNotingHostArrays();
       try {
-        const { result, trace } = await recorder.record(() => trainer.trainStep({ images, mask }));
+        const { result, step } = await ReplayTrainer.traceStep(trainer, recorder, images);
         results.push(result);
-        traced.push({ trace, masks: maskIndices(mask, B, numPatches(trainer.model.config)), ...stopNotingHostArrays(), rng, before, images: imagesBuffer });
+        traced.push(step);
       } finally {
-        stopNotingHostArrays();
         if (typeof nextImages === 'function') images.dispose();
       }
     }
-    const [a, b] = traced.slice(-2) as [(typeof traced)[0], (typeof traced)[0]];
+    const [a, b] = traced.slice(-2) as [TracedStep, TracedStep];
+    return { replay: ReplayTrainer.fromTraces(trainer, recorder, a, b, results.at(-1)!), results };
+  }
+
+  /**
+   * One real TF.js step of `trainer` on `images` (not disposed), traced by `recorder`: its result,
+   * and what the compiler needs of it. Two steps traced by one recorder compare (fromTraces).
+   */
+  static async traceStep(trainer: CaeTrainer, recorder: TraceRecorder, images: tf.Tensor4D): Promise<{ result: StepResult; step: TracedStep }> {
+    const backend = webgpuBackend();
+    const B = images.shape[0];
+    // Uploaded before the trace: the step reads the images as an input from outside.
+    const imagesBuffer = tensorBuffer(backend, images);
+    const mask = trainer.nextMasks(B);
+    const rng = trainer.model.config.dropPathRate > 0 ? new Rng(trainer.dropStream.state()) : null;
+    const before = trainer.optimizer.params.map((p) => gpuBufferOf(backend, p.variable)!);
+    // TF.js computes small ops on CPU-held tensors on the CPU and uploads the result, which hides
+    // the host arrays they came from (a position-table gather on the masks' indices): the traced
+    // steps run every op on the GPU. The ops it forwards are exact (gathers, reshapes), and the test
+    // against the TF.js engine with forwarding on holds the replay to the same bits.
+    const forward = tf.env().getBool('WEBGPU_CPU_FORWARD');
+    tf.env().set('WEBGPU_CPU_FORWARD', false);
+    startNotingHostArrays();
+    try {
+      const { result, trace } = await recorder.record(() => trainer.trainStep({ images, mask }));
+      const step = {
+        trace,
+        batch: B,
+        masks: maskIndices(mask, B, numPatches(trainer.model.config)),
+        ...stopNotingHostArrays(),
+        rng,
+        before,
+        images: imagesBuffer,
+      };
+      return { result, step };
+    } finally {
+      stopNotingHostArrays();
+      tf.env().set('WEBGPU_CPU_FORWARD', forward);
+    }
+  }
+
+  /**
+   * Compiles step `b` into a replay, checked against `a`, an earlier step of the same shape traced
+   * by the same recorder; `last` is b's result. Call it right after b ran: the model's variables
+   * are then b's outputs. Throws (the plan released) where the two steps cannot share a plan.
+   */
+  static fromTraces(trainer: CaeTrainer, recorder: TraceRecorder, a: TracedStep, b: TracedStep, last: StepResult): ReplayTrainer {
+    const flat = trainer.optimizer.fused!;
+    const backend = webgpuBackend();
+    const params = trainer.optimizer.params;
     const diff = firstDifference(a.trace, b.trace);
     if (diff) throw new Error(`replay: two steps ran different commands (${diff})`);
     if (b.drops.length !== a.drops.length) throw new Error('replay: two steps drew different numbers of drop-path factors');
@@ -183,16 +218,15 @@ export class ReplayTrainer {
       if (plan.segments.length !== 2 || !plan.segments[0]!.read) throw new Error(`replay: expected one read-back mid-step, found ${plan.segments.length - 1}`);
       if (plan.varying.length !== 1) throw new Error(`replay: expected one AdamW update, found ${plan.varying.length}`);
       // Where AdamW's own words sit among its uniforms: found by the values step b wrote.
-      const last = results.at(-1)!;
       const hp = trainer.optimizer.hyper;
       const words = adamWWords({ ...hp, lr: last.lr, t: trainer.optimizer.t, scale: clipFactor(last.gradNorm, trainer.train.clipGrad) }, flat.decayEnd);
       const { bytes, buffer } = plan.varying[0]!;
       let offset = -1;
       for (let o = 0; o + words.length <= bytes.length && offset < 0; o += 4) if (words.every((w, j) => bytes[o + j] === w)) offset = o;
       if (offset < 0) throw new Error("replay: AdamW's uniforms are not where the replay looks for them");
-      const replay = new ReplayTrainer(trainer, plan, B, b.drops, { buffer, offset });
+      const replay = new ReplayTrainer(trainer, plan, b.batch, b.drops, { buffer, offset });
       replay.load();
-      return { replay, results };
+      return replay;
     } catch (e) {
       plan.dispose();
       throw e;

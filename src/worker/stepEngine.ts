@@ -1,54 +1,69 @@
-// Which engine runs a pretraining run's steps. On WebGPU the first steps run through TF.js while
-// they are traced, then the replayed step (src/train/replayTrainer.ts) takes over: the same numbers
-// at a fraction of the host's cost. Where the replay cannot be compiled (another backend, an
-// optimizer or target it does not handle, an unexpected trace) the TF.js engine runs, and the
-// reason goes to the page. While the replay runs, the weights and moments live in its buffers:
-// `model()` writes them back before anything reads the model (checkpoints, views, the lab).
+// Which engine runs a pretraining run's steps. On WebGPU the first steps of each batch shape run
+// through TF.js while they are traced; once two agree, the replayed step compiled from them
+// (src/train/replayTrainer.ts) runs that shape: the same numbers at a fraction of the host's cost.
+// A batch of another shape (a short last batch, a resized run) is traced and compiled the same way,
+// and the weights and moments carry over through the model's variables. Where the replay cannot be
+// compiled (another backend, an optimizer or target it does not handle, an unexpected trace) the
+// TF.js engine runs, and the reason goes to the page. While a replay runs, the weights and moments
+// live in its buffers: `model()` writes them back before anything reads the model (checkpoints,
+// views, the lab).
 import * as tf from '@tensorflow/tfjs';
+import { firstDifference } from '../kernels/replay/classify';
+import { TraceRecorder } from '../kernels/replay/trace';
+import { webgpuBackend } from '../kernels/tfjsInternals';
 import type { EngineName } from '../protocol/messages';
-import { ReplayTrainer } from '../train/replayTrainer';
+import { ReplayTrainer, type TracedStep } from '../train/replayTrainer';
 import { type CaeTrainer, NonFiniteLossError, type StepResult } from '../train/trainer';
+
+/**
+ * Compiled replays kept, by batch shape. Two cover a run that alternates between its batch and a
+ * short last one without tracing again each epoch; a third shape (a resized run) evicts the one
+ * used least recently, so at most two arenas sit on the GPU beside the model (each plan holds its
+ * own intermediates and a copy of the weights and moments).
+ */
+export const MAX_PLANS = 2;
+/** TF.js steps traced at one shape before giving up on replaying it (the first fills the pool). */
+const MAX_TRACES = 4;
+
+/** Steps traced at one shape so far: the recorder (buffer ids compare within one) and the last step. */
+interface Tracing {
+  recorder: TraceRecorder;
+  last: TracedStep;
+  count: number;
+}
+
+const shapeKey = (images: tf.Tensor4D) => images.shape.join('×');
 
 export class StepEngine {
   name: EngineName = 'tfjs';
   /** Why the TF.js engine runs; null while replaying or before the replay was tried. */
   reason: string | null = null;
-  private replay: ReplayTrainer | null = null;
-  private tried = false;
-  /** The replay's buffers hold newer weights than the model's variables. */
+  /** Compiled replays by batch shape, the one used last at the end. */
+  private readonly plans = new Map<string, ReplayTrainer>();
+  /** Shapes being traced (at most MAX_PLANS, the oldest dropped). */
+  private readonly tracing = new Map<string, Tracing>();
+  /** Shapes whose replay failed to compile, with the reason: TF.js runs them. */
+  private readonly refused = new Map<string, string>();
+  /** Why no shape can be replayed (the run's setting, the backend…): undefined until asked. */
+  private blocked: string | null | undefined = undefined;
+  /** The replay whose buffers hold the weights and moments now; null when only the model's are current. */
+  private holder: ReplayTrainer | null = null;
+  /** The holder's buffers hold newer weights than the model's variables. */
   private dirty = false;
 
   constructor(
     readonly trainer: CaeTrainer,
     /** Whether to try the replay at all (the run's setting; the TF.js engine otherwise). */
     private readonly allowReplay: boolean,
-    /** Hears of the engine once it is chosen. */
+    /** Hears of the engine whenever it changes (tracing and refusals run on TF.js, with the reason). */
     private readonly onChosen: (name: EngineName, reason: string | null) => void = () => undefined,
   ) {}
 
-  /**
-   * Runs the next step on a batch from `next` (disposed here). The first call on WebGPU compiles
-   * the replay, which runs several TF.js steps, each on its own batch: all their results come back.
-   */
+  /** Runs the next step on a batch from `next` (disposed here) and returns its result. */
   async steps(next: () => tf.Tensor4D | Promise<tf.Tensor4D>): Promise<StepResult[]> {
-    if (!this.tried) {
-      this.tried = true;
-      const compiled = await this.compile(next);
-      if (compiled) return compiled;
-    }
     const images = await next();
     try {
-      if (this.replay && !this.replay.accepts(images)) {
-        // A batch of another shape: back to TF.js with the replay's weights (the run keeps one batch size).
-        this.model();
-        this.replay.dispose();
-        this.replay = null;
-        this.choose('tfjs', `the batch changed from the shape the replay was compiled for`);
-      }
-      if (!this.replay) return [await this.trainer.trainStep({ images })];
-      const r = await this.replay.trainStep({ images });
-      this.dirty = true;
-      return [r];
+      return [await this.step(images)];
     } finally {
       try {
         images.dispose();
@@ -58,48 +73,135 @@ export class StepEngine {
     }
   }
 
-  private async compile(next: () => tf.Tensor4D | Promise<tf.Tensor4D>): Promise<StepResult[] | null> {
-    if (!this.allowReplay) return (this.choose('tfjs', 'the replayed step is switched off for this run'), null);
-    if (tf.getBackend() !== 'webgpu') return (this.choose('tfjs', `the replayed step needs WebGPU (this run is on ${tf.getBackend()})`), null);
-    try {
-      const { replay, results } = await ReplayTrainer.compile(this.trainer, next);
-      this.replay = replay;
+  private async step(images: tf.Tensor4D): Promise<StepResult> {
+    const key = shapeKey(images);
+    const replay = this.plans.get(key);
+    if (replay) {
+      if (this.holder !== replay) {
+        // Another shape's replay or TF.js stepped last: this plan takes the weights and moments.
+        this.model();
+        replay.load();
+        this.holder = replay;
+      }
+      this.plans.delete(key);
+      this.plans.set(key, replay);
       this.choose('replay', null);
-      return results;
-    } catch (e) {
-      if (e instanceof NonFiniteLossError) throw e;
-      this.choose('tfjs', e instanceof Error ? e.message : String(e));
-      return null;
+      const r = await replay.trainStep({ images });
+      this.dirty = true;
+      return r;
+    }
+    const why = this.whyNot(key);
+    if (why !== null) {
+      this.toModel();
+      this.choose('tfjs', why);
+      return this.trainer.trainStep({ images });
+    }
+    return this.trace(key, images);
+  }
+
+  /** Why TF.js runs batches of this shape (null: they can be traced). */
+  private whyNot(key: string): string | null {
+    if (this.blocked === undefined) {
+      if (!this.allowReplay) this.blocked = 'the replayed step is switched off for this run';
+      else if (tf.getBackend() !== 'webgpu') this.blocked = `the replayed step needs WebGPU (this run is on ${tf.getBackend()})`;
+      else
+        try {
+          ReplayTrainer.check(this.trainer);
+          this.blocked = null;
+        } catch (e) {
+          this.blocked = e instanceof Error ? e.message : String(e);
+        }
+    }
+    return this.blocked ?? this.refused.get(key) ?? null;
+  }
+
+  /** A TF.js step traced at a shape with no replay yet; the replay is compiled once two traced steps agree. */
+  private async trace(key: string, images: tf.Tensor4D): Promise<StepResult> {
+    this.toModel();
+    const t = this.tracing.get(key);
+    const batch = images.shape[0];
+    this.choose('tfjs', `tracing the step for batches of ${batch}: the replay takes over once two traced steps agree`);
+    const recorder = t?.recorder ?? new TraceRecorder(webgpuBackend());
+    const { result, step } = await ReplayTrainer.traceStep(this.trainer, recorder, images);
+    const count = (t?.count ?? 0) + 1;
+    const diff = t ? firstDifference(t.last.trace, step.trace) : 'one step traced';
+    if (diff === null) {
+      this.tracing.delete(key);
+      try {
+        // Compiled now, while the model's variables are the traced step's outputs; it loads them.
+        const replay = ReplayTrainer.fromTraces(this.trainer, recorder, t!.last, step, result);
+        this.keep(key, replay);
+        this.holder = replay;
+        this.dirty = false;
+        this.choose('replay', null);
+      } catch (e) {
+        if (e instanceof NonFiniteLossError) throw e;
+        this.refuse(key, e instanceof Error ? e.message : String(e));
+      }
+    } else if (count >= MAX_TRACES) {
+      this.tracing.delete(key);
+      this.refuse(key, `replay: ${MAX_TRACES} traced steps for batches of ${batch} ran different commands (${diff})`);
+    } else {
+      this.tracing.delete(key);
+      this.tracing.set(key, { recorder, last: step, count });
+      for (const old of this.tracing.keys()) if (this.tracing.size > MAX_PLANS) this.tracing.delete(old);
+    }
+    return result;
+  }
+
+  /** Keeps a compiled replay, releasing the one used least recently beyond MAX_PLANS. */
+  private keep(key: string, replay: ReplayTrainer): void {
+    this.plans.set(key, replay);
+    for (const [old, r] of this.plans) {
+      if (this.plans.size <= MAX_PLANS) break;
+      if (r === this.holder) this.toModel();
+      r.dispose();
+      this.plans.delete(old);
     }
   }
 
+  private refuse(key: string, reason: string): void {
+    this.refused.set(key, reason);
+    this.choose('tfjs', reason);
+  }
+
   private choose(name: EngineName, reason: string | null): void {
+    if (name === this.name && reason === this.reason) return;
     this.name = name;
     this.reason = reason;
     this.onChosen(name, reason);
   }
 
+  /** Brings the model's variables up to date before TF.js steps: no replay holds the newest state after. */
+  private toModel(): void {
+    this.model();
+    this.holder = null;
+  }
+
   /** Runs `step` on the TF.js engine (the profiler's step): the replay reloads what it changed. */
   async viaTfjs<T>(step: () => Promise<T>): Promise<T> {
-    this.model();
-    try {
-      return await step();
-    } finally {
-      this.replay?.load();
-    }
+    this.toModel();
+    return step();
   }
 
   /** The trainer, with the model's variables and the optimizer's state up to date. */
   model(): CaeTrainer {
-    if (this.replay && this.dirty) {
-      this.replay.sync();
+    if (this.holder && this.dirty) {
+      this.holder.sync();
       this.dirty = false;
     }
     return this.trainer;
   }
 
+  /** The replays compiled and kept, by batch shape (tests, the bench). */
+  get compiledShapes(): string[] {
+    return [...this.plans.keys()];
+  }
+
   dispose(): void {
-    this.replay?.dispose();
-    this.replay = null;
+    for (const r of this.plans.values()) r.dispose();
+    this.plans.clear();
+    this.tracing.clear();
+    this.holder = null;
   }
 }
