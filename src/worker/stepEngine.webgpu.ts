@@ -1,7 +1,7 @@
 // The worker's step engine on Dawn over SwiftShader: it traces its first steps (each on its own
 // batch), then replays; its results match a TF.js trainer fed the same batches bit for bit, the
 // model it hands out is the replay's, a TF.js step in between (the profiler's) keeps the two in
-// step, a batch of another shape is traced and compiled anew with the weights and moments carried
+// step, checkpoints of either engine are the same bytes and resume in the other, a batch of another shape is traced and compiled anew with the weights and moments carried
 // over exactly, plans beyond the cache are released, and nothing leaks.
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
@@ -9,6 +9,7 @@ import { Cae } from '../model/cae';
 import { preset } from '../model/presets';
 import { patternImages } from '../testing/batches';
 import { useWebGpuBackend } from '../testing/webgpuNode';
+import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint';
 import { defaultTrainConfig } from '../train/defaults';
 import { ReplayTrainer } from '../train/replayTrainer';
 import { CaeTrainer, type StepResult } from '../train/trainer';
@@ -81,8 +82,28 @@ it('replays after its first steps, matches TF.js on the same batches, and leaks 
     images.dispose();
   }
   await expectSame(got, want, ref, engine.model());
+
+  // Checkpoints: both engines write the same bytes, so each resumes the other's; a replay resumed
+  // from TF.js's file and TF.js resumed from the replay's go on bit for bit alike.
+  const [fromTfjs, fromReplay] = [await saveCheckpoint(ref), await saveCheckpoint(engine.model())];
+  expect(Buffer.from(fromReplay).equals(Buffer.from(fromTfjs))).toBe(true);
+  const [tfjsResumed, replayResumed] = [loadCheckpoint(fromReplay).trainer, loadCheckpoint(fromTfjs).trainer];
+  const resumed = new StepEngine(replayResumed, true);
+  const replayed = vi.spyOn(ReplayTrainer.prototype, 'trainStep');
+  const gotR: StepResult[] = [];
+  const wantR: StepResult[] = [];
+  while (replayed.mock.calls.length < 1) {
+    gotR.push(...(await resumed.steps(next)));
+    const images = batch(fed - 1);
+    wantR.push(await tfjsResumed.trainStep({ images }));
+    images.dispose();
+    expect(gotR.length).toBeLessThanOrEqual(5);
+  }
+  expect(gotR[0]!.step).toBe(got.length);
+  await expectSame(gotR, wantR, tfjsResumed, resumed.model());
+  resumed.dispose();
   engine.dispose();
-  for (const t of [ref, trainer]) {
+  for (const t of [ref, trainer, tfjsResumed, replayResumed]) {
     t.dispose();
     t.model.dispose();
   }
