@@ -4,6 +4,7 @@ import { Notebook } from './notebook';
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 test('pretrains micro on shapes with WebGPU, live, and nothing leaves the origin', async ({ page, baseURL }) => {
+  test.setTimeout(360_000); // SwiftShader on a shared machine: twenty steps, a pause and a profile
   const nb = new Notebook(page);
   await page.addInitScript(() => {
     (window as unknown as { __longTasks: number[] }).__longTasks = [];
@@ -37,6 +38,9 @@ test('pretrains micro on shapes with WebGPU, live, and nothing leaves the origin
   expect(await nb.canvasSpread('pretrain.recon.composite')).toBeGreaterThan(20);
   await expect(page.getByTestId('runs.list')).toContainText('micro');
 
+  // The first steps ran on TF.js while traced; the replayed step runs now, through pause and resume.
+  const replayStart = Date.now();
+  await expect(page.getByTestId('pretrain.engine')).toHaveText('engine replay');
   await page.getByTestId('pretrain.pause').click();
   await nb.waitForStatus('paused');
   const paused = (await nb.state()).step;
@@ -46,6 +50,13 @@ test('pretrains micro on shapes with WebGPU, live, and nothing leaves the origin
 
   await page.getByTestId('pretrain.resume').click();
   await nb.waitForStep(paused + 2);
+  await expect.poll(async () => (await nb.state()).losses.length).toBeGreaterThanOrEqual(paused + 2);
+  const resumed = await nb.state();
+  expect(resumed.losses.every(Number.isFinite)).toBe(true);
+  expect(resumed.engines).toEqual(['tfjs', 'replay']); // traced once, replayed since: no fallback
+  await expect(page.getByTestId('pretrain.engine')).toHaveText('engine replay');
+
+  console.log(`replay checks around pause and resume: ${((Date.now() - replayStart) / 1000).toFixed(1)} s (4 s of it the paused wait)`);
 
   // One step profiled kernel by kernel: the fused kernels are what runs on WebGPU.
   await page.getByTestId('pretrain.profile').click();
@@ -84,13 +95,21 @@ test('a lost GPU device is reported and training continues from the last state',
   const nb = new Notebook(page);
   await nb.open();
   await page.getByTestId('pretrain.start').click();
-  await nb.waitForStep(3);
+  // The device goes while the replayed step runs.
+  await expect(page.getByTestId('pretrain.engine')).toHaveText('engine replay', { timeout: 120_000 });
   await page.evaluate(() => window.__cae.loseDevice());
   await expect(page.getByTestId('notices')).toContainText('GPU device was lost', { timeout: 60_000 });
   const after = (await nb.state()).step;
   await nb.waitForStep(after + 2);
   expect((await nb.state()).status).toBe('running');
   await expect(page.getByTestId('backend.name')).toContainText('WebGPU');
+  // A new engine on the new device: it traces the step on TF.js again, then replays.
+  const recovered = Date.now();
+  await page.waitForFunction(() => window.__cae.state().engines.join(' ') === 'tfjs replay tfjs replay', undefined, { timeout: 120_000, polling: 250 });
+  const losses = (await nb.state()).losses.length;
+  await expect.poll(async () => (await nb.state()).losses.length, { timeout: 60_000 }).toBeGreaterThan(losses);
+  await expect(page.getByTestId('pretrain.engine')).toHaveText('engine replay');
+  console.log(`replay again after the lost device: ${((Date.now() - recovered) / 1000).toFixed(1)} s`);
 });
 
 test('a crashed worker is reported with what to do', async ({ page }) => {

@@ -3,7 +3,8 @@ import { useStore } from './store';
 import { crashWorker, loseDevice, setChunkCacheForTest } from './workerClient';
 
 export interface CaeTestHook {
-  state(): { status: string; step: number; backend: string | null; losses: number[]; runId: string | null };
+  /** `engines`: the engines the current run has reported, in order ('tfjs' while tracing, then 'replay'). */
+  state(): { status: string; step: number; backend: string | null; losses: number[]; runId: string | null; engines: string[] };
   loseDevice(): void;
   crashWorker(): void;
   /** Sets the worker's chunk cache size (bytes) for datasets it opens from now on. */
@@ -30,6 +31,14 @@ declare global {
 }
 
 export function installTestHook(): void {
+  // The store keeps only the engine running now; a device-loss test needs to see it start anew.
+  let engines: { runId: string | null; names: string[] } = { runId: null, names: [] };
+  useStore.subscribe((s) => {
+    const runId = s.run?.spec.id ?? null;
+    if (runId !== engines.runId) engines = { runId, names: [] };
+    const name = s.run?.engine?.name;
+    if (name && engines.names.at(-1) !== name) engines.names.push(name);
+  });
   window.__cae = {
     state() {
       const s = useStore.getState();
@@ -39,6 +48,7 @@ export function installTestHook(): void {
         backend: s.backend?.kind ?? null,
         losses: s.run?.history.map((p) => p.total) ?? [],
         runId: s.run?.spec.id ?? null,
+        engines: engines.runId === (s.run?.spec.id ?? null) ? [...engines.names] : [],
       };
     },
     loseDevice,
