@@ -9,7 +9,10 @@ export async function useWebGpuBackend(): Promise<string> {
   assertTfjsVersions();
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu: create([]) }, configurable: true, writable: true });
+  // DAWN_FEATURES=disable_workgroup_init runs the kernels as the end-to-end tests' Chromium does
+  // (e2e/chromium.ts); by default Dawn zeroes workgroup memory, as WGSL requires and Chrome does.
+  const features = process.env.DAWN_FEATURES ? [`enable-dawn-features=${process.env.DAWN_FEATURES}`] : [];
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu: create(features) }, configurable: true, writable: true });
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) throw new Error('the TF.js WebGPU backend did not start (is a Vulkan driver visible?)');
   await tf.ready();
