@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { copyElements, emptyTensor, submit } from './flat';
 import { program, run, webgpuBackend } from './program';
 import { workgroupSum } from './wgsl';
-import { OUTPUT, type Uniform, gpuDevice, shapeOf, uniform } from './tfjsInternals';
+import { OUTPUT, type Uniform, gpuDevice, gpuQueue, hasPendingCommands, shapeOf, submitNow, tensorBuffer, uniform } from './tfjsInternals';
 
 export interface FlatParam {
   readonly variable: tf.Variable;
@@ -148,7 +148,7 @@ export class FlatAdamW {
   /** [P | M | V], each `size` long, updated in place; only M and V carry over between steps. */
   readonly state: tf.Tensor;
   /** The STATUS words `clip` writes and the update reads, updated in place. */
-  private status: tf.Tensor;
+  private readonly status: tf.Tensor;
   private gathered: { grads: readonly tf.Tensor[]; flat: tf.Tensor } | null = null;
 
   constructor(private readonly params: readonly FlatParam[]) {
@@ -202,11 +202,15 @@ export class FlatAdamW {
     run(webgpuBackend(), clipProgram(), [stats], [{ type: 'float32', data: [maxNorm] }], this.status);
   }
 
-  /** Clears the skip flag (the host has seen the non-finite step and the run goes on from before it). */
+  /**
+   * Clears the skip flag (the host has seen the non-finite step and the run goes on from before it),
+   * in place: the status keeps its buffer, which a replay may have named. After every recorded command.
+   */
   resetStatus(): void {
-    const old = this.status;
-    this.status = tf.keep(tf.fill([STATUS.words], 0));
-    old.dispose();
+    const backend = webgpuBackend();
+    const buffer = tensorBuffer(backend, this.status);
+    if (hasPendingCommands(backend)) submitNow(backend);
+    gpuQueue(backend).writeBuffer(buffer, 0, new Float32Array(STATUS.words));
   }
 
   /**
