@@ -4,6 +4,8 @@
 // optimizer or target it does not handle, an unexpected trace) the TF.js engine runs, and the
 // reason goes to the page. While the replay runs, the weights and moments live in its buffers:
 // `model()` writes them back before anything reads the model (checkpoints, views, the lab).
+// A replayed step's losses come back one call late (they are read while the next step runs):
+// `flush()` returns the last one, and must come before a checkpoint or the end of a run.
 import * as tf from '@tensorflow/tfjs';
 import type { EngineName } from '../protocol/messages';
 import { ReplayTrainer } from '../train/replayTrainer';
@@ -27,8 +29,10 @@ export class StepEngine {
   ) {}
 
   /**
-   * Runs the next step on a batch from `next` (disposed here). The first call on WebGPU compiles
-   * the replay, which runs several TF.js steps, each on its own batch: all their results come back.
+   * Runs the next step on a batch from `next` (disposed here) and returns the results that are in:
+   * on TF.js this step's; replaying, the previous step's (none the first time: `flush` returns the
+   * last). The first call on WebGPU compiles the replay, which runs several TF.js steps, each on
+   * its own batch: all their results come back. Every step's result comes back once, in order.
    */
   async steps(next: () => tf.Tensor4D | Promise<tf.Tensor4D>): Promise<StepResult[]> {
     if (!this.tried) {
@@ -38,17 +42,20 @@ export class StepEngine {
     }
     const images = await next();
     try {
+      const done: StepResult[] = [];
       if (this.replay && !this.replay.accepts(images)) {
         // A batch of another shape: back to TF.js with the replay's weights (the run keeps one batch size).
+        done.push(...(await this.flush()));
         this.model();
         this.replay.dispose();
         this.replay = null;
         this.choose('tfjs', `the batch changed from the shape the replay was compiled for`);
       }
-      if (!this.replay) return [await this.trainer.trainStep({ images })];
-      const r = await this.replay.trainStep({ images });
+      if (!this.replay) return [...done, await this.trainer.trainStep({ images })];
+      // Marked first: even a step refused a call later has moved the replay's buffers on.
       this.dirty = true;
-      return [r];
+      const r = await this.replay.trainStep({ images });
+      return r ? [r] : [];
     } finally {
       try {
         images.dispose();
@@ -79,8 +86,18 @@ export class StepEngine {
     this.onChosen(name, reason);
   }
 
-  /** Runs `step` on the TF.js engine (the profiler's step): the replay reloads what it changed. */
+  /**
+   * Waits for the replayed step in flight and returns its result (none on TF.js or when none is in
+   * flight). Throws NonFiniteLossError if it was refused; the trainer is then at that step.
+   */
+  async flush(): Promise<StepResult[]> {
+    const r = await this.replay?.flush();
+    return r ? [r] : [];
+  }
+
+  /** Runs `step` on the TF.js engine (the profiler's step), after `flush`: the replay reloads what it changed. */
   async viaTfjs<T>(step: () => Promise<T>): Promise<T> {
+    if (this.replay?.pending) throw new Error('StepEngine.viaTfjs: a replayed step is in flight (flush first)');
     this.model();
     try {
       return await step();

@@ -1,7 +1,8 @@
 // The worker's step engine on Dawn over SwiftShader: it compiles the replay from its first steps
 // (each on its own batch), then replays; its results match a TF.js trainer fed the same batches
 // bit for bit, the model it hands out is the replay's, a TF.js step in between (the profiler's)
-// keeps the two in step, and nothing leaks.
+// keeps the two in step, and nothing leaks. Replayed steps' results come one call late: every
+// step's comes back exactly once, in order, the last from flush.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
 import { Cae } from '../model/cae';
@@ -34,13 +35,21 @@ it('replays after its first steps, matches TF.js on the same batches, and leaks 
   expect(chosen).toEqual(['replay null']);
   expect(got.length).toBeGreaterThanOrEqual(2);
   const tensors = tf.memory().numTensors;
+  // The first replayed step's result comes with the second's call.
+  expect(await engine.steps(next)).toEqual([]);
   got.push(...(await engine.steps(next)));
-  // The profiler's step runs on TF.js between two replayed ones.
+  // The profiler's step runs on TF.js between two replayed ones, once the one in flight is in.
   const images = next();
+  await expect(engine.viaTfjs(() => trainer.trainStep({ images }))).rejects.toThrow(/flush first/);
+  got.push(...(await engine.flush()));
   got.push(await engine.viaTfjs(() => trainer.trainStep({ images })));
   images.dispose();
+  expect(await engine.steps(next)).toEqual([]);
   got.push(...(await engine.steps(next)));
+  got.push(...(await engine.flush()));
+  expect(await engine.flush()).toEqual([]);
   expect(tf.memory().numTensors).toBe(tensors);
+  expect(got.map((r) => r.step)).toEqual(Array.from({ length: fed }, (_, i) => i));
 
   for (let i = 0; i < fed; i++) {
     const images = batch(i);

@@ -244,8 +244,11 @@ export class ReplayPlan {
     for (const slot of this.uploads.get(name) ?? []) this.device.queue.writeBuffer(slot, 0, data.buffer, data.byteOffset, data.byteLength);
   }
 
-  /** Runs segment `i` as one submit (`prelude` first), then reads back what the segment ends with. */
-  async run(i: number, prelude?: (encoder: GPUCommandEncoder) => void): Promise<ArrayBuffer | null> {
+  /**
+   * Runs segment `i` as one submit (`prelude` first, `epilogue` last), then reads back what the
+   * segment ends with. The submit happens before the first await.
+   */
+  async run(i: number, prelude?: (encoder: GPUCommandEncoder) => void, epilogue?: (encoder: GPUCommandEncoder) => void): Promise<ArrayBuffer | null> {
     const segment = this.segments[i]!;
     const encoder = this.device.createCommandEncoder();
     prelude?.(encoder);
@@ -267,6 +270,7 @@ export class ReplayPlan {
       pass.dispatchWorkgroups(...op.groups);
     }
     pass?.end();
+    epilogue?.(encoder);
     this.device.queue.submit([encoder.finish()]);
     if (!segment.read) return null;
     const { buffer, size } = segment.read;
