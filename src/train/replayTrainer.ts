@@ -5,7 +5,8 @@
 // object. The numbers are the TF.js engine's, bit for bit: the same pipelines run on the same
 // inputs in the same order. Like the TF.js engine, the step reads the losses and the gradient norm
 // back before the update, computes the clip factor on the CPU, and skips the update on a NaN.
-// While it runs, the weights and moments live in the plan; `sync` writes them back to the model.
+// While it runs, the weights live at their ranges of the optimizer's flat state, which the plan
+// updates in place with the moments; `sync` writes the weights back to the model's variables.
 import * as tf from '@tensorflow/tfjs';
 import { ADAMW_KEY, adamWUniforms } from '../kernels/adamw';
 import { emptyTensor } from '../kernels/flat';
@@ -74,7 +75,10 @@ export class ReplayTrainer {
       arenaBytes: p.arenaBytes,
       arenaLiveBytes: p.arenaLiveBytes,
       stateBytes: p.stateBytes,
+      adoptedBytes: p.adoptedBytes,
       slotBytes: p.slotBytes,
+      copies: p.copies,
+      droppedCopies: p.droppedCopies,
     };
   }
 
@@ -170,11 +174,21 @@ export class ReplayTrainer {
       return name;
     };
     const id = (buffer: GPUBuffer) => recorder.idOf(buffer);
+    // The optimizer's flat state [P | M | V] is the plan's own (adopted, not copied), and each
+    // parameter lives at its range of P; the gradients are computed at their ranges of the flat
+    // gradient buffer (binding 1 of the update): the optimizer's gathers and scatters drop out.
+    const flatState = id(gpuBufferOf(backend, flat.state)!);
     const plan = new ReplayPlan(gpuDevice(backend), b.trace, {
       state: [
-        ...params.map((p, i) => ({ name: p.name, before: id(b.before[i]!), after: id(gpuBufferOf(backend, p.variable)!) })),
-        { name: STATE, before: id(gpuBufferOf(backend, flat.state)!), after: id(gpuBufferOf(backend, flat.state)!) },
+        { name: STATE, before: flatState, after: flatState, adopt: true },
+        ...params.map((p, i) => ({
+          name: p.name,
+          before: id(b.before[i]!),
+          after: id(gpuBufferOf(backend, p.variable)!),
+          within: { state: STATE, offset: flat.offsets[i]! * 4 },
+        })),
       ],
+      persistent: [{ name: 'grads', pipeline: ADAMW_KEY, binding: 1 }],
       inputs: [{ name: 'images', buffer: id(b.images) }],
       uploadName,
       varyingUniform: (pipeline) => pipeline.startsWith(ADAMW_KEY),
@@ -199,29 +213,31 @@ export class ReplayTrainer {
     }
   }
 
-  /** Copies the model's weights and the optimizer's state into the plan (after compiling, or a checkpoint load). */
+  /**
+   * Copies the model's weights into the plan (after compiling, a TF.js step in between). The
+   * optimizer's moments need no copy: the plan updates the optimizer's own state.
+   */
   load(): void {
     const backend = webgpuBackend();
-    const flat = this.trainer.optimizer.fused!;
-    const pairs: [tf.TensorInfo, string][] = [...this.trainer.optimizer.params.map((p): [tf.TensorInfo, string] => [p.variable, p.name]), [flat.state, STATE]];
     if (hasPendingCommands(backend)) submitNow(backend);
     const encoder = gpuDevice(backend).createCommandEncoder();
-    for (const [t, name] of pairs)
-      encoder.copyBufferToBuffer(tensorBuffer(backend, t), 0, this.plan.stateBuffer(name), 0, t.shape.reduce((s, n) => s * n, 1) * 4);
+    for (const p of this.trainer.optimizer.params) {
+      const { buffer, offset } = this.plan.stateRange(p.name);
+      encoder.copyBufferToBuffer(tensorBuffer(backend, p.variable), 0, buffer, offset, p.variable.size * 4);
+    }
     gpuDevice(backend).queue.submit([encoder.finish()]);
   }
 
-  /** Writes the plan's weights and moments back into the model's variables and the optimizer (checkpoints, the lab). */
+  /** Writes the plan's weights back into the model's variables (checkpoints, the lab); the moments are the optimizer's already. */
   sync(): void {
     const backend = webgpuBackend();
-    const flat = this.trainer.optimizer.fused!;
     for (const p of this.trainer.optimizer.params) {
       const fresh = emptyTensor(backend, p.variable.shape);
-      recordCopy(backend, this.plan.stateBuffer(p.name), 0, tensorBuffer(backend, fresh), 0, fresh.size * 4);
+      const { buffer, offset } = this.plan.stateRange(p.name);
+      recordCopy(backend, buffer, offset, tensorBuffer(backend, fresh), 0, fresh.size * 4);
       p.variable.assign(fresh);
       fresh.dispose();
     }
-    recordCopy(backend, this.plan.stateBuffer(STATE), 0, tensorBuffer(backend, flat.state), 0, flat.state.size * 4);
     submitNow(backend);
   }
 
