@@ -6,7 +6,8 @@
 // inputs in the same order. Like the TF.js engine, the step reads the losses and the gradient norm
 // back before the update, computes the clip factor on the CPU, and skips the update on a NaN.
 // While it runs, the weights live at their ranges of the optimizer's flat state, which the plan
-// updates in place with the moments; `sync` writes the weights back to the model's variables.
+// updates in place with the moments, and the model's variables hold no memory; `sync` gives them
+// their weights back.
 import * as tf from '@tensorflow/tfjs';
 import { ADAMW_KEY, adamWUniforms } from '../kernels/adamw';
 import { emptyTensor } from '../kernels/flat';
@@ -52,6 +53,9 @@ function adamWWords(...a: Parameters<typeof adamWUniforms>): Uint8Array {
 }
 
 export class ReplayTrainer {
+  /** The model's variables were freed; the plan holds the weights (see `evict`). */
+  private evicted = false;
+
   private constructor(
     readonly trainer: CaeTrainer,
     private readonly plan: ReplayPlan,
@@ -206,6 +210,7 @@ export class ReplayTrainer {
       if (offset < 0) throw new Error("replay: AdamW's uniforms are not where the replay looks for them");
       const replay = new ReplayTrainer(trainer, plan, B, b.drops, { buffer, offset });
       replay.load();
+      replay.evict();
       return { replay, results };
     } catch (e) {
       plan.dispose();
@@ -214,10 +219,20 @@ export class ReplayTrainer {
   }
 
   /**
+   * Whether the plan holds the weights: the model's variables then stand on no memory of their own
+   * (their values are meaningless) until `sync`.
+   */
+  get holdsWeights(): boolean {
+    return this.evicted;
+  }
+
+  /**
    * Copies the model's weights into the plan (after compiling, a TF.js step in between). The
-   * optimizer's moments need no copy: the plan updates the optimizer's own state.
+   * optimizer's moments need no copy: the plan updates the optimizer's own state. While the plan
+   * holds the weights there is nothing newer to take.
    */
   load(): void {
+    if (this.evicted) return;
     const backend = webgpuBackend();
     if (hasPendingCommands(backend)) submitNow(backend);
     const encoder = gpuDevice(backend).createCommandEncoder();
@@ -228,8 +243,13 @@ export class ReplayTrainer {
     gpuDevice(backend).queue.submit([encoder.finish()]);
   }
 
-  /** Writes the plan's weights back into the model's variables (checkpoints, the lab); the moments are the optimizer's already. */
+  /**
+   * Gives the model's variables their own buffers again, holding the plan's weights (checkpoints,
+   * views, the lab, a TF.js step); the moments are the optimizer's already. Nothing to do unless the
+   * plan holds the weights.
+   */
   sync(): void {
+    if (!this.evicted) return;
     const backend = webgpuBackend();
     for (const p of this.trainer.optimizer.params) {
       const fresh = emptyTensor(backend, p.variable.shape);
@@ -239,6 +259,26 @@ export class ReplayTrainer {
       fresh.dispose();
     }
     submitNow(backend);
+    this.evicted = false;
+  }
+
+  /**
+   * Frees the model variables' buffers, a second copy of the weights the plan keeps in the
+   * optimizer's flat state: each variable stands on that buffer without owning it (a zero-copy
+   * tensor TF.js never releases), so its values mean nothing until `sync`.
+   */
+  private evict(): void {
+    if (this.evicted) return;
+    const backend = webgpuBackend();
+    const under = tensorBuffer(backend, this.trainer.optimizer.fused!.state);
+    for (const p of this.trainer.optimizer.params) {
+      const stand = tf.tensor({ buffer: under, zeroCopy: true }, p.variable.shape, 'float32');
+      p.variable.assign(stand);
+      stand.dispose();
+    }
+    // The freed buffers go back to the pool at a submit.
+    submitNow(backend);
+    this.evicted = true;
   }
 
   /** One optimizer step, as CaeTrainer.trainStep computes it. */
@@ -257,6 +297,7 @@ export class ReplayTrainer {
     const slot = this.plan.inputBuffer('images');
     const from = slot && gpuBufferOf(backend, b.images);
     if (slot && !from) gpuDevice(backend).queue.writeBuffer(slot, 0, b.images.dataSync() as Float32Array<ArrayBuffer>);
+    this.evict();
     const read = await this.plan.run(0, from ? (e) => e.copyBufferToBuffer(from, 0, slot!, 0, b.images.size * 4) : undefined);
     const [total, reconstruction, alignment, gradNorm] = Array.from(new Float32Array(read!));
     if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) throw new NonFiniteLossError(t.step, Number.isFinite(total!) ? gradNorm! : total!);

@@ -2,8 +2,9 @@
 // they are traced, then the replayed step (src/train/replayTrainer.ts) takes over: the same numbers
 // at a fraction of the host's cost. Where the replay cannot be compiled (another backend, an
 // optimizer or target it does not handle, an unexpected trace) the TF.js engine runs, and the
-// reason goes to the page. While the replay runs, the weights and moments live in its buffers:
-// `model()` writes them back before anything reads the model (checkpoints, views, the lab).
+// reason goes to the page. While the replay runs, the weights live in its buffers and the model's
+// variables hold no memory: `model()` gives them their weights back before anything reads the
+// model (checkpoints, views, the lab); the moments are the optimizer's own throughout.
 import * as tf from '@tensorflow/tfjs';
 import type { EngineName } from '../protocol/messages';
 import { ReplayTrainer } from '../train/replayTrainer';
@@ -15,8 +16,6 @@ export class StepEngine {
   reason: string | null = null;
   private replay: ReplayTrainer | null = null;
   private tried = false;
-  /** The replay's buffers hold newer weights than the model's variables. */
-  private dirty = false;
 
   constructor(
     readonly trainer: CaeTrainer,
@@ -46,9 +45,7 @@ export class StepEngine {
         this.choose('tfjs', `the batch changed from the shape the replay was compiled for`);
       }
       if (!this.replay) return [await this.trainer.trainStep({ images })];
-      const r = await this.replay.trainStep({ images });
-      this.dirty = true;
-      return [r];
+      return [await this.replay.trainStep({ images })];
     } finally {
       try {
         images.dispose();
@@ -91,10 +88,7 @@ export class StepEngine {
 
   /** The trainer, with the model's variables and the optimizer's state up to date. */
   model(): CaeTrainer {
-    if (this.replay && this.dirty) {
-      this.replay.sync();
-      this.dirty = false;
-    }
+    this.replay?.sync();
     return this.trainer;
   }
 
