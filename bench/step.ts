@@ -84,7 +84,8 @@ async function main(): Promise<void> {
   const ms = (performance.now() - t0) / steps;
   meter?.stop();
   const perStep = (f: (c: StepCost) => number) => (meter ? costs.reduce((s, c) => s + f(c), 0) / steps : null);
-  // The replay's own buffers (arena, state, slots) sit beside what the TF.js pool holds.
+  // The replay's own buffers (arena, state, slots) sit beside what the TF.js pool holds; the state
+  // it adopted (the optimizer's flat state, updated in place) is the pool's, counted there once.
   const replayBytes = replay ? replay.stats.arenaBytes + replay.stats.stateBytes + replay.stats.slotBytes : 0;
   const livePeak = peak ? peak.peak() + replayBytes : null;
   const dispatches = replay ? replay.stats.dispatches : perStep((c) => c.dispatches);
@@ -109,6 +110,8 @@ async function main(): Promise<void> {
       // without SwiftShader's copies (which --memory-only still runs) or the wait for them.
       submitHostMs: meter ? Number(median(costs.map((c) => c.submitHostMs ?? c.hostMs)).toFixed(2)) : null,
       dispatches,
+      // Buffer copies in a replayed step (uploads, the read-back; the optimizer's gathers are gone).
+      copies: replay ? replay.stats.copies : null,
       submits: perStep((c) => c.submits),
       // The most bytes live at once: the TF.js pool's live buffers, plus the replay's own.
       livePeakMB: livePeak === null ? null : Number((livePeak / 2 ** 20).toFixed(1)),
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
             arena: mb(replay.stats.arenaBytes),
             arenaLive: mb(replay.stats.arenaLiveBytes),
             state: mb(replay.stats.stateBytes),
+            adopted: mb(replay.stats.adoptedBytes),
             slots: mb(replay.stats.slotBytes),
           }
         : null,

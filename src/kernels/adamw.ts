@@ -2,10 +2,14 @@
 // copy commands, one reduction gives the global gradient norm, one dispatch updates every parameter
 // with its moments, and copies hand each parameter its new values: ~5 dispatches per step where
 // the plain ops take ~20 per parameter. Decayed parameters come first in the flat layout, so one
-// index tells the kernel where weight decay stops. The clip factor can be computed on the GPU too
-// (`clip`), from the step's losses and gradient norm, into a small status tensor the update reads:
-// then a step needs no read-back before its update, and a non-finite loss or norm makes the update
-// (and every later one, until the host resets the status) leave weights and moments untouched.
+// index tells the kernel where weight decay stops. Each parameter starts on a 256-byte boundary
+// (WebGPU's minStorageBufferOffsetAlignment), so the replayed step can bind a parameter, or write a
+// gradient, at its range of the flat buffers and skip the copies; the norm skips the padding and
+// sums in the unpadded order, so the padding changes no number. The clip factor can be computed on
+// the GPU too (`clip`), from the step's losses and gradient norm, into a small status tensor the
+// update reads: then a step needs no read-back before its update, and a non-finite loss or norm
+// makes the update (and every later one, until the host resets the status) leave weights and
+// moments untouched.
 import * as tf from '@tensorflow/tfjs';
 import { copyElements, emptyTensor, submit } from './flat';
 import { program, run, webgpuBackend } from './program';
@@ -39,20 +43,31 @@ export const CLIP_KEY = 'caeClipScale';
 
 const T = 256;
 const MAX_GROUPS = 1024;
+/** Elements per 256 bytes: where each parameter's range in the flat layout may start. */
+export const FLAT_ALIGN = 64;
 
-function sumSquaresProgram(n: number) {
-  const groups = Math.min(MAX_GROUPS, Math.ceil(n / T));
+/**
+ * Sum of squares of the `dense` gradient elements, in the order and grouping of the unpadded
+ * layout: thread t sums unpadded elements t, t + stride, …, found in the padded g through `spans`
+ * ([end, shift] per parameter in flat order: its unpadded end, and how far padding moved it).
+ */
+function sumSquaresProgram(dense: number, params: number) {
+  const groups = Math.min(MAX_GROUPS, Math.ceil(dense / T));
   return program({
-    key: `caeSumSq_${groups}`,
-    inputs: ['g'],
+    key: `caeSumSq_${groups}_${dense}_${params}`,
+    inputs: ['g', 'spans'],
     outputShape: [groups],
     groups,
     threads: T,
     code: `${workgroupSum(T)}
       fn body() {
-        let n = ${shapeOf('g')};
         var s = 0.0;
-        for (var i = groupIndex() * ${T} + lane(); i < n; i += ${groups * T}) { s += g[i] * g[i]; }
+        var k = 0;
+        for (var i = groupIndex() * ${T} + lane(); i < ${dense}; i += ${groups * T}) {
+          while (i >= spans[2 * k]) { k++; }
+          let x = g[i + spans[2 * k + 1]];
+          s += x * x;
+        }
         let total = workgroupSum(s);
         if (lane() == 0) { ${OUTPUT}[groupIndex()] = total; }
       }`,
@@ -88,14 +103,17 @@ function clipProgram() {
 }
 
 /**
- * Updates the state [P | M | V] in place (it is the program's output, read and written): M and V
- * carry over, P receives the new parameters from the gathered p. The clip factor and the skip flag
- * come from `clip` (the status, or the host's factor): a skipped step leaves M and V and writes p back.
+ * Updates the state [P | M | V] in place (it is the program's output, read and written): P holds
+ * the parameters (gathered there, or kept there by the replayed step) and gets the new ones; M and V
+ * carry over. Padding elements stay zero when they start zero (g, m, v and w all 0). The clip
+ * factor and the skip flag come from `clip` (the status, or the host's factor): a skipped step
+ * leaves P, M and V as they were.
  */
 function updateProgram(n: number) {
   return program({
     key: ADAMW_KEY,
-    inputs: ['p', 'g', 'clip'],
+    // g stays the first input (binding 1): the replay finds the flat gradient buffer there.
+    inputs: ['g', 'clip'],
     outputShape: [3 * n],
     groups: Math.ceil(n / T),
     threads: T,
@@ -103,14 +121,14 @@ function updateProgram(n: number) {
     // The same operations in the same order as the plain path (torch's AdamW), element by element.
     code: `
       fn body() {
-        let n = ${shapeOf('p')};
+        let n = ${shapeOf('g')};
         let i = groupIndex() * ${T} + lane();
         if (i >= n) { return; }
-        if (clip[${STATUS.skip}] != 0.0) { ${OUTPUT}[i] = p[i]; return; }
+        if (clip[${STATUS.skip}] != 0.0) { return; }
         let gi = g[i] * clip[${STATUS.scale}];
         let m = ${OUTPUT}[n + i] * ${uniform('beta1')} + gi * ${uniform('oneMinusBeta1')};
         let v = ${OUTPUT}[2 * n + i] * ${uniform('beta2')} + (gi * gi) * ${uniform('oneMinusBeta2')};
-        var w = p[i];
+        var w = ${OUTPUT}[i];
         if (i < ${uniform('decayEnd')}) { w = w * ${uniform('decayKeep')}; }
         let denom = sqrt(v) / ${uniform('bc2Root')} + ${uniform('eps')};
         ${OUTPUT}[i] = w - (m / denom) * ${uniform('stepSize')};
@@ -140,13 +158,17 @@ export function adamWUniforms(s: AdamWStep, decayEnd: number): Uniform[] {
 export const ADAMW_KEY = 'caeAdamW';
 
 export class FlatAdamW {
-  /** Offset of each parameter (in the caller's order) in the flat layout. */
+  /** Offset of each parameter (in the caller's order) in the flat layout, a multiple of FLAT_ALIGN. */
   readonly offsets: number[];
+  /** Elements of the flat layout, padding included (a multiple of FLAT_ALIGN). */
   readonly size: number;
   /** Elements of the flat layout that weight decay applies to (they come first). */
   readonly decayEnd: number;
-  /** [P | M | V], each `size` long, updated in place; only M and V carry over between steps. */
+  /** [P | M | V], each `size` long, updated in place; P holds the parameters after each update. */
   readonly state: tf.Tensor;
+  /** [end, shift] per parameter in flat order, for the norm's unpadded order (int32). */
+  private readonly spans: tf.Tensor;
+  private readonly dense: number;
   /** The STATUS words `clip` writes and the update reads, updated in place. */
   private readonly status: tf.Tensor;
   private gathered: { grads: readonly tf.Tensor[]; flat: tf.Tensor } | null = null;
@@ -154,13 +176,22 @@ export class FlatAdamW {
   constructor(private readonly params: readonly FlatParam[]) {
     const order = [...params.keys()].sort((a, b) => Number(params[b]!.decay) - Number(params[a]!.decay));
     this.offsets = new Array<number>(params.length);
+    const align = (n: number) => Math.ceil(n / FLAT_ALIGN) * FLAT_ALIGN;
+    const spans: number[] = [];
     let at = 0;
+    let dense = 0;
+    let decayEnd = 0;
     for (const i of order) {
       this.offsets[i] = at;
-      at += params[i]!.variable.size;
+      spans.push(dense + params[i]!.variable.size, at - dense);
+      at = align(at + params[i]!.variable.size);
+      dense += params[i]!.variable.size;
+      if (params[i]!.decay) decayEnd = at;
     }
     this.size = at;
-    this.decayEnd = params.filter((p) => p.decay).reduce((s, p) => s + p.variable.size, 0);
+    this.dense = dense;
+    this.decayEnd = decayEnd;
+    this.spans = tf.keep(tf.tensor1d(spans, 'int32'));
     // Filled on the GPU: no 3n-float array in JavaScript.
     this.state = tf.keep(tf.fill([3 * this.size], 0));
     this.status = tf.keep(tf.fill([STATUS.words], 0));
@@ -173,7 +204,7 @@ export class FlatAdamW {
 
   /** Whether the flat state fits one binding of this device (else the plain optimizer is used). */
   static fits(params: readonly FlatParam[]): boolean {
-    const bytes = 12 * params.reduce((s, p) => s + p.variable.size, 0);
+    const bytes = 12 * params.reduce((s, p) => s + Math.ceil(p.variable.size / FLAT_ALIGN) * FLAT_ALIGN, 0);
     const limits = gpuDevice().limits;
     return bytes <= limits.maxStorageBufferBindingSize && bytes <= limits.maxBufferSize;
   }
@@ -190,7 +221,7 @@ export class FlatAdamW {
     this.release();
     const flat = tf.keep(this.gather(grads));
     this.gathered = { grads, flat };
-    const partial = run(webgpuBackend(), sumSquaresProgram(this.size), [flat]);
+    const partial = run(webgpuBackend(), sumSquaresProgram(this.dense, this.params.length), [flat, this.spans]);
     return tf.tidy(() => tf.engine().makeTensorFromTensorInfo(partial).sum().sqrt()) as tf.Scalar;
   }
 
@@ -222,9 +253,10 @@ export class FlatAdamW {
     const reuse = this.gathered?.grads === grads;
     const g = reuse ? this.gathered!.flat : this.gather(grads);
     if (!reuse) this.release();
-    const p = this.gather(this.params.map((x) => x.variable));
+    // The parameters go into P, which the update reads and overwrites.
+    this.params.forEach(({ variable }, i) => copyElements(backend, variable, 0, this.state, this.offsets[i]!, variable.size));
     const clip = scale === undefined ? this.status : tf.tensor1d([scale, 0]);
-    run(backend, updateProgram(this.size), [p, g, clip], adamWUniforms(s, this.decayEnd), this.state);
+    run(backend, updateProgram(this.size), [g, clip], adamWUniforms(s, this.decayEnd), this.state);
     if (clip !== this.status) clip.dispose();
     this.params.forEach(({ variable }, i) => {
       const fresh = emptyTensor(backend, variable.shape);
@@ -232,7 +264,7 @@ export class FlatAdamW {
       variable.assign(fresh);
       fresh.dispose();
     });
-    tf.dispose([p, g]);
+    g.dispose();
     this.gathered = null;
     // Submitting now returns the step's flat copies and the old parameters to the buffer pool.
     submit(backend);
@@ -269,6 +301,7 @@ export class FlatAdamW {
   dispose(): void {
     this.release();
     this.state.dispose();
+    this.spans.dispose();
     this.status.dispose();
   }
 }

@@ -8,7 +8,9 @@
 // losses of step n are read back (into one of two buffers) while step n+1 runs, and `trainStep`
 // returns them one call late; `flush` returns the last. Once a step was skipped, the GPU skips every
 // later update until the host, learning of it a step late, rewinds to it (see `settle`).
-// While it runs, the weights and moments live in the plan; `sync` writes them back to the model.
+// While it runs, the weights live at their ranges of the optimizer's flat state, which the plan
+// updates in place with the moments, and the model's variables hold no memory; `sync` gives them
+// their weights back.
 import * as tf from '@tensorflow/tfjs';
 import { ADAMW_KEY, STATUS, adamWUniforms } from '../kernels/adamw';
 import { emptyTensor } from '../kernels/flat';
@@ -73,6 +75,8 @@ export class ReplayTrainer {
   private readonly reads: [GPUBuffer, GPUBuffer];
   private nextRead = 0;
   private inFlight: InFlight | null = null;
+  /** The model's variables were freed; the plan holds the weights (see `evict`). */
+  private evicted = false;
 
   private constructor(
     readonly trainer: CaeTrainer,
@@ -101,7 +105,10 @@ export class ReplayTrainer {
       arenaBytes: p.arenaBytes,
       arenaLiveBytes: p.arenaLiveBytes,
       stateBytes: p.stateBytes,
+      adoptedBytes: p.adoptedBytes,
       slotBytes: p.slotBytes,
+      copies: p.copies,
+      droppedCopies: p.droppedCopies,
     };
   }
 
@@ -198,14 +205,24 @@ export class ReplayTrainer {
       return name;
     };
     const id = (buffer: GPUBuffer) => recorder.idOf(buffer);
-    const inPlace = (name: string, t: tf.TensorInfo) => ({ name, before: id(gpuBufferOf(backend, t)!), after: id(gpuBufferOf(backend, t)!) });
+    // The optimizer's flat state [P | M | V] is the plan's own (adopted, not copied), and each
+    // parameter lives at its range of P; the gradients are computed at their ranges of the flat
+    // gradient buffer (binding 1 of the update): the optimizer's gathers and scatters drop out.
+    const flatState = id(gpuBufferOf(backend, flat.state)!);
+    const status = id(gpuBufferOf(backend, flat.statusTensor)!);
     const plan = new ReplayPlan(gpuDevice(backend), b.trace, {
       state: [
-        ...params.map((p, i) => ({ name: p.name, before: id(b.before[i]!), after: id(gpuBufferOf(backend, p.variable)!) })),
-        inPlace(STATE, flat.state),
+        { name: STATE, before: flatState, after: flatState, adopt: true },
+        ...params.map((p, i) => ({
+          name: p.name,
+          before: id(b.before[i]!),
+          after: id(gpuBufferOf(backend, p.variable)!),
+          within: { state: STATE, offset: flat.offsets[i]! * 4 },
+        })),
         // Zero (no step skipped) when the plan is made, as the host's status is after a good step.
-        inPlace(STATUS_STATE, flat.statusTensor),
+        { name: STATUS_STATE, before: status, after: status, adopt: true },
       ],
+      persistent: [{ name: 'grads', pipeline: ADAMW_KEY, binding: 1 }],
       inputs: [{ name: 'images', buffer: id(b.images) }],
       uploadName,
       varyingUniform: (pipeline) => pipeline.startsWith(ADAMW_KEY),
@@ -223,6 +240,7 @@ export class ReplayTrainer {
       if (offset < 0) throw new Error("replay: AdamW's uniforms are not where the replay looks for them");
       const replay = new ReplayTrainer(trainer, plan, B, b.drops, { buffer, offset });
       replay.load();
+      replay.evict();
       return { replay, results };
     } catch (e) {
       plan.dispose();
@@ -230,30 +248,67 @@ export class ReplayTrainer {
     }
   }
 
-  /** Copies the model's weights and the optimizer's state into the plan (after compiling, or a checkpoint load). */
+  /**
+   * Whether the plan holds the weights: the model's variables then stand on no memory of their own
+   * (their values are meaningless) until `sync`.
+   */
+  get holdsWeights(): boolean {
+    return this.evicted;
+  }
+
+  /**
+   * Copies the model's weights into the plan (after compiling, a TF.js step in between). The
+   * optimizer's moments need no copy: the plan updates the optimizer's own state. While the plan
+   * holds the weights there is nothing newer to take.
+   */
   load(): void {
+    if (this.evicted) return;
     const backend = webgpuBackend();
-    const flat = this.trainer.optimizer.fused!;
-    const pairs: [tf.TensorInfo, string][] = [...this.trainer.optimizer.params.map((p): [tf.TensorInfo, string] => [p.variable, p.name]), [flat.state, STATE]];
     if (hasPendingCommands(backend)) submitNow(backend);
     const encoder = gpuDevice(backend).createCommandEncoder();
-    for (const [t, name] of pairs)
-      encoder.copyBufferToBuffer(tensorBuffer(backend, t), 0, this.plan.stateBuffer(name), 0, t.shape.reduce((s, n) => s * n, 1) * 4);
+    for (const p of this.trainer.optimizer.params) {
+      const { buffer, offset } = this.plan.stateRange(p.name);
+      encoder.copyBufferToBuffer(tensorBuffer(backend, p.variable), 0, buffer, offset, p.variable.size * 4);
+    }
     gpuDevice(backend).queue.submit([encoder.finish()]);
   }
 
-  /** Writes the plan's weights and moments back into the model's variables and the optimizer (checkpoints, the lab). */
+  /**
+   * Gives the model's variables their own buffers again, holding the plan's weights (checkpoints,
+   * views, the lab, a TF.js step); the moments are the optimizer's already. Nothing to do unless the
+   * plan holds the weights.
+   */
   sync(): void {
+    if (!this.evicted) return;
     const backend = webgpuBackend();
-    const flat = this.trainer.optimizer.fused!;
     for (const p of this.trainer.optimizer.params) {
       const fresh = emptyTensor(backend, p.variable.shape);
-      recordCopy(backend, this.plan.stateBuffer(p.name), 0, tensorBuffer(backend, fresh), 0, fresh.size * 4);
+      const { buffer, offset } = this.plan.stateRange(p.name);
+      recordCopy(backend, buffer, offset, tensorBuffer(backend, fresh), 0, fresh.size * 4);
       p.variable.assign(fresh);
       fresh.dispose();
     }
-    recordCopy(backend, this.plan.stateBuffer(STATE), 0, tensorBuffer(backend, flat.state), 0, flat.state.size * 4);
     submitNow(backend);
+    this.evicted = false;
+  }
+
+  /**
+   * Frees the model variables' buffers, a second copy of the weights the plan keeps in the
+   * optimizer's flat state: each variable stands on that buffer without owning it (a zero-copy
+   * tensor TF.js never releases), so its values mean nothing until `sync`.
+   */
+  private evict(): void {
+    if (this.evicted) return;
+    const backend = webgpuBackend();
+    const under = tensorBuffer(backend, this.trainer.optimizer.fused!.state);
+    for (const p of this.trainer.optimizer.params) {
+      const stand = tf.tensor({ buffer: under, zeroCopy: true }, p.variable.shape, 'float32');
+      p.variable.assign(stand);
+      stand.dispose();
+    }
+    // The freed buffers go back to the pool at a submit.
+    submitNow(backend);
+    this.evicted = true;
   }
 
   /**
@@ -278,14 +333,15 @@ export class ReplayTrainer {
     const slot = this.plan.inputBuffer('images');
     const from = slot && gpuBufferOf(backend, b.images);
     if (slot && !from) device.queue.writeBuffer(slot, 0, b.images.dataSync() as Float32Array<ArrayBuffer>);
+    this.evict();
     const opt = t.optimizer;
     const words = adamWWords({ ...opt.hyper, lr, t: opt.t + 1 }, opt.fused!.decayEnd);
     device.queue.writeBuffer(this.adamW.buffer, this.adamW.offset, words as Uint8Array<ArrayBuffer>);
     const read = this.reads[this.nextRead]!;
     this.nextRead ^= 1;
-    const status = this.plan.stateBuffer(STATUS_STATE);
+    const status = this.plan.stateRange(STATUS_STATE);
     await this.plan.run(0, from ? (e) => e.copyBufferToBuffer(from, 0, slot!, 0, b.images.size * 4) : undefined, (e) =>
-      e.copyBufferToBuffer(status, 0, read, 0, STATUS_BYTES),
+      e.copyBufferToBuffer(status.buffer, status.offset, read, 0, STATUS_BYTES),
     );
     const words32 = read.mapAsync(GPUMapMode.READ, 0, STATUS_BYTES).then(() => {
       const out = new Float32Array(read.getMappedRange(0, STATUS_BYTES).slice(0));
@@ -329,7 +385,8 @@ export class ReplayTrainer {
       const t = this.trainer;
       t.restore({ ...(later?.before ?? t.state()), step: p.step });
       t.optimizer.t = p.t;
-      gpuDevice(webgpuBackend()).queue.writeBuffer(this.plan.stateBuffer(STATUS_STATE), 0, new Float32Array(STATUS.words));
+      const at = this.plan.stateRange(STATUS_STATE);
+      gpuDevice(webgpuBackend()).queue.writeBuffer(at.buffer, at.offset, new Float32Array(STATUS.words));
       throw new NonFiniteLossError(p.step, Number.isFinite(total) ? gradNorm : total);
     }
     return { step: p.step, total, reconstruction, alignment: this.trainer.model.config.alignment ? alignment : null, gradNorm, lr: p.lr };

@@ -2,8 +2,9 @@
 // they are traced, then the replayed step (src/train/replayTrainer.ts) takes over: the same numbers
 // at a fraction of the host's cost. Where the replay cannot be compiled (another backend, an
 // optimizer or target it does not handle, an unexpected trace) the TF.js engine runs, and the
-// reason goes to the page. While the replay runs, the weights and moments live in its buffers:
-// `model()` writes them back before anything reads the model (checkpoints, views, the lab).
+// reason goes to the page. While the replay runs, the weights live in its buffers and the model's
+// variables hold no memory: `model()` gives them their weights back before anything reads the
+// model (checkpoints, views, the lab); the moments are the optimizer's own throughout.
 // A replayed step's losses come back one call late (they are read while the next step runs):
 // `flush()` returns the last one, and must come before a checkpoint or the end of a run.
 import * as tf from '@tensorflow/tfjs';
@@ -17,8 +18,6 @@ export class StepEngine {
   reason: string | null = null;
   private replay: ReplayTrainer | null = null;
   private tried = false;
-  /** The replay's buffers hold newer weights than the model's variables. */
-  private dirty = false;
 
   constructor(
     readonly trainer: CaeTrainer,
@@ -52,8 +51,6 @@ export class StepEngine {
         this.choose('tfjs', `the batch changed from the shape the replay was compiled for`);
       }
       if (!this.replay) return [...done, await this.trainer.trainStep({ images })];
-      // Marked first: even a step refused a call later has moved the replay's buffers on.
-      this.dirty = true;
       const r = await this.replay.trainStep({ images });
       return r ? [r] : [];
     } finally {
@@ -108,10 +105,7 @@ export class StepEngine {
 
   /** The trainer, with the model's variables and the optimizer's state up to date. */
   model(): CaeTrainer {
-    if (this.replay && this.dirty) {
-      this.replay.sync();
-      this.dirty = false;
-    }
+    this.replay?.sync();
     return this.trainer;
   }
 
