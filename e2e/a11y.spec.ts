@@ -46,7 +46,7 @@ test("no serious or critical axe violation in light or dark mode, charts in the 
   await nb.view('lab');
   await new Lab(page).open('picture.png', png({ width: 96, height: 64, colourType: 2, bitDepth: 8, pixel: testPicture(96, 64) }), 'image/png');
   await nb.view('pretrain');
-  await expect(page.getByTestId('pretrain.loss-chart').locator('.main-svg').first()).toBeVisible();
+  await expect(page.getByTestId('pretrain.loss-chart').locator('svg[role="img"]')).toBeVisible();
   const tick = page.getByTestId('pretrain.loss-chart').locator('.xtick text').first();
 
   for (const scheme of ['light', 'dark'] as const) {
