@@ -11,14 +11,17 @@ import { useStore } from './store';
 import { VIEWS, type ViewId } from './ui';
 
 /** The views' code, fetched on first use: the page's first load carries only the frame. */
-const VIEW_CODE: Record<ViewId, LazyExoticComponent<ComponentType>> = {
-  pretrain: lazy(() => import('./views/PretrainView')),
-  probe: lazy(() => import('./views/ProbeView')),
-  lab: lazy(() => import('./views/LabView')),
-  data: lazy(() => import('./views/DataView')),
-  compare: lazy(() => import('./views/CompareView')),
-  sweep: lazy(() => import('./views/SweepView')),
+const VIEW_IMPORTS: Record<ViewId, () => Promise<{ default: ComponentType }>> = {
+  pretrain: () => import('./views/PretrainView'),
+  probe: () => import('./views/ProbeView'),
+  lab: () => import('./views/LabView'),
+  data: () => import('./views/DataView'),
+  compare: () => import('./views/CompareView'),
+  sweep: () => import('./views/SweepView'),
 };
+const VIEW_CODE = Object.fromEntries(Object.entries(VIEW_IMPORTS).map(([id, load]) => [id, lazy(load)])) as Record<ViewId, LazyExoticComponent<ComponentType>>;
+// The open view's chunk is fetched now, while the frame renders, rather than after its first render.
+void VIEW_IMPORTS[useStore.getState().view]();
 
 function ViewTabs() {
   const view = useStore((s) => s.view);
