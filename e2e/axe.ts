@@ -34,7 +34,7 @@ const luma = (rgb: string) =>
  */
 export async function expectAccessibleInBothSchemes(page: Page, nb: Notebook): Promise<void> {
   await nb.view('pretrain');
-  await expect(page.getByTestId('pretrain.loss-chart').locator('.main-svg').first()).toBeVisible();
+  await expect(page.getByTestId('pretrain.loss-chart').locator('svg[role="img"]')).toBeVisible();
   const tick = page.getByTestId('pretrain.loss-chart').locator('.xtick text').first();
   for (const scheme of ['light', 'dark'] as const) {
     await nb.view('pretrain');

@@ -80,6 +80,8 @@ test('checkpoints export and import; files that do not fit are refused with the 
   expect(script).toContain('--nproc_per_node=4 tools/run_linear.py');
   expect(script).toContain('tools/run_class_finetuning.py');
 
+  // Imported checkpoints become encoders in the Probe view (each view is mounted when first opened).
+  await nb.view('probe');
   await page.getByTestId('ckpt.import').setInputFiles(file);
   await expect(page.getByTestId('probe.encoder').locator('option', { hasText: 'imported:' })).toHaveCount(1);
 
