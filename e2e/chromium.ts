@@ -15,7 +15,7 @@ export const BASE_ARGS = [
 // requires. SwiftShader compiles the zeroing code very slowly: with it, the first training step of
 // `micro` waits ~70 s for its 82 pipelines on this 2-core machine, without it ~18 s, and every
 // end-to-end test opens a fresh page that compiles them again. No kernel reads workgroup memory
-// before writing it; the WebGPU unit tests (Node, Dawn) keep the zeroing, as Chrome does.
+// before writing it (the WebGPU unit tests run the same way; see src/testing/webgpuNode.ts).
 export const WEBGPU_ARGS = [
   ...BASE_ARGS,
   '--enable-unsafe-webgpu',
