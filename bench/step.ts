@@ -59,7 +59,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < warmup; i++) await trainer.trainStep({ images });
   // The replay's compile runs TF.js steps of its own (traced) before the timed steps.
   const replay = engine === 'replay' ? (await ReplayTrainer.compile(trainer, images)).replay : null;
-  const step = () => (replay ?? trainer).trainStep({ images });
+  // A replayed step returns the previous step's result (its losses are read while the next runs).
+  const step = (): Promise<StepResult | null> => (replay ?? trainer).trainStep({ images });
   const peak = watchPeakBytes();
   const webgpu = activeWebGpuBackend();
   const meter = webgpu ? new StepMeter(webgpu, memoryOnly) : null;
@@ -69,19 +70,22 @@ async function main(): Promise<void> {
   for (let i = 0; i < steps; i++) {
     if (!meter) {
       const s0 = performance.now();
-      loss = (await step()).total;
+      loss = (await step())?.total ?? loss;
       const wallMs = performance.now() - s0;
       costs.push({ wallMs, hostMs: wallMs, dispatches: 0, submits: 0, objects: { staging: 0, buffers: 0, bindGroups: 0, pipelines: 0 } });
       continue;
     }
     const { result, cost } = await meter.measure(step);
-    loss = result.total;
+    loss = result?.total ?? loss;
     costs.push(cost);
   }
+  // The last replayed step's losses, outside the timed steps.
+  loss = (await replay?.flush())?.total ?? loss;
   const ms = (performance.now() - t0) / steps;
   meter?.stop();
   const perStep = (f: (c: StepCost) => number) => (meter ? costs.reduce((s, c) => s + f(c), 0) / steps : null);
-  // The replay's own buffers (arena, state, slots) sit beside what the TF.js pool holds.
+  // The replay's own buffers (arena, state, slots) sit beside what the TF.js pool holds; the state
+  // it adopted (the optimizer's flat state, updated in place) is the pool's, counted there once.
   const replayBytes = replay ? replay.stats.arenaBytes + replay.stats.stateBytes + replay.stats.slotBytes : 0;
   const livePeak = peak ? peak.peak() + replayBytes : null;
   const dispatches = replay ? replay.stats.dispatches : perStep((c) => c.dispatches);
@@ -106,6 +110,8 @@ async function main(): Promise<void> {
       // without SwiftShader's copies (which --memory-only still runs) or the wait for them.
       submitHostMs: meter ? Number(median(costs.map((c) => c.submitHostMs ?? c.hostMs)).toFixed(2)) : null,
       dispatches,
+      // Buffer copies in a replayed step (uploads, the read-back; the optimizer's gathers are gone).
+      copies: replay ? replay.stats.copies : null,
       submits: perStep((c) => c.submits),
       // The most bytes live at once: the TF.js pool's live buffers, plus the replay's own.
       livePeakMB: livePeak === null ? null : Number((livePeak / 2 ** 20).toFixed(1)),
@@ -114,6 +120,7 @@ async function main(): Promise<void> {
             arena: mb(replay.stats.arenaBytes),
             arenaLive: mb(replay.stats.arenaLiveBytes),
             state: mb(replay.stats.stateBytes),
+            adopted: mb(replay.stats.adoptedBytes),
             slots: mb(replay.stats.slotBytes),
           }
         : null,
@@ -175,8 +182,12 @@ async function verify(presetId: PresetId, batch: number): Promise<void> {
     return { model, trainer: new CaeTrainer(model, train) };
   }) as [{ model: Cae; trainer: CaeTrainer }, { model: Cae; trainer: CaeTrainer }];
   const { replay, results } = await ReplayTrainer.compile(b.trainer, images);
-  const replayed = [];
-  for (let i = 0; i < 3; i++) replayed.push(await replay.trainStep({ images }));
+  const replayed: StepResult[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await replay.trainStep({ images });
+    if (r) replayed.push(r);
+  }
+  replayed.push((await replay.flush())!);
   const reference: StepResult[] = [];
   for (let i = 0; i < results.length + 3; i++) reference.push(await a.trainer.trainStep({ images }));
   replay.sync();

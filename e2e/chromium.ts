@@ -11,4 +11,16 @@ export const BASE_ARGS = [
   '--disable-quic',
 ];
 
-export const WEBGPU_ARGS = [...BASE_ARGS, '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader'];
+// disable_workgroup_init: Dawn leaves workgroup memory uninitialized instead of zeroing it as WGSL
+// requires. SwiftShader compiles the zeroing code very slowly: with it, the first training step of
+// `micro` waits ~70 s for its 82 pipelines on this 2-core machine, without it ~18 s, and every
+// end-to-end test opens a fresh page that compiles them again. No kernel reads workgroup memory
+// before writing it (the WebGPU unit tests run the same way; see src/testing/webgpuNode.ts).
+export const WEBGPU_ARGS = [
+  ...BASE_ARGS,
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+  '--enable-dawn-features=disable_workgroup_init',
+];

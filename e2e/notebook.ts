@@ -94,16 +94,16 @@ export class Notebook {
   }
 
   /** Per-channel spread of a canvas's pixels: 0 for a blank or flat canvas. */
-  canvasSpread(testId: string): Promise<number> {
-    return this.page
-      .getByTestId(testId)
-      .first()
-      .evaluate((c: HTMLCanvasElement) => {
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        let lo = 255;
-        let hi = 0;
-        for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) [lo, hi] = [Math.min(lo, d[i + k]!), Math.max(hi, d[i + k]!)];
-        return hi - lo;
-      });
+  async canvasSpread(testId: string): Promise<number> {
+    const canvas = this.page.getByTestId(testId).first();
+    // Image canvases draw a moment after they appear (ImageCanvas queues its draws).
+    if (await canvas.evaluate((c) => c.classList.contains('image-canvas'))) await expect(canvas).toHaveAttribute('data-drawn', 'yes');
+    return canvas.evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let lo = 255;
+      let hi = 0;
+      for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) [lo, hi] = [Math.min(lo, d[i + k]!), Math.max(hi, d[i + k]!)];
+      return hi - lo;
+    });
   }
 }

@@ -30,10 +30,10 @@ test('a run survives a reload: Resume continues from its checkpoint with its cur
   // The worker says which checkpoint it loaded: the run goes on from there, not from step 0.
   await expect(page.getByTestId('pretrain.message')).toHaveText(`Resumed from the checkpoint at step ${pausedAt}.`);
   await nb.waitForStep(pausedAt + 2);
-  const s = await nb.state();
-  expect(s.status).toBe('running');
-  // The curves go on from where they were: the points before the checkpoint came back from storage.
-  expect(s.losses.length).toBeGreaterThanOrEqual(pausedAt + 2);
+  expect((await nb.state()).status).toBe('running');
+  // The curves go on from where they were: the points before the checkpoint came back from storage
+  // (a replayed step's losses arrive a step late).
+  await expect.poll(async () => (await nb.state()).losses.length).toBeGreaterThanOrEqual(pausedAt + 2);
   await nb.view('pretrain');
   await page.getByTestId('pretrain.stop').click();
   await nb.waitForStatus('stopped');
@@ -80,6 +80,8 @@ test('checkpoints export and import; files that do not fit are refused with the 
   expect(script).toContain('--nproc_per_node=4 tools/run_linear.py');
   expect(script).toContain('tools/run_class_finetuning.py');
 
+  // Imported checkpoints become encoders in the Probe view (each view is mounted when first opened).
+  await nb.view('probe');
   await page.getByTestId('ckpt.import').setInputFiles(file);
   await expect(page.getByTestId('probe.encoder').locator('option', { hasText: 'imported:' })).toHaveCount(1);
 

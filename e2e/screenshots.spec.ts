@@ -1,6 +1,10 @@
 // The README's pictures: each view at 1440 px, taken from the built app so they stay current. Cheap
 // on purpose (micro, a few steps, a tiny probe): run it after a layout change and commit docs/screenshots.
+// The same fully drawn notebook (two runs compared, a probe, an image in the lab, an import) is then
+// scanned by axe-core in both colour schemes: setting it up is the slow part on SwiftShader, so the
+// accessibility check shares it instead of building its own.
 import { expect, test } from '@playwright/test';
+import { expectAccessibleInBothSchemes } from './axe';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +15,7 @@ import { encodePng } from './png';
 
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../docs/screenshots');
 
-test('README pictures: Pretrain, Probe, Lab, Data and Compare at 1440 px', async ({ page }, info) => {
+test('README pictures of every view at 1440 px, then no serious or critical axe violation in light or dark mode', async ({ page }, info) => {
   test.setTimeout(1_200_000); // SwiftShader on a shared machine is slow
   mkdirSync(OUT, { recursive: true });
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -20,6 +24,7 @@ test('README pictures: Pretrain, Probe, Lab, Data and Compare at 1440 px', async
     await page.waitForTimeout(1200); // the charts redraw at most once a second
     await page.screenshot({ path: join(OUT, `${name}.png`) });
   };
+  await page.emulateMedia({ colorScheme: 'light' });
   await nb.open();
 
   // Two short runs that differ in one field, the first one named.
@@ -68,5 +73,7 @@ test('README pictures: Pretrain, Probe, Lab, Data and Compare at 1440 px', async
   await page.getByTestId('data.import-folder').setInputFiles(root);
   await expect(page.getByTestId('data.progress')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await shot('data');
+
+  await expectAccessibleInBothSchemes(page, nb);
   expect(nb.pageErrors).toEqual([]);
 });

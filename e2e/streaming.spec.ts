@@ -10,6 +10,7 @@ test('a dataset five times the chunk cache trains from IndexedDB, its chunks str
   await nb.open();
   // 2 900 CIFAR images are five stored chunks of 682 images (2 MiB each); the worker keeps one.
   await page.evaluate(() => window.__cae.chunkCache(2.5 * 1024 * 1024));
+  await nb.view('data');
   await page
     .getByTestId('data.import-cifar')
     .setInputFiles([file('batches.meta.txt', Buffer.from(NAMES)), file('data_batch_1.bin', cifarBatch(2_800)), file('test_batch.bin', cifarBatch(100))]);

@@ -32,6 +32,7 @@ function browserRss(): number {
 test('a zip bomb is refused with its reason, memory stays bounded, and a run trains afterwards', async ({ page }) => {
   const nb = new Notebook(page);
   await nb.open();
+  await nb.view('data');
   const png = (r: number, g: number, b: number) => new Uint8Array(encodePng(20, 20, () => [r, g, b]));
 
   // The bomb: one entry declares 1 000 bytes and inflates to 2 GiB, beside good images.

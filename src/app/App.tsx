@@ -1,24 +1,27 @@
 // The notebook page: a header (backend, storage), the runs sidebar, and the main area in views:
-// Pretrain (recipe beside the live views), Probe, Lab, Data, Compare and Sweeps. Every view stays mounted
-// while hidden, so a run's charts, a probe and the lab keep their state across tab switches.
-import { useEffect, type ReactNode } from 'react';
-import { ComparePanel } from './components/ComparePanel';
-import { SweepPanel } from './components/SweepPanel';
-import { DataPanel } from './components/DataPanel';
-import { DatasetPreview } from './components/DatasetPreview';
+// Pretrain (recipe beside the live views), Probe, Lab, Data, Compare and Sweeps. Each view is a chunk
+// of its own, loaded and mounted when it is first opened; from then on it stays mounted while
+// hidden, so a run's charts, a probe and the lab keep their state across tab switches.
+import { lazy, Suspense, useEffect, useState, type ComponentType, type LazyExoticComponent } from 'react';
 import { Header } from './components/Header';
-import { LabPanel } from './components/LabPanel';
-import { LossChart } from './components/LossChart';
 import { Notices } from './components/Notices';
-import { PretrainPanel } from './components/PretrainPanel';
-import { ProbePanel } from './components/ProbePanel';
-import { ProgressView } from './components/ProgressView';
-import { ReconGrid } from './components/ReconGrid';
 import { RunsSidebar } from './components/RunsSidebar';
-import { StepProfileView } from './components/StepProfileView';
 import { installSpaceToggle } from './keys';
 import { useStore } from './store';
 import { VIEWS, type ViewId } from './ui';
+
+/** The views' code, fetched on first use: the page's first load carries only the frame. */
+const VIEW_IMPORTS: Record<ViewId, () => Promise<{ default: ComponentType }>> = {
+  pretrain: () => import('./views/PretrainView'),
+  probe: () => import('./views/ProbeView'),
+  lab: () => import('./views/LabView'),
+  data: () => import('./views/DataView'),
+  compare: () => import('./views/CompareView'),
+  sweep: () => import('./views/SweepView'),
+};
+const VIEW_CODE = Object.fromEntries(Object.entries(VIEW_IMPORTS).map(([id, load]) => [id, lazy(load)])) as Record<ViewId, LazyExoticComponent<ComponentType>>;
+// The open view's chunk is fetched now, while the frame renders, rather than after its first render.
+void VIEW_IMPORTS[useStore.getState().view]();
 
 function ViewTabs() {
   const view = useStore((s) => s.view);
@@ -44,11 +47,26 @@ function ViewTabs() {
   );
 }
 
-function View(props: { id: ViewId; children: ReactNode }) {
+function View(props: { id: ViewId }) {
   const shown = useStore((s) => s.view === props.id);
+  // Mounted once first shown, then kept (hidden) so its state survives tab switches.
+  const [opened, setOpened] = useState(shown);
+  if (shown && !opened) setOpened(true);
+  const Code = VIEW_CODE[props.id];
+  const label = VIEWS.find((v) => v.id === props.id)!.label;
   return (
     <div id={`view-${props.id}`} role="tabpanel" aria-labelledby={`tab-${props.id}`} hidden={!shown}>
-      {props.children}
+      {opened && (
+        <Suspense
+          fallback={
+            <p role="status" className="hint" data-testid="view.loading">
+              Loading the {label} view…
+            </p>
+          }
+        >
+          <Code />
+        </Suspense>
+      )}
     </div>
   );
 }
@@ -63,33 +81,9 @@ export function App() {
         <main className="main">
           <ViewTabs />
           <Notices />
-          <View id="pretrain">
-            <div className="controls-and-live">
-              <PretrainPanel />
-              <div>
-                <ProgressView />
-                <LossChart />
-                <ReconGrid />
-                <StepProfileView />
-              </div>
-            </div>
-          </View>
-          <View id="probe">
-            <ProbePanel />
-          </View>
-          <View id="lab">
-            <LabPanel />
-          </View>
-          <View id="data">
-            <DataPanel />
-            <DatasetPreview />
-          </View>
-          <View id="compare">
-            <ComparePanel />
-          </View>
-          <View id="sweep">
-            <SweepPanel />
-          </View>
+          {VIEWS.map((v) => (
+            <View key={v.id} id={v.id} />
+          ))}
         </main>
       </div>
     </>

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { themed } from './chartTheme';
-import { lossLayout } from './charts';
 
 describe('themed', () => {
   const dark = { fg: '#e6e6e6', muted: '#a8a8a8', grid: '#444444' };
+  // A layout with a second y axis, as a chart with the learning rate beside the loss has.
+  const lossLayout = {
+    xaxis: { title: { text: 'step' } },
+    yaxis: { title: { text: 'loss' }, type: 'log' as const },
+    yaxis2: { title: { text: 'learning rate' }, overlaying: 'y' as const, side: 'right' as const },
+    legend: { orientation: 'h' as const, y: 1.1 },
+  };
 
   it('colours text, every axis and its grid, on a transparent background', () => {
     const l = themed(lossLayout, dark) as Record<string, unknown> & typeof lossLayout;

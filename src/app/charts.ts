@@ -1,5 +1,6 @@
-// Pure chart builders: history in, plotly traces out. Long histories are thinned to a fixed number
-// of points per trace so a redraw stays far below a frame's budget.
+// Pure chart builders: history in, traces out (drawn by ./lineChart.ts for the live loss chart, by
+// plotly elsewhere). Long histories are thinned to a fixed number of points per trace so a redraw
+// stays far below a frame's budget.
 import type { StepPoint } from '../protocol/messages';
 
 export interface Trace {
@@ -44,15 +45,6 @@ export function lossTraces(history: readonly StepPoint[]): Trace[] {
   });
   return traces;
 }
-
-export const lossLayout = {
-  margin: { l: 50, r: 60, t: 10, b: 40 },
-  height: 360,
-  xaxis: { title: { text: 'step' } },
-  yaxis: { title: { text: 'loss' }, type: 'log' as const },
-  yaxis2: { title: { text: 'learning rate' }, overlaying: 'y' as const, side: 'right' as const, showgrid: false, exponentformat: 'e' as const },
-  legend: { orientation: 'h' as const, y: 1.1 },
-};
 
 /** "3m 20s" style durations for the time left. */
 export function formatDuration(seconds: number): string {

@@ -3,9 +3,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { registerServiceWorker } from './offline';
-import { preloadPlotlyWhenIdle } from './plotly';
 import './layout.css';
 import './theme.css'; // after layout.css: its light and dark variables are the ones that count
+import './sweep/sweepClient'; // the sweep driver: continues an unfinished sweep after a reload, whichever view is open
 import { installTestHook } from './testHook';
 import { startWorker } from './workerClient';
 
@@ -17,4 +17,3 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
-preloadPlotlyWhenIdle();

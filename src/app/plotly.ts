@@ -1,5 +1,8 @@
-// Plotly, loaded when the first chart draws rather than with the page: it is most of the page's
-// JavaScript, and the basic build (scatter, bar, pie) is enough, since every chart here is lines.
+// Plotly, loaded when the first plotly chart draws rather than with the page: it is most of the
+// page's JavaScript, and the basic build (scatter, bar, pie) is enough, since every chart here is
+// lines. The default view needs none (the live loss chart is plain SVG), so evaluating plotly (one
+// long task of one to three seconds on the test machine) happens when a Probe, Compare or Lab chart
+// first draws, not while the first run trains.
 import type PlotlyApi from 'plotly.js-basic-dist-min';
 
 export type Plotly = typeof PlotlyApi;
@@ -9,13 +12,4 @@ let loading: Promise<Plotly> | null = null;
 export function loadPlotly(): Promise<Plotly> {
   loading ??= import('plotly.js-basic-dist-min').then((m) => m.default);
   return loading;
-}
-
-/**
- * Loads plotly once the page is idle, so evaluating its megabyte of script (one long task) happens
- * while the worker starts rather than in the middle of the first training run.
- */
-export function preloadPlotlyWhenIdle(): void {
-  const idle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 2000));
-  idle(() => void loadPlotly());
 }

@@ -102,11 +102,20 @@ export async function listResults(): Promise<ResultRow[]> {
   return all.sort((a, b) => a.createdAt - b.createdAt || Number(a.role === 'baseline') - Number(b.role === 'baseline'));
 }
 
-/** Keeps only the latest checkpoint of a run. */
+/**
+ * Keeps only the latest checkpoint of a run. Its bytes are stored as a Blob: putting the ArrayBuffer
+ * itself serialized (and compressed) megabytes on the page's thread, an 80 ms task at a micro run's
+ * first checkpoint (traced); a Blob is written by the browser off that thread.
+ */
 export async function putCheckpoint(c: SavedCheckpoint): Promise<void> {
-  await tx('readwrite', (s) => s.put(c), CHECKPOINTS);
+  const kept: StoredCheckpoint = { ...c, bytes: new Blob([c.bytes]) };
+  await tx('readwrite', (s) => s.put(kept), CHECKPOINTS);
 }
 
+/** A checkpoint as kept: bytes in a Blob, or (kept before that) an ArrayBuffer. */
+type StoredCheckpoint = Omit<SavedCheckpoint, 'bytes'> & { readonly bytes: ArrayBuffer | Blob };
+
 export async function getCheckpoint(runId: string): Promise<SavedCheckpoint | undefined> {
-  return tx<SavedCheckpoint | undefined>('readonly', (s) => s.get(runId) as IDBRequest<SavedCheckpoint | undefined>, CHECKPOINTS);
+  const c = await tx<StoredCheckpoint | undefined>('readonly', (s) => s.get(runId) as IDBRequest<StoredCheckpoint | undefined>, CHECKPOINTS);
+  return c && { ...c, bytes: c.bytes instanceof Blob ? await c.bytes.arrayBuffer() : c.bytes };
 }

@@ -2,12 +2,19 @@
 // copy commands, one reduction gives the global gradient norm, one dispatch updates every parameter
 // with its moments, and copies hand each parameter its new values: ~5 dispatches per step where
 // the plain ops take ~20 per parameter. Decayed parameters come first in the flat layout, so one
-// index tells the kernel where weight decay stops.
+// index tells the kernel where weight decay stops. Each parameter starts on a 256-byte boundary
+// (WebGPU's minStorageBufferOffsetAlignment), so the replayed step can bind a parameter, or write a
+// gradient, at its range of the flat buffers and skip the copies; the norm skips the padding and
+// sums in the unpadded order, so the padding changes no number. The clip factor can be computed on
+// the GPU too (`clip`), from the step's losses and gradient norm, into a small status tensor the
+// update reads: then a step needs no read-back before its update, and a non-finite loss or norm
+// makes the update (and every later one, until the host resets the status) leave weights and
+// moments untouched.
 import * as tf from '@tensorflow/tfjs';
 import { copyElements, emptyTensor, submit } from './flat';
 import { program, run, webgpuBackend } from './program';
 import { workgroupSum } from './wgsl';
-import { OUTPUT, type Uniform, gpuDevice, shapeOf, uniform } from './tfjsInternals';
+import { OUTPUT, type Uniform, gpuDevice, gpuQueue, hasPendingCommands, shapeOf, submitNow, tensorBuffer, uniform } from './tfjsInternals';
 
 export interface FlatParam {
   readonly variable: tf.Variable;
@@ -22,26 +29,45 @@ export interface AdamWStep {
   readonly weightDecay: number;
   /** Updates taken including this one (bias correction). */
   readonly t: number;
-  /** The clipping factor every gradient is multiplied by. */
-  readonly scale: number;
 }
+
+/**
+ * The status words `clip` writes and the update reads: the clip factor, the skip flag (non-zero
+ * once a step's loss or gradient norm was not finite), then the step's [total, reconstruction,
+ * alignment, gradNorm] as the step computed them.
+ */
+export const STATUS = { scale: 0, skip: 1, stats: 2, words: 8 } as const;
+
+/** The clip factor's program's shader key. */
+export const CLIP_KEY = 'caeClipScale';
 
 const T = 256;
 const MAX_GROUPS = 1024;
+/** Elements per 256 bytes: where each parameter's range in the flat layout may start. */
+export const FLAT_ALIGN = 64;
 
-function sumSquaresProgram(n: number) {
-  const groups = Math.min(MAX_GROUPS, Math.ceil(n / T));
+/**
+ * Sum of squares of the `dense` gradient elements, in the order and grouping of the unpadded
+ * layout: thread t sums unpadded elements t, t + stride, …, found in the padded g through `spans`
+ * ([end, shift] per parameter in flat order: its unpadded end, and how far padding moved it).
+ */
+function sumSquaresProgram(dense: number, params: number) {
+  const groups = Math.min(MAX_GROUPS, Math.ceil(dense / T));
   return program({
-    key: `caeSumSq_${groups}`,
-    inputs: ['g'],
+    key: `caeSumSq_${groups}_${dense}_${params}`,
+    inputs: ['g', 'spans'],
     outputShape: [groups],
     groups,
     threads: T,
     code: `${workgroupSum(T)}
       fn body() {
-        let n = ${shapeOf('g')};
         var s = 0.0;
-        for (var i = groupIndex() * ${T} + lane(); i < n; i += ${groups * T}) { s += g[i] * g[i]; }
+        var k = 0;
+        for (var i = groupIndex() * ${T} + lane(); i < ${dense}; i += ${groups * T}) {
+          while (i >= spans[2 * k]) { k++; }
+          let x = g[i + spans[2 * k + 1]];
+          s += x * x;
+        }
         let total = workgroupSum(s);
         if (lane() == 0) { ${OUTPUT}[groupIndex()] = total; }
       }`,
@@ -49,28 +75,60 @@ function sumSquaresProgram(n: number) {
 }
 
 /**
- * Updates the state [P | M | V] in place (it is the program's output, read and written): M and V
- * carry over, P receives the new parameters from the gathered p.
+ * torch's clip_grad_norm_ factor min(1, maxNorm / (‖g‖ + 1e-6)) in f32, from stats [total,
+ * reconstruction, alignment, ‖g‖], into the status (updated in place: the skip flag is sticky).
+ * Finiteness is tested on the bits, which no compiler's fast math can fold away.
+ */
+function clipProgram() {
+  return program({
+    key: CLIP_KEY,
+    inputs: ['stats'],
+    outputShape: [STATUS.words],
+    groups: 1,
+    threads: 1,
+    uniforms: 'maxNorm : f32,',
+    code: `
+      fn caeFinite(x : f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
+      fn body() {
+        let norm = stats[3];
+        var skip = ${OUTPUT}[${STATUS.skip}];
+        if (!caeFinite(stats[0]) || !caeFinite(norm)) { skip = 1.0; }
+        var scale = 1.0;
+        if (${uniform('maxNorm')} > 0.0) { scale = min(1.0, ${uniform('maxNorm')} / (norm + 1e-6)); }
+        ${OUTPUT}[${STATUS.scale}] = scale;
+        ${OUTPUT}[${STATUS.skip}] = skip;
+        for (var k = 0; k < 4; k++) { ${OUTPUT}[${STATUS.stats} + k] = stats[k]; }
+      }`,
+  });
+}
+
+/**
+ * Updates the state [P | M | V] in place (it is the program's output, read and written): P holds
+ * the parameters (gathered there, or kept there by the replayed step) and gets the new ones; M and V
+ * carry over. Padding elements stay zero when they start zero (g, m, v and w all 0). The clip
+ * factor and the skip flag come from `clip` (the status, or the host's factor): a skipped step
+ * leaves P, M and V as they were.
  */
 function updateProgram(n: number) {
   return program({
     key: ADAMW_KEY,
-    inputs: ['p', 'g'],
+    // g stays the first input (binding 1): the replay finds the flat gradient buffer there.
+    inputs: ['g', 'clip'],
     outputShape: [3 * n],
     groups: Math.ceil(n / T),
     threads: T,
-    uniforms:
-      'decayKeep : f32, stepSize : f32, beta1 : f32, oneMinusBeta1 : f32, beta2 : f32, oneMinusBeta2 : f32, eps : f32, bc2Root : f32, scale : f32, decayEnd : i32,',
+    uniforms: 'decayKeep : f32, stepSize : f32, beta1 : f32, oneMinusBeta1 : f32, beta2 : f32, oneMinusBeta2 : f32, eps : f32, bc2Root : f32, decayEnd : i32,',
     // The same operations in the same order as the plain path (torch's AdamW), element by element.
     code: `
       fn body() {
-        let n = ${shapeOf('p')};
+        let n = ${shapeOf('g')};
         let i = groupIndex() * ${T} + lane();
         if (i >= n) { return; }
-        let gi = g[i] * ${uniform('scale')};
+        if (clip[${STATUS.skip}] != 0.0) { return; }
+        let gi = g[i] * clip[${STATUS.scale}];
         let m = ${OUTPUT}[n + i] * ${uniform('beta1')} + gi * ${uniform('oneMinusBeta1')};
         let v = ${OUTPUT}[2 * n + i] * ${uniform('beta2')} + (gi * gi) * ${uniform('oneMinusBeta2')};
-        var w = p[i];
+        var w = ${OUTPUT}[i];
         if (i < ${uniform('decayEnd')}) { w = w * ${uniform('decayKeep')}; }
         let denom = sqrt(v) / ${uniform('bc2Root')} + ${uniform('eps')};
         ${OUTPUT}[i] = w - (m / denom) * ${uniform('stepSize')};
@@ -92,7 +150,6 @@ export function adamWUniforms(s: AdamWStep, decayEnd: number): Uniform[] {
     f32(1 - s.beta2),
     f32(s.eps),
     f32(Math.sqrt(1 - s.beta2 ** s.t)),
-    f32(s.scale),
     { type: 'int32', data: [s.weightDecay > 0 ? decayEnd : 0] },
   ];
 }
@@ -101,32 +158,53 @@ export function adamWUniforms(s: AdamWStep, decayEnd: number): Uniform[] {
 export const ADAMW_KEY = 'caeAdamW';
 
 export class FlatAdamW {
-  /** Offset of each parameter (in the caller's order) in the flat layout. */
+  /** Offset of each parameter (in the caller's order) in the flat layout, a multiple of FLAT_ALIGN. */
   readonly offsets: number[];
+  /** Elements of the flat layout, padding included (a multiple of FLAT_ALIGN). */
   readonly size: number;
   /** Elements of the flat layout that weight decay applies to (they come first). */
   readonly decayEnd: number;
-  /** [P | M | V], each `size` long, updated in place; only M and V carry over between steps. */
+  /** [P | M | V], each `size` long, updated in place; P holds the parameters after each update. */
   readonly state: tf.Tensor;
+  /** [end, shift] per parameter in flat order, for the norm's unpadded order (int32). */
+  private readonly spans: tf.Tensor;
+  private readonly dense: number;
+  /** The STATUS words `clip` writes and the update reads, updated in place. */
+  private readonly status: tf.Tensor;
   private gathered: { grads: readonly tf.Tensor[]; flat: tf.Tensor } | null = null;
 
   constructor(private readonly params: readonly FlatParam[]) {
     const order = [...params.keys()].sort((a, b) => Number(params[b]!.decay) - Number(params[a]!.decay));
     this.offsets = new Array<number>(params.length);
+    const align = (n: number) => Math.ceil(n / FLAT_ALIGN) * FLAT_ALIGN;
+    const spans: number[] = [];
     let at = 0;
+    let dense = 0;
+    let decayEnd = 0;
     for (const i of order) {
       this.offsets[i] = at;
-      at += params[i]!.variable.size;
+      spans.push(dense + params[i]!.variable.size, at - dense);
+      at = align(at + params[i]!.variable.size);
+      dense += params[i]!.variable.size;
+      if (params[i]!.decay) decayEnd = at;
     }
     this.size = at;
-    this.decayEnd = params.filter((p) => p.decay).reduce((s, p) => s + p.variable.size, 0);
+    this.dense = dense;
+    this.decayEnd = decayEnd;
+    this.spans = tf.keep(tf.tensor1d(spans, 'int32'));
     // Filled on the GPU: no 3n-float array in JavaScript.
     this.state = tf.keep(tf.fill([3 * this.size], 0));
+    this.status = tf.keep(tf.fill([STATUS.words], 0));
+  }
+
+  /** The status tensor (the replay names its buffer). */
+  get statusTensor(): tf.Tensor {
+    return this.status;
   }
 
   /** Whether the flat state fits one binding of this device (else the plain optimizer is used). */
   static fits(params: readonly FlatParam[]): boolean {
-    const bytes = 12 * params.reduce((s, p) => s + p.variable.size, 0);
+    const bytes = 12 * params.reduce((s, p) => s + Math.ceil(p.variable.size / FLAT_ALIGN) * FLAT_ALIGN, 0);
     const limits = gpuDevice().limits;
     return bytes <= limits.maxStorageBufferBindingSize && bytes <= limits.maxBufferSize;
   }
@@ -143,24 +221,50 @@ export class FlatAdamW {
     this.release();
     const flat = tf.keep(this.gather(grads));
     this.gathered = { grads, flat };
-    const partial = run(webgpuBackend(), sumSquaresProgram(this.size), [flat]);
+    const partial = run(webgpuBackend(), sumSquaresProgram(this.dense, this.params.length), [flat, this.spans]);
     return tf.tidy(() => tf.engine().makeTensorFromTensorInfo(partial).sum().sqrt()) as tf.Scalar;
   }
 
-  apply(grads: readonly tf.Tensor[], s: AdamWStep): void {
+  /**
+   * Computes the clip factor for `maxNorm` from stats [total, reconstruction, alignment, ‖g‖] on
+   * the GPU, and sets the skip flag if the loss or the norm is not finite; `apply` with no scale reads both.
+   */
+  clip(stats: tf.Tensor, maxNorm: number): void {
+    run(webgpuBackend(), clipProgram(), [stats], [{ type: 'float32', data: [maxNorm] }], this.status);
+  }
+
+  /**
+   * Clears the skip flag (the host has seen the non-finite step and the run goes on from before it),
+   * in place: the status keeps its buffer, which a replay may have named. After every recorded command.
+   */
+  resetStatus(): void {
+    const backend = webgpuBackend();
+    const buffer = tensorBuffer(backend, this.status);
+    if (hasPendingCommands(backend)) submitNow(backend);
+    gpuQueue(backend).writeBuffer(buffer, 0, new Float32Array(STATUS.words));
+  }
+
+  /**
+   * One update. `scale`: the clip factor from the host; without it, the factor and the skip flag
+   * that `clip` left on the GPU.
+   */
+  apply(grads: readonly tf.Tensor[], s: AdamWStep, scale?: number): void {
     const backend = webgpuBackend();
     const reuse = this.gathered?.grads === grads;
     const g = reuse ? this.gathered!.flat : this.gather(grads);
     if (!reuse) this.release();
-    const p = this.gather(this.params.map((x) => x.variable));
-    run(backend, updateProgram(this.size), [p, g], adamWUniforms(s, this.decayEnd), this.state);
+    // The parameters go into P, which the update reads and overwrites.
+    this.params.forEach(({ variable }, i) => copyElements(backend, variable, 0, this.state, this.offsets[i]!, variable.size));
+    const clip = scale === undefined ? this.status : tf.tensor1d([scale, 0]);
+    run(backend, updateProgram(this.size), [g, clip], adamWUniforms(s, this.decayEnd), this.state);
+    if (clip !== this.status) clip.dispose();
     this.params.forEach(({ variable }, i) => {
       const fresh = emptyTensor(backend, variable.shape);
       copyElements(backend, this.state, this.offsets[i]!, fresh, 0, variable.size);
       variable.assign(fresh);
       fresh.dispose();
     });
-    tf.dispose([p, g]);
+    g.dispose();
     this.gathered = null;
     // Submitting now returns the step's flat copies and the old parameters to the buffer pool.
     submit(backend);
@@ -197,5 +301,7 @@ export class FlatAdamW {
   dispose(): void {
     this.release();
     this.state.dispose();
+    this.spans.dispose();
+    this.status.dispose();
   }
 }

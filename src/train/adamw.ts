@@ -25,7 +25,8 @@ export interface AdamWHyper {
 
 /**
  * torch.nn.utils.clip_grad_norm_: the factor min(1, maxNorm / (‖g‖ + 1e-6)); 1 when maxNorm is 0.
- * Rounded to float32 at each step, as the tensor arithmetic it replaces was.
+ * Rounded to float32 at each step, as the tensor arithmetic it replaces was. The plain optimizer's
+ * (on the CPU); the fused one computes it on the GPU (`applyClipped`), which may differ in the last bit.
  */
 export function clipFactor(norm: number, maxNorm: number): number {
   if (maxNorm <= 0) return 1;
@@ -88,7 +89,7 @@ export class AdamW {
     if (grads.length !== this.params.length) throw new Error(`AdamW: ${grads.length} gradients for ${this.params.length} parameters`);
     this.t += 1;
     const { beta1, beta2, eps, weightDecay } = this.hp;
-    if (this.flat) return this.flat.apply(grads, { ...this.hp, lr, t: this.t, scale });
+    if (this.flat) return this.flat.apply(grads, { ...this.hp, lr, t: this.t }, scale);
     const bc1 = 1 - beta1 ** this.t;
     const bc2 = 1 - beta2 ** this.t;
     tf.tidy(() => {
@@ -105,6 +106,25 @@ export class AdamW {
         p.assign(decayed.sub(m.div(denom).mul(plr / bc1)));
       }
     });
+  }
+
+  /**
+   * The fused optimizer's update with the clip factor for `maxNorm` computed on the GPU from
+   * `stats` [total, reconstruction, alignment, ‖g‖], with no read-back before it. If the loss or
+   * the norm is not finite, the GPU leaves weights and moments as they were, and so does every
+   * later update until `resetNonFinite`; the caller, learning of it from the stats, undoes `t`.
+   */
+  applyClipped(grads: readonly tf.Tensor[], stats: tf.Tensor, lr: number, maxNorm: number): void {
+    if (!this.flat) throw new Error('AdamW.applyClipped: only the fused optimizer clips on the GPU');
+    if (grads.length !== this.params.length) throw new Error(`AdamW: ${grads.length} gradients for ${this.params.length} parameters`);
+    this.t += 1;
+    this.flat.clip(stats, maxNorm);
+    this.flat.apply(grads, { ...this.hp, lr, t: this.t });
+  }
+
+  /** After a skipped (non-finite) step: the GPU applies updates again. */
+  resetNonFinite(): void {
+    this.flat?.resetStatus();
   }
 
   /** The moments, by parameter name, for checkpoints. */

@@ -1,13 +1,18 @@
 // The CAE training step replayed (issue 14): two steps of the TF.js engine are traced on WebGPU,
 // the second compiled into a ReplayPlan (src/kernels/replay/plan.ts), and every later step runs
 // that plan: the host writes the step's inputs (masks' index lists, drop-path factors, images,
-// AdamW's per-step uniforms) into fixed slots and submits two command buffers, creating no GPU
+// AdamW's per-step uniforms) into fixed slots and submits one command buffer, creating no GPU
 // object. The numbers are the TF.js engine's, bit for bit: the same pipelines run on the same
-// inputs in the same order. Like the TF.js engine, the step reads the losses and the gradient norm
-// back before the update, computes the clip factor on the CPU, and skips the update on a NaN.
-// While it runs, the weights and moments live in the plan; `sync` writes them back to the model.
+// inputs in the same order. Like the TF.js engine, the step computes the clip factor on the GPU and
+// skips the update there on a non-finite loss or norm, so a step is one submit with no wait: the
+// losses of step n are read back (into one of two buffers) while step n+1 runs, and `trainStep`
+// returns them one call late; `flush` returns the last. Once a step was skipped, the GPU skips every
+// later update until the host, learning of it a step late, rewinds to it (see `settle`).
+// While it runs, the weights live at their ranges of the optimizer's flat state, which the plan
+// updates in place with the moments, and the model's variables hold no memory; `sync` gives them
+// their weights back.
 import * as tf from '@tensorflow/tfjs';
-import { ADAMW_KEY, adamWUniforms } from '../kernels/adamw';
+import { ADAMW_KEY, STATUS, adamWUniforms } from '../kernels/adamw';
 import { emptyTensor } from '../kernels/flat';
 import { ReplayPlan } from '../kernels/replay/plan';
 import { firstDifference } from '../kernels/replay/classify';
@@ -17,11 +22,25 @@ import { numMasked, numPatches } from '../model/config';
 import { type DropDraw, type HostArray, drawDropFactors, startNotingHostArrays, stopNotingHostArrays } from '../model/hostArrays';
 import { type MaskIndices, maskIndices } from '../model/masks';
 import { Rng } from '../model/random';
-import { clipFactor } from './adamw';
-import { type Batch, type CaeTrainer, NonFiniteLossError, type StepResult } from './trainer';
+import { type Batch, type CaeTrainer, NonFiniteLossError, type StepResult, type TrainerState } from './trainer';
 import { lrAt } from './schedule';
 
 const STATE = 'adamw';
+/** The fused AdamW's status words (clip factor, skip flag, the step's losses), read back each step. */
+const STATUS_STATE = 'adamw-status';
+const STATUS_BYTES = STATUS.words * 4;
+
+/** A submitted step whose losses are not read yet. */
+interface InFlight {
+  readonly step: number;
+  readonly lr: number;
+  /** The optimizer's update count before the step. */
+  readonly t: number;
+  /** The trainer's step and streams before the step drew its masks and drop-path factors. */
+  readonly before: TrainerState;
+  /** The status words, once the step has run. */
+  readonly status: Promise<Float32Array>;
+}
 
 /** The host arrays a step uploads, by the names the plan knows them by. */
 function hostArrays(masks: MaskIndices, drops: readonly DropDraw[], rng: Rng | null): Map<string, ArrayBufferView> {
@@ -43,10 +62,11 @@ function hostArrays(masks: MaskIndices, drops: readonly DropDraw[], rng: Rng | n
 const sameBytes = (a: ArrayBufferView, b: Uint8Array) =>
   a.byteLength === b.byteLength && new Uint8Array(a.buffer, a.byteOffset, a.byteLength).every((v, i) => v === b[i]);
 
-/** The ten words of AdamW's own uniforms, as TF.js lays them out (f32 … f32, i32). */
+/** The words of AdamW's own uniforms, as TF.js lays them out (f32 … f32, i32). */
 function adamWWords(...a: Parameters<typeof adamWUniforms>): Uint8Array {
-  const words = new ArrayBuffer(40);
-  adamWUniforms(...a).forEach((u, i) => (u.type === 'int32' ? new Int32Array(words, i * 4, 1) : new Float32Array(words, i * 4, 1)).set(u.data));
+  const uniforms = adamWUniforms(...a);
+  const words = new ArrayBuffer(4 * uniforms.length);
+  uniforms.forEach((u, i) => (u.type === 'int32' ? new Int32Array(words, i * 4, 1) : new Float32Array(words, i * 4, 1)).set(u.data));
   return new Uint8Array(words);
 }
 
@@ -63,13 +83,24 @@ export interface TracedStep {
 }
 
 export class ReplayTrainer {
+  /** Two read-back buffers for the status words: step n's is read while step n+1 runs. */
+  private readonly reads: [GPUBuffer, GPUBuffer];
+  private nextRead = 0;
+  private inFlight: InFlight | null = null;
+  /** The model's variables were freed; the plan holds the weights (see `evict`). */
+  private evicted = false;
+
   private constructor(
     readonly trainer: CaeTrainer,
     private readonly plan: ReplayPlan,
     private readonly batch: number,
     private readonly drops: readonly DropDraw[],
     private readonly adamW: { buffer: GPUBuffer; offset: number },
-  ) {}
+  ) {
+    const device = gpuDevice(webgpuBackend());
+    const read = () => device.createBuffer({ size: STATUS_BYTES, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.reads = [read(), read()];
+  }
 
   /** Whether a batch has the shape the plan was compiled for (else it must be traced again). */
   accepts(images: tf.Tensor4D): boolean {
@@ -86,7 +117,10 @@ export class ReplayTrainer {
       arenaBytes: p.arenaBytes,
       arenaLiveBytes: p.arenaLiveBytes,
       stateBytes: p.stateBytes,
+      adoptedBytes: p.adoptedBytes,
       slotBytes: p.slotBytes,
+      copies: p.copies,
+      droppedCopies: p.droppedCopies,
     };
   }
 
@@ -101,7 +135,22 @@ export class ReplayTrainer {
     images: tf.Tensor4D | (() => tf.Tensor4D | Promise<tf.Tensor4D>),
   ): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
     ReplayTrainer.check(trainer);
-    return ReplayTrainer.traceAndCompile(trainer, images);
+    const recorder = new TraceRecorder(webgpuBackend());
+    const traced: TracedStep[] = [];
+    const results: StepResult[] = [];
+    // A trainer's first step uploads its weights and fills the pool: trace until two steps agree.
+    for (let i = 0; i < 4 && !(traced.length >= 2 && !firstDifference(traced.at(-2)!.trace, traced.at(-1)!.trace)); i++) {
+      const batch = typeof images === 'function' ? await images() : images;
+      try {
+        const { result, step } = await ReplayTrainer.traceStep(trainer, recorder, batch);
+        results.push(result);
+        traced.push(step);
+      } finally {
+        if (typeof images === 'function') batch.dispose();
+      }
+    }
+    const [a, b] = traced.slice(-2) as [TracedStep, TracedStep];
+    return { replay: ReplayTrainer.fromTraces(trainer, recorder, a, b, results.at(-1)!), results };
   }
 
   /** Throws, saying why, where no step of `trainer` can be replayed (not WebGPU, no fused AdamW, token targets). */
@@ -109,28 +158,6 @@ export class ReplayTrainer {
     if (tf.getBackend() !== 'webgpu') throw new Error(`replay: the step can be replayed only on WebGPU, not ${tf.getBackend()}`);
     if (!trainer.optimizer.fused) throw new Error('replay: the optimizer is not the fused AdamW');
     if (trainer.model.config.target !== 'pixel') throw new Error('replay: token targets upload per-step labels the replay does not make yet');
-  }
-
-  private static async traceAndCompile(
-    trainer: CaeTrainer,
-    nextImages: tf.Tensor4D | (() => tf.Tensor4D | Promise<tf.Tensor4D>),
-  ): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
-    const recorder = new TraceRecorder(webgpuBackend());
-    const traced: TracedStep[] = [];
-    const results: StepResult[] = [];
-    // A trainer's first step uploads its weights and fills the pool: trace until two steps agree.
-    for (let i = 0; i < 4 && !(traced.length >= 2 && !firstDifference(traced.at(-2)!.trace, traced.at(-1)!.trace)); i++) {
-      const images = typeof nextImages === 'function' ? await nextImages() : nextImages;
-      try {
-        const { result, step } = await ReplayTrainer.traceStep(trainer, recorder, images);
-        results.push(result);
-        traced.push(step);
-      } finally {
-        if (typeof nextImages === 'function') images.dispose();
-      }
-    }
-    const [a, b] = traced.slice(-2) as [TracedStep, TracedStep];
-    return { replay: ReplayTrainer.fromTraces(trainer, recorder, a, b, results.at(-1)!), results };
   }
 
   /**
@@ -153,7 +180,8 @@ export class ReplayTrainer {
     tf.env().set('WEBGPU_CPU_FORWARD', false);
     startNotingHostArrays();
     try {
-      const { result, trace } = await recorder.record(() => trainer.trainStep({ images, mask }));
+      // The step's commands are traced; its losses are read after (the replay reads them a step late).
+      const { result: dispatched, trace } = await recorder.record(async () => trainer.dispatchStep({ images, mask }));
       const step = {
         trace,
         batch: B,
@@ -163,7 +191,7 @@ export class ReplayTrainer {
         before,
         images: imagesBuffer,
       };
-      return { result, step };
+      return { result: await trainer.finishStep(dispatched), step };
     } finally {
       stopNotingHostArrays();
       tf.env().set('WEBGPU_CPU_FORWARD', forward);
@@ -205,27 +233,41 @@ export class ReplayTrainer {
       return name;
     };
     const id = (buffer: GPUBuffer) => recorder.idOf(buffer);
+    // The optimizer's flat state [P | M | V] is the plan's own (adopted, not copied), and each
+    // parameter lives at its range of P; the gradients are computed at their ranges of the flat
+    // gradient buffer (binding 1 of the update): the optimizer's gathers and scatters drop out.
+    const flatState = id(gpuBufferOf(backend, flat.state)!);
+    const status = id(gpuBufferOf(backend, flat.statusTensor)!);
     const plan = new ReplayPlan(gpuDevice(backend), b.trace, {
       state: [
-        ...params.map((p, i) => ({ name: p.name, before: id(b.before[i]!), after: id(gpuBufferOf(backend, p.variable)!) })),
-        { name: STATE, before: id(gpuBufferOf(backend, flat.state)!), after: id(gpuBufferOf(backend, flat.state)!) },
+        { name: STATE, before: flatState, after: flatState, adopt: true },
+        ...params.map((p, i) => ({
+          name: p.name,
+          before: id(b.before[i]!),
+          after: id(gpuBufferOf(backend, p.variable)!),
+          within: { state: STATE, offset: flat.offsets[i]! * 4 },
+        })),
+        // Zero (no step skipped) when the plan is made, as the host's status is after a good step.
+        { name: STATUS_STATE, before: status, after: status, adopt: true },
       ],
+      persistent: [{ name: 'grads', pipeline: ADAMW_KEY, binding: 1 }],
       inputs: [{ name: 'images', buffer: id(b.images) }],
       uploadName,
       varyingUniform: (pipeline) => pipeline.startsWith(ADAMW_KEY),
     });
     try {
-      if (plan.segments.length !== 2 || !plan.segments[0]!.read) throw new Error(`replay: expected one read-back mid-step, found ${plan.segments.length - 1}`);
+      if (plan.segments.length !== 1) throw new Error(`replay: expected no read-back in the step, found ${plan.segments.length - 1}`);
       if (plan.varying.length !== 1) throw new Error(`replay: expected one AdamW update, found ${plan.varying.length}`);
       // Where AdamW's own words sit among its uniforms: found by the values step b wrote.
       const hp = trainer.optimizer.hyper;
-      const words = adamWWords({ ...hp, lr: last.lr, t: trainer.optimizer.t, scale: clipFactor(last.gradNorm, trainer.train.clipGrad) }, flat.decayEnd);
+      const words = adamWWords({ ...hp, lr: last.lr, t: trainer.optimizer.t }, flat.decayEnd);
       const { bytes, buffer } = plan.varying[0]!;
       let offset = -1;
       for (let o = 0; o + words.length <= bytes.length && offset < 0; o += 4) if (words.every((w, j) => bytes[o + j] === w)) offset = o;
       if (offset < 0) throw new Error("replay: AdamW's uniforms are not where the replay looks for them");
       const replay = new ReplayTrainer(trainer, plan, b.batch, b.drops, { buffer, offset });
       replay.load();
+      replay.evict();
       return replay;
     } catch (e) {
       plan.dispose();
@@ -233,37 +275,79 @@ export class ReplayTrainer {
     }
   }
 
-  /** Copies the model's weights and the optimizer's state into the plan (after compiling, or a checkpoint load). */
+  /**
+   * Whether the plan holds the weights: the model's variables then stand on no memory of their own
+   * (their values are meaningless) until `sync`.
+   */
+  get holdsWeights(): boolean {
+    return this.evicted;
+  }
+
+  /**
+   * Copies the model's weights into the plan (after compiling, a TF.js step in between). The
+   * optimizer's moments need no copy: the plan updates the optimizer's own state. While the plan
+   * holds the weights there is nothing newer to take.
+   */
   load(): void {
+    if (this.evicted) return;
     const backend = webgpuBackend();
-    const flat = this.trainer.optimizer.fused!;
-    const pairs: [tf.TensorInfo, string][] = [...this.trainer.optimizer.params.map((p): [tf.TensorInfo, string] => [p.variable, p.name]), [flat.state, STATE]];
     if (hasPendingCommands(backend)) submitNow(backend);
     const encoder = gpuDevice(backend).createCommandEncoder();
-    for (const [t, name] of pairs)
-      encoder.copyBufferToBuffer(tensorBuffer(backend, t), 0, this.plan.stateBuffer(name), 0, t.shape.reduce((s, n) => s * n, 1) * 4);
+    for (const p of this.trainer.optimizer.params) {
+      const { buffer, offset } = this.plan.stateRange(p.name);
+      encoder.copyBufferToBuffer(tensorBuffer(backend, p.variable), 0, buffer, offset, p.variable.size * 4);
+    }
     gpuDevice(backend).queue.submit([encoder.finish()]);
   }
 
-  /** Writes the plan's weights and moments back into the model's variables and the optimizer (checkpoints, the lab). */
+  /**
+   * Gives the model's variables their own buffers again, holding the plan's weights (checkpoints,
+   * views, the lab, a TF.js step); the moments are the optimizer's already. Nothing to do unless the
+   * plan holds the weights.
+   */
   sync(): void {
+    if (!this.evicted) return;
     const backend = webgpuBackend();
-    const flat = this.trainer.optimizer.fused!;
     for (const p of this.trainer.optimizer.params) {
       const fresh = emptyTensor(backend, p.variable.shape);
-      recordCopy(backend, this.plan.stateBuffer(p.name), 0, tensorBuffer(backend, fresh), 0, fresh.size * 4);
+      const { buffer, offset } = this.plan.stateRange(p.name);
+      recordCopy(backend, buffer, offset, tensorBuffer(backend, fresh), 0, fresh.size * 4);
       p.variable.assign(fresh);
       fresh.dispose();
     }
-    recordCopy(backend, this.plan.stateBuffer(STATE), 0, tensorBuffer(backend, flat.state), 0, flat.state.size * 4);
     submitNow(backend);
+    this.evicted = false;
   }
 
-  /** One optimizer step, as CaeTrainer.trainStep computes it. */
-  async trainStep(b: Batch): Promise<StepResult> {
+  /**
+   * Frees the model variables' buffers, a second copy of the weights the plan keeps in the
+   * optimizer's flat state: each variable stands on that buffer without owning it (a zero-copy
+   * tensor TF.js never releases), so its values mean nothing until `sync`.
+   */
+  private evict(): void {
+    if (this.evicted) return;
+    const backend = webgpuBackend();
+    const under = tensorBuffer(backend, this.trainer.optimizer.fused!.state);
+    for (const p of this.trainer.optimizer.params) {
+      const stand = tf.tensor({ buffer: under, zeroCopy: true }, p.variable.shape, 'float32');
+      p.variable.assign(stand);
+      stand.dispose();
+    }
+    // The freed buffers go back to the pool at a submit.
+    submitNow(backend);
+    this.evicted = true;
+  }
+
+  /**
+   * Submits one optimizer step, as CaeTrainer.trainStep computes it, and returns the previous
+   * step's result (null for the first): one submit, and no wait for this step. Throws
+   * NonFiniteLossError for the previous step if its loss or norm was not finite (see `settle`).
+   */
+  async trainStep(b: Batch): Promise<StepResult | null> {
     const t = this.trainer;
     const B = b.images.shape[0];
     if (B !== this.batch) throw new Error(`replay: compiled for batch ${this.batch}, given ${B} (compile again)`);
+    const before = t.state();
     const mask = b.mask ?? t.nextMasks(B);
     const masks = maskIndices(mask, B, numPatches(t.model.config));
     if (masks.masked.perImage !== numMasked(t.model.config)) throw new Error('replay: a different mask count needs a new trace');
@@ -272,30 +356,72 @@ export class ReplayTrainer {
     for (const name of this.plan.uploadNames()) this.plan.writeUpload(name, arrays.get(name)!);
     const backend = webgpuBackend();
     if (hasPendingCommands(backend)) submitNow(backend);
+    const device = gpuDevice(backend);
     const slot = this.plan.inputBuffer('images');
     const from = slot && gpuBufferOf(backend, b.images);
-    if (slot && !from) gpuDevice(backend).queue.writeBuffer(slot, 0, b.images.dataSync() as Float32Array<ArrayBuffer>);
-    const read = await this.plan.run(0, from ? (e) => e.copyBufferToBuffer(from, 0, slot!, 0, b.images.size * 4) : undefined);
-    const [total, reconstruction, alignment, gradNorm] = Array.from(new Float32Array(read!));
-    if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) throw new NonFiniteLossError(t.step, Number.isFinite(total!) ? gradNorm! : total!);
+    if (slot && !from) device.queue.writeBuffer(slot, 0, b.images.dataSync() as Float32Array<ArrayBuffer>);
+    this.evict();
     const opt = t.optimizer;
+    const words = adamWWords({ ...opt.hyper, lr, t: opt.t + 1 }, opt.fused!.decayEnd);
+    device.queue.writeBuffer(this.adamW.buffer, this.adamW.offset, words as Uint8Array<ArrayBuffer>);
+    const read = this.reads[this.nextRead]!;
+    this.nextRead ^= 1;
+    const status = this.plan.stateRange(STATUS_STATE);
+    await this.plan.run(0, from ? (e) => e.copyBufferToBuffer(from, 0, slot!, 0, b.images.size * 4) : undefined, (e) =>
+      e.copyBufferToBuffer(status.buffer, status.offset, read, 0, STATUS_BYTES),
+    );
+    const words32 = read.mapAsync(GPUMapMode.READ, 0, STATUS_BYTES).then(() => {
+      const out = new Float32Array(read.getMappedRange(0, STATUS_BYTES).slice(0));
+      read.unmap();
+      return out;
+    });
+    words32.catch(() => undefined); // awaited by `settle`; a disposed replay's read fails unobserved
+    const previous = this.inFlight;
+    this.inFlight = { step: t.step, lr, t: opt.t, before, status: words32 };
     opt.t += 1;
-    const words = adamWWords({ ...opt.hyper, lr, t: opt.t, scale: clipFactor(gradNorm!, t.train.clipGrad) }, opt.fused!.decayEnd);
-    gpuDevice(backend).queue.writeBuffer(this.adamW.buffer, this.adamW.offset, words as Uint8Array<ArrayBuffer>);
-    await this.plan.run(1);
-    const result: StepResult = {
-      step: t.step,
-      total: total!,
-      reconstruction: reconstruction!,
-      alignment: t.model.config.alignment ? alignment! : null,
-      gradNorm: gradNorm!,
-      lr,
-    };
     t.step += 1;
-    return result;
+    return previous ? this.settle(previous, this.inFlight) : null;
+  }
+
+  /** Whether a step was submitted whose result `flush` has not returned yet. */
+  get pending(): boolean {
+    return this.inFlight !== null;
+  }
+
+  /** Waits for the step in flight and returns its result (null when none is). */
+  async flush(): Promise<StepResult | null> {
+    const p = this.inFlight;
+    if (!p) return null;
+    this.inFlight = null;
+    return this.settle(p, null);
+  }
+
+  /**
+   * The result of step `p`, read back. If its loss or norm was not finite, the GPU skipped its
+   * update and, the flag being sticky, the update of `later` (already submitted) too: the weights
+   * and moments are those before `p`. The host rewinds to match, to where the TF.js engine stops:
+   * step count and AdamW's `t` before `p`, the streams as `p` left them (before `later` drew from
+   * them), the GPU's flag cleared. Then it throws, naming `p`'s step.
+   */
+  private async settle(p: InFlight, later: InFlight | null): Promise<StepResult> {
+    const s = await p.status;
+    const [total, reconstruction, alignment, gradNorm] = Array.from(s.subarray(STATUS.stats, STATUS.stats + 4)) as [number, number, number, number];
+    if (s[STATUS.skip] !== 0 || !Number.isFinite(total) || !Number.isFinite(gradNorm)) {
+      this.inFlight = null;
+      if (later) await later.status.catch(() => undefined);
+      const t = this.trainer;
+      t.restore({ ...(later?.before ?? t.state()), step: p.step });
+      t.optimizer.t = p.t;
+      const at = this.plan.stateRange(STATUS_STATE);
+      gpuDevice(webgpuBackend()).queue.writeBuffer(at.buffer, at.offset, new Float32Array(STATUS.words));
+      throw new NonFiniteLossError(p.step, Number.isFinite(total) ? gradNorm : total);
+    }
+    return { step: p.step, total, reconstruction, alignment: this.trainer.model.config.alignment ? alignment : null, gradNorm, lr: p.lr };
   }
 
   dispose(): void {
+    this.inFlight = null;
     this.plan.dispose();
+    for (const r of this.reads) r.destroy();
   }
 }

@@ -34,6 +34,15 @@ export interface StepResult {
   readonly lr: number;
 }
 
+/** A step whose commands are recorded but whose losses are not read yet (CaeTrainer.dispatchStep). */
+export interface DispatchedStep {
+  /** [total, reconstruction, alignment, gradNorm], on the GPU. */
+  readonly stats: tf.Tensor;
+  readonly lr: number;
+  /** The optimizer's update count before the step (restored if the step is refused). */
+  readonly t: number;
+}
+
 export interface TrainerState {
   readonly step: number;
   readonly maskRng: RngState;
@@ -103,6 +112,64 @@ export class CaeTrainer {
 
   /** One optimizer step on a batch. Returns the losses as numbers; no tensor outlives the call. */
   async trainStep(b: Batch): Promise<StepResult> {
+    // The fused optimizer clips on the GPU: the step's commands, then one read-back at the end.
+    if (this.optimizer.fused) return this.finishStep(this.dispatchStep(b));
+    const { stats, grads, lr } = this.gradients(b);
+    try {
+      const [total, reconstruction, alignment, gradNorm] = Array.from(await stats.data());
+      if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) throw new NonFiniteLossError(this.step, Number.isFinite(total!) ? gradNorm! : total!);
+      tf.tidy(() => this.optimizer.apply(grads, lr, clipFactor(gradNorm!, this.train.clipGrad)));
+      return this.result([total!, reconstruction!, alignment!, gradNorm!], lr);
+    } finally {
+      stats.dispose();
+      tf.dispose(grads);
+    }
+  }
+
+  /**
+   * The fused optimizer's step up to its read-back: forward, backward, the clip factor and the
+   * update, all on the GPU (the replay traces exactly these commands). A non-finite loss or norm
+   * makes the GPU skip the update; `finishStep` reads the stats and says so. One step at a time.
+   */
+  dispatchStep(b: Batch): DispatchedStep {
+    const { stats, grads, lr } = this.gradients(b);
+    const t = this.optimizer.t;
+    try {
+      tf.tidy(() => this.optimizer.applyClipped(grads, stats, lr, this.train.clipGrad));
+    } catch (e) {
+      stats.dispose();
+      throw e;
+    } finally {
+      tf.dispose(grads);
+    }
+    return { stats, lr, t };
+  }
+
+  /** Reads a dispatched step's losses; a refused step leaves the step count and `t` where they were. */
+  async finishStep(d: DispatchedStep): Promise<StepResult> {
+    try {
+      const [total, reconstruction, alignment, gradNorm] = Array.from(await d.stats.data());
+      if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) {
+        // The GPU skipped the update (weights and moments untouched): undo the host's count too.
+        this.optimizer.t = d.t;
+        this.optimizer.resetNonFinite();
+        throw new NonFiniteLossError(this.step, Number.isFinite(total!) ? gradNorm! : total!);
+      }
+      return this.result([total!, reconstruction!, alignment!, gradNorm!], d.lr);
+    } finally {
+      d.stats.dispose();
+    }
+  }
+
+  /** The step's result from its stats [total, reconstruction, alignment, gradNorm]; counts the step. */
+  private result([total, reconstruction, alignment, gradNorm]: readonly [number, number, number, number], lr: number): StepResult {
+    const r: StepResult = { step: this.step, total, reconstruction, alignment: this.model.config.alignment ? alignment : null, gradNorm, lr };
+    this.step += 1;
+    return r;
+  }
+
+  /** Forward and backward: stats [total, reconstruction, alignment, ‖g‖] and the gradients, kept. */
+  private gradients(b: Batch): { stats: tf.Tensor1D; grads: tf.Tensor[]; lr: number } {
     const model = this.model;
     const B = b.images.shape[0];
     const mask = b.mask ?? this.nextMasks(B);
@@ -123,28 +190,11 @@ export class CaeTrainer {
         if (l.alignment) parts.align = tf.keep(l.alignment);
         return l.total;
       }, vars);
-      const stats = tf.stack([value, parts.rec!, parts.align ?? tf.scalar(0), this.optimizer.gradNorm(grads)]);
+      const stats = tf.stack([value, parts.rec!, parts.align ?? tf.scalar(0), this.optimizer.gradNorm(grads)]) as tf.Tensor1D;
       return { stats, grads };
     });
     tf.dispose([parts.rec!, parts.align!].filter(Boolean));
-    try {
-      const [total, reconstruction, alignment, gradNorm] = Array.from(await stats.data());
-      if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) throw new NonFiniteLossError(this.step, Number.isFinite(total!) ? gradNorm! : total!);
-      tf.tidy(() => this.optimizer.apply(grads, lr, clipFactor(gradNorm!, this.train.clipGrad)));
-      const result: StepResult = {
-        step: this.step,
-        total: total!,
-        reconstruction: reconstruction!,
-        alignment: model.config.alignment ? alignment! : null,
-        gradNorm: gradNorm!,
-        lr,
-      };
-      this.step += 1;
-      return result;
-    } finally {
-      stats.dispose();
-      tf.dispose(grads);
-    }
+    return { stats, grads, lr };
   }
 
   dispose(): void {

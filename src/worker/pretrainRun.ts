@@ -1,6 +1,8 @@
 // One pretraining run inside the worker: the loop over batches, pause/resume/stop, throttled
 // metrics and reconstruction views, and checkpoints (every N steps, on pause, at the end) that the
-// page keeps and that recovery from a lost device starts from.
+// page keeps and that recovery from a lost device starts from. A replayed step's losses arrive one
+// step late: the loop settles the step in flight before it pauses, saves a checkpoint or ends, so
+// every step's losses reach the page once, and a refused step is found before its state is saved.
 import * as tf from '@tensorflow/tfjs';
 import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
 import { builtinDataset, type LabelledDataset } from '../data/shapes';
@@ -34,6 +36,8 @@ export class PretrainRun {
   private readonly valIndices: { split: 'train' | 'val'; indices: number[] };
   private readonly valMask: Uint8Array;
   private pending: StepPoint[] = [];
+  /** The loader's cursor before the batch of each recent step: a refused step rewinds it. */
+  private cursorAt = new Map<number, number>();
   private resumeWaiter: (() => void) | null = null;
   private stopRequested = false;
   private pauseRequested = false;
@@ -167,8 +171,12 @@ export class PretrainRun {
     this.post({ type: 'pretrain/recon', runId: this.spec.id, view }, [view.original.buffer, view.masked.buffer, view.recon.buffer, view.composite.buffer]);
   }
 
-  /** Copies the state off the GPU, keeps it for recovery and hands it to the page to persist. */
+  /**
+   * Copies the state off the GPU, keeps it for recovery and hands it to the page to persist, after
+   * the losses of the steps before it (the page keeps those with the checkpoint). Settled first.
+   */
   private async snapshot(): Promise<void> {
+    this.flushMetrics(this.imgsPerSec);
     const step = this.trainer.step;
     this.lastGood = await this.guard(saveCheckpoint(this.engine.model(), { cursor: String(this.loader.cursor) }));
     this.lastGoodStep = step;
@@ -214,17 +222,33 @@ export class PretrainRun {
   private lastRecon = -Infinity;
   private imgsPerSec = 0;
 
+  /** Queues the steps' losses for the page. */
+  private record(results: readonly StepResult[]): void {
+    for (const r of results)
+      this.pending.push({ step: r.step, total: r.total, reconstruction: r.reconstruction, alignment: r.alignment, lr: r.lr, gradNorm: r.gradNorm });
+  }
+
+  /** Waits for the step in flight (a replayed step's losses arrive a step late) and queues its losses. */
+  private async settle(): Promise<void> {
+    this.record(await this.guard(this.engine.flush()));
+  }
+
   /** One training step and the throttled messages after it. */
   private async iterate(): Promise<void> {
     // The next batch is read while this step runs on the GPU (a streamed dataset's chunks from storage).
     const next = async () => {
+      const step = this.trainer.step;
+      this.cursorAt.set(step, this.loader.cursor);
+      this.cursorAt.delete(step - 3);
       const batch = await this.loader.next(this.trainer.step + 1 < this.spec.train.totalSteps);
       return tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
     };
     let results: StepResult[];
+    const stepsBefore = this.trainer.step;
     if (this.profileRequested) {
       // The profiler times TF.js's kernels: the profiled step runs on the TF.js engine.
       this.profileRequested = false;
+      await this.settle();
       const images = await next();
       try {
         let out: StepResult | undefined;
@@ -241,10 +265,9 @@ export class PretrainRun {
         }
       }
     } else results = await this.guard(this.engine.steps(next));
-    for (const r of results)
-      this.pending.push({ step: r.step, total: r.total, reconstruction: r.reconstruction, alignment: r.alignment, lr: r.lr, gradNorm: r.gradNorm });
+    this.record(results);
     const now = performance.now();
-    this.imgsPerSec = this.imgPerSec(now, results.length);
+    this.imgsPerSec = this.imgPerSec(now, this.trainer.step - stepsBefore);
     if (now - this.lastMetrics >= METRICS_EVERY_MS) {
       this.flushMetrics(this.imgsPerSec);
       this.lastMetrics = now;
@@ -253,7 +276,10 @@ export class PretrainRun {
       await this.postRecon();
       this.lastRecon = performance.now();
     }
-    if (this.trainer.step - this.lastGoodStep >= this.spec.checkpointEvery) await this.snapshot();
+    if (this.trainer.step - this.lastGoodStep >= this.spec.checkpointEvery) {
+      await this.settle();
+      await this.snapshot();
+    }
   }
 
   /**
@@ -286,11 +312,17 @@ export class PretrainRun {
   async run(onDeviceLost: (run: PretrainRun) => Promise<boolean>): Promise<void> {
     this.setStatus('running', this.resumedAt === null ? null : `Resumed from the checkpoint at step ${this.resumedAt}.`);
     if (this.resumedAt === null) await this.snapshot(); // a resumed run already has (and keeps) its checkpoint
-    while (this.trainer.step < this.spec.train.totalSteps && !this.stopRequested) {
+    for (;;) {
       try {
         if (this.deviceLost !== null) throw new Error(this.deviceLost);
+        if (this.trainer.step >= this.spec.train.totalSteps || this.stopRequested) {
+          // The last step's losses, and whether it was refused, before the final checkpoint.
+          await this.settle();
+          break;
+        }
         if (this.pauseRequested) {
           this.pauseRequested = false;
+          await this.settle();
           this.flushMetrics(this.imgsPerSec);
           this.setStatus('paused');
           await this.snapshot();
@@ -309,6 +341,9 @@ export class PretrainRun {
         }
         this.flushMetrics(this.imgsPerSec);
         if (e instanceof NonFiniteLossError) {
+          // A replayed step is refused a step late: the batch read for the step after it goes back.
+          const at = this.cursorAt.get(e.step);
+          if (at !== undefined && this.trainer.step === e.step) this.loader.cursor = at + this.spec.train.batchSize;
           await this.endNonFinite(e);
           return;
         }

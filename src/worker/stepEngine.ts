@@ -4,9 +4,12 @@
 // A batch of another shape (a short last batch, a resized run) is traced and compiled the same way,
 // and the weights and moments carry over through the model's variables. Where the replay cannot be
 // compiled (another backend, an optimizer or target it does not handle, an unexpected trace) the
-// TF.js engine runs, and the reason goes to the page. While a replay runs, the weights and moments
-// live in its buffers: `model()` writes them back before anything reads the model (checkpoints,
-// views, the lab).
+// TF.js engine runs, and the reason goes to the page. While a replay runs, the weights live in the
+// optimizer's flat state and the model's variables hold no memory: `model()` gives them their
+// weights back before anything reads the model (checkpoints, views, the lab); the moments are the
+// optimizer's own throughout. A replayed step's losses come back one call late (they are read
+// while the next step runs): `flush()` returns the last, and must come before a checkpoint, a
+// TF.js step or the end of a run.
 import * as tf from '@tensorflow/tfjs';
 import { firstDifference } from '../kernels/replay/classify';
 import { TraceRecorder } from '../kernels/replay/trace';
@@ -18,8 +21,8 @@ import { type CaeTrainer, NonFiniteLossError, type StepResult } from '../train/t
 /**
  * Compiled replays kept, by batch shape. Two cover a run that alternates between its batch and a
  * short last one without tracing again each epoch; a third shape (a resized run) evicts the one
- * used least recently, so at most two arenas sit on the GPU beside the model (each plan holds its
- * own intermediates and a copy of the weights and moments).
+ * used least recently, so at most two arenas of intermediates sit on the GPU beside the model (the
+ * plans share the optimizer's flat state: no plan copies the weights or moments).
  */
 export const MAX_PLANS = 2;
 /** TF.js steps traced at one shape before giving up on replaying it (the first fills the pool). */
@@ -48,8 +51,6 @@ export class StepEngine {
   private blocked: string | null | undefined = undefined;
   /** The replay whose buffers hold the weights and moments now; null when only the model's are current. */
   private holder: ReplayTrainer | null = null;
-  /** The holder's buffers hold newer weights than the model's variables. */
-  private dirty = false;
 
   constructor(
     readonly trainer: CaeTrainer,
@@ -59,11 +60,15 @@ export class StepEngine {
     private readonly onChosen: (name: EngineName, reason: string | null) => void = () => undefined,
   ) {}
 
-  /** Runs the next step on a batch from `next` (disposed here) and returns its result. */
+  /**
+   * Runs the next step on a batch from `next` (disposed here) and returns the results that are in:
+   * a TF.js step's own; replaying, the previous replayed step's (none the first time: `flush`
+   * returns the last). Every step's result comes back once, in order.
+   */
   async steps(next: () => tf.Tensor4D | Promise<tf.Tensor4D>): Promise<StepResult[]> {
     const images = await next();
     try {
-      return [await this.step(images)];
+      return await this.step(images);
     } finally {
       try {
         images.dispose();
@@ -73,12 +78,14 @@ export class StepEngine {
     }
   }
 
-  private async step(images: tf.Tensor4D): Promise<StepResult> {
+  private async step(images: tf.Tensor4D): Promise<StepResult[]> {
     const key = shapeKey(images);
     const replay = this.plans.get(key);
     if (replay) {
+      const done: StepResult[] = [];
       if (this.holder !== replay) {
-        // Another shape's replay or TF.js stepped last: this plan takes the weights and moments.
+        // Another shape's replay or TF.js stepped last: this plan takes the weights.
+        done.push(...(await this.flush()));
         this.model();
         replay.load();
         this.holder = replay;
@@ -87,16 +94,25 @@ export class StepEngine {
       this.plans.set(key, replay);
       this.choose('replay', null);
       const r = await replay.trainStep({ images });
-      this.dirty = true;
-      return r;
+      return r ? [...done, r] : done;
     }
+    const done = await this.flush();
     const why = this.whyNot(key);
     if (why !== null) {
       this.toModel();
       this.choose('tfjs', why);
-      return this.trainer.trainStep({ images });
+      return [...done, await this.trainer.trainStep({ images })];
     }
-    return this.trace(key, images);
+    return [...done, await this.trace(key, images)];
+  }
+
+  /**
+   * Waits for the replayed step in flight and returns its result (none on TF.js or when none is in
+   * flight). Throws NonFiniteLossError if it was refused; the trainer is then at that step.
+   */
+  async flush(): Promise<StepResult[]> {
+    const r = await this.holder?.flush();
+    return r ? [r] : [];
   }
 
   /** Why TF.js runs batches of this shape (null: they can be traced). */
@@ -132,7 +148,6 @@ export class StepEngine {
         const replay = ReplayTrainer.fromTraces(this.trainer, recorder, t!.last, step, result);
         this.keep(key, replay);
         this.holder = replay;
-        this.dirty = false;
         this.choose('replay', null);
       } catch (e) {
         if (e instanceof NonFiniteLossError) throw e;
@@ -178,18 +193,16 @@ export class StepEngine {
     this.holder = null;
   }
 
-  /** Runs `step` on the TF.js engine (the profiler's step): the replay reloads what it changed. */
+  /** Runs `step` on the TF.js engine (the profiler's step), after `flush`: the next replayed step reloads the weights. */
   async viaTfjs<T>(step: () => Promise<T>): Promise<T> {
+    if (this.holder?.pending) throw new Error('StepEngine.viaTfjs: a replayed step is in flight (flush first)');
     this.toModel();
     return step();
   }
 
   /** The trainer, with the model's variables and the optimizer's state up to date. */
   model(): CaeTrainer {
-    if (this.holder && this.dirty) {
-      this.holder.sync();
-      this.dirty = false;
-    }
+    this.holder?.sync();
     return this.trainer;
   }
 

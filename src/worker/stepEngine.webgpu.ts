@@ -1,8 +1,10 @@
 // The worker's step engine on Dawn over SwiftShader: it traces its first steps (each on its own
 // batch), then replays; its results match a TF.js trainer fed the same batches bit for bit, the
 // model it hands out is the replay's, a TF.js step in between (the profiler's) keeps the two in
-// step, checkpoints of either engine are the same bytes and resume in the other, a batch of another shape is traced and compiled anew with the weights and moments carried
-// over exactly, plans beyond the cache are released, and nothing leaks.
+// step, checkpoints of either engine are the same bytes and resume in the other, a batch of another
+// shape is traced and compiled anew with the weights and moments carried over exactly, plans beyond
+// the cache are released, and nothing leaks. Replayed steps' results come one call late: every
+// step's comes back exactly once, in order, the last from flush.
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { Cae } from '../model/cae';
@@ -67,13 +69,21 @@ it('replays after its first steps, matches TF.js on the same batches, and leaks 
   expect(chosen).toEqual([expect.stringMatching(/^tfjs tracing the step for batches of 2/), 'replay ']);
   expect(got.length).toBeGreaterThanOrEqual(2);
   const tensors = tf.memory().numTensors;
+  // The first replayed step's result comes with the second's call.
+  expect(await engine.steps(next)).toEqual([]);
   got.push(...(await engine.steps(next)));
-  // The profiler's step runs on TF.js between two replayed ones.
+  // The profiler's step runs on TF.js between two replayed ones, once the one in flight is in.
   const images = next();
+  await expect(engine.viaTfjs(() => trainer.trainStep({ images }))).rejects.toThrow(/flush first/);
+  got.push(...(await engine.flush()));
   got.push(await engine.viaTfjs(() => trainer.trainStep({ images })));
   images.dispose();
+  expect(await engine.steps(next)).toEqual([]);
   got.push(...(await engine.steps(next)));
+  got.push(...(await engine.flush()));
+  expect(await engine.flush()).toEqual([]);
   expect(tf.memory().numTensors).toBe(tensors);
+  expect(got.map((r) => r.step)).toEqual(Array.from({ length: fed }, (_, i) => i));
 
   const want: StepResult[] = [];
   for (let i = 0; i < fed; i++) {
@@ -99,6 +109,7 @@ it('replays after its first steps, matches TF.js on the same batches, and leaks 
     images.dispose();
     expect(gotR.length).toBeLessThanOrEqual(5);
   }
+  gotR.push(...(await resumed.flush()));
   expect(gotR[0]!.step).toBe(got.length);
   await expectSame(gotR, wantR, tfjsResumed, resumed.model());
   resumed.dispose();
@@ -133,6 +144,7 @@ it('traces and compiles a replay for each batch shape, carrying the weights and 
     engines.push(`${sizes[i]}${replayed.mock.calls.length > before ? 'r' : 't'}`);
     if (i === 0) tensors = tf.memory().numTensors;
   }
+  got.push(...(await engine.flush()));
   console.log(`engine across batch sizes (r replayed, t TF.js): ${engines.join(' ')}; ${(performance.now() - t0).toFixed(0)} ms`);
   expect(tf.memory().numTensors).toBe(tensors);
   // Each shape compiled once its traced steps agreed, and ran replayed when it came back.

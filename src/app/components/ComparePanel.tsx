@@ -44,16 +44,24 @@ export function ComparePanel() {
   const diff = configDiff(chosen.map((r) => r.spec));
   const ref = useRef<HTMLDivElement>(null);
   const theme = useChartTheme();
+  // The runs list is read again from IndexedDB every few seconds while a run trains (new objects,
+  // same curves), and a plotly redraw costs a long main-thread task: redraw only when what the
+  // chart shows changed, and only while the view is open (it draws when opened).
+  const open = useStore((s) => s.view === 'compare');
+  const drawn = useRef('');
   useEffect(() => {
     const el = ref.current;
-    if (!el) return;
+    if (!el || !open) return;
+    const key = [metric, axis, theme.fg, ...shown.map((r) => `${r.id} ${r.name ?? ''} ${r.curve.length} ${r.curve.at(-1)?.step ?? ''}`)].join('|');
+    if (key === drawn.current) return;
+    drawn.current = key;
     const traces = compareTraces(shown, metric, axis);
     void loadPlotly().then(async (Plotly) => {
       if (!el.isConnected) return;
       await Plotly.react(el, traces, themed(compareLayout(metric, axis), theme), { displaylogo: false, responsive: true });
       el.dataset.traces = String(traces.length);
     });
-  }, [shown, metric, axis, theme]);
+  }, [shown, open, metric, axis, theme]);
   useEffect(() => {
     const el = ref.current;
     return () => {

@@ -1,42 +1,177 @@
-// The loss curves: a thin component over the pure builder, redrawn at most once a second.
-import { useEffect, useRef } from 'react';
-import { themed, useChartTheme } from '../chartTheme';
-import { lossLayout, lossTraces } from '../charts';
-import { loadPlotly } from '../plotly';
+// The live loss curves: a plain SVG over the pure builders (../charts.ts's traces, ../lineChart.ts's
+// geometry), redrawn at most once a second. Plain SVG rather than plotly: a plotly redraw took
+// 30–400 ms of main thread each second on the test machine, this one a few milliseconds, and
+// plotly's script need not load at all for the default view. Colours come from theme.css.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { StepPoint } from '../../protocol/messages';
+import { lossTraces } from '../charts';
+import { chartGeometry, formatExp, formatTick } from '../lineChart';
 import { useStore } from '../store';
 
 /** The issue asks for at least one update a second; more costs main-thread time for nothing. */
 const REDRAW_MS = 1000;
+const HEIGHT = 360;
+const MARGIN = { l: 56, r: 64, t: 12, b: 44 };
+
+/** `value`, passed on at most once every `ms` (the latest one, after the wait). */
+function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    const wait = ms - (performance.now() - last.current);
+    const show = () => {
+      last.current = performance.now();
+      setShown(value);
+    };
+    if (wait <= 0) {
+      show();
+      return;
+    }
+    const timer = setTimeout(show, wait);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return shown;
+}
+
+/** The element's width, followed as the window or the layout changes (0 while its view is hidden). */
+function useWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setWidth(Math.floor(el.clientWidth)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return width;
+}
+
+const EMPTY: readonly StepPoint[] = [];
 
 export function LossChart() {
-  const history = useStore((s) => s.run?.history);
-  const theme = useChartTheme();
+  const history = useThrottled(useStore((s) => s.run?.history) ?? EMPTY, REDRAW_MS);
   const ref = useRef<HTMLDivElement>(null);
-  const last = useRef(0);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || !history) return;
-    const draw = () => {
-      last.current = performance.now();
-      timer.current = null;
-      void loadPlotly().then((Plotly) => {
-        if (!el.isConnected) return; // unmounted while plotly loaded
-        void Plotly.react(el, lossTraces(history), themed(lossLayout, theme), { displaylogo: false, responsive: true });
-        el.dataset.points = String(history.length);
-      });
-    };
-    const wait = REDRAW_MS - (performance.now() - last.current);
-    if (timer.current) clearTimeout(timer.current);
-    if (wait <= 0) draw();
-    else timer.current = setTimeout(draw, wait);
-  }, [history, theme]);
-  useEffect(() => {
-    const el = ref.current;
-    return () => {
-      if (timer.current) clearTimeout(timer.current);
-      if (el) void loadPlotly().then((Plotly) => Plotly.purge(el));
-    };
-  }, []);
-  return <div ref={ref} data-testid="pretrain.loss-chart" data-points="0" style={{ width: '100%', minHeight: 360 }} />;
+  const width = useWidth(ref);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [hover, setHover] = useState<number | null>(null);
+  const traces = useMemo(() => lossTraces(history), [history]);
+  const shown = useMemo(() => traces.filter((t) => !hidden.has(t.name)), [traces, hidden]);
+  const geo = useMemo(() => chartGeometry(shown, { width, height: HEIGHT, margin: MARGIN }), [shown, width]);
+  const colour = (name: string) => traces.find((t) => t.name === name)?.line?.color;
+  // The point under the pointer: the traces share their x values.
+  const xs = traces[0]?.x ?? [];
+  const at = hover === null || !geo ? -1 : nearest(xs, geo.pxToX(hover));
+  const toggle = (name: string) =>
+    setHidden((h) => {
+      const next = new Set(h);
+      if (!next.delete(name)) next.add(name);
+      return next;
+    });
+  return (
+    <figure className="loss-chart" data-testid="pretrain.loss-chart" data-points={history.length} data-traces={geo?.paths.length ?? 0} ref={ref}>
+      <div className="legend" role="group" aria-label="curves">
+        {traces.map((t) => (
+          <button key={t.name} type="button" aria-pressed={!hidden.has(t.name)} onClick={() => toggle(t.name)} title="show or hide this curve">
+            <svg width={18} height={8} aria-hidden="true">
+              <line x1={0} x2={18} y1={4} y2={4} stroke={t.line?.color} strokeWidth={2} strokeDasharray={t.line?.dash === 'dot' ? '2 2' : undefined} />
+            </svg>
+            {t.name}
+          </button>
+        ))}
+        <span className="hint readout" aria-live="off">
+          {at >= 0 &&
+            `step ${xs[at]} · ${traces.map((t) => `${t.name} ${t.yaxis === 'y2' ? formatExp(t.y[at]!) : formatTick(Number(t.y[at]!.toPrecision(4)))}`).join(' · ')}`}
+        </span>
+      </div>
+      {width > 0 && (
+        <svg
+          width={width}
+          height={HEIGHT}
+          role="img"
+          aria-label={history.length ? `loss curves, ${history.length} steps, latest total loss ${history.at(-1)!.total.toPrecision(4)}` : 'loss curves'}
+          onPointerMove={(e) => setHover(e.clientX - e.currentTarget.getBoundingClientRect().left)}
+          onPointerLeave={() => setHover(null)}
+        >
+          {!geo && (
+            <text x={width / 2} y={HEIGHT / 2} textAnchor="middle" className="axis-text">
+              The curves appear after the first step.
+            </text>
+          )}
+          {geo && (
+            <>
+              <g className="grid">
+                {geo.x.map((t) => (
+                  <line key={`x${t.label}`} x1={t.px} x2={t.px} y1={MARGIN.t} y2={HEIGHT - MARGIN.b} />
+                ))}
+                {geo.y.map((t) => (
+                  <line key={`y${t.label}`} x1={MARGIN.l} x2={width - MARGIN.r} y1={t.px} y2={t.px} />
+                ))}
+              </g>
+              <g className="axis-text">
+                {geo.x.map((t) => (
+                  <g key={t.label} className="xtick">
+                    <text x={t.px} y={HEIGHT - MARGIN.b + 16} textAnchor="middle">
+                      {t.label}
+                    </text>
+                  </g>
+                ))}
+                {geo.y.map((t) => (
+                  <g key={t.label} className="ytick">
+                    <text x={MARGIN.l - 6} y={t.px + 4} textAnchor="end">
+                      {t.label}
+                    </text>
+                  </g>
+                ))}
+                {geo.y2.map((t) => (
+                  <g key={t.label} className="y2tick">
+                    <text x={width - MARGIN.r + 6} y={t.px + 4}>
+                      {t.label}
+                    </text>
+                  </g>
+                ))}
+                <text x={MARGIN.l + (width - MARGIN.l - MARGIN.r) / 2} y={HEIGHT - 6} textAnchor="middle">
+                  step
+                </text>
+                <text transform={`translate(14 ${MARGIN.t + (HEIGHT - MARGIN.t - MARGIN.b) / 2}) rotate(-90)`} textAnchor="middle">
+                  loss
+                </text>
+                <text transform={`translate(${width - 8} ${MARGIN.t + (HEIGHT - MARGIN.t - MARGIN.b) / 2}) rotate(90)`} textAnchor="middle">
+                  learning rate
+                </text>
+              </g>
+              <g fill="none">
+                {geo.paths.map((p) => {
+                  const t = traces.find((x) => x.name === p.name)!;
+                  return (
+                    <path
+                      key={p.name}
+                      data-trace={p.name}
+                      d={p.d}
+                      stroke={colour(p.name)}
+                      strokeWidth={t.line?.width ?? 1}
+                      strokeDasharray={t.line?.dash === 'dot' ? '2 3' : undefined}
+                    />
+                  );
+                })}
+              </g>
+              {at >= 0 && <line className="guide" x1={geo.xToPx(xs[at]!)} x2={geo.xToPx(xs[at]!)} y1={MARGIN.t} y2={HEIGHT - MARGIN.b} />}
+            </>
+          )}
+        </svg>
+      )}
+    </figure>
+  );
+}
+
+/** Index of the value in ascending `xs` nearest to `x`. */
+function nearest(xs: readonly number[], x: number): number {
+  if (!xs.length) return -1;
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid;
+    else hi = mid;
+  }
+  return Math.abs(xs[lo]! - x) <= Math.abs(xs[hi]! - x) ? lo : hi;
 }

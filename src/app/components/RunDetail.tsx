@@ -8,6 +8,16 @@ import { exportCheckpoint, exportDownstreamCommands, exportEncoder, exportOffici
 import { removeRun } from '../persistence';
 import { continueRun } from '../workerClient';
 
+/**
+ * "2026-12-01 18:24", local time. Not toLocaleString: its first call sets up the browser's locale
+ * data, a 100–200 ms task on the test machine, and this line first renders as a run starts.
+ */
+function localTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
 export function RunDetail(props: { run: RunRecord; current: string | undefined; elsewhere: readonly string[]; busy: boolean }) {
   const { run: r, current, elsewhere, busy } = props;
   const id = r.spec.id;
@@ -39,7 +49,7 @@ export function RunDetail(props: { run: RunRecord; current: string | undefined; 
         />
       </label>
       <span className="hint">
-        {id} · started {new Date(r.spec.createdAt).toLocaleString()} · batch {r.spec.train.batchSize}
+        {id} · started {localTime(r.spec.createdAt)} · batch {r.spec.train.batchSize}
         {r.checkpointStep != null ? ` · checkpoint at step ${r.checkpointStep}` : ' · no checkpoint kept'}
       </span>
       <div className="actions">

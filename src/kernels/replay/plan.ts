@@ -1,23 +1,45 @@
 // Compiles one traced TF.js step (trace.ts) into a fixed list of GPU commands over buffers the
 // replay owns, so later steps run with no TF.js op, no new bind group, buffer or pipeline: issue
-// 14's "compile". The plan is made of three kinds of buffers:
-// - state (parameters, optimizer moments): one persistent buffer per name; a parameter that the
-//   TF.js step moved to a new buffer is written back into the buffer it was read from, which is
-//   safe because the compiler checks the old buffer's last read comes before the new one's first write;
+// 14's "compile". Every traced buffer's life gets a place, a GPUBuffer and a byte offset in it:
+// - state (parameters, optimizer moments): persistent; an entry may adopt the traced buffer itself
+//   (the caller's tensor keeps it: no second copy), or sit at an offset within another entry (each
+//   parameter at its range of the fused optimizer's flat state). A parameter that the TF.js step
+//   moved to a new buffer keeps its place, which is safe because the compiler checks the old
+//   buffer's last read comes before the new one's first write;
+// - persistent intermediates (the flat gradient buffer): a buffer of their own, and every
+//   intermediate that is copied whole into one at an aligned offset, and not used after, is placed
+//   at that range instead, so it is computed where the copy would have put it;
 // - slots: per-step inputs (images) and the host arrays TF.js uploaded, written before each step,
 //   and constants the step read from outside (position tables, constant uploads), written once;
 // - an arena of intermediates: every life of a pooled buffer in the trace (from the pool handing it
 //   out to its last use) is one virtual buffer, and virtual buffers whose lives do not overlap share
 //   one GPUBuffer of their size, so the arena never holds more than the traced step's pool did.
-// Each dispatch keeps its traced pipeline and uniform bytes; bind groups are made here, once. A
-// read-back in the trace splits the plan into segments: the caller reads, then runs the next one.
-import type { BufferId, Trace } from './trace';
+// A copy whose source and destination end up at the same place is dropped: with the parameters in
+// the flat state and the gradients in the flat gradient buffer, the fused optimizer's gathers and
+// scatters all are. Each dispatch keeps its traced pipeline and uniform bytes; bind groups are made
+// here, once. A read-back in the trace splits the plan into segments: the caller reads, then runs the next one.
+import type { BufferId, Trace, TraceEvent } from './trace';
 import { arenaOf, type Life, livePeak } from './arena';
+
+/** A persistent state entry: the buffer the step read it from, and the one the step left it in (the same when updated in place). */
+export interface StateRole {
+  readonly name: string;
+  readonly before: BufferId;
+  readonly after: BufferId;
+  /** Keep it in the traced buffer itself (updated in place; the caller keeps that buffer alive). */
+  readonly adopt?: boolean;
+  /** Keep it at a byte offset (a multiple of the storage offset alignment) within an entry named before it. */
+  readonly within?: { readonly state: string; readonly offset: number };
+}
 
 /** How the caller names the buffers of the traced step. */
 export interface PlanRoles {
-  /** Persistent state: the buffer the step read it from, and the one the step left it in (the same when updated in place). */
-  readonly state: readonly { name: string; before: BufferId; after: BufferId }[];
+  readonly state: readonly StateRole[];
+  /**
+   * Intermediates kept in a persistent buffer (the one bound at `binding` of the only dispatch of
+   * `pipeline`), so that what is copied whole into them can be computed in place.
+   */
+  readonly persistent?: readonly { name: string; pipeline: string; binding: number }[];
   /** Per-step inputs the step read from outside (the images). */
   readonly inputs: readonly { name: string; buffer: BufferId }[];
   /** The name of the per-step host array an upload was made from, or null for a constant upload. */
@@ -36,20 +58,31 @@ interface Segment {
   readonly read: { buffer: GPUBuffer; size: number } | null;
 }
 
+/** Where a life's bytes are: a buffer and the byte offset of its range in it. */
+interface Place {
+  readonly buffer: GPUBuffer;
+  readonly offset: number;
+}
+
 const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 const pad4 = (n: number) => Math.max(4, Math.ceil(n / 4) * 4);
 
 export class ReplayPlan {
   readonly segments: Segment[] = [];
   readonly dispatches: number;
-  /** Bytes of the arena, the state, and the slots and uniforms. */
+  /** Bytes of the arena, the state and persistent intermediates the plan made, and the slots and uniforms. */
   readonly arenaBytes: number;
   /** The most bytes the arena's lives hold at once: what a perfect allocator would need. */
   readonly arenaLiveBytes: number;
   readonly stateBytes: number;
   readonly slotBytes: number;
+  /** Bytes of the traced buffers the plan adopted as state (the caller's tensors hold them). */
+  readonly adoptedBytes: number;
+  /** Buffer copies a step runs, and the traced copies dropped because both ends share a place. */
+  readonly copies: number;
+  readonly droppedCopies: number;
   private readonly owned: GPUBuffer[] = [];
-  private readonly state = new Map<string, GPUBuffer>();
+  private readonly state = new Map<string, Place & { size: number }>();
   private readonly inputs = new Map<string, GPUBuffer>();
   private readonly uploads = new Map<string, GPUBuffer[]>();
   /** Uniform buffers of the dispatches whose uniforms vary, by dispatch ordinal, with their traced bytes. */
@@ -100,11 +133,13 @@ export class ReplayPlan {
     });
     const unique = [...new Set(lives)];
 
-    // Roles: state, inputs, constants from outside; everything else goes to the arena.
-    const physical = new Map<Life, GPUBuffer>();
+    // Roles: state, persistent intermediates, inputs, constants from outside; the rest goes to the arena.
+    const physical = new Map<Life, Place>();
     const lastLife = (id: BufferId) => current.get(id);
     const firstLife = (id: BufferId) => unique.find((l) => l.buffer === id && l.before);
+    const align = device.limits.minStorageBufferOffsetAlignment;
     let stateBytes = 0;
+    let adoptedBytes = 0;
     for (const s of roles.state) {
       const before = firstLife(s.before);
       const after = lastLife(s.after);
@@ -113,18 +148,46 @@ export class ReplayPlan {
         throw new Error(
           `replay: "${s.name}" is read (event ${before.last}) after its new value is written (event ${after.first}); it cannot be updated in place`,
         );
-      const b = make(Math.max(before.size, after.size), STORAGE());
-      stateBytes += b.size;
-      this.state.set(s.name, b);
-      physical.set(before, b);
-      physical.set(after, b);
+      const size = Math.max(before.size, after.size);
+      let place: Place;
+      if (s.within) {
+        const host = this.state.get(s.within.state);
+        if (!host) throw new Error(`replay: "${s.name}" sits within "${s.within.state}", which is not a state named before it`);
+        if (s.within.offset % align !== 0 || s.within.offset + size > host.size)
+          throw new Error(`replay: "${s.name}" does not fit, aligned, at byte ${s.within.offset} of "${s.within.state}"`);
+        place = { buffer: host.buffer, offset: host.offset + s.within.offset };
+      } else if (s.adopt) {
+        if (before !== after) throw new Error(`replay: "${s.name}" moves to another buffer; only a state updated in place can be adopted`);
+        const buffer = trace.gpuBuffers.get(s.before)!;
+        adoptedBytes += buffer.size;
+        place = { buffer, offset: 0 };
+      } else {
+        const buffer = make(size, STORAGE());
+        stateBytes += buffer.size;
+        place = { buffer, offset: 0 };
+      }
+      this.state.set(s.name, { ...place, size });
+      physical.set(before, place);
+      physical.set(after, place);
+    }
+    const hosts = new Set<Life>();
+    for (const p of roles.persistent ?? []) {
+      const at = events.flatMap((e, i) => (e.kind === 'dispatch' && e.pipeline.startsWith(p.pipeline) ? [i] : []));
+      if (at.length !== 1) throw new Error(`replay: expected one dispatch of ${p.pipeline}, found ${at.length}`);
+      const e = events[at[0]!] as Extract<TraceEvent, { kind: 'dispatch' }>;
+      const life = slotLives[at[0]!]![e.bindings.findIndex((b) => b.binding === p.binding)];
+      if (!life || life.before || physical.has(life)) throw new Error(`replay: binding ${p.binding} of ${p.pipeline} is not an intermediate of the step`);
+      const buffer = make(life.size, STORAGE());
+      stateBytes += buffer.size;
+      physical.set(life, { buffer, offset: 0 });
+      hosts.add(life);
     }
     for (const x of roles.inputs) {
       const life = firstLife(x.buffer);
       if (!life) continue; // an input the step never read (its buffer is filled but unused)
       const b = make(life.size, STORAGE());
       this.inputs.set(x.name, b);
-      physical.set(life, b);
+      physical.set(life, { buffer: b, offset: 0 });
     }
     let slotBytes = 0;
     const constants: [GPUBuffer, GPUBuffer][] = [];
@@ -135,15 +198,17 @@ export class ReplayPlan {
       const b = make(life.size, STORAGE());
       slotBytes += b.size;
       constants.push([trace.gpuBuffers.get(life.buffer)!, b]);
-      physical.set(life, b);
+      physical.set(life, { buffer: b, offset: 0 });
     }
+    placeCopiedWhole(events, slotLives, hosts, physical, align);
     const intermediates = unique.filter((l) => !physical.has(l));
     this.arenaLiveBytes = livePeak(intermediates);
     const arena = arenaOf(intermediates);
     const arenaBuffers = arena.sizes.map((size) => make(size, STORAGE()));
-    arena.assignment.forEach((k, life) => physical.set(life, arenaBuffers[k]!));
+    arena.assignment.forEach((k, life) => physical.set(life, { buffer: arenaBuffers[k]!, offset: 0 }));
     this.arenaBytes = arenaBuffers.reduce((s, b) => s + b.size, 0);
     this.stateBytes = stateBytes;
+    this.adoptedBytes = adoptedBytes;
 
     // Commands, in the traced order.
     const uniforms = new Map<string, GPUBuffer>();
@@ -152,6 +217,14 @@ export class ReplayPlan {
     let read: { buffer: GPUBuffer; size: number } | null = null;
     let ordinal = 0;
     let uploadIndex = 0;
+    let copies = 0;
+    let dropped = 0;
+    const copy = (src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, size: number) => {
+      if (src === dst && srcOffset === dstOffset) return void dropped++;
+      if (src === dst) throw new Error('replay: a copy between two ranges of one buffer');
+      copies++;
+      ops.push({ kind: 'copy', src, srcOffset, dst, dstOffset, size });
+    };
     events.forEach((e, i) => {
       const lifeAt = (k: number) => physical.get(slotLives[i]![k]!)!;
       switch (e.kind) {
@@ -159,7 +232,10 @@ export class ReplayPlan {
           const pipeline = trace.pipelines[ordinal];
           if (!pipeline) throw new Error(`replay: dispatch ${ordinal} (${e.pipeline}) has no pipeline`);
           const entries = e.bindings.map((b, k): GPUBindGroupEntry => {
-            if (isStorage(b.buffer)) return { binding: b.binding, resource: { buffer: lifeAt(k), offset: b.offset, size: b.size } };
+            if (isStorage(b.buffer)) {
+              const at = lifeAt(k);
+              return { binding: b.binding, resource: { buffer: at.buffer, offset: at.offset + b.offset, size: b.size } };
+            }
             const bytes = e.uniform ?? new Uint8Array(b.size);
             const varies = roles.varyingUniform(e.pipeline);
             const key = varies ? `#${ordinal}` : Array.from(bytes).join(',');
@@ -185,18 +261,19 @@ export class ReplayPlan {
           else this.uploads.set(name, [...(this.uploads.get(name) ?? []), slot]);
           // Through a staging buffer, the copy that follows moves it; else it was written in place.
           if (!isStorage(e.buffer)) stagingSlot.set(e.buffer, slot);
-          else ops.push({ kind: 'copy', src: slot, srcOffset: 0, dst: lifeAt(0), dstOffset: 0, size: e.size });
+          else copy(slot, 0, lifeAt(0).buffer, lifeAt(0).offset, e.size);
           return;
         }
         case 'copy': {
-          const src = stagingSlot.get(e.src) ?? (isStorage(e.src) ? lifeAt(0) : null);
+          const staged = stagingSlot.get(e.src);
+          const src: Place | null = staged ? { buffer: staged, offset: 0 } : isStorage(e.src) ? lifeAt(0) : null;
           if (!src) throw new Error(`replay: a copy from buffer ${e.src}, which is neither storage nor an upload`);
           if (usage(e.dst) & GPUBufferUsage.MAP_READ) {
             read = { buffer: make(e.size, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST), size: e.size };
-            ops.push({ kind: 'copy', src, srcOffset: e.srcOffset, dst: read.buffer, dstOffset: 0, size: e.size });
+            copy(src.buffer, src.offset + e.srcOffset, read.buffer, 0, e.size);
             return;
           }
-          ops.push({ kind: 'copy', src, srcOffset: e.srcOffset, dst: lifeAt(1), dstOffset: e.dstOffset, size: e.size });
+          copy(src.buffer, src.offset + e.srcOffset, lifeAt(1).buffer, lifeAt(1).offset + e.dstOffset, e.size);
           return;
         }
         case 'read':
@@ -216,14 +293,16 @@ export class ReplayPlan {
     this.segments.push({ ops, read: null });
     this.dispatches = ordinal;
     this.slotBytes = slotBytes;
+    this.copies = copies;
+    this.droppedCopies = dropped;
     // The constants are copied once, now, while the traced step's buffers still hold them.
     const encoder = device.createCommandEncoder();
     for (const [from, to] of constants) encoder.copyBufferToBuffer(from, 0, to, 0, to.size);
     device.queue.submit([encoder.finish()]);
   }
 
-  /** The persistent buffer of a state entry. */
-  stateBuffer(name: string): GPUBuffer {
+  /** Where a state entry lives: its buffer and the byte offset of its range. */
+  stateRange(name: string): Place {
     const b = this.state.get(name);
     if (!b) throw new Error(`replay plan has no state "${name}"`);
     return b;
@@ -244,8 +323,11 @@ export class ReplayPlan {
     for (const slot of this.uploads.get(name) ?? []) this.device.queue.writeBuffer(slot, 0, data.buffer, data.byteOffset, data.byteLength);
   }
 
-  /** Runs segment `i` as one submit (`prelude` first), then reads back what the segment ends with. */
-  async run(i: number, prelude?: (encoder: GPUCommandEncoder) => void): Promise<ArrayBuffer | null> {
+  /**
+   * Runs segment `i` as one submit (`prelude` first, `epilogue` last), then reads back what the
+   * segment ends with. The submit happens before the first await.
+   */
+  async run(i: number, prelude?: (encoder: GPUCommandEncoder) => void, epilogue?: (encoder: GPUCommandEncoder) => void): Promise<ArrayBuffer | null> {
     const segment = this.segments[i]!;
     const encoder = this.device.createCommandEncoder();
     prelude?.(encoder);
@@ -267,6 +349,7 @@ export class ReplayPlan {
       pass.dispatchWorkgroups(...op.groups);
     }
     pass?.end();
+    epilogue?.(encoder);
     this.device.queue.submit([encoder.finish()]);
     if (!segment.read) return null;
     const { buffer, size } = segment.read;
@@ -279,5 +362,77 @@ export class ReplayPlan {
   dispose(): void {
     for (const b of this.owned) b.destroy();
     this.owned.length = 0;
+  }
+}
+
+/**
+ * Places each intermediate that is copied whole into a persistent host (its copy is its last use,
+ * the destination is aligned for binding) at that range of the host, where nothing else reads or
+ * writes the range during the intermediate's life; the copy then has one place at both ends. Then
+ * undoes placements that would bind one buffer as a dispatch's output and as another of its
+ * bindings, or copy between two ranges of one buffer, which WebGPU forbids.
+ */
+function placeCopiedWhole(
+  events: readonly TraceEvent[],
+  slotLives: readonly (Life | null)[][],
+  hosts: ReadonlySet<Life>,
+  physical: Map<Life, Place>,
+  align: number,
+): void {
+  const placed = new Set<Life>();
+  // The byte range of a host each event touches, slot by slot.
+  const ranges = (i: number): [Life | null, number, number][] => {
+    const e = events[i]!;
+    const lives = slotLives[i]!;
+    switch (e.kind) {
+      case 'dispatch':
+        return e.bindings.map((b, k) => [lives[k] ?? null, b.offset, b.offset + b.size]);
+      case 'copy':
+        return [
+          [lives[0] ?? null, e.srcOffset, e.srcOffset + e.size],
+          [lives[1] ?? null, e.dstOffset, e.dstOffset + e.size],
+        ];
+      default:
+        return lives.map((l) => [l, 0, Infinity]);
+    }
+  };
+  events.forEach((e, i) => {
+    if (e.kind !== 'copy') return;
+    const [from, to] = slotLives[i]! as [Life | null, Life | null];
+    if (!from || !to || !hosts.has(to) || physical.has(from) || from.before) return;
+    if (e.srcOffset !== 0 || e.size !== from.size || from.last !== i) return;
+    const host = physical.get(to)!;
+    if ((host.offset + e.dstOffset) % align !== 0) return;
+    const [lo, hi] = [e.dstOffset, e.dstOffset + e.size];
+    for (let j = from.first; j < i; j++) for (const [l, a, b] of ranges(j)) if (l === to && a < hi && lo < b) return;
+    physical.set(from, { buffer: host.buffer, offset: host.offset + e.dstOffset });
+    placed.add(from);
+  });
+  // A placement that makes a command bind or copy within one buffer is undone, until none does.
+  for (let undone = true; undone;) {
+    undone = false;
+    events.forEach((e, i) => {
+      const lives = slotLives[i]!;
+      const undo = (a: Life | null, b: Life | null) => {
+        const which = a && placed.has(a) ? a : b && placed.has(b) ? b : null;
+        if (!which) return;
+        physical.delete(which);
+        placed.delete(which);
+        undone = true;
+      };
+      if (e.kind === 'dispatch') {
+        const out = e.bindings.findIndex((b) => b.binding === 0);
+        const o = lives[out];
+        const at = o && physical.get(o);
+        if (!at) return;
+        lives.forEach((l, k) => {
+          if (k !== out && l && physical.get(l)?.buffer === at.buffer) undo(o!, l);
+        });
+      } else if (e.kind === 'copy') {
+        const [a, b] = [lives[0], lives[1]];
+        const [pa, pb] = [a && physical.get(a), b && physical.get(b)];
+        if (pa && pb && pa.buffer === pb.buffer && pa.offset + e.srcOffset !== pb.offset + e.dstOffset) undo(a!, b!);
+      }
+    });
   }
 }
