@@ -162,6 +162,7 @@ test('CIFAR-10 files and a zip import; bad input is refused with a clear message
   await expect(page.getByTestId('probe.dataset')).toHaveValue('shapes-easy');
   await page.reload();
   await expect(rows).toHaveCount(2);
+  await nb.view('pretrain');
   await expect(page.getByTestId('pretrain.dataset').locator('option')).toHaveCount(4);
   expect(nb.pageErrors).toEqual([]);
 });

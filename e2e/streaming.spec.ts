@@ -21,6 +21,7 @@ test('a dataset five times the chunk cache trains from IndexedDB, its chunks str
   const id = (await summary.getAttribute('data-dataset-id'))!;
   console.info(`streaming e2e: imported after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
+  await nb.view('pretrain');
   await page.getByTestId('pretrain.dataset').selectOption(id);
   await nb.pretrainBriefly(2);
   console.info(`streaming e2e: two steps trained after ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -62,6 +62,7 @@ test('a zip bomb is refused with its reason, memory stays bounded, and a run tra
   await expect(page.getByTestId('notices')).toContainText('Could not import bomb: bomb.zip cannot be read: b/0.png and b/1.png overlap');
 
   // The worker is alive: a run trains on the imported dataset.
+  await nb.view('pretrain');
   await page.getByTestId('pretrain.dataset').selectOption(id);
   await nb.pretrainBriefly(2);
   expect(nb.pageErrors).toEqual([]);

@@ -101,7 +101,8 @@ export function ComparePanel() {
             <tr>
               <th>field</th>
               {chosen.map((r, i) => (
-                <th key={r.spec.id} style={{ color: runColour(i) }}>
+                // The run's colour underlines its name: as text colour it lacks contrast in one scheme or the other.
+                <th key={r.spec.id} style={{ borderBottom: `3px solid ${runColour(i)}` }}>
                   {runLabel(r.spec.id, r.name)}
                 </th>
               ))}
