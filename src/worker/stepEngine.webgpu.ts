@@ -51,6 +51,17 @@ async function expectSame(got: StepResult[], ref: StepResult[], a: CaeTrainer, b
   expect(b.optimizer.t).toBe(a.optimizer.t);
 }
 
+/** The TF.js engine's results on batches 0 … n−1. */
+async function tfjsSteps(trainer: CaeTrainer, batch: (i: number) => tf.Tensor4D, n: number): Promise<StepResult[]> {
+  const out: StepResult[] = [];
+  for (let i = 0; i < n; i++) {
+    const images = batch(i);
+    out.push(await trainer.trainStep({ images }));
+    images.dispose();
+  }
+  return out;
+}
+
 it('replays after its first steps, matches TF.js on the same batches, and leaks nothing', async () => {
   const batch = (i: number) => patternImages(2, CONFIG.imgSize, 100 + i);
   const make = () => new CaeTrainer(new Cae(CONFIG, 2), TRAIN);
@@ -85,13 +96,7 @@ it('replays after its first steps, matches TF.js on the same batches, and leaks 
   expect(tf.memory().numTensors).toBe(tensors);
   expect(got.map((r) => r.step)).toEqual(Array.from({ length: fed }, (_, i) => i));
 
-  const want: StepResult[] = [];
-  for (let i = 0; i < fed; i++) {
-    const images = batch(i);
-    want.push(await ref.trainStep({ images }));
-    images.dispose();
-  }
-  await expectSame(got, want, ref, engine.model());
+  await expectSame(got, await tfjsSteps(ref, batch, fed), ref, engine.model());
 
   // Checkpoints: both engines write the same bytes, so each resumes the other's; a replay resumed
   // from TF.js's file and TF.js resumed from the replay's go on bit for bit alike.
@@ -156,13 +161,7 @@ it('traces and compiles a replay for each batch shape, carrying the weights and 
   // The evicted plan was released when the third compiled.
   expect(disposed).toHaveBeenCalledTimes(1);
 
-  const want: StepResult[] = [];
-  for (let i = 0; i < fed; i++) {
-    const images = batch(i);
-    want.push(await ref.trainStep({ images }));
-    images.dispose();
-  }
-  await expectSame(got, want, ref, engine.model());
+  await expectSame(got, await tfjsSteps(ref, batch, fed), ref, engine.model());
   engine.dispose();
   expect(disposed).toHaveBeenCalledTimes(3);
   for (const t of [ref, trainer]) {
