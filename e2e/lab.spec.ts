@@ -244,3 +244,21 @@ test('a checkpoint exported and imported reconstructs the same image and mask id
   expect(await nb.canvasSpread('lab.full-recon')).toBeGreaterThan(10);
   expect(nb.pageErrors).toEqual([]);
 });
+
+test('the lab reconstructs with the live model while the replayed step trains, and the run goes on', async ({ page }) => {
+  const nb = new Notebook(page);
+  await nb.open();
+  await nb.view('pretrain');
+  await page.getByTestId('pretrain.start').click();
+  await expect(page.getByTestId('pretrain.engine')).toContainText('replay', { timeout: 120_000 });
+  await nb.view('lab');
+  await expect(page.getByTestId('lab.model')).toHaveValue('current');
+  // Reading the live model gives the variables back their weights from the replay's buffers.
+  await new Lab(page).open('picture.png', picture, 'image/png');
+  expect(await nb.canvasSpread('lab.recon')).toBeGreaterThan(5);
+  const s = await nb.state();
+  expect(s.status).toBe('running');
+  await nb.waitForStep(s.step + 3);
+  await expect(page.getByTestId('pretrain.engine')).toContainText('replay');
+  expect(nb.pageErrors).toEqual([]);
+});
