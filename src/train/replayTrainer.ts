@@ -276,14 +276,6 @@ export class ReplayTrainer {
   }
 
   /**
-   * Whether the plan holds the weights: the model's variables then stand on no memory of their own
-   * (their values are meaningless) until `sync`.
-   */
-  get holdsWeights(): boolean {
-    return this.evicted;
-  }
-
-  /**
    * Copies the model's weights into the plan (after compiling, a TF.js step in between). The
    * optimizer's moments need no copy: the plan updates the optimizer's own state. While the plan
    * holds the weights there is nothing newer to take.
@@ -406,15 +398,16 @@ export class ReplayTrainer {
   private async settle(p: InFlight, later: InFlight | null): Promise<StepResult> {
     const s = await p.status;
     const [total, reconstruction, alignment, gradNorm] = Array.from(s.subarray(STATUS.stats, STATUS.stats + 4)) as [number, number, number, number];
-    if (s[STATUS.skip] !== 0 || !Number.isFinite(total) || !Number.isFinite(gradNorm)) {
+    const bad = NonFiniteLossError.of(p.step, total, gradNorm) ?? (s[STATUS.skip] !== 0 ? new NonFiniteLossError(p.step, total) : null);
+    if (bad) {
       this.inFlight = null;
       if (later) await later.status.catch(() => undefined);
       const t = this.trainer;
       t.restore({ ...(later?.before ?? t.state()), step: p.step });
       t.optimizer.t = p.t;
-      const at = this.plan.stateRange(STATUS_STATE);
-      gpuDevice(webgpuBackend()).queue.writeBuffer(at.buffer, at.offset, new Float32Array(STATUS.words));
-      throw new NonFiniteLossError(p.step, Number.isFinite(total) ? gradNorm : total);
+      // The plan adopted the optimizer's status buffer: clearing the optimizer's flag clears the plan's.
+      t.optimizer.resetNonFinite();
+      throw bad;
     }
     return { step: p.step, total, reconstruction, alignment: this.trainer.model.config.alignment ? alignment : null, gradNorm, lr: p.lr };
   }

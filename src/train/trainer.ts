@@ -57,6 +57,12 @@ export class NonFiniteLossError extends Error {
   ) {
     super(`the loss became ${loss} at step ${step}; the step was not applied, the weights are those of the last good step`);
   }
+
+  /** The error for step `step` if its loss or gradient norm is not finite (it names the bad value), else null. */
+  static of(step: number, total: number, gradNorm: number): NonFiniteLossError | null {
+    if (Number.isFinite(total) && Number.isFinite(gradNorm)) return null;
+    return new NonFiniteLossError(step, Number.isFinite(total) ? gradNorm : total);
+  }
 }
 
 export class CaeTrainer {
@@ -117,7 +123,8 @@ export class CaeTrainer {
     const { stats, grads, lr } = this.gradients(b);
     try {
       const [total, reconstruction, alignment, gradNorm] = Array.from(await stats.data());
-      if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) throw new NonFiniteLossError(this.step, Number.isFinite(total!) ? gradNorm! : total!);
+      const bad = NonFiniteLossError.of(this.step, total!, gradNorm!);
+      if (bad) throw bad;
       tf.tidy(() => this.optimizer.apply(grads, lr, clipFactor(gradNorm!, this.train.clipGrad)));
       return this.result([total!, reconstruction!, alignment!, gradNorm!], lr);
     } finally {
@@ -149,11 +156,12 @@ export class CaeTrainer {
   async finishStep(d: DispatchedStep): Promise<StepResult> {
     try {
       const [total, reconstruction, alignment, gradNorm] = Array.from(await d.stats.data());
-      if (!Number.isFinite(total!) || !Number.isFinite(gradNorm!)) {
+      const bad = NonFiniteLossError.of(this.step, total!, gradNorm!);
+      if (bad) {
         // The GPU skipped the update (weights and moments untouched): undo the host's count too.
         this.optimizer.t = d.t;
         this.optimizer.resetNonFinite();
-        throw new NonFiniteLossError(this.step, Number.isFinite(total!) ? gradNorm! : total!);
+        throw bad;
       }
       return this.result([total!, reconstruction!, alignment!, gradNorm!], d.lr);
     } finally {
