@@ -37,12 +37,17 @@ export function niceTicks(lo: number, hi: number, n = 6): number[] {
   return out;
 }
 
-/** Ticks of a log axis over [lo, hi] (both > 0): decades, with 2 and 5 between when the span is short. */
+/**
+ * Ticks of a log axis over [lo, hi] (both > 0): decades, with 2 and 5 between when the span is two
+ * decades or less, and every integer multiple within one decade (a run's losses often span less than
+ * one: 1.1 to 5.2 would otherwise get only 2 and 5).
+ */
 export function logTicks(lo: number, hi: number): number[] {
   const a = Math.floor(Math.log10(lo));
   const b = Math.ceil(Math.log10(hi));
   const every = Math.max(1, Math.ceil((b - a) / 8));
-  const mults = Math.log10(hi / lo) <= 2 ? [1, 2, 5] : [1];
+  const span = Math.log10(hi / lo);
+  const mults = span <= 1 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : span <= 2 ? [1, 2, 5] : [1];
   const out: number[] = [];
   for (let e = a; e <= b; e += every) for (const m of mults) out.push(Number((m * 10 ** e).toPrecision(6)));
   return out.filter((v) => v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9));
