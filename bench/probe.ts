@@ -44,7 +44,7 @@ async function pretrain(presetId: PresetId, dataset: string, steps: number, batc
   if (steps === 0) return null;
   const config = modelConfig(presetId);
   const d = defaultTrainConfig(presetId);
-  const train = { ...d, batchSize: batch, totalSteps: steps, warmupSteps: Math.max(1, Math.round((steps * 10) / 300)) };
+  const train = { ...d, seed: num('seed', 0), batchSize: batch, totalSteps: steps, warmupSteps: Math.max(1, Math.round((steps * 10) / 300)) };
   const trainer = new CaeTrainer(new Cae(config, train.seed), train);
   const loader = new BatchLoader(builtinDataset(dataset, train.seed, config.imgSize), batch, train.seed);
   const t0 = performance.now();

@@ -12,7 +12,7 @@ import { Rng } from './random';
 
 describe('config and presets', () => {
   it('has the five presets, all valid and frozen', () => {
-    expect(PRESET_IDS).toEqual(['micro', 'vit-tiny-p4-32', 'vit-s-p8-64', 'vit-s-p16-224', 'vit-b-p16-224']);
+    expect(PRESET_IDS).toEqual(['micro', 'mini', 'vit-tiny-p4-32', 'vit-s-p8-64', 'vit-s-p16-224', 'vit-b-p16-224']);
     for (const id of PRESET_IDS) {
       expect(() => validateConfig(preset(id))).not.toThrow();
       expect(Object.isFrozen(preset(id))).toBe(true);

@@ -38,6 +38,27 @@ export const MICRO = {
   maskMinPatches: 2,
 } as const satisfies CaeConfig;
 
+/**
+ * The step up from micro for experiments on a CPU or a small GPU: 3× wider, 2× deeper, and 4× the
+ * patches (4-px patches on 32-px images: 64 patches, so masking and attention have room). About
+ * 0.45 M encoder parameters; the encoder's forward pass on all 65 tokens is ~30 MFLOPs per image
+ * (docs/experiments.md states the counts for each preset used there).
+ */
+export const MINI = {
+  ...PAPER_OBJECTIVE,
+  imgSize: 32,
+  patchSize: 4,
+  embedDim: 96,
+  depth: 4,
+  numHeads: 3,
+  decoderEmbedDim: 96,
+  regressorDepth: 1,
+  decoderDepth: 1,
+  decoderNumHeads: 3,
+  dropPathRate: 0,
+  maskMinPatches: 5,
+} as const satisfies CaeConfig;
+
 /** ViT-Tiny with 4-px patches on 32-px images (CIFAR scale): 64 patches. Smallest mask block 5
  * keeps the official 16/196 share of the grid. */
 export const VIT_TINY_P4_32 = {
@@ -89,6 +110,7 @@ export const VIT_B_P16_224 = {
 
 export const PRESETS = Object.freeze({
   micro: Object.freeze(MICRO),
+  mini: Object.freeze(MINI),
   'vit-tiny-p4-32': Object.freeze(VIT_TINY_P4_32),
   'vit-s-p8-64': Object.freeze(VIT_S_P8_64),
   'vit-s-p16-224': Object.freeze(VIT_S_P16_224),

@@ -9,6 +9,8 @@ import { PAPER_TRAIN, type TrainConfig } from './config';
 
 const RUNS: Record<PresetId, { batchSize: number; totalSteps: number; baseLr: number }> = {
   micro: { batchSize: 8, totalSteps: 4000, baseLr: 0.2 },
+  // micro's base rate and length, at twice its batch: not tuned (docs/experiments.md).
+  mini: { batchSize: 16, totalSteps: 4000, baseLr: 0.2 },
   'vit-tiny-p4-32': { batchSize: 64, totalSteps: 3000, baseLr: 0.02 },
   'vit-s-p8-64': { batchSize: 64, totalSteps: 5000, baseLr: 0.01 },
   'vit-s-p16-224': { batchSize: 32, totalSteps: 10_000, baseLr: 1.5e-3 },

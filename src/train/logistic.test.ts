@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../model/random';
+import { crossValidateL2, fitLogistic, logisticReadout, objective, predictLogistic, standardize, standardizer } from './logistic';
+
+/** n points in d dimensions around K class centres `spread` apart, unit noise. */
+function blobs(n: number, d: number, K: number, spread: number, seed: number): { x: Float64Array; y: Int32Array } {
+  const rng = new Rng(seed);
+  const centres = Array.from({ length: K }, () => Array.from({ length: d }, () => rng.normal() * spread));
+  const x = new Float64Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % K;
+    for (let j = 0; j < d; j++) x[i * d + j] = centres[y[i]!]![j]! + rng.normal();
+  }
+  return { x, y };
+}
+
+describe('logistic regression fitted to convergence', () => {
+  it('computes the gradient of its objective (finite differences)', () => {
+    const { x, y } = blobs(40, 3, 4, 1, 1);
+    const w = Float64Array.from({ length: 4 * 4 }, (_, i) => Math.sin(i));
+    const g = new Float64Array(w.length);
+    objective(w, x, y, 40, 3, 4, 0.3, g);
+    const scratch = new Float64Array(w.length);
+    for (let i = 0; i < w.length; i++) {
+      const h = 1e-6;
+      const up = Float64Array.from(w);
+      const down = Float64Array.from(w);
+      up[i]! += h;
+      down[i]! -= h;
+      const numeric = (objective(up, x, y, 40, 3, 4, 0.3, scratch) - objective(down, x, y, 40, 3, 4, 0.3, scratch)) / (2 * h);
+      expect(g[i]).toBeCloseTo(numeric, 6);
+    }
+  });
+
+  it('reaches the optimum: the same point as long gradient descent, with a zero gradient', () => {
+    const { x, y } = blobs(120, 4, 3, 0.8, 2);
+    const l2 = 0.05;
+    const fit = fitLogistic(x, y, 120, 4, 3, l2);
+    expect(fit.converged).toBe(true);
+    expect(fit.gradient).toBeLessThan(1e-5);
+    // Plain gradient descent with a safe step (the objective is (‖x‖²/2 + l2)-smooth at most) for many
+    // iterations: an independent route to the unique minimum of a strongly convex function.
+    const w = new Float64Array(3 * 5);
+    const g = new Float64Array(w.length);
+    let f = 0;
+    for (let it = 0; it < 20_000; it++) {
+      f = objective(w, x, y, 120, 4, 3, l2, g);
+      for (let i = 0; i < w.length; i++) w[i]! -= 0.2 * g[i]!;
+    }
+    expect(fit.loss).toBeCloseTo(f, 8);
+    for (let i = 0; i < w.length; i++) expect(fit.weights[i]).toBeCloseTo(w[i]!, 4);
+    expect(fit.iterations).toBeLessThan(200);
+  });
+
+  it('separates separable classes and standardizes with the training statistics', () => {
+    const { x, y } = blobs(300, 5, 4, 4, 3);
+    const s = standardizer(x, 300, 5);
+    const z = standardize(x, 300, 5, s);
+    for (let j = 0; j < 5; j++) {
+      let m = 0;
+      let v = 0;
+      for (let i = 0; i < 300; i++) m += z[i * 5 + j]! / 300;
+      for (let i = 0; i < 300; i++) v += (z[i * 5 + j]! - m) ** 2 / 300;
+      expect(m).toBeCloseTo(0, 10);
+      expect(v).toBeCloseTo(1, 10);
+    }
+    const fit = fitLogistic(z, y, 300, 5, 4, 1e-3);
+    const acc = predictLogistic(fit.weights, z, 300, 5, 4).reduce((a, p, i) => a + (p === y[i] ? 1 : 0), 0) / 300;
+    expect(acc).toBeGreaterThan(0.97);
+  });
+
+  it('chooses a strong penalty for few noisy images and a weak one for many clean ones', async () => {
+    // 30 images in 40 dimensions with a weak signal: an unpenalized fit memorizes the noise.
+    const noisy = blobs(30, 40, 3, 0.25, 4);
+    const a = await crossValidateL2(noisy.x, noisy.y, 30, 40, 3, [1e-4, 1e-1, 10]);
+    expect(a.accuracies).toHaveLength(3);
+    expect(a.l2).toBeGreaterThanOrEqual(1e-1);
+    const clean = blobs(600, 2, 3, 2, 5);
+    const b = await crossValidateL2(clean.x, clean.y, 600, 2, 3, [1e-4, 10]);
+    expect(b.l2).toBe(1e-4);
+  });
+
+  it('reads test images it never fitted, above chance on a signal and at chance without one', async () => {
+    const all = blobs(700, 6, 5, 0.7, 6);
+    const split = (from: number, to: number) => ({ x: all.x.subarray(from * 6, to * 6), y: all.y.subarray(from, to) });
+    const r = await logisticReadout(split(0, 500), split(500, 700), 6, 5);
+    expect(r.fit.converged).toBe(true);
+    expect(r.top1).toBeGreaterThan(0.5);
+    // Labels independent of the features: the readout must not find anything.
+    const rng = new Rng(9);
+    const shuffled = Int32Array.from(all.y, () => Math.floor(rng.next() * 5));
+    const none = await logisticReadout({ x: all.x.subarray(0, 3000), y: shuffled.subarray(0, 500) }, { x: all.x.subarray(3000), y: shuffled.subarray(500) }, 6, 5);
+    expect(none.top1).toBeLessThan(0.32);
+  });
+});
