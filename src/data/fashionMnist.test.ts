@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fashionMnistDir, loadFashionMnist } from '../testing/fashionMnistNode';
+import { fashionMnistDir, loadFashionMnist } from '../testing/nodeDatasets';
 import { FASHION_MNIST, FASHION_MNIST_CLASSES, fashionMnistDataset, grayToRgb } from './fashionMnist';
 import { fixedBatch, BatchLoader } from './loader';
 import { seededSubset } from './subset';

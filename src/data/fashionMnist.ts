@@ -4,7 +4,7 @@
 // training and 2 000 validation images (800 / 200 a class): the training split is what pretraining
 // and the probes learn from, the validation split what they are scored on. The files are fetched
 // only when the dataset is chosen (the worker, ../worker/fashionFetch.ts) or read from disk (Node,
-// ../testing/fashionMnistNode.ts); both hand them to `fashionMnistDataset`, so the pixels and the split
+// ../testing/nodeDatasets.ts); both hand them to `fashionMnistDataset`, so the pixels and the split
 // are the same in the browser and in the bench.
 import { readIdxWhole } from './idx';
 import type { LabelledDataset, Sample, Split } from './shapes';

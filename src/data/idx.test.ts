@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { idxFile, idxImages, idxLabels } from '../testing/idxFiles';
-import { fashionMnistDir } from '../testing/fashionMnistNode';
+import { fashionMnistDir } from '../testing/nodeDatasets';
 import { IdxCancelled, openIdx, readIdxWhole } from './idx';
 
 const MiB = 1024 * 1024;
