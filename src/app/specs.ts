@@ -39,16 +39,19 @@ export interface ImportOptions {
   readonly valShare: number;
   readonly seed: number;
   readonly storedSize: number;
+  /** IDX imports: swap rows and columns (EMNIST); unset, when a file name says EMNIST. */
+  readonly idxTranspose?: boolean;
 }
 
 /**
  * What the chosen files import as (kind and the dataset's name), or why they cannot be imported.
  * `expect` is the kind the user asked for, when the button named one.
  */
-export function checkImport(files: readonly ImportFile[], o: ImportOptions, expect?: 'cifar10'): { kind: ImportKind; name: string } | string {
+export function checkImport(files: readonly ImportFile[], o: ImportOptions, expect?: 'cifar10' | 'idx'): { kind: ImportKind; name: string } | string {
   const kind = importKind(files);
   if (typeof kind !== 'string') return kind.error;
   if (expect === 'cifar10' && kind !== 'cifar10') return 'None of the chosen files is a CIFAR-10 batch (data_batch_1.bin … data_batch_5.bin, test_batch.bin).';
+  if (expect === 'idx' && kind !== 'idx') return 'None of the chosen files is an IDX images file (train-images-idx3-ubyte, .gz or raw).';
   if (!(o.valShare >= 0 && o.valShare < 1)) return `The validation share must be at least 0 and below 1, got ${o.valShare}.`;
   if (!(Number.isInteger(o.seed) && o.seed >= 0)) return `The split seed must be a whole number ≥ 0, got ${o.seed}.`;
   return { kind, name: importName(files, kind) };

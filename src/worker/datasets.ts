@@ -5,6 +5,7 @@ import { ChunkCache, CHUNK_CACHE_BYTES } from '../data/chunkCache';
 import { chunkReader, deleteDataset, getDatasetMeta, putDatasetChunk, putDatasetMeta } from '../data/datasetDb';
 import { importLock, withLock } from '../data/locks';
 import { ImportCancelled, importCifar10, importImageFolder, type ImportResult, type SourceFile } from '../data/datasetImport';
+import { importIdx } from '../data/idxImport';
 import { builtinDataset, isBuiltinDataset, type LabelledDataset } from '../data/shapes';
 import type { DatasetMeta } from '../data/stored';
 import { streamedDataset } from '../data/streamed';
@@ -110,7 +111,9 @@ async function importHoldingLock(msg: Extract<ToWorker, { type: 'data/import' }>
     // Written first, so an import a reload cuts short is found and removed at the next start.
     await putDatasetMeta(placeholder);
     let result: ImportResult;
-    if (kind === 'cifar10')
+    if (kind === 'idx')
+      result = await importIdx(id, msg.files, { valShare: msg.options.valShare, seed: msg.options.seed, transpose: msg.options.idxTranspose }, hooks);
+    else if (kind === 'cifar10')
       result = await importCifar10(
         id,
         msg.files.map((f) => fromBlob(f.path, f.file)),
