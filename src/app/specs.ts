@@ -2,7 +2,7 @@
 // form, and a dataset import. A bad field comes back as a sentence for the user, never a throw, so
 // the worker client only shows it. (The evaluation's spec is built in ./probeForm.ts.)
 import type { DatasetMeta } from '../data/stored';
-import { isBuiltinDataset, SHAPES_TRAIN_SIZE } from '../data/shapes';
+import { embeddedTrainSize, isEmbeddedDataset } from '../data/embedded';
 import { validateConfig } from '../model/config';
 import type { ImportFile, RunSpec } from '../protocol/messages';
 import { validateTrainConfig } from '../train/config';
@@ -10,7 +10,7 @@ import { importKind, importName, type ImportKind } from './importFiles';
 import type { Form } from './store';
 
 /** Whether `id` names no embedded dataset and none kept in this browser. */
-export const missingDataset = (id: string, datasets: readonly DatasetMeta[]): boolean => !isBuiltinDataset(id) && !datasets.some((d) => d.id === id);
+export const missingDataset = (id: string, datasets: readonly DatasetMeta[]): boolean => !isEmbeddedDataset(id) && !datasets.some((d) => d.id === id);
 
 /** The spec of a new run from the pretraining form, or why the form cannot start one. */
 export function buildRunSpec(form: Form, datasets: readonly DatasetMeta[], now: number): RunSpec | string {
@@ -59,5 +59,5 @@ export function checkImport(files: readonly ImportFile[], o: ImportOptions, expe
 
 /** Training images of a dataset (turning a run's steps into epochs), or undefined for one no longer kept. */
 export function trainSizeOf(dataset: string, datasets: readonly DatasetMeta[]): number | undefined {
-  return isBuiltinDataset(dataset) ? SHAPES_TRAIN_SIZE : datasets.find((d) => d.id === dataset)?.trainSize;
+  return isEmbeddedDataset(dataset) ? embeddedTrainSize(dataset) : datasets.find((d) => d.id === dataset)?.trainSize;
 }
