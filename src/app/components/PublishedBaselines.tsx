@@ -6,9 +6,9 @@ import { useStore } from '../store';
 
 const cell = { padding: '2px 8px', textAlign: 'left' } as const;
 
-export function PublishedBaselines() {
+export function PublishedBaselines({ testId = 'baselines.fashion-mnist' }: { readonly testId?: string }) {
   return (
-    <div data-testid="baselines.fashion-mnist" style={{ fontSize: 12, maxWidth: 760 }}>
+    <div data-testid={testId} style={{ fontSize: 12, maxWidth: 760 }}>
       <table style={{ borderCollapse: 'collapse' }}>
         <caption style={{ textAlign: 'left', fontWeight: 600 }}>Fashion-MNIST, published test accuracy</caption>
         <thead>
@@ -36,5 +36,5 @@ export function PublishedBaselines() {
 /** The note beside probe results: only when the probe's dataset is Fashion-MNIST. */
 export function ProbeBaselinesNote() {
   const on = useStore((s) => s.probeForm.dataset === FASHION_MNIST_ID);
-  return on ? <PublishedBaselines /> : null;
+  return on ? <PublishedBaselines testId="probe.baselines" /> : null;
 }
