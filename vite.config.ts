@@ -32,7 +32,7 @@ function contentSecurityPolicy(): Plugin {
 
 /**
  * Emits the service worker (src/sw/sw.js) with the list of files to keep for offline use: every file
- * of the bundle and of public/. Build only: the dev server's modules change on each edit.
+ * of the bundle and of public/ but its datasets. Build only: the dev server's modules change on each edit.
  */
 function serviceWorker(): Plugin {
   let publicDir = '';
@@ -47,9 +47,12 @@ function serviceWorker(): Plugin {
     generateBundle(_, bundle) {
       // index.html is emitted after this hook runs, so it is named here.
       const built = [...new Set(['index.html', ...Object.keys(bundle)])].filter((f) => !f.endsWith('.map'));
+      // Embedded datasets (public/datasets/) are left out: they are fetched only when chosen, and the
+      // worker keeps them in a cache of their own then (src/worker/fashionFetch.ts).
       const pub = readdirSync(publicDir, { recursive: true, withFileTypes: true })
         .filter((d) => d.isFile())
-        .map((d) => join(relative(publicDir, d.parentPath), d.name).split(sep).join('/'));
+        .map((d) => join(relative(publicDir, d.parentPath), d.name).split(sep).join('/'))
+        .filter((f) => !f.startsWith('datasets/'));
       const files = [...built, ...pub].map((f) => `/${f}`).sort();
       // Bundle names carry a hash of their content; public files do not, so their bytes count too.
       const h = createHash('sha256').update(files.join('\n'));

@@ -4,6 +4,7 @@
 // encoder and evaluation: { encoder, eval, top1, se, sd, valImages, seeds, ... }.
 //   npm run bench:probe -- --quick                      the notebook's default experiment
 //   npm run bench:probe -- --preset micro --dataset shapes-easy --steps 400 --evals lin,att,knn,ft --seeds 3
+//   --dataset fashion-mnist reads the embedded Fashion-MNIST from public/ (src/testing/nodeDatasets.ts).
 // Other flags: --batch, --epochs, --ft-epochs, --label-fraction, --train-images, --val-images,
 // --lin-lr, --att-lr, --ft-lr (base rates at their reference batches), --ft-augment 0|1,
 // --model key=value,... (model config over the preset, e.g. alignment=false),
@@ -13,11 +14,11 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { arg, run } from './cli';
 import { BatchLoader } from '../src/data/loader';
-import { builtinDataset } from '../src/data/shapes';
 import { Cae } from '../src/model/cae';
 import { type CaeConfig, validateConfig } from '../src/model/config';
 import { preset, type PresetId } from '../src/model/presets';
 import type { EvalId, FromWorker, ProbeSpec } from '../src/protocol/messages';
+import { nodeDataset, nodeProbeDataset } from '../src/testing/nodeDatasets';
 import { useWasmBackend } from '../src/testing/wasmNode';
 import { useWebGpuBackend } from '../src/testing/webgpuNode';
 import { saveCheckpoint } from '../src/train/checkpoint';
@@ -46,7 +47,7 @@ async function pretrain(presetId: PresetId, dataset: string, steps: number, batc
   const d = defaultTrainConfig(presetId);
   const train = { ...d, seed: num('seed', 0), batchSize: batch, totalSteps: steps, warmupSteps: Math.max(1, Math.round((steps * 10) / 300)) };
   const trainer = new CaeTrainer(new Cae(config, train.seed), train);
-  const loader = new BatchLoader(builtinDataset(dataset, train.seed, config.imgSize), batch, train.seed);
+  const loader = new BatchLoader(await nodeDataset(dataset, train.seed, config.imgSize), batch, train.seed);
   const t0 = performance.now();
   let first = 0;
   let last = 0;
@@ -137,10 +138,15 @@ async function main(): Promise<void> {
     createdAt: 0,
   };
   const msgs: FromWorker[] = [];
-  await new ProbeRun(spec, bytes, (m) => {
-    if (m.type === 'probe/status' && m.status === 'failed') throw new Error(m.message ?? 'probe failed');
-    if (m.type === 'probe/result' || m.type === 'probe/epoch' || m.type === 'probe/ft-epoch') msgs.push(m);
-  }).run();
+  await new ProbeRun(
+    spec,
+    bytes,
+    (m) => {
+      if (m.type === 'probe/status' && m.status === 'failed') throw new Error(m.message ?? 'probe failed');
+      if (m.type === 'probe/result' || m.type === 'probe/epoch' || m.type === 'probe/ft-epoch') msgs.push(m);
+    },
+    await nodeProbeDataset(dataset, spec.model.imgSize),
+  ).run();
   const result = msgs.find((m) => m.type === 'probe/result');
   if (!result || result.type !== 'probe/result') throw new Error('the evaluation posted no result');
   for (const row of result.rows) {

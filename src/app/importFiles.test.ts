@@ -11,6 +11,11 @@ describe('what picked or dropped files import as', () => {
     expect(importKind(f('Pets.ZIP'))).toBe('zip');
     expect(importName(f('Pets.ZIP'), 'zip')).toBe('Pets');
     expect(importKind(f('cifar-10-batches-bin/data_batch_1.bin', 'cifar-10-batches-bin/batches.meta.txt'))).toBe('cifar10');
+    const mnist = f('fashion/train-images-idx3-ubyte.gz', 'fashion/train-labels-idx1-ubyte.gz');
+    expect(importKind(mnist)).toBe('idx');
+    expect(importName(mnist, 'idx')).toBe('Fashion-MNIST');
+    expect(importName(f('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'), 'idx')).toBe('IDX images');
+    expect(importName(f('MNIST/raw/train-images-idx3-ubyte'), 'idx')).toBe('MNIST');
   });
 
   it('gives a reason for a choice that makes no import', () => {

@@ -1,9 +1,11 @@
 // Turning what the user picked or dropped into an import: files with their paths below the chosen
-// folder, and which kind of import they make (an image folder, one .zip of one, or CIFAR-10 files).
+// folder, and which kind of import they make (an image folder, one .zip of one, CIFAR-10 files, or
+// IDX files of the MNIST family).
 import { cifarRole } from '../data/cifar';
+import { idxDatasetName, idxRole } from '../data/idxImport';
 import type { ImportFile } from '../protocol/messages';
 
-export type ImportKind = 'folder' | 'zip' | 'cifar10';
+export type ImportKind = 'folder' | 'zip' | 'cifar10' | 'idx';
 
 /** Files from an <input type=file>: a picked folder's files carry their path below it. */
 export function fromInput(list: FileList | readonly File[]): ImportFile[] {
@@ -12,16 +14,19 @@ export function fromInput(list: FileList | readonly File[]): ImportFile[] {
 
 /** The kind of import a set of files makes, or a reason it makes none. */
 export function importKind(files: readonly ImportFile[]): ImportKind | { error: string } {
-  if (files.length === 0) return { error: 'No files were chosen (an empty folder?). Choose a folder of images, a .zip of one, or the CIFAR-10 binary files.' };
+  if (files.length === 0)
+    return { error: 'No files were chosen (an empty folder?). Choose a folder of images, a .zip of one, the CIFAR-10 binary files, or IDX files.' };
   const zips = files.filter((f) => f.path.toLowerCase().endsWith('.zip'));
   if (zips.length > 0) return files.length === 1 ? 'zip' : { error: 'Choose one .zip on its own: a zip is imported as a whole folder.' };
   if (files.some((f) => cifarRole(f.path) === 'train' || cifarRole(f.path) === 'val')) return 'cifar10';
+  if (files.some((f) => idxRole(f.path)?.kind === 'images')) return 'idx';
   return 'folder';
 }
 
 /** A name for the dataset: the picked folder's, the zip's, or CIFAR-10. */
 export function importName(files: readonly ImportFile[], kind: ImportKind): string {
   if (kind === 'cifar10') return 'CIFAR-10';
+  if (kind === 'idx') return idxDatasetName(files.map((f) => f.path));
   const first = files[0]?.path ?? 'images';
   if (kind === 'zip')
     return first

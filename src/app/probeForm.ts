@@ -1,6 +1,6 @@
 // The evaluation form: which encoder to read, on which images, with which recipes. Its encoder
 // follows the user (the newest run with a checkpoint) until they pick one: see followDefaults.ts.
-import { isBuiltinDataset, SHAPE_CLASSES } from '../data/shapes';
+import { embeddedClasses, isEmbeddedDataset } from '../data/embedded';
 import { isLabelled, type DatasetMeta } from '../data/stored';
 import type { CaeConfig } from '../model/config';
 import type { EncoderEntry, EvalSettings, ProbeSpec } from '../protocol/messages';
@@ -49,7 +49,7 @@ export function buildProbeSpec(
   fallback: { presetId: string; model: CaeConfig },
   now: number,
 ): ProbeSpec | string {
-  if (!isBuiltinDataset(f.dataset) && !data) return 'That dataset is not kept in this browser any more; choose another.';
+  if (!isEmbeddedDataset(f.dataset) && !data) return 'That dataset is not kept in this browser any more; choose another.';
   if (data && !isLabelled(data))
     return `Evaluation needs labels, and ${data.name} has none (it was imported from a folder without class subfolders). Choose a labelled dataset.`;
   if (data && data.valSize === 0) return `${data.name} has no validation images; import it again with a validation share above 0.`;
@@ -82,9 +82,9 @@ export function buildProbeSpec(
   };
 }
 
-/** Chance top-1 on a dataset: 1 / its classes (the embedded sets have ten). */
+/** Chance top-1 on a dataset: 1 / its classes (the embedded sets have ten each). */
 export function chanceFor(dataset: string, datasets: readonly DatasetMeta[]): number | undefined {
-  if (isBuiltinDataset(dataset)) return 1 / SHAPE_CLASSES.length;
+  if (isEmbeddedDataset(dataset)) return 1 / embeddedClasses(dataset).length;
   const n = datasets.find((d) => d.id === dataset)?.classes.length;
   return n ? 1 / n : undefined;
 }

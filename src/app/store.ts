@@ -24,7 +24,7 @@ import type { TrainConfig } from '../train/config';
 import { defaultTrainConfig } from '../train/defaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
 import type { DatasetMeta } from '../data/stored';
-import { isBuiltinDataset } from '../data/shapes';
+import { isEmbeddedDataset } from '../data/embedded';
 import { DEFAULT_EXPERIMENT } from '../train/evalDefaults';
 import { initialProbeForm, type ProbeForm } from './probeForm';
 import { followDefaults } from './followDefaults';
@@ -380,7 +380,7 @@ export const useStore = create<AppState>()((set, get) => ({
   },
   setDatasets(list) {
     // A choice of a dataset that is gone falls back to the default embedded one.
-    const has = (id: string) => isBuiltinDataset(id) || list.some((d) => d.id === id);
+    const has = (id: string) => isEmbeddedDataset(id) || list.some((d) => d.id === id);
     const { form, probeForm, shownDataset } = get();
     const fallback = DEFAULT_EXPERIMENT.dataset;
     set({

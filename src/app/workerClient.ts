@@ -130,7 +130,7 @@ export function launchProbe(spec: ProbeSpec): void {
 }
 
 /** Sends chosen or dropped files to the worker to decode and keep; a bad choice becomes a notice. */
-export function importDataset(files: readonly ImportFile[], o: ImportOptions, expect?: 'cifar10'): void {
+export function importDataset(files: readonly ImportFile[], o: ImportOptions, expect?: 'cifar10' | 'idx'): void {
   const { dataImport, importStarted, notify } = useStore.getState();
   if (dataImport?.status === 'running') return notify('An import is in progress; wait for it or cancel it first.');
   const what = checkImport(files, o, expect);

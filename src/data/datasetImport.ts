@@ -66,7 +66,7 @@ const PREVIEW_SIZE = 32;
 const PREVIEW_MAX = 24;
 
 /** Counts per class and split, and a few thumbnails per class, gathered as images are written. */
-class Tally {
+export class Tally {
   readonly counts: { train: number[]; val: number[] };
   private readonly thumbs: { rgba: Uint8ClampedArray; label: number }[] = [];
   private readonly perClass: number;
@@ -95,7 +95,8 @@ class Tally {
   }
 }
 
-function result(w: ChunkWriter, t: Tally, skipped: Skipped[], split: DatasetMeta['split']): ImportResult {
+/** The import's summary from its writer, tally and skipped files. */
+export function result(w: ChunkWriter, t: Tally, skipped: Skipped[], split: DatasetMeta['split']): ImportResult {
   return {
     storedSize: w.storedSize,
     classes: t.classes,
@@ -118,6 +119,8 @@ export interface FolderOptions {
   readonly seed: number;
   /** Side of the stored square images, px. */
   readonly storedSize: number;
+  /** IDX imports only: swap each image's rows and columns (EMNIST's files are transposed); unset, by the file name. */
+  readonly idxTranspose?: boolean;
 }
 
 /** Imports an image folder (or a zip's entries) in the ImageFolder convention. */

@@ -28,3 +28,27 @@ export function seededSplit(groups: ReadonlyMap<string, readonly string[]>, o: S
   });
   return val;
 }
+
+/**
+ * The same rule over items known by index and label (an IDX file's): within each class the indices,
+ * in file order, are shuffled by the class's stream and the first round(share · n) go to val. Returns
+ * 1 for a val item, 0 for a training one.
+ */
+export function seededLabelSplit(labels: ArrayLike<number>, o: SplitOptions): Uint8Array {
+  if (!(o.valShare >= 0 && o.valShare < 1)) throw new Error(`the validation share must be in [0, 1), got ${o.valShare}`);
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
+    const members = byClass.get(labels[i]!) ?? [];
+    members.push(i);
+    byClass.set(labels[i]!, members);
+  }
+  const val = new Uint8Array(labels.length);
+  byClass.forEach((indices, label) => {
+    const rng = new Rng((Math.imul(o.seed >>> 0, 0x9e3779b1) ^ hash(`class ${label}`)) >>> 0);
+    rng
+      .shuffle(indices)
+      .slice(0, Math.round(o.valShare * indices.length))
+      .forEach((i) => (val[i] = 1));
+  });
+  return val;
+}

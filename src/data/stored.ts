@@ -9,7 +9,7 @@ import type { LabelledDataset, Sample, Split } from './shapes';
 export interface DatasetMeta {
   readonly id: string;
   readonly name: string;
-  readonly source: 'folder' | 'zip' | 'cifar10';
+  readonly source: 'folder' | 'zip' | 'cifar10' | 'idx';
   /** 'importing' until every chunk is written; an import a reload cut short is deleted at start. */
   readonly status: 'importing' | 'ready';
   /** Side of the stored square images, px. */
@@ -20,7 +20,7 @@ export interface DatasetMeta {
   readonly valSize: number;
   /** Images per class, per split (one entry for an unlabelled set). */
   readonly counts: { readonly train: readonly number[]; readonly val: readonly number[] };
-  /** How the split was made: train/ and val/ folders, the CIFAR files, or the seed. */
+  /** How the split was made: train/ and val/ folders, the CIFAR or IDX files, or the seed. */
   readonly split: { readonly by: 'folders' | 'files' } | { readonly by: 'seed'; readonly valShare: number; readonly seed: number };
   readonly imagesPerChunk: number;
   readonly chunks: number;

@@ -216,13 +216,13 @@ export type ToWorker =
   | { readonly type: 'dataset/preview'; readonly dataset: BuiltinDatasetId; readonly imgSize: number; readonly count: number; readonly seed: number }
   /**
    * Decode and keep a dataset the user chose: an image folder's files (paths relative to what was
-   * picked or dropped), one .zip of such a folder, or CIFAR-10 binary files.
+   * picked or dropped), one .zip of such a folder, CIFAR-10 binary files, or IDX files (the MNIST family).
    */
   | {
       readonly type: 'data/import';
       readonly id: string;
       readonly name: string;
-      readonly kind: 'folder' | 'zip' | 'cifar10';
+      readonly kind: 'folder' | 'zip' | 'cifar10' | 'idx';
       readonly files: readonly ImportFile[];
       readonly options: FolderOptions;
     }

@@ -1,16 +1,20 @@
 // The worker's datasets: imports (decode, keep in IndexedDB, report progress, cancel) and the
-// dataset a run asks for by id (the embedded sets are generated; an import streams from IndexedDB
-// through a chunk cache of CHUNK_CACHE_BYTES, kept while runs use that dataset).
+// dataset a run asks for by id (the shapes sets are generated, Fashion-MNIST is fetched once and
+// cached by ./fashionFetch.ts; an import streams from IndexedDB through a chunk cache of
+// CHUNK_CACHE_BYTES, kept while runs use that dataset).
 import { ChunkCache, CHUNK_CACHE_BYTES } from '../data/chunkCache';
 import { chunkReader, deleteDataset, getDatasetMeta, putDatasetChunk, putDatasetMeta } from '../data/datasetDb';
 import { importLock, withLock } from '../data/locks';
 import { ImportCancelled, importCifar10, importImageFolder, type ImportResult, type SourceFile } from '../data/datasetImport';
+import { importIdx } from '../data/idxImport';
+import { FASHION_MNIST_ID } from '../data/fashionMnist';
 import { builtinDataset, isBuiltinDataset, type LabelledDataset } from '../data/shapes';
 import type { DatasetMeta } from '../data/stored';
 import { streamedDataset } from '../data/streamed';
 import { readZip } from '../data/zip';
 import type { ToWorker } from '../protocol/messages';
 import { decodeImage } from './decodeImage';
+import { fashionMnist } from './fashionFetch';
 import type { Post } from './pretrainRun';
 
 const PROGRESS_EVERY_MS = 150;
@@ -36,6 +40,7 @@ export function setChunkCacheBytes(bytes: number): void {
 /** The dataset named in a run's config, with batches at `imgSize`. */
 export async function datasetFor(id: string, seed: number, imgSize: number, sizes?: { train: number; val: number }): Promise<LabelledDataset> {
   if (isBuiltinDataset(id)) return builtinDataset(id, seed, imgSize, sizes);
+  if (id === FASHION_MNIST_ID) return fashionMnist(imgSize);
   if (open?.meta.id !== id) {
     forgetDataset(open?.meta.id ?? ''); // let the previous one's chunks go before reading the next
     const meta = await getDatasetMeta(id);
@@ -110,7 +115,9 @@ async function importHoldingLock(msg: Extract<ToWorker, { type: 'data/import' }>
     // Written first, so an import a reload cuts short is found and removed at the next start.
     await putDatasetMeta(placeholder);
     let result: ImportResult;
-    if (kind === 'cifar10')
+    if (kind === 'idx')
+      result = await importIdx(id, msg.files, { valShare: msg.options.valShare, seed: msg.options.seed, transpose: msg.options.idxTranspose }, hooks);
+    else if (kind === 'cifar10')
       result = await importCifar10(
         id,
         msg.files.map((f) => fromBlob(f.path, f.file)),

@@ -1,6 +1,6 @@
-// Your own data: import an image folder (picked, many files, dropped, or zipped) or the CIFAR-10
-// binary files; the worker decodes and keeps them in this browser. Lists the datasets kept here
-// and shows the chosen one.
+// Your own data: import an image folder (picked, many files, dropped, or zipped), the CIFAR-10
+// binary files or IDX files (the MNIST family); the worker decodes and keeps them in this browser.
+// Lists the datasets kept here and shows the chosen one.
 import { TableHead } from './TableHead';
 import { useState, type DragEvent } from 'react';
 import { fromDrop, fromInput } from '../importFiles';
@@ -44,7 +44,7 @@ export function DataPanel() {
   const [o, setO] = useState<ImportOptions>({ valShare: 0.1, seed: 0, storedSize: 64 });
   const [over, setOver] = useState(false);
   const disabled = !ready || running;
-  const onFiles = (e: React.ChangeEvent<HTMLInputElement>, expect?: 'cifar10') => {
+  const onFiles = (e: React.ChangeEvent<HTMLInputElement>, expect?: 'cifar10' | 'idx') => {
     const files = fromInput(e.target.files ?? []);
     e.target.value = ''; // the same folder can be chosen again
     importDataset(files, o, expect);
@@ -111,6 +111,26 @@ export function DataPanel() {
             CIFAR-10 binary files
             <input data-testid="data.import-cifar" type="file" multiple accept=".bin,.txt" disabled={disabled} onChange={(e) => onFiles(e, 'cifar10')} />
           </label>
+          <label
+            style={row}
+            title="the MNIST family's files (MNIST, Fashion-MNIST, KMNIST, EMNIST), .gz or raw: the training images and labels, and the test pair for the val split (without it, the split seed holds out the validation share); kept at their own size (28 px)"
+          >
+            IDX files (MNIST family)
+            <input data-testid="data.import-idx" type="file" multiple disabled={disabled} onChange={(e) => onFiles(e, 'idx')} />
+          </label>
+          <label style={row} title="EMNIST's files hold each image transposed, and only their names say so">
+            IDX images
+            <select
+              data-testid="data.idx-transpose"
+              value={o.idxTranspose === undefined ? 'auto' : o.idxTranspose ? 'yes' : 'no'}
+              disabled={disabled}
+              onChange={(e) => setO({ ...o, idxTranspose: e.target.value === 'auto' ? undefined : e.target.value === 'yes' })}
+            >
+              <option value="auto">transposed if named EMNIST</option>
+              <option value="yes">transposed</option>
+              <option value="no">as stored</option>
+            </select>
+          </label>
           <div
             data-testid="data.drop"
             onDragOver={(e) => {
@@ -121,7 +141,7 @@ export function DataPanel() {
             onDrop={(e) => void onDrop(e)}
             style={{ border: `2px dashed ${over ? 'var(--accent)' : 'var(--border)'}`, padding: 12, fontSize: 12, color: 'var(--muted)', maxWidth: 370 }}
           >
-            …or drop a folder, a .zip, or the CIFAR-10 files here.
+            …or drop a folder, a .zip, the CIFAR-10 files or IDX files here.
           </div>
           <ImportProgress />
         </div>

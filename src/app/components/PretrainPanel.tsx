@@ -1,6 +1,7 @@
 // The pretraining controls, compact: preset, dataset and the run buttons first, then the recipe in
 // groups (schedule, learning rate, masking and objective); the rarely changed optimizer and
 // architecture fields are collapsed. Each field shows its unit and the paper's value.
+import { FASHION_MNIST } from '../../data/fashionMnist';
 import { BUILTIN_DATASETS } from '../../data/shapes';
 import { PRESET_IDS, type PresetId } from '../../model/presets';
 import { peakLr, PAPER_TRAIN } from '../../train/config';
@@ -63,6 +64,7 @@ export function PretrainPanel() {
                 {d.id} (embedded{d.difficulty === 'hard' ? ', hard' : ''})
               </option>
             ))}
+            <option value={FASHION_MNIST.id}>{FASHION_MNIST.label}</option>
             {datasets.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name} ({d.trainSize} images{d.classes.length ? '' : ', unlabelled'})

@@ -1,7 +1,7 @@
 // The evaluation panel: a frozen encoder read four ways (linear and attentive probes side by side,
 // kNN, fine-tuning) beside a random-init baseline, their curves, the results table and the attention
 // maps that explain LIN versus ATT.
-import { BUILTIN_DATASETS } from '../../data/shapes';
+import { EMBEDDED_DATASETS } from '../../data/embedded';
 import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
 import { EncoderOptions } from './EncoderOptions';
 import { EvalRecipe, Num } from './EvalRecipe';
@@ -43,7 +43,7 @@ export function ProbePanel() {
           <label style={row}>
             dataset
             <select data-testid="probe.dataset" value={f.dataset} disabled={active} onChange={(e) => edit({ dataset: e.target.value })}>
-              {BUILTIN_DATASETS.map((d) => (
+              {EMBEDDED_DATASETS.map((d) => (
                 <option key={d.id} value={d.id}>
                   {d.label}
                 </option>
