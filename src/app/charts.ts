@@ -5,10 +5,10 @@ import type { StepPoint } from '../protocol/messages';
 
 export interface Trace {
   x: number[];
-  y: number[];
+  y: (number | null)[];
   name: string;
   type: 'scatter';
-  mode: 'lines';
+  mode: 'lines' | 'lines+markers';
   yaxis?: 'y2';
   line?: { width?: number; dash?: string; color?: string };
 }

@@ -68,11 +68,11 @@ export function formatExp(v: number): string {
   return `${Number(m)}e${Number(e)}`;
 }
 
-function extent(values: Iterable<number>, keep: (v: number) => boolean): [number, number] | null {
+function extent(values: Iterable<number | null>, keep: (v: number) => boolean): [number, number] | null {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
-    if (!keep(v)) continue;
+    if (v === null || !keep(v)) continue;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -119,7 +119,7 @@ export function chartGeometry(traces: readonly Trace[], box: Box): ChartGeometry
     let pen = false;
     for (let i = 0; i < tr.x.length; i++) {
       const x = tr.x[i]!;
-      const y = tr.y[i]!;
+      const y = tr.y[i] ?? NaN; // null: a gap
       if (!Number.isFinite(x) || !ok(y)) {
         pen = false;
         continue;

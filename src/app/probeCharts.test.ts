@@ -4,9 +4,24 @@ import { colour, overlay, probeTraces, selectMap } from './probeCharts';
 describe('probing views', () => {
   it('draws both probes: losses on the left axis, top-1 % on the right', () => {
     const t = probeTraces([{ epoch: 1, linearLoss: 2, attentiveLoss: 1.5, linearAcc: 0.3, attentiveAcc: 0.6 }]);
-    expect(t.map((x) => x.name)).toEqual(['LIN loss', 'ATT loss', 'LIN top-1 %', 'ATT top-1 %']);
+    expect(t.map((x) => x.name)).toEqual(['LIN loss', 'LIN top-1 %', 'ATT loss', 'ATT top-1 %']);
     expect(t[3]!.y).toEqual([60]);
     expect(t[3]!.yaxis).toBe('y2');
+    // One epoch: markers, since a line needs two points.
+    expect(t[3]!.mode).toBe('lines+markers');
+  });
+  it('draws no LIN curve when LIN was fitted by logistic regression, and gaps after a probe converged', () => {
+    const t = probeTraces([
+      { epoch: 1, linearLoss: null, attentiveLoss: 1.5, linearAcc: null, attentiveAcc: 0.5 },
+      { epoch: 2, linearLoss: null, attentiveLoss: 1.2, linearAcc: null, attentiveAcc: 0.6 },
+    ]);
+    expect(t.map((x) => x.name)).toEqual(['ATT loss', 'ATT top-1 %']);
+    expect(t[1]!.mode).toBe('lines');
+    const late = probeTraces([
+      { epoch: 1, linearLoss: 2, attentiveLoss: 1.5, linearAcc: 0.2, attentiveAcc: 0.5 },
+      { epoch: 2, linearLoss: null, attentiveLoss: 1.2, linearAcc: null, attentiveAcc: 0.6 },
+    ]);
+    expect(late[1]!.y).toEqual([20, null]);
   });
   it('reduces heads to one map: a head or their mean', () => {
     const maps = Float32Array.from([1, 2, 3, 5, 6, 7]); // 2 heads × 3 patches

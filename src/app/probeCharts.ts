@@ -4,7 +4,7 @@ import type { FineTuneEpoch, ProbeEpoch } from '../protocol/messages';
 import type { Trace } from './charts';
 
 /**
- * Training loss (left axis) and validation top-1 (right axis) of both probes and of fine-tuning
+ * Training loss (left axis) and test top-1 (right axis, shown only: no choice reads it) of both probes and of fine-tuning
  * against epoch, with a dashed line at chance.
  */
 export function probeTraces(history: readonly ProbeEpoch[], ft: readonly FineTuneEpoch[] = [], chance?: number): Trace[] {
@@ -23,21 +23,36 @@ export function probeTraces(history: readonly ProbeEpoch[], ft: readonly FineTun
       ? [{ x: [1, last], y: [chance * 100, chance * 100], name: 'chance', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#888', 'dash') }]
       : []),
   ] as Trace[];
-  return [
-    { x, y: history.map((p) => p.linearLoss), name: 'LIN loss', type: 'scatter', mode: 'lines', line: line('#1f77b4', 'dot') },
-    { x, y: history.map((p) => p.attentiveLoss), name: 'ATT loss', type: 'scatter', mode: 'lines', line: line('#d62728', 'dot') },
-    { x, y: history.map((p) => p.linearAcc * 100), name: 'LIN top-1 %', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#1f77b4') },
-    { x, y: history.map((p) => p.attentiveAcc * 100), name: 'ATT top-1 %', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#d62728') },
-    ...extra,
-  ];
+  // A probe trained by SGD draws its curves; LIN fitted by logistic regression has none (its fit is in the table).
+  const probe = (key: 'linear' | 'attentive', label: string, color: string): Trace[] => {
+    const loss = history.map((p) => p[`${key}Loss`]);
+    if (loss.every((v) => v === null)) return [];
+    const mode = history.length === 1 ? 'lines+markers' : 'lines';
+    return [
+      { x, y: loss, name: `${label} loss`, type: 'scatter', mode, line: line(color, 'dot') },
+      {
+        x,
+        y: history.map((p) => {
+          const a = p[`${key}Acc`];
+          return a === null ? null : a * 100;
+        }),
+        name: `${label} top-1 %`,
+        type: 'scatter',
+        mode,
+        yaxis: 'y2',
+        line: line(color),
+      },
+    ] as Trace[];
+  };
+  return [...probe('linear', 'LIN', '#1f77b4'), ...probe('attentive', 'ATT', '#d62728'), ...extra];
 }
 
 export const probeLayout = {
   margin: { l: 50, r: 60, t: 10, b: 40 },
   height: 280,
-  xaxis: { title: { text: 'epoch' }, dtick: 1 },
+  xaxis: { title: { text: 'epoch' }, rangemode: 'tozero' as const },
   yaxis: { title: { text: 'training loss' } },
-  yaxis2: { title: { text: 'validation top-1 %' }, overlaying: 'y' as const, side: 'right' as const, range: [0, 100], showgrid: false },
+  yaxis2: { title: { text: 'test top-1 %' }, overlaying: 'y' as const, side: 'right' as const, range: [0, 100], showgrid: false },
   legend: { orientation: 'h' as const, y: 1.12 },
 };
 

@@ -59,8 +59,8 @@ export function installTestHook(): void {
       return {
         status: p?.status ?? 'idle',
         epochs: p?.history.length ?? 0,
-        linear: p?.history.map((h) => h.linearAcc) ?? [],
-        attentive: p?.history.map((h) => h.attentiveAcc) ?? [],
+        linear: p?.history.flatMap((h) => (h.linearAcc === null ? [] : [h.linearAcc])) ?? [],
+        attentive: p?.history.flatMap((h) => (h.attentiveAcc === null ? [] : [h.attentiveAcc])) ?? [],
       };
     },
     lab() {

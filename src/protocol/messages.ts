@@ -103,7 +103,14 @@ export interface ProbeSpec {
   readonly probe: ProbeTrainConfig;
   readonly epochs: number;
   readonly trainImages: number;
+  /** Images of the split the results are read on (the test split, or the validation split carved from the training images). */
   readonly valImages: number;
+  /**
+   * Where results are read: 'test', the dataset's held-out split, which no choice of the notebook's
+   * defaults has seen; or 'val', a validation split carved from the training images (trainImages
+   * for training and valImages more held out), for choosing settings. Absent on specs kept before: test.
+   */
+  readonly split?: 'test' | 'val';
   /** Augment probe inputs (features then computed per batch) or not (features cached once). */
   readonly augment: boolean;
   readonly evaluation: EvalSettings;
@@ -118,13 +125,14 @@ export interface FineTuneEpoch {
   readonly acc: number;
 }
 
+/** One epoch of the probes' curves; null for a probe not trained by SGD that epoch (converged, or LIN fitted by logistic regression). */
 export interface ProbeEpoch {
   readonly epoch: number;
-  readonly linearLoss: number;
-  readonly attentiveLoss: number;
-  /** Validation top-1, in [0, 1]. */
-  readonly linearAcc: number;
-  readonly attentiveAcc: number;
+  readonly linearLoss: number | null;
+  readonly attentiveLoss: number | null;
+  /** Test top-1, in [0, 1] (shown only: no choice reads it). */
+  readonly linearAcc: number | null;
+  readonly attentiveAcc: number | null;
 }
 
 /** Attention maps over the patch grid for `count` validation images (paper Figure 10). */

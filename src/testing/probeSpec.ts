@@ -1,6 +1,7 @@
 // A small evaluation spec for tests: micro, a few images, LIN and ATT by default; override any field.
 import { MICRO } from '../model/presets';
 import type { EvalSettings, ProbeSpec } from '../protocol/messages';
+import { DEFAULT_PLATEAU } from '../train/convergence';
 import { defaultEvaluation } from '../train/evalDefaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
 
@@ -34,6 +35,17 @@ export function testProbeSpec(o: Partial<Omit<ProbeSpec, 'evaluation'>> & { batc
     augment: false,
     createdAt: 0,
     ...rest,
-    evaluation: { ...d, evals: ['lin', 'att'], seeds: 1, fineTuneEpochs: 1, fineTuneWarmupEpochs: 0, fineTune: { ...d.fineTune, batchSize }, ...evaluation },
+    // The official LIN recipe and ATT capped at the spec's 2 epochs keep these runs short and their curves whole.
+    evaluation: {
+      ...d,
+      linear: 'official',
+      plateau: { ...DEFAULT_PLATEAU, maxEpochs: 2 },
+      evals: ['lin', 'att'],
+      seeds: 1,
+      fineTuneEpochs: 1,
+      fineTuneWarmupEpochs: 0,
+      fineTune: { ...d.fineTune, batchSize },
+      ...evaluation,
+    },
   };
 }

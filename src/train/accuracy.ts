@@ -7,6 +7,8 @@
 // between seeds is measured, and the standard error reported is the larger of the two estimates, so a
 // result whose seeds disagree more than the test split explains is not made to look precise.
 
+import type { TrainingFit } from './convergence';
+
 /** Standard error of a top-1 accuracy p measured on n images: √(p(1−p)/n). */
 export const standardError = (p: number, n: number): number => (n > 0 ? Math.sqrt((p * (1 - p)) / n) : NaN);
 
@@ -22,19 +24,36 @@ export interface Accuracy {
   readonly valImages: number;
   /** Top-1 of each seed, in seed order (absent on results kept before it was recorded). */
   readonly perSeed?: readonly number[];
+  /** How a trained readout's training ended, over its seeds: the longest run, the mean final loss, the steepest last slope, converged only if every seed did. */
+  readonly fit?: TrainingFit;
+}
+
+/** The seeds' fits as one: what a reader needs to see whether every seed had converged. */
+export function combineFits(fits: readonly TrainingFit[]): TrainingFit | undefined {
+  if (fits.length === 0) return undefined;
+  const l2 = fits.map((f) => f.l2).filter((v): v is number => v !== undefined);
+  return {
+    epochs: Math.max(...fits.map((f) => f.epochs)),
+    finalLoss: fits.reduce((a, f) => a + f.finalLoss, 0) / fits.length,
+    slope: fits.reduce((a, f) => (Number.isNaN(f.slope) ? a : Math.min(a, f.slope)), 0),
+    converged: fits.every((f) => f.converged),
+    ...(l2.length ? { l2: Math.exp(l2.reduce((a, v) => a + Math.log(v), 0) / l2.length) } : {}),
+    ...(fits[0]!.unit ? { unit: fits[0]!.unit } : {}),
+  };
 }
 
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const sampleSd = (v: readonly number[], m: number) => (v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0);
 
 /** Mean, sd and standard error over seeds of per-seed accuracies measured on `valImages` images each. */
-export function summarize(perSeed: readonly number[], valImages: number): Accuracy {
+export function summarize(perSeed: readonly number[], valImages: number, fits: readonly TrainingFit[] = []): Accuracy {
   const s = perSeed.length;
   if (s === 0) throw new Error('no accuracy to summarize');
   const top1 = mean(perSeed);
   const sd = sampleSd(perSeed, top1);
   const se = Math.max(standardError(top1, valImages * s), sd / Math.sqrt(s));
-  return { top1, se, sd, seeds: s, valImages, perSeed: [...perSeed] };
+  const fit = combineFits(fits);
+  return { top1, se, sd, seeds: s, valImages, perSeed: [...perSeed], ...(fit ? { fit } : {}) };
 }
 
 /** A difference a − b measured seed by seed on the same images: mean, its standard error, and Δ in SE. */

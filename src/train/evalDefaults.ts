@@ -8,15 +8,32 @@ import { DEFAULT_KNN, OFFICIAL_FINE_TUNE, OFFICIAL_PROBE_LR } from './officialRa
 import type { FineTuneConfig } from './fineTune';
 import type { KnnConfig } from './knn';
 import type { ProbeTrainConfig } from './probeTrainer';
+import { DEFAULT_PLATEAU, type PlateauRule } from './convergence';
 
 /** The ways to read an encoder: linear and attentive probes, kNN, and end-to-end fine-tuning. */
 export type EvalId = 'lin' | 'att' | 'knn' | 'ft';
 
+/** How the linear readout is trained: a converged logistic regression, or the official LARS recipe. */
+export type LinearReadout = 'logistic' | 'official';
+
 /** An evaluation recipe: which readouts, their settings, the baseline and the seeds. */
 export interface EvalSettings {
   readonly evals: readonly EvalId[];
+  /**
+   * LIN: 'logistic', multinomial logistic regression on standardized frozen features fitted to
+   * convergence with its L2 chosen by 5-fold cross-validation on the training images (the default);
+   * or 'official', the official recipe (BatchNorm + linear, LARS, the spec's epochs). Absent on
+   * recipes kept before: official.
+   */
+  readonly linear?: LinearReadout;
+  /** ATT's budget: the plateau rule on its training loss (absent on recipes kept before: the default rule). */
+  readonly plateau?: PlateauRule;
   readonly knn: KnnConfig;
-  /** totalSteps and warmupSteps are set by the run from `fineTuneEpochs` and the labelled images. */
+  /**
+   * totalSteps and warmupSteps are set by the run: `fineTuneEpochs` epochs of the whole training
+   * split, in steps, whatever share of it is labelled (a few-label run takes as many steps as a
+   * full one, not as many epochs).
+   */
   readonly fineTune: FineTuneConfig;
   readonly fineTuneEpochs: number;
   readonly fineTuneWarmupEpochs: number;
@@ -47,6 +64,8 @@ export const defaultProbeConfig = (): ProbeTrainConfig => ({
 
 export const defaultEvaluation = (): EvalSettings => ({
   evals: ['lin', 'att', 'knn', 'ft'],
+  linear: 'logistic',
+  plateau: DEFAULT_PLATEAU,
   knn: DEFAULT_KNN,
   fineTune: {
     seed: 0,

@@ -90,7 +90,12 @@ describe('logistic regression fitted to convergence', () => {
     // Labels independent of the features: the readout must not find anything.
     const rng = new Rng(9);
     const shuffled = Int32Array.from(all.y, () => Math.floor(rng.next() * 5));
-    const none = await logisticReadout({ x: all.x.subarray(0, 3000), y: shuffled.subarray(0, 500) }, { x: all.x.subarray(3000), y: shuffled.subarray(500) }, 6, 5);
+    const none = await logisticReadout(
+      { x: all.x.subarray(0, 3000), y: shuffled.subarray(0, 500) },
+      { x: all.x.subarray(3000), y: shuffled.subarray(500) },
+      6,
+      5,
+    );
     expect(none.top1).toBeLessThan(0.32);
   });
 });

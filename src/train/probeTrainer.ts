@@ -94,14 +94,29 @@ export class ProbePair {
     };
   }
 
-  /** One step of both probes on the same batch of frozen encoder outputs [B, T, D]. */
-  async train(features: tf.Tensor3D, labels: Int32Array): Promise<ProbeStep> {
+  /** The official schedules' rates at this step: warmup then cosine over `totalSteps`, scaled to the batch. */
+  scheduledRates(batch: number): { linear: number; attentive: number } {
     const c = this.cfg;
-    const B = features.shape[0];
-    const linearLr = warmupCosine(this.step, c.totalSteps, c.warmupSteps, (c.linearBaseLr * B) / c.linearBaseBatch, 0);
-    const attentiveLr = warmupCosine(this.step, c.totalSteps, c.warmupSteps, (c.attentiveBaseLr * B) / c.attentiveBaseBatch, 0);
-    const linVars = [...this.linearVars.values()];
-    const attVars = [...this.attentiveVars.values()];
+    return {
+      linear: warmupCosine(this.step, c.totalSteps, c.warmupSteps, (c.linearBaseLr * batch) / c.linearBaseBatch, 0),
+      attentive: warmupCosine(this.step, c.totalSteps, c.warmupSteps, (c.attentiveBaseLr * batch) / c.attentiveBaseBatch, 0),
+    };
+  }
+
+  /**
+   * One step on a batch of frozen encoder outputs [B, T, D], for the probes given a rate (a probe
+   * whose rate is null is left as it is and reports NaN): the caller owns the schedules, so each
+   * probe can follow its own budget (the linear probe's fixed epochs, the attentive probe's plateau
+   * rule). `scheduledRates` gives the official warmup-then-cosine rates.
+   */
+  async train(
+    features: tf.Tensor3D,
+    labels: Int32Array,
+    lr: { linear: number | null; attentive: number | null } = this.scheduledRates(features.shape[0]),
+  ): Promise<ProbeStep> {
+    const linVars = lr.linear === null ? [] : [...this.linearVars.values()];
+    const attVars = lr.attentive === null ? [] : [...this.attentiveVars.values()];
+    if (linVars.length + attVars.length === 0) throw new Error('a probe step with neither probe to train');
     const parts: { lin?: tf.Scalar; att?: tf.Scalar } = {};
     const { stats, lg, ag } = tf.tidy(() => {
       const y = tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes);
@@ -109,20 +124,20 @@ export class ProbePair {
       // The probes share no parameter: the gradient of the sum is each probe's own gradient.
       const { grads } = tf.variableGrads(() => {
         const z = this.logits(features, true);
-        parts.lin = tf.keep(ce(z.linear));
-        parts.att = tf.keep(ce(z.attentive));
-        return parts.lin.add(parts.att) as tf.Scalar;
+        parts.lin = tf.keep(lr.linear === null ? tf.scalar(NaN) : ce(z.linear));
+        parts.att = tf.keep(lr.attentive === null ? tf.scalar(NaN) : ce(z.attentive));
+        return (lr.linear === null ? parts.att : lr.attentive === null ? parts.lin : parts.lin.add(parts.att)) as tf.Scalar;
       }, [...linVars, ...attVars]);
       return { stats: tf.stack([parts.lin!, parts.att!]), lg: linVars.map((v) => grads[v.name]!), ag: attVars.map((v) => grads[v.name]!) };
     });
     tf.dispose([parts.lin!, parts.att!]);
-    this.lars.apply(lg, linearLr);
-    this.sgd.apply(ag, attentiveLr);
+    if (lr.linear !== null) this.lars.apply(lg, lr.linear);
+    if (lr.attentive !== null) this.sgd.apply(ag, lr.attentive);
     tf.dispose([...lg, ...ag]);
     const [linearLoss, attentiveLoss] = Array.from(await stats.data());
     stats.dispose();
     this.step += 1;
-    return { linearLoss: linearLoss!, attentiveLoss: attentiveLoss!, linearLr, attentiveLr };
+    return { linearLoss: linearLoss!, attentiveLoss: attentiveLoss!, linearLr: lr.linear ?? NaN, attentiveLr: lr.attentive ?? NaN };
   }
 
   /**

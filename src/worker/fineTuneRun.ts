@@ -20,7 +20,10 @@ export async function fineTune(ctx: EvalContext, model: Cae, all: LabelledDatase
   const e = s.evaluation;
   const B = e.fineTune.batchSize;
   const ds = labelledSubset(all, e.fineTune.labelFraction, o.seed);
-  const stepsPerEpoch = Math.max(1, Math.ceil(ds.trainSize / B));
+  // The budget is in steps: epochs of the whole training split, whatever share of it is labelled. In
+  // epochs of the labelled share, 10 % of the labels got a tenth of the steps, too few for a model
+  // trained from scratch to leave chance, so the comparison was with an untrained model.
+  const stepsPerEpoch = Math.max(1, Math.ceil(all.trainSize / B));
   const totalSteps = Math.max(1, e.fineTuneEpochs * stepsPerEpoch);
   const warmupSteps = Math.min(totalSteps - 1, Math.round(e.fineTuneWarmupEpochs * stepsPerEpoch));
   // With fewer labelled images than a batch, the batch is all of them, and the lr is scaled to it.
@@ -31,7 +34,7 @@ export async function fineTune(ctx: EvalContext, model: Cae, all: LabelledDatase
   let acc = 0;
   try {
     for (let epoch = 0; epoch < e.fineTuneEpochs && !ctx.stopping; epoch++) {
-      ctx.progress(`${o.label} · fine-tuning on ${ds.trainSize} labelled images, epoch ${epoch + 1} of ${e.fineTuneEpochs}`);
+      ctx.progress(`${o.label} · fine-tuning on ${ds.trainSize} labelled images, step ${epoch * stepsPerEpoch} of ${totalSteps}`);
       let loss = 0;
       for (let k = 0; k < stepsPerEpoch && !ctx.stopping; k++) {
         const b = await loader.next(true);

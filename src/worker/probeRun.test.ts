@@ -29,7 +29,7 @@ describe('an evaluation run in the worker (CPU backend)', () => {
       expect(tf.memory().numTensors).toBe(before);
       const epochs = of(msgs, 'probe/epoch').map((m) => m.point);
       expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
-      for (const e of epochs) for (const v of [e.linearAcc, e.attentiveAcc]) expect(v >= 0 && v <= 1).toBe(true);
+      for (const e of epochs) for (const v of [e.linearAcc!, e.attentiveAcc!]) expect(v >= 0 && v <= 1).toBe(true);
       const statuses = of(msgs, 'probe/status').map((m) => [m.status, m.features]);
       expect(statuses).toEqual([
         ['running', augment ? 'per-batch' : 'cached'],
@@ -43,7 +43,7 @@ describe('an evaluation run in the worker (CPU backend)', () => {
       const [result] = of(msgs, 'probe/result');
       expect(result!.rows.map((r) => r.role)).toEqual(['probed']);
       expect(result!.rows[0]!.results.lin!.top1).toBe(epochs[1]!.linearAcc);
-      expect(result!.rows[0]!.results.lin!.se).toBeCloseTo(Math.sqrt((epochs[1]!.linearAcc * (1 - epochs[1]!.linearAcc)) / 20), 9);
+      expect(result!.rows[0]!.results.lin!.se).toBeCloseTo(Math.sqrt((epochs[1]!.linearAcc! * (1 - epochs[1]!.linearAcc!)) / 20), 9);
       expect(result!.chance).toBe(0.1);
     });
   }
@@ -81,6 +81,57 @@ describe('an evaluation run in the worker (CPU backend)', () => {
     await run.run();
     expect(of(msgs, 'probe/status').at(-1)!.status).toBe('stopped');
     expect(of(msgs, 'probe/result')[0]!.rows[0]!.results).toEqual({});
+  });
+});
+
+describe('readouts trained to convergence, on a split no choice has seen', () => {
+  it('fits LIN as a converged logistic regression and trains ATT until its loss plateaus, leaking nothing', async () => {
+    const bytes = await microCheckpoint();
+    const before = tf.memory().numTensors;
+    const msgs: FromWorker[] = [];
+    const plateau = { window: 1, minImprovement: 0.5, decays: 1, factor: 0.1, maxEpochs: 40 };
+    const spec = testProbeSpec({ encoder: { kind: 'run', runId: 'r' }, evaluation: { evals: ['lin', 'att'], linear: 'logistic', plateau, seeds: 2 } });
+    await new ProbeRun(spec, bytes, (m) => msgs.push(m)).run();
+    expect(tf.memory().numTensors).toBe(before);
+    const [result] = of(msgs, 'probe/result');
+    for (const row of result!.rows) {
+      const lin = row.results.lin!;
+      expect(lin.fit).toMatchObject({ unit: 'iterations', converged: true });
+      // The geometric mean of the penalties the seeds' cross-validations chose, within the grid.
+      expect(lin.fit!.l2! >= 1e-4 && lin.fit!.l2! <= 1).toBe(true);
+      expect(lin.perSeed).toHaveLength(2);
+      // A 50 % improvement in one epoch is soon out of reach: the rule stops ATT long before its cap.
+      const att = row.results.att!;
+      expect(att.fit!.converged).toBe(true);
+      expect(att.fit!.epochs).toBeGreaterThanOrEqual(2);
+      expect(att.fit!.epochs).toBeLessThan(40);
+      expect(Number.isFinite(att.fit!.finalLoss)).toBe(true);
+      expect(att.perSeed).toHaveLength(2);
+    }
+    // The live curve is ATT's alone, as long as ATT trained on the first seed.
+    const epochs = of(msgs, 'probe/epoch').map((m) => m.point);
+    expect(epochs.every((e) => e.linearLoss === null && e.attentiveLoss !== null)).toBe(true);
+  });
+
+  it('reads the results on a validation split carved from the training images when asked, never on the held-out split', async () => {
+    const held = builtinDataset('shapes-easy', 2, MICRO.imgSize, { train: 120, val: 30 });
+    const reads = { val: 0 };
+    const guarded = {
+      ...held,
+      sample: (split: 'train' | 'val', i: number) => {
+        if (split === 'val') reads.val += 1;
+        return held.sample(split, i);
+      },
+    };
+    const msgs: FromWorker[] = [];
+    const spec = testProbeSpec({ dataset: 'guarded', split: 'val', trainImages: 64, valImages: 20, evaluation: { evals: ['lin', 'knn'], linear: 'logistic' } });
+    await new ProbeRun(spec, null, (m) => msgs.push(m), guarded).run();
+    expect(reads.val).toBe(0);
+    const [result] = of(msgs, 'probe/result');
+    expect(result!.rows[0]!.results.lin!.valImages).toBe(20);
+    // The same evaluation on the test split reads the held-out images.
+    await new ProbeRun({ ...spec, split: 'test' }, null, () => undefined, guarded).run();
+    expect(reads.val).toBeGreaterThan(0);
   });
 });
 

@@ -9,6 +9,7 @@ import { toRgba } from '../data/patches';
 import { denormalizeImageNet } from '../data/augment';
 import { builtinDataset, SHAPE_CLASSES, type LabelledDataset } from '../data/shapes';
 import { seededSubset } from '../data/subset';
+import { validationFromTraining } from '../data/holdout';
 import { Cae } from '../model/cae';
 import { grid } from '../model/config';
 import { probeFeatures } from '../model/probes';
@@ -16,16 +17,23 @@ import type { AttentionView, EvalRow, ProbeSpec, ResultId, RunStatus } from '../
 import { readModelCheckpoint } from '../model/checkpoint';
 import { modelFromCheckpoint } from '../model/weights';
 import { summarize } from '../train/accuracy';
+import type { TrainingFit } from '../train/convergence';
 import { knnPredict } from '../train/knn';
 import { ProbePair } from '../train/probeTrainer';
 import { fineTune } from './fineTuneRun';
-import { encodeSplit, trainProbes } from './probeLoop';
+import { encodeSplit, linearReadout, trainProbes } from './probeLoop';
 import type { Post } from './pretrainRun';
 
 const MAP_IMAGES = 4;
 
-/** Per-seed accuracies of one encoder, by result. */
-type Collected = Map<ResultId, number[]>;
+/** Per-seed accuracies of one encoder, by result, with how each trained readout's training ended. */
+type Collected = Map<ResultId, { acc: number[]; fits: TrainingFit[] }>;
+
+/** One seed's result of one readout. */
+interface Outcome {
+  readonly acc: number;
+  readonly fit?: TrainingFit;
+}
 
 export class ProbeRun {
   status: RunStatus = 'starting';
@@ -70,11 +78,16 @@ export class ProbeRun {
   private images(seed: number): { ds: LabelledDataset; note: string | null } {
     const s = this.spec;
     const sizes = { train: s.trainImages, val: s.valImages };
-    if (!this.dataset) return { ds: builtinDataset(s.dataset, seed, s.model.imgSize, sizes), note: null };
+    const carve = s.split === 'val';
+    if (!this.dataset) {
+      if (!carve) return { ds: builtinDataset(s.dataset, seed, s.model.imgSize, sizes), note: null };
+      const pool = builtinDataset(s.dataset, seed, s.model.imgSize, { train: s.trainImages + s.valImages, val: 1 });
+      return { ds: validationFromTraining(pool, sizes, seed), note: null };
+    }
     const all = this.dataset;
     if (all.classes.length === 0) throw new Error(`${all.name} has no labels, and probing needs them; import a folder with one subfolder per class`);
-    if (all.valSize === 0) throw new Error(`${all.name} has no validation images; import it again with a validation share above 0`);
-    const ds = seededSubset(all, sizes, seed);
+    if (all.valSize === 0 && !carve) throw new Error(`${all.name} has no held-out images; import it again with a held-out share above 0`);
+    const ds = carve ? validationFromTraining(all, sizes, seed) : seededSubset(all, sizes, seed);
     if (ds.trainSize < s.probe.batchSize)
       throw new Error(`${all.name} has ${ds.trainSize} training images, fewer than one probe batch of ${s.probe.batchSize}`);
     const fewer = ds.trainSize < s.trainImages || ds.valSize < s.valImages;
@@ -92,7 +105,7 @@ export class ProbeRun {
       const seed = s.probe.seed + k;
       const { ds } = k === 0 ? first : this.images(seed);
       this.valImages = ds.valSize;
-      const seedResults: [EvalRow['role'], Map<ResultId, number>][] = [];
+      const seedResults: [EvalRow['role'], Map<ResultId, Outcome>][] = [];
       for (const role of roles) {
         if (this.stopRequested) break;
         const live = k === 0 && role === 'probed';
@@ -102,17 +115,23 @@ export class ProbeRun {
       // A seed counts only when every evaluation of every encoder finished on it, so the probed
       // encoder and its baseline always average over the same seeds (a stop leaves the seed out).
       if (this.stopRequested) break;
-      for (const [role, got] of seedResults) for (const [id, acc] of got) collected.get(role)!.set(id, [...(collected.get(role)!.get(id) ?? []), acc]);
+      for (const [role, got] of seedResults)
+        for (const [id, r] of got) {
+          const c = collected.get(role)!;
+          const prev = c.get(id) ?? { acc: [], fits: [] };
+          c.set(id, { acc: [...prev.acc, r.acc], fits: r.fit ? [...prev.fits, r.fit] : prev.fits });
+        }
     }
     this.postResults(collected);
     this.setStatus(this.stopRequested ? 'stopped' : 'done');
   }
 
   /** Every asked evaluation of one encoder on one seed's images; top-1 per result. */
-  private async evaluate(role: EvalRow['role'], seed: number, ds: LabelledDataset, live: boolean, label: string): Promise<Map<ResultId, number>> {
+  private async evaluate(role: EvalRow['role'], seed: number, ds: LabelledDataset, live: boolean, label: string): Promise<Map<ResultId, Outcome>> {
     const s = this.spec;
     const evals = new Set(s.evaluation.evals);
-    const out = new Map<ResultId, number>();
+    const logistic = evals.has('lin') && (s.evaluation.linear ?? 'official') === 'logistic';
+    const out = new Map<ResultId, Outcome>();
     const model = this.encoder(role, seed);
     try {
       if (evals.has('lin') || evals.has('att') || evals.has('knn')) {
@@ -120,17 +139,27 @@ export class ProbeRun {
         const val = await encodeSplit(model, ds, 'val', ds.valSize);
         const cached = s.augment ? null : await encodeSplit(model, ds, 'train', ds.trainSize);
         try {
-          if (evals.has('knn')) {
+          if (evals.has('knn') || logistic) {
+            // kNN and the logistic readout read unaugmented features of the training images.
             const train = cached ?? (await encodeSplit(model, ds, 'train', ds.trainSize));
-            for (const pooling of ['cls', 'mean'] as const) out.set(`knn-${pooling}`, await this.knn(train, val, ds.classes.length, pooling));
-            if (!cached) tf.dispose(train.x);
+            try {
+              if (evals.has('knn'))
+                for (const pooling of ['cls', 'mean'] as const) out.set(`knn-${pooling}`, { acc: await this.knn(train, val, ds.classes.length, pooling) });
+              if (logistic) {
+                this.progress(`${label} · linear probe: logistic regression, L2 by 5-fold cross-validation on the training images`);
+                out.set('lin', await linearReadout(train, val, ds.classes.length, s.probe.pooling));
+              }
+            } finally {
+              if (!cached) tf.dispose(train.x);
+            }
           }
-          if (evals.has('lin') || evals.has('att')) {
+          const which = { linear: evals.has('lin') && !logistic, attentive: evals.has('att') };
+          if ((which.linear || which.attentive) && !this.stopRequested) {
             const probes = new ProbePair(s.model.embedDim, s.model.numHeads, ds.classes.length, { ...s.probe, seed });
             try {
-              const acc = await trainProbes(this, model, probes, ds, val, cached, { seed, live, label });
-              if (evals.has('lin')) out.set('lin', acc.linear);
-              if (evals.has('att')) out.set('att', acc.attentive);
+              const r = await trainProbes(this, model, probes, ds, val, cached, { seed, live, label }, which);
+              if (r.linear) out.set('lin', r.linear);
+              if (r.attentive) out.set('att', r.attentive);
               if (live && !this.stopRequested) await this.postAttention(model, probes, ds);
             } finally {
               probes.dispose();
@@ -141,7 +170,7 @@ export class ProbeRun {
         }
       }
       // Last: fine-tuning changes the encoder's weights in place.
-      if (evals.has('ft') && !this.stopRequested) out.set('ft', await fineTune(this, model, ds, { seed, live, label }));
+      if (evals.has('ft') && !this.stopRequested) out.set('ft', { acc: await fineTune(this, model, ds, { seed, live, label }) });
     } finally {
       model.dispose();
     }
@@ -166,7 +195,7 @@ export class ProbeRun {
   private postResults(collected: Map<EvalRow['role'], Collected>): void {
     const rows: EvalRow[] = [...collected].map(([role, c]) => ({
       role,
-      results: Object.fromEntries([...c].map(([id, v]) => [id, summarize(v, this.valImages)])),
+      results: Object.fromEntries([...c].map(([id, v]) => [id, summarize(v.acc, this.valImages, v.fits)])),
     }));
     const classes = this.dataset?.classes.length ?? SHAPE_CLASSES.length;
     this.post({ type: 'probe/result', id: this.spec.id, rows, chance: 1 / classes });

@@ -45,7 +45,7 @@ describe('runs on an imported dataset (CPU backend)', () => {
     const epochs = msgs.flatMap((m) => (m.type === 'probe/epoch' ? [m.point] : []));
     expect(epochs).toHaveLength(2);
     // Accuracies are over the 9 validation images the dataset has.
-    for (const e of epochs) for (const v of [e.linearAcc, e.attentiveAcc]) expect(Number.isInteger(Math.round(v * 9 * 1e6) / 1e6)).toBe(true);
+    for (const e of epochs) for (const v of [e.linearAcc, e.attentiveAcc]) expect(Number.isInteger(Math.round(v! * 9 * 1e6) / 1e6)).toBe(true);
   });
 
   it('refuses to probe an unlabelled import, saying why', async () => {
