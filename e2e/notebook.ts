@@ -61,7 +61,17 @@ export class Notebook {
    */
   async probeBriefly(
     encoder: string,
-    o: { epochs: number; warmup?: number; train: number; val: number; batch: number; evals?: readonly string[]; baseline?: boolean; ftEpochs?: number },
+    o: {
+      epochs: number;
+      warmup?: number;
+      train: number;
+      val: number;
+      batch: number;
+      evals?: readonly string[];
+      baseline?: boolean;
+      ftEpochs?: number;
+      linear?: 'logistic' | 'official';
+    },
   ): Promise<void> {
     await this.view('probe');
     await this.page.getByTestId('probe.encoder').selectOption(encoder);
@@ -73,10 +83,15 @@ export class Notebook {
       await this.setField('fine-tune warmup epochs', '0');
       await this.setField('fine-tune batch', String(o.batch));
     }
-    await this.setField('epochs', String(o.epochs));
-    if (o.warmup !== undefined) await this.setField('warmup epochs', String(o.warmup));
+    // ATT trains until converged, at most its cap; LIN's epochs count only for its official recipe.
+    await this.page.getByTestId('probe.linear').selectOption(o.linear ?? 'logistic');
+    await this.setField('ATT epoch cap', String(o.epochs));
+    if (o.linear === 'official') {
+      await this.setField('LIN epochs', String(o.epochs));
+      if (o.warmup !== undefined) await this.setField('warmup epochs', String(o.warmup));
+    }
     await this.setField('training images', String(o.train));
-    await this.setField('validation images', String(o.val));
+    await this.setField('test images', String(o.val));
     await this.setField('probe batch', String(o.batch));
     await this.page.getByTestId('probe.start').click();
     await this.page.waitForFunction(() => window.__cae.probe().status === 'done', undefined, { timeout: 180_000, polling: 500 });

@@ -19,19 +19,27 @@ test('evaluates a briefly pretrained micro encoder four ways beside its random-i
 
   const p = await page.evaluate(() => window.__cae.probe());
   expect(p.epochs).toBe(2);
+  // LIN is a logistic regression (no curve): ATT's loss and top-1, fine-tuning's, and chance.
+  expect(p.linear).toEqual([]);
   await expect.poll(async () => Number(await page.getByTestId('probe.chart').getAttribute('data-points'))).toBe(2);
   await expect.poll(async () => Number(await page.getByTestId('probe.chart').getAttribute('data-ft-points'))).toBe(1);
-  // LIN and ATT loss and top-1, fine-tuning's loss and top-1, and chance.
-  await expect(page.getByTestId('probe.chart').locator('.scatterlayer .trace')).toHaveCount(7);
+  await expect(page.getByTestId('probe.chart').locator('.scatterlayer .trace')).toHaveCount(5);
   const rows = page.getByTestId('probe.table').locator('tr[data-result-id]');
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(0)).toContainText(runId);
   await expect(rows.nth(1)).toHaveAttribute('data-role', 'baseline');
+  await expect(rows.nth(0).locator('[data-col="split"]')).toHaveText('test');
   for (const col of ['lin', 'att', 'knn-cls', 'knn-mean', 'ft']) {
-    await expect(rows.nth(1).locator(`[data-col="${col}"]`)).toHaveText(/^\d+\.\d ± \d+\.\d$/);
+    // One seed, said so; the trained readouts say how their training ended.
+    await expect(rows.nth(1).locator(`[data-col="${col}"]`)).toHaveText(/^\d+\.\d ± \d+\.\d \(1 seed\)/);
     // The pretrained cell says how far it stands from the baseline, in standard errors.
-    await expect(rows.nth(0).locator(`[data-col="${col}"]`)).toHaveText(/^\d+\.\d ± \d+\.\d[+-]\d+\.\d SE$/);
+    await expect(rows.nth(0).locator(`[data-col="${col}"]`)).toHaveText(/^\d+\.\d ± \d+\.\d \(1 seed\)[+-]\d+\.\d SE/);
   }
+  // LIN converged (a convex fit); ATT stopped at its cap of 2 epochs, shown in red as not converged.
+  await expect(rows.nth(0).locator('[data-col="lin"] [data-fit]')).toHaveAttribute('data-fit', 'converged');
+  await expect(rows.nth(0).locator('[data-col="lin"] [data-fit]')).toContainText(/converged · λ [\d.e-]+ · \d+ it/);
+  await expect(rows.nth(0).locator('[data-col="att"] [data-fit]')).toHaveAttribute('data-fit', 'not-converged');
+  await expect(rows.nth(0).locator('[data-col="att"] [data-fit]')).toContainText(/stopped · 2 ep · loss/);
   await expect(page.getByTestId('probe.status')).toContainText('features cached once');
   expect(await nb.canvasSpread('probe.attention.map')).toBeGreaterThan(20);
 

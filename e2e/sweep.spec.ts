@@ -12,10 +12,9 @@ test('a two-value sweep of micro fills its grid, survives a reload and exports C
   await nb.setField('steps', '3');
   await nb.setField('warmup', '1');
   await nb.view('probe');
-  await nb.setField('epochs', '1');
-  await nb.setField('warmup epochs', '0');
+  await nb.setField('ATT epoch cap', '1');
   await nb.setField('training images', '40');
-  await nb.setField('validation images', '20');
+  await nb.setField('test images', '20');
   await nb.setField('probe batch', '10');
   await nb.view('sweep');
   await page.getByTestId('sweep.field.0').selectOption('model.alignment');

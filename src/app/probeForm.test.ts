@@ -28,12 +28,15 @@ const fallback = { presetId: 'micro', model: MICRO };
 const enc = { runId: 'run-a', presetId: 'micro', step: 4000, model: MICRO };
 
 describe('the evaluation form', () => {
-  it('builds the default spec: the learnable set, four readouts, a baseline, schedules from epochs', () => {
+  it('builds the default spec: the learnable set, the frozen readouts to convergence on the test split, a baseline', () => {
     const spec = buildProbeSpec({ ...initialProbeForm(), encoder: 'run-a' }, enc, undefined, fallback, 7);
     if (typeof spec === 'string') throw new Error(spec);
     expect(spec.dataset).toBe('shapes-easy');
     expect(spec.encoder).toEqual({ kind: 'run', runId: 'run-a' });
-    expect(spec.evaluation.evals).toEqual(['lin', 'att', 'knn', 'ft']);
+    expect(spec.evaluation.evals).toEqual(['lin', 'att', 'knn']);
+    expect(spec.evaluation.linear).toBe('logistic');
+    expect(spec.evaluation.plateau!.maxEpochs).toBe(100);
+    expect(spec.split).toBe('test');
     expect(spec.evaluation.baseline).toBe(true);
     expect(spec.probe.totalSteps).toBe(Math.floor(2000 / 64) * 10);
     expect(spec.probe.warmupSteps).toBe(31);
@@ -49,7 +52,13 @@ describe('the evaluation form', () => {
     expect([ok.trainImages, ok.valImages]).toEqual([900, 100]);
     expect(buildProbeSpec({ ...f, dataset: 'gone' }, undefined, undefined, fallback, 1)).toMatch(/not kept in this browser/);
     expect(buildProbeSpec({ ...f, dataset: 'd1' }, undefined, meta({ classes: [] }), fallback, 1)).toMatch(/needs labels, and flowers has none/);
-    expect(buildProbeSpec({ ...f, dataset: 'd1' }, undefined, meta({ valSize: 0 }), fallback, 1)).toMatch(/no validation images/);
+    expect(buildProbeSpec({ ...f, dataset: 'd1' }, undefined, meta({ valSize: 0 }), fallback, 1)).toMatch(/no held-out \(test\) images/);
+    // Without a held-out split, results can still be read on validation images carved from the training images.
+    const carved = buildProbeSpec({ ...f, dataset: 'd1', split: 'val' }, undefined, meta({ valSize: 0 }), fallback, 1);
+    if (typeof carved === 'string') throw new Error(carved);
+    expect([carved.split, carved.valImages]).toEqual(['val', 500]);
+    const cap = (maxEpochs: number) => ({ ...f, evaluation: { ...f.evaluation, plateau: { ...f.evaluation.plateau!, maxEpochs } } });
+    expect(buildProbeSpec(cap(0), undefined, undefined, fallback, 1)).toMatch(/ATT epoch cap/);
     expect(buildProbeSpec({ ...f, encoder: 'run-x' }, undefined, undefined, fallback, 1)).toMatch(/not available in this session/);
     expect(buildProbeSpec({ ...f, evaluation: { ...f.evaluation, evals: [] } }, undefined, undefined, fallback, 1)).toMatch(/at least one evaluation/);
     expect(buildProbeSpec({ ...f, evaluation: { ...f.evaluation, seeds: 0 } }, undefined, undefined, fallback, 1)).toMatch(/Seeds/);

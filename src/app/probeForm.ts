@@ -14,12 +14,15 @@ export interface ProbeForm {
   readonly encoderPicked: boolean;
   /** An embedded dataset's id or an imported labelled dataset's id. */
   readonly dataset: string;
-  /** Epochs of the linear and attentive probes. */
+  /** Epochs of the linear probe's official recipe (ATT trains until converged, up to its cap). */
   readonly epochs: number;
   /** Linear warmup of both probes' learning rates, in epochs (official: 10 of 90). */
   readonly warmupEpochs: number;
   readonly trainImages: number;
+  /** Images top-1 is read on (the test split, or the validation split carved from the training images). */
   readonly valImages: number;
+  /** Which split results are read on: the held-out test split, or validation carved from the training images. */
+  readonly split: 'test' | 'val';
   readonly augment: boolean;
   readonly probe: ProbeTrainConfig;
   readonly evaluation: EvalSettings;
@@ -33,6 +36,7 @@ export const initialProbeForm = (): ProbeForm => ({
   warmupEpochs: 1,
   trainImages: DEFAULT_EXPERIMENT.trainImages,
   valImages: DEFAULT_EXPERIMENT.valImages,
+  split: 'test',
   augment: false,
   probe: defaultProbeConfig(),
   evaluation: defaultEvaluation(),
@@ -52,15 +56,18 @@ export function buildProbeSpec(
   if (!isEmbeddedDataset(f.dataset) && !data) return 'That dataset is not kept in this browser any more; choose another.';
   if (data && !isLabelled(data))
     return `Evaluation needs labels, and ${data.name} has none (it was imported from a folder without class subfolders). Choose a labelled dataset.`;
-  if (data && data.valSize === 0) return `${data.name} has no validation images; import it again with a validation share above 0.`;
+  if (data && data.valSize === 0 && f.split === 'test')
+    return `${data.name} has no held-out (test) images; import it again with a held-out share above 0, or read results on a validation split carved from its training images.`;
   if (f.encoder !== 'random' && !enc) return 'That pretraining run is not available in this session; choose another encoder.';
   // An import may hold fewer images than the form asks: the schedule counts the ones there are.
   const trainImages = data ? Math.min(f.trainImages, data.trainSize) : f.trainImages;
-  const valImages = data ? Math.min(f.valImages, data.valSize) : f.valImages;
+  const valImages = data && f.split === 'test' ? Math.min(f.valImages, data.valSize) : f.valImages;
   const e = f.evaluation;
   if (e.evals.length === 0) return 'Choose at least one evaluation (LIN, ATT, kNN or fine-tuning).';
   if (!(f.epochs >= 1 && trainImages >= f.probe.batchSize && valImages >= 1 && f.warmupEpochs >= 0 && f.warmupEpochs < f.epochs))
-    return 'Evaluation needs at least one epoch, fewer warmup epochs than epochs, a training set at least one batch large, and validation images.';
+    return 'Evaluation needs at least one LIN epoch, fewer warmup epochs than epochs, a training set at least one batch large, and test images.';
+  const cap = e.plateau?.maxEpochs ?? 1;
+  if (!(Number.isInteger(cap) && cap >= 1 && cap <= 1000)) return 'The ATT epoch cap must be a whole number from 1 to 1000.';
   if (!(Number.isInteger(e.seeds) && e.seeds >= 1 && e.seeds <= 10)) return 'Seeds must be a whole number from 1 to 10.';
   if (!(e.fineTune.labelFraction > 0 && e.fineTune.labelFraction <= 1)) return 'The labelled share for fine-tuning must be in (0, 1], e.g. 0.01, 0.1 or 1.';
   if (!(e.fineTuneEpochs >= 1 && e.fineTuneWarmupEpochs >= 0 && e.fineTuneWarmupEpochs < e.fineTuneEpochs))
@@ -76,6 +83,7 @@ export function buildProbeSpec(
     epochs: f.epochs,
     trainImages,
     valImages,
+    split: f.split,
     augment: f.augment,
     evaluation: e,
     createdAt: now,

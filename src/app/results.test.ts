@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testProbeSpec } from '../testing/probeSpec';
 import { summarize } from '../train/accuracy';
-import { aboveBaseline, cellText, csvCell, resultRows, resultsCsv, rowResults } from './results';
+import { aboveBaseline, cellText, csvCell, fitText, resultRows, resultsCsv, rowResults } from './results';
 
 const spec = testProbeSpec({ id: 'e1', encoder: { kind: 'run', runId: 'run-a' }, createdAt: 0 });
 const result = {
@@ -36,10 +36,23 @@ describe('the results table', () => {
     expect(cellText(rowResults(old).lin!)).toBe('45.7');
     const csv = resultsCsv([{ ...old, encoder: 'run, "x"' }, ...resultRows(spec, result, 4000, 'shapes-easy')]).split('\n');
     expect(csv[0]).toBe(
-      'encoder,role,preset,pretrain_steps,probe_epochs,lin_top1,lin_se,lin_sd,att_top1,att_se,att_sd,knn-cls_top1,knn-cls_se,knn-cls_sd,knn-mean_top1,knn-mean_se,knn-mean_sd,ft_top1,ft_se,ft_sd,seeds,chance,date,dataset',
+      'encoder,role,preset,pretrain_steps,probe_epochs,lin_top1,lin_se,lin_sd,att_top1,att_se,att_sd,knn-cls_top1,knn-cls_se,knn-cls_sd,knn-mean_top1,knn-mean_se,knn-mean_sd,ft_top1,ft_se,ft_sd,seeds,chance,date,dataset,split,lin_readout',
     );
-    expect(csv[1]).toBe('"run, ""x""",probed,micro,0,10,45.67,,0,80,,0,,,,,,,,,,1,,1970-01-01T00:00:00.000Z,shapes');
-    expect(csv[2]).toBe('run-a,probed,micro,4000,2,20,1.79,0,,,,31,1.46,1.41,,,,,,,2,10,1970-01-01T00:00:00.000Z,shapes-easy');
+    expect(csv[1]).toBe('"run, ""x""",probed,micro,0,10,45.67,,0,80,,0,,,,,,,,,,1,,1970-01-01T00:00:00.000Z,shapes,test,official');
+    expect(csv[2]).toBe('run-a,probed,micro,4000,2,20,1.79,0,,,,31,1.46,1.41,,,,,,,2,10,1970-01-01T00:00:00.000Z,shapes-easy,test,official');
+  });
+
+  it('says how a trained readout ended: converged, stopped by a cap, or a convex fit with its penalty', () => {
+    const att = summarize([0.5, 0.6], 500, [
+      { epochs: 30, finalLoss: 0.8, slope: -0.001, converged: true },
+      { epochs: 34, finalLoss: 0.9, slope: -0.002, converged: true },
+    ]);
+    expect(fitText(att)).toBe('converged · 34 ep · loss 0.85, -0.2 %/ep');
+    const capped = summarize([0.5], 500, [{ epochs: 100, finalLoss: 1.2, slope: -0.03, converged: false }]);
+    expect(fitText(capped)).toBe('stopped · 100 ep · loss 1.2, -3 %/ep');
+    const lin = summarize([0.3], 500, [{ epochs: 45, finalLoss: 1.9, slope: NaN, converged: true, l2: 0.01, unit: 'iterations' }]);
+    expect(fitText(lin)).toBe('converged · λ 0.01 · 45 it');
+    expect(fitText(summarize([0.3], 500))).toBeNull();
   });
 
   it('quotes line breaks of either kind and defuses cells a spreadsheet would run as formulas', () => {

@@ -6,8 +6,16 @@ import { separation } from '../train/accuracy';
 import type { ResultRow } from './runsDb';
 
 export const RESULT_COLUMNS: readonly { id: ResultId; label: string; help: string }[] = [
-  { id: 'lin', label: 'LIN', help: 'linear probe: BatchNorm + linear on the frozen CLS (or mean-pooled patches), LARS' },
-  { id: 'att', label: 'ATT', help: 'attentive probe: one cross-attention block + BatchNorm + linear on the frozen tokens, Nesterov SGD' },
+  {
+    id: 'lin',
+    label: 'LIN',
+    help: 'linear readout of the frozen CLS (or mean-pooled patches): a logistic regression fitted to convergence, L2 by cross-validation on the training images; or the official recipe (BatchNorm + linear, LARS)',
+  },
+  {
+    id: 'att',
+    label: 'ATT',
+    help: 'attentive probe: one cross-attention block + BatchNorm + linear on the frozen tokens, Nesterov SGD, trained until its training loss plateaus',
+  },
   { id: 'knn-cls', label: 'kNN CLS', help: 'weighted 20-nearest-neighbour vote (cosine, T 0.07) on the frozen CLS' },
   { id: 'knn-mean', label: 'kNN mean', help: 'the same on the mean of the patch tokens' },
   { id: 'ft', label: 'FT', help: 'fine-tuning the whole encoder with labels (layer-wise lr decay); from random init: supervised training' },
@@ -33,6 +41,8 @@ export function resultRows(spec: ProbeSpec, result: { rows: readonly EvalRow[]; 
       results: r.results,
       chance: result.chance,
       runOf: spec.id,
+      split: spec.split ?? 'test',
+      linearReadout: spec.evaluation.linear ?? 'official',
     }));
 }
 
@@ -49,6 +59,22 @@ const pct = (v: number) => (v * 100).toFixed(1);
 export function cellText(a: Accuracy): string {
   const se = Number.isFinite(a.se) ? ` ± ${pct(a.se)}` : '';
   return `${pct(a.top1)}${se}${a.seeds > 1 ? ` (sd ${pct(a.sd)}, ${a.seeds} seeds)` : ''}`;
+}
+
+const sig = (v: number) => Number(v.toPrecision(2));
+
+/**
+ * How a trained readout's training ended, in a few words: "converged · 34 ep · loss 0.82, −0.1 %/ep"
+ * for ATT, "converged · λ 0.01 · 45 it" for the logistic LIN, "fixed budget · …" when nothing
+ * checked convergence, "cap reached · …" when the cap stopped it. Null without a fit.
+ */
+export function fitText(a: Accuracy): string | null {
+  const f = a.fit;
+  if (!f) return null;
+  if (f.unit === 'iterations') return `${f.converged ? 'converged' : 'not converged'} · λ ${sig(f.l2 ?? NaN)} · ${f.epochs} it`;
+  const state = f.converged ? 'converged' : 'stopped';
+  const slope = Number.isFinite(f.slope) ? `, ${f.slope > 0 ? '+' : ''}${sig(f.slope * 100)} %/ep` : '';
+  return `${state} · ${f.epochs} ep · loss ${sig(f.finalLoss)}${slope}`;
 }
 
 /** How far a pretrained cell stands above its baseline's, in standard errors (null without one). */
@@ -74,7 +100,7 @@ export function csvCell(v: string | number): string {
 /** The results table as CSV, one row per encoder, accuracies and errors in percent. */
 export function resultsCsv(rows: readonly ResultRow[]): string {
   const cols = RESULT_COLUMNS.flatMap((c) => [`${c.id}_top1`, `${c.id}_se`, `${c.id}_sd`]);
-  const head = ['encoder', 'role', 'preset', 'pretrain_steps', 'probe_epochs', ...cols, 'seeds', 'chance', 'date', 'dataset'];
+  const head = ['encoder', 'role', 'preset', 'pretrain_steps', 'probe_epochs', ...cols, 'seeds', 'chance', 'date', 'dataset', 'split', 'lin_readout'];
   const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '' : Number((v * 100).toFixed(2)));
   const body = rows.map((r) => {
     const res = rowResults(r);
@@ -91,6 +117,8 @@ export function resultsCsv(rows: readonly ResultRow[]): string {
       num(r.chance),
       new Date(r.createdAt).toISOString(),
       r.dataset ?? 'shapes',
+      r.split ?? 'test',
+      r.linearReadout ?? 'official',
     ]
       .map(csvCell)
       .join(',');

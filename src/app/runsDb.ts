@@ -53,6 +53,10 @@ export interface ResultRow {
   readonly chance?: number;
   /** The evaluation run this row came from (a pretrained row and its baseline share it). */
   readonly runOf?: string;
+  /** The split the results were read on: the held-out test split, or validation carved from the training images (rows kept before: test). */
+  readonly split?: 'test' | 'val';
+  /** How LIN was trained (rows kept before: the official recipe). */
+  readonly linearReadout?: 'logistic' | 'official';
 }
 
 const STORE = STORES.runs;

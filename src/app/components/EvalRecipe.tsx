@@ -1,6 +1,8 @@
 // The evaluation recipe: which readouts run (LIN, ATT, kNN, fine-tuning), the baseline and seeds,
 // and each recipe's fields, with every learning rate shown as the official scaling rule computes it.
 import type { EvalId } from '../../protocol/messages';
+import { DEFAULT_PLATEAU } from '../../train/convergence';
+import type { LinearReadout } from '../../train/evalDefaults';
 import { OFFICIAL_FINE_TUNE, OFFICIAL_PROBE_LR } from '../../train/officialRates';
 import { useStore } from '../store';
 
@@ -46,6 +48,8 @@ export function EvalRecipe({ disabled }: { disabled: boolean }) {
   const e = f.evaluation;
   const ft = e.fineTune;
   const on = (id: EvalId) => e.evals.includes(id);
+  const linear = e.linear ?? 'official';
+  const plateau = e.plateau ?? DEFAULT_PLATEAU;
   const toggle = (id: EvalId, v: boolean) => editEvaluation({ evals: EVALS.map((x) => x.id).filter((x) => (x === id ? v : e.evals.includes(x))) });
   return (
     <div>
@@ -90,19 +94,42 @@ export function EvalRecipe({ disabled }: { disabled: boolean }) {
       />
       <details open={on('lin') || on('att')}>
         <summary style={{ fontSize: 13 }}>Probes (LIN, ATT)</summary>
+        <label
+          style={row}
+          title="logistic regression: fitted to convergence (L-BFGS) on standardized frozen features, its L2 chosen by 5-fold cross-validation on the training images. Official recipe: BatchNorm + linear trained by LARS for a fixed number of epochs."
+        >
+          LIN readout
+          <select data-testid="probe.linear" value={linear} disabled={disabled} onChange={(ev) => editEvaluation({ linear: ev.target.value as LinearReadout })}>
+            <option value="logistic">logistic regression (converged)</option>
+            <option value="official">official recipe (LARS)</option>
+          </select>
+        </label>
         <Num
-          label="epochs"
-          value={f.epochs}
+          label="ATT epoch cap"
+          testId="probe.att-cap"
+          value={plateau.maxEpochs}
           disabled={disabled}
+          onChange={(v) => editEvaluation({ plateau: { ...plateau, maxEpochs: Math.round(v) } })}
+          help="ATT trains until its training loss stops improving, at most this many epochs"
+        />
+        <p style={note} data-testid="probe.att-rule">
+          ATT trains until converged: after a one-epoch warmup the rate stays at its peak; when the training loss has not improved by{' '}
+          {plateau.minImprovement * 100} % for {plateau.window} epochs the rate drops ×{plateau.factor}, and after {plateau.decays} drops the next plateau ends
+          it (at most {plateau.maxEpochs} epochs). The table shows each result&apos;s final training loss and slope.
+        </p>
+        <Num
+          label="LIN epochs"
+          value={f.epochs}
+          disabled={disabled || linear === 'logistic'}
           onChange={(v) => editProbe({ epochs: Math.round(v) })}
-          help="passes over the probe's training images"
+          help="passes over the training images for LIN's official recipe"
         />
         <Num
           label="warmup epochs"
           value={f.warmupEpochs}
-          disabled={disabled}
+          disabled={disabled || linear === 'logistic'}
           onChange={(v) => editProbe({ warmupEpochs: v })}
-          help="linear warmup, then cosine to 0 (official: 10 of 90 epochs)"
+          help="LIN's official recipe: linear warmup, then cosine to 0 (official: 10 of 90 epochs)"
         />
         <Num
           label="probe batch"
@@ -218,7 +245,7 @@ export function EvalRecipe({ disabled }: { disabled: boolean }) {
           value={e.fineTuneEpochs}
           disabled={disabled}
           onChange={(v) => editEvaluation({ fineTuneEpochs: Math.round(v) })}
-          help="passes over the labelled images"
+          help="budget in steps: this many passes over the whole training split, whatever share of it is labelled"
         />
         <Num
           label="fine-tune warmup epochs"

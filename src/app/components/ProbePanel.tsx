@@ -68,12 +68,22 @@ export function ProbePanel() {
             help="labelled images the probes, kNN and fine-tuning train on"
           />
           <Num
-            label="validation images"
+            label="test images"
             value={f.valImages}
             disabled={active}
             onChange={(v) => edit({ valImages: Math.round(v) })}
-            help="the fixed validation split for top-1; its size sets the standard error"
+            help="the images top-1 is read on; their number sets the binomial standard error"
           />
+          <label
+            style={{ display: 'grid', gridTemplateColumns: '150px 110px', gap: 6, fontSize: 13, alignItems: 'center' }}
+            title="test: the dataset's held-out split, which no default was chosen on. Validation: carved from the training images, for choosing settings without touching the test split."
+          >
+            read results on
+            <select data-testid="probe.split" value={f.split} disabled={active} onChange={(ev) => edit({ split: ev.target.value as 'test' | 'val' })}>
+              <option value="test">test split (held out)</option>
+              <option value="val">validation split (from training images)</option>
+            </select>
+          </label>
           <EvalRecipe disabled={active} />
           <p style={{ fontSize: 12, color: 'var(--muted)', maxWidth: 300 }} data-testid="probe.budget">
             The first-run defaults are the smallest experiment that gives a visible answer: {DEFAULT_EXPERIMENT.presetId} pretrained for{' '}

@@ -2,7 +2,7 @@
 // with its standard error, a random-init baseline row under every pretrained one, and chance.
 import { TableHead } from './TableHead';
 import { downloadBlob } from '../download';
-import { aboveBaseline, cellText, RESULT_COLUMNS, resultsCsv, rowResults } from '../results';
+import { aboveBaseline, cellText, fitText, RESULT_COLUMNS, resultsCsv, rowResults } from '../results';
 import type { ResultRow } from '../runsDb';
 import { useStore } from '../store';
 
@@ -12,18 +12,25 @@ function Cell({ row, rows, id }: { row: ResultRow; rows: readonly ResultRow[]; i
   const a = rowResults(row)[id];
   if (!a) return <td data-col={id}>–</td>;
   const z = aboveBaseline(row, rows, id);
+  const fit = fitText(a);
   return (
     <td data-col={id} data-top1={a.top1} data-se={a.se} style={{ padding: '2px 8px', whiteSpace: 'nowrap' }}>
       {cellText(a)}
+      {a.seeds === 1 && <span style={{ fontSize: 11, color: 'var(--muted)' }}> (1 seed)</span>}
       {z !== null && (
         <span
           data-z={z.toFixed(2)}
-          title="difference from the random-init baseline in combined standard errors"
+          title="difference from the random-init baseline in standard errors: paired seed by seed (same images), SE the larger of the binomial one and the seeds' spread"
           style={{ marginLeft: 4, fontSize: 11, color: z >= 3 ? 'var(--ok)' : z <= -3 ? 'var(--error)' : 'var(--muted)' }}
         >
           {z >= 0 ? '+' : ''}
           {z.toFixed(1)} SE
         </span>
+      )}
+      {fit && (
+        <div data-fit={a.fit!.converged ? 'converged' : 'not-converged'} style={{ fontSize: 11, color: a.fit!.converged ? 'var(--muted)' : 'var(--error)' }}>
+          {fit}
+        </div>
       )}
     </td>
   );
@@ -37,7 +44,7 @@ export function ResultsTable() {
       {/* Focusable so keyboard users can scroll it (axe: scrollable-region-focusable). */}
       <div role="region" aria-label="evaluation results" tabIndex={0} style={{ overflowX: 'auto', maxWidth: '100%' }}>
         <table data-testid="probe.table" style={{ fontSize: 13, borderCollapse: 'collapse', marginTop: 8 }}>
-          <TableHead columns={['encoder', 'preset', 'dataset', 'chance', 'pretraining steps', 'probe epochs', ...RESULT_COLUMNS.map((c) => c.label)]} />
+          <TableHead columns={['encoder', 'preset', 'dataset', 'chance', 'pretraining steps', 'split', ...RESULT_COLUMNS.map((c) => c.label)]} />
           <tbody>
             {rows.map((r) => (
               <tr key={r.id} data-result-id={r.id} data-role={r.role ?? 'probed'} style={{ color: r.role === 'baseline' ? 'var(--muted)' : undefined }}>
@@ -46,7 +53,9 @@ export function ResultsTable() {
                 <td data-col="dataset">{r.dataset ?? 'shapes'}</td>
                 <td data-col="chance">{r.chance !== undefined ? (r.chance * 100).toFixed(0) : '–'}</td>
                 <td>{r.pretrainSteps}</td>
-                <td>{r.epochs}</td>
+                <td data-col="split" title={r.split === 'val' ? 'validation split carved from the training images' : "the dataset's held-out test split"}>
+                  {r.split === 'val' ? 'validation' : 'test'}
+                </td>
                 {RESULT_COLUMNS.map((c) => (
                   <Cell key={c.id} row={r} rows={rows} id={c.id} />
                 ))}
@@ -55,7 +64,7 @@ export function ResultsTable() {
             {rows.length === 0 && (
               <tr>
                 <td colSpan={6 + RESULT_COLUMNS.length} style={{ color: 'var(--muted)', padding: 4 }}>
-                  Results of finished evaluations collect here (top-1 % on the validation split).
+                  Results of finished evaluations collect here (top-1 % on the split each row names).
                 </td>
               </tr>
             )}
@@ -63,9 +72,11 @@ export function ResultsTable() {
         </table>
       </div>
       <p style={{ fontSize: 12, color: 'var(--muted)', maxWidth: 720 }}>
-        Top-1 % ± its standard error √(p(1−p)/n) over the validation images (and the seeds); with several seeds, their sd. Chance is 1 / classes of the row's
-        dataset. Beside each pretrained cell, its distance from the random-init baseline of the same run in combined standard errors (green at 3 or more).
-        Columns:{' '}
+        Top-1 % on the split the row names ± its standard error: the binomial √(p(1−p)/n) over the images and seeds, or the seeds&apos; spread sd/√seeds if
+        larger; with several seeds, their sd. A single seed is labelled so: its error bar leaves out the seed-to-seed spread. Chance is 1 / classes of the
+        row&apos;s dataset. Beside each pretrained cell, its distance from the random-init baseline of the same run in standard errors, paired seed by seed on
+        the same images (green at 3 or more). Under ATT and LIN, how their training ended: converged by the rule, or stopped by a cap or a fixed budget (red),
+        with the final training loss and its slope. Columns:{' '}
         {RESULT_COLUMNS.map((c) => (
           <span key={c.id} title={c.help} style={{ textDecoration: 'underline dotted', marginRight: 6 }}>
             {c.label}
