@@ -9,7 +9,7 @@
 //   npm run bench:probe -- --preset mini --steps 8000 --evals lin,att,knn --seeds 3 --split val
 // Flags (defaults: the notebook's default experiment):
 //   --preset, --dataset (shapes-easy, shapes, fashion-mnist), --steps, --batch, --model key=value,...
-//   --seeds N, --jobs N, --split test|val (val: carved from the training images, for choosing)
+//   --seeds N (seeds 0..N−1, or from --seed-from K), --jobs N, --split test|val (val: carved from the training images, for choosing)
 //   --evals lin,att,knn,ft, --linear logistic|official, --epochs (LIN official), --att-cap (ATT's epoch cap)
 //   --train-images, --val-images, --lin-lr, --att-lr, --ft-lr, --ft-epochs, --label-fraction, --ft-augment 0|1
 //   --bn batch|running, --pooling cls|mean, --backend wasm|cpu|webgpu
@@ -44,6 +44,7 @@ async function parent(): Promise<void> {
   const quick = flag('quick');
   const seeds = Number(arg('seeds', String(quick ? DEFAULT_EXPERIMENT.quickSeeds : 3)));
   const jobs = Math.max(1, Math.min(seeds, Number(arg('jobs', String(availableParallelism())))));
+  const from = Number(arg('seed-from', '0'));
   const t0 = performance.now();
   const results: SeedResult[] = [];
   let next = 0;
@@ -52,7 +53,7 @@ async function parent(): Promise<void> {
   await Promise.all(
     Array.from({ length: jobs }, async () => {
       while (next < seeds) {
-        const seed = next++;
+        const seed = from + next++;
         const r = await child(seed);
         if (r.pretrain) console.log(JSON.stringify(r.pretrain));
         results.push(r);

@@ -17,7 +17,7 @@ export interface LogisticOptions {
 export const LOGISTIC_DEFAULTS: LogisticOptions = Object.freeze({ tolerance: 1e-5, maxIterations: 2000, memory: 10 });
 
 /** The penalties cross-validation chooses among (per-image loss + λ/2 ‖W‖², bias unpenalized). */
-export const L2_GRID: readonly number[] = Object.freeze([1e-4, 1e-3, 1e-2, 1e-1, 1]);
+export const L2_GRID: readonly number[] = Object.freeze([1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1]);
 
 export interface LogisticFit {
   /** [K, d+1] row-major. */

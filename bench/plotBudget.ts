@@ -1,0 +1,94 @@
+// Readouts against pretraining images, from bench:probe's JSON lines: one panel per readout, the
+// pretrained encoder and the random-init baseline (same seeds, same images) with ± SE bars, written
+// as a standalone SVG for docs/. Each input file is one bench:probe run (one budget).
+//   npm run plot:budget -- OUT.svg "TITLE" RUN1.jsonl RUN2.jsonl ...
+import { readFileSync, writeFileSync } from 'node:fs';
+
+interface Line {
+  encoder?: string;
+  eval?: string;
+  top1: number;
+  se: number;
+  seeds: number;
+  pretrainSteps: number | null;
+  preset: string;
+  dataset: string;
+  split: string;
+}
+
+const READOUTS = [
+  ['lin', 'LIN (logistic regression)'],
+  ['att', 'ATT (to convergence)'],
+  ['knn-cls', 'kNN on CLS'],
+  ['knn-mean', 'kNN on mean patches'],
+] as const;
+
+/** Batch of each run (pretraining images = steps × batch), read from its pretrain lines. */
+function read(file: string): { points: Line[]; batch: number; steps: number } {
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const pre = lines.find((l) => l.phase === 'pretrain');
+  const points = lines.filter((l) => typeof l.encoder === 'string' && typeof l.eval === 'string') as unknown as Line[];
+  const steps = Number(points.find((p) => p.encoder === 'pretrained')?.pretrainSteps ?? 0);
+  return { points, batch: Number(pre?.batch ?? 0), steps };
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+function main(): void {
+  const [out, title, ...files] = process.argv.slice(2);
+  if (!out || !title || files.length === 0) throw new Error('usage: plot:budget OUT.svg "TITLE" RUN.jsonl ...');
+  const runs = files.map(read);
+  const xs = runs.map((r) => r.steps * r.batch);
+  const xMax = Math.max(...xs) * 1.08 || 1;
+  const W = 250;
+  const H = 200;
+  const m = { l: 42, r: 10, t: 28, b: 34 };
+  const panel = (k: number, id: string, label: string) => {
+    const series = ['pretrained', 'random init'].map((enc) =>
+      runs
+        .map((r, i) => ({ x: xs[i]!, p: r.points.find((p) => p.eval === id && p.encoder === enc) }))
+        .filter((v): v is { x: number; p: Line } => v.p !== undefined)
+        .sort((a, b) => a.x - b.x),
+    );
+    const all = series.flat().flatMap((v) => [v.p.top1 - v.p.se, v.p.top1 + v.p.se]);
+    const y0 = Math.max(0, Math.floor(Math.min(...all, 0.1) * 10) / 10);
+    const y1 = Math.min(1, Math.ceil(Math.max(...all, 0.2) * 10) / 10);
+    const X = (x: number) => m.l + (x / xMax) * (W - m.l - m.r);
+    const Y = (y: number) => m.t + (1 - (y - y0) / (y1 - y0)) * (H - m.t - m.b);
+    const ox = k * W;
+    const parts: string[] = [`<g transform="translate(${ox},0)">`, `<text x="${W / 2}" y="16" text-anchor="middle" font-size="12">${esc(label)}</text>`];
+    parts.push(
+      `<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#888"/><line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#888"/>`,
+    );
+    for (let t = 0; t <= 4; t++) {
+      const y = y0 + ((y1 - y0) * t) / 4;
+      parts.push(`<text x="${m.l - 4}" y="${Y(y) + 3}" text-anchor="end" font-size="9">${Math.round(y * 100)}</text>`);
+    }
+    for (const x of [...new Set(xs)])
+      parts.push(`<text x="${X(x)}" y="${H - m.b + 12}" text-anchor="middle" font-size="9">${x >= 1000 ? `${Math.round(x / 1000)}k` : x}</text>`);
+    parts.push(`<text x="${W / 2}" y="${H - 4}" text-anchor="middle" font-size="9">pretraining images</text>`);
+    ['#d62728', '#1f77b4'].forEach((color, s) => {
+      const pts = series[s]!;
+      const dash = s === 1 ? ' stroke-dasharray="4 3"' : '';
+      if (pts.length > 1) parts.push(`<polyline fill="none" stroke="${color}"${dash} points="${pts.map((v) => `${X(v.x)},${Y(v.p.top1)}`).join(' ')}"/>`);
+      for (const v of pts)
+        parts.push(
+          `<line x1="${X(v.x)}" x2="${X(v.x)}" y1="${Y(v.p.top1 - v.p.se)}" y2="${Y(v.p.top1 + v.p.se)}" stroke="${color}"/>`,
+          `<circle cx="${X(v.x)}" cy="${Y(v.p.top1)}" r="2.5" fill="${color}"><title>${v.p.encoder} ${(v.p.top1 * 100).toFixed(1)} ± ${(v.p.se * 100).toFixed(1)} (${v.p.seeds} seeds)</title></circle>`,
+        );
+    });
+    parts.push('</g>');
+    return parts.join('');
+  };
+  const first = runs[0]!.points[0]!;
+  const seeds = Math.min(...runs.flatMap((r) => r.points.map((p) => p.seeds)));
+  const legend = `<g font-size="11"><line x1="10" x2="30" y1="${H + 14}" y2="${H + 14}" stroke="#d62728"/><text x="34" y="${H + 18}">pretrained</text><line x1="110" x2="130" y1="${H + 14}" y2="${H + 14}" stroke="#1f77b4" stroke-dasharray="4 3"/><text x="134" y="${H + 18}">random init (same seeds and images)</text><text x="380" y="${H + 18}">${esc(title)} · ${first.preset} on ${first.dataset} · ${first.split} split · ± SE over ${seeds}+ seeds · top-1 %</text></g>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W * READOUTS.length}" height="${H + 26}" font-family="sans-serif"><rect width="100%" height="100%" fill="#fff"/>${READOUTS.map(([id, label], k) => panel(k, id, label)).join('')}${legend}</svg>\n`;
+  writeFileSync(out, svg);
+  console.log(`wrote ${out}: ${runs.length} budgets`);
+}
+
+main();
