@@ -137,7 +137,8 @@ export async function persist(checkpoint?: SavedCheckpoint): Promise<void> {
   const r = record();
   if (!r) return;
   try {
-    await saveRun(r, PAGE_ID, checkpoint);
+    // With a checkpoint, the record names it in the same write: Resume continues from what is kept.
+    await saveRun(checkpoint ? { ...r, checkpointStep: checkpoint.step } : r, PAGE_ID, checkpoint);
     if (checkpoint) useStore.getState().checkpointKept(checkpoint.runId, checkpoint.step);
     announce({ type: 'runs-changed' });
     await refreshRuns();
