@@ -79,12 +79,14 @@ describe('the store', () => {
     expect(useStore.getState().run!.history).toHaveLength(6);
   });
 
-  it('a dead worker interrupts its run (not failed) and fails its evaluation; the encoders it held are gone', () => {
+  it('a dead worker interrupts its run (not failed) and keeps its curve; the encoders it held are gone', () => {
     const s = useStore.getState();
     s.started(spec);
     s.receive({ type: 'pretrain/metrics', runId: 'r1', points: [0, 1, 2].map(point), step: 3, totalSteps: 400, imgPerSec: 5 });
     s.receive({ type: 'encoders', list: [{ runId: 'x', presetId: 'micro', step: 3, model: MICRO }] });
     s.workerLost('The training worker stopped.');
+    // The worker client then gives the run the end its dead worker could not send.
+    s.receive({ type: 'pretrain/status', runId: 'r1', status: 'interrupted', step: 3, message: 'The training worker stopped.' });
     expect(useStore.getState().run).toMatchObject({ status: 'interrupted', step: 3 });
     expect(useStore.getState().run!.history).toHaveLength(3);
     expect(useStore.getState().encoders).toEqual([]);

@@ -140,7 +140,7 @@ export interface AppState extends UiState {
   lab: LabState;
 
   receive(msg: FromWorker): void;
-  /** The worker died and a new one is starting: what it ran is interrupted (a run resumes from its checkpoint), what it held is gone. */
+  /** The worker died and a new one is starting: the backend and the encoders it held are gone. */
   workerLost(message: string): void;
   crashed(message: string): void;
   notify(text: string): void;
@@ -310,13 +310,8 @@ export const useStore = create<AppState>()((set, get) => ({
     }
   },
   workerLost(message) {
-    const { run, probe } = get();
-    set({
-      backend: null,
-      encoders: [],
-      run: run && isActive(run.status) ? { ...run, status: 'interrupted', message } : run,
-      probe: probe && isActive(probe.status) ? { ...probe, status: 'failed', message: `${message} Start the evaluation again.` } : probe,
-    });
+    // The run's and the evaluation's ends come as the statuses the dead worker could not send (workerClient).
+    set({ backend: null, encoders: [] });
     get().notify(message);
   },
   crashed(message) {

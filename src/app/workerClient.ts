@@ -4,7 +4,7 @@
 import { whenFree } from '../data/locks';
 import type { BuiltinDatasetId } from '../data/shapes';
 import { isActive, type FromWorker, type ImportFile, type ProbeSpec, type RunSpec, type ToWorker } from '../protocol/messages';
-import { holdKeptRun, holdNewRun, keep, keptCheckpoint, persist, readKept, releaseRunLock, removeKeptDataset } from './persistence';
+import { holdKeptRun, holdNewRun, keep, keptCheckpoint, persist, readKept, removeKeptDataset } from './persistence';
 import { buildProbeSpec } from './probeForm';
 import { buildRunSpec, checkImport, missingDataset, type ImportOptions } from './specs';
 import { useStore } from './store';
@@ -75,7 +75,7 @@ function workerDied(w: Worker, why: string): void {
   if (w !== worker) return; // already replaced
   w.terminate();
   worker = null;
-  const { run } = useStore.getState();
+  const { run, probe } = useStore.getState();
   const active = run && isActive(run.status) ? run : null;
   const at = active ? ` Run ${active.spec.id} was interrupted at step ${active.step}` : '';
   const resume = active
@@ -89,10 +89,12 @@ function workerDied(w: Worker, why: string): void {
     useStore.getState().workerLost(`The training worker stopped (${why}); a new one is starting.${at}${resume}`);
     spawn();
   }
-  if (active) {
-    releaseRunLock(active.spec.id);
-    void persist();
-  }
+  // The ends the dead worker could not send, through the usual path: the store, IndexedDB (the run's
+  // record as interrupted, its lock let go) and the sweep driver.
+  const message = `The training worker stopped (${why}).`;
+  if (active) onMessage({ type: 'pretrain/status', runId: active.spec.id, status: 'interrupted', step: active.step, message: `${message}${at}${resume}` });
+  if (probe && isActive(probe.status))
+    onMessage({ type: 'probe/status', id: probe.spec.id, status: 'failed', message: `${message} Start the evaluation again.`, features: probe.features });
 }
 
 /** Fault hook: the worker ends for real, with no exception (see worker.ts). */
