@@ -69,6 +69,9 @@ function serviceWorker(): Plugin {
 // in Node on the tfjs CPU backend.
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy(), serviceWorker()],
+  // The fault hooks (src/testHooks.d.ts) are compiled in only when asked for: the plain production
+  // build has no way to crash its worker or lose its device on purpose.
+  define: { __CAE_TEST_HOOKS__: JSON.stringify(process.env.CAE_TEST_HOOKS === '1') },
   worker: { format: 'es' },
   test: {
     include: ['src/**/*.test.ts'],

@@ -1,6 +1,20 @@
 // Page object for the notebook: test ids and waits on window.__cae instead of sleeps.
 import { expect, type Page } from '@playwright/test';
 
+/** An evaluation's sizes: small, SwiftShader is slow. */
+export interface ProbeOptions {
+  epochs: number;
+  warmup?: number;
+  train: number;
+  val: number;
+  batch: number;
+  evals?: readonly string[];
+  baseline?: boolean;
+  ftEpochs?: number;
+  /** LIN's readout (default: the converged logistic regression). */
+  linear?: 'logistic' | 'official';
+}
+
 export class Notebook {
   readonly requests: string[] = [];
   readonly pageErrors: string[] = [];
@@ -59,20 +73,13 @@ export class Notebook {
    * Evaluates `encoder` (a run id or 'random') with small sizes and waits until it is done: LIN, ATT
    * and kNN unless `evals` says otherwise, without the baseline unless asked (SwiftShader is slow).
    */
-  async probeBriefly(
-    encoder: string,
-    o: {
-      epochs: number;
-      warmup?: number;
-      train: number;
-      val: number;
-      batch: number;
-      evals?: readonly string[];
-      baseline?: boolean;
-      ftEpochs?: number;
-      linear?: 'logistic' | 'official';
-    },
-  ): Promise<void> {
+  async probeBriefly(encoder: string, o: ProbeOptions): Promise<void> {
+    await this.startProbe(encoder, o);
+    await this.page.waitForFunction(() => window.__cae.probe().status === 'done', undefined, { timeout: 180_000, polling: 500 });
+  }
+
+  /** Sets up and starts the evaluation probeBriefly waits for, without waiting. */
+  async startProbe(encoder: string, o: ProbeOptions): Promise<void> {
     await this.view('probe');
     await this.page.getByTestId('probe.encoder').selectOption(encoder);
     const evals = o.evals ?? ['lin', 'att', 'knn'];
@@ -94,7 +101,6 @@ export class Notebook {
     await this.setField('test images', String(o.val));
     await this.setField('probe batch', String(o.batch));
     await this.page.getByTestId('probe.start').click();
-    await this.page.waitForFunction(() => window.__cae.probe().status === 'done', undefined, { timeout: 180_000, polling: 500 });
   }
 
   async setField(label: string, value: string): Promise<void> {

@@ -9,7 +9,7 @@ test('a dataset five times the chunk cache trains from IndexedDB, its chunks str
   const nb = new Notebook(page);
   await nb.open();
   // 2 900 CIFAR images are five stored chunks of 682 images (2 MiB each); the worker keeps one.
-  await page.evaluate(() => window.__cae.chunkCache(2.5 * 1024 * 1024));
+  await page.evaluate(() => window.__cae.chunkCache!(2.5 * 1024 * 1024));
   await nb.view('data');
   await page
     .getByTestId('data.import-cifar')

@@ -5,6 +5,7 @@ import { readModelCheckpoint } from '../model/checkpoint';
 import { downstreamCommands, encoderPth } from '../train/downstream';
 import { officialCommand } from '../train/officialFlags';
 import { keptCheckpoint } from './persistence';
+import type { RunRecord } from './runsDb';
 import { trainSizeOf } from './specs';
 import { useStore } from './store';
 
@@ -14,6 +15,12 @@ export function downloadBlob(data: BlobPart, name: string, type: string): void {
   a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** Downloads a run's loss curve as kept in its record (thinned to a few hundred points), as CSV: what is left of a run whose checkpoint is damaged. */
+export function exportCurve(r: RunRecord): void {
+  const rows = (r.curve ?? []).map((p) => [p.step, p.total, p.reconstruction, p.alignment ?? '', p.lr, p.gradNorm].join(','));
+  downloadBlob(['step,total,reconstruction,alignment,lr,grad_norm', ...rows].join('\n') + '\n', `${r.spec.id}-curve.csv`, 'text/csv');
 }
 
 /** Downloads a run's latest checkpoint as .safetensors under the official parameter names. */

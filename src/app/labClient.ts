@@ -73,7 +73,8 @@ export async function openLabFile(file: File): Promise<void> {
 /** The user chooses the model (from then on it no longer follows the newest run); a kept run's checkpoint goes to the worker first. */
 export async function chooseLabModel(choice: string): Promise<void> {
   edit({ model: choice, modelPicked: true });
-  if (choice !== 'random' && choice !== 'current') await loadKeptEncoder(choice);
+  const refused = choice !== 'random' && choice !== 'current' ? await loadKeptEncoder(choice) : null;
+  if (refused) edit({ busy: false, failure: `The lab cannot use that model: ${refused}. Choose another one.` });
   syncLabMask();
 }
 
@@ -112,7 +113,11 @@ export function requestLabView(): void {
     timer = null;
     // A model the lab followed by itself (the newest kept run) may not be in the worker yet.
     const chosen = lab().model;
-    if (chosen !== 'random' && chosen !== 'current') await loadKeptEncoder(chosen);
+    const refused = chosen !== 'random' && chosen !== 'current' ? await loadKeptEncoder(chosen) : null;
+    if (refused) {
+      edit({ busy: false, failure: `The lab cannot use that model: ${refused}. Choose another one.` });
+      return;
+    }
     const l = lab();
     const c = labModelConfig();
     if (!c) {
@@ -140,7 +145,8 @@ export function requestLabView(): void {
 /** Chooses the model shown beside the lab's ('' for none); a kept run's checkpoint goes to the worker first. */
 export async function chooseCompareModel(choice: string): Promise<void> {
   edit({ compareModel: choice, compareView: null, compareFailure: null });
-  if (choice && choice !== 'random' && choice !== 'current') await loadKeptEncoder(choice);
+  const refused = choice && choice !== 'random' && choice !== 'current' ? await loadKeptEncoder(choice) : null;
+  if (refused) edit({ compareFailure: `The compared model cannot be used: ${refused}. Choose another one.` });
   requestLabView();
 }
 
@@ -160,9 +166,10 @@ export async function requestFeatureMap(side: 0 | 1, dataset: string, images: nu
   const l = lab();
   const choice = side === 0 ? l.model : l.compareModel;
   if (!choice) return;
-  if (choice !== 'random' && choice !== 'current') await loadKeptEncoder(choice);
+  const refused = choice !== 'random' && choice !== 'current' ? await loadKeptEncoder(choice) : null;
   const id = mapId(side, ++mapSeq);
   edit({ maps: mapsWaiting(lab().maps, side, id) });
+  if (refused) return useStore.getState().receive({ type: 'lab/embed-failed', id, message: `The feature map cannot be made: ${refused}.` });
   send({ type: 'lab/embed', id, model: workerModel(choice), dataset, images, maxPoints: MAP_POINTS, seed: dataSeed(choice) });
 }
 

@@ -2,11 +2,11 @@
 // and the imported datasets. Reads them into the store, writes what the worker reports, tells the
 // other tabs (they share the database), and holds the Web Lock of the run this tab trains.
 import { deleteDataset, listDatasets } from '../data/datasetDb';
-import { heldLocks, heldRunIds, runLock, tryHold, whenFree } from '../data/locks';
+import { heldLocks, heldRunIds, runLock, tryHold, whenFree, withLockIfFree } from '../data/locks';
 import { isActive, type FromWorker } from '../protocol/messages';
 import { resultRows } from './results';
 import { thin } from './charts';
-import { deleteRun, getCheckpoint, getRun, listResults, listRuns, putCheckpoint, putResult, putRun, type RunRecord, type SavedCheckpoint } from './runsDb';
+import { claimRun, deleteRun, getCheckpoint, listResults, listRuns, NotOwnerError, putResult, saveRun, type RunRecord, type SavedCheckpoint } from './runsDb';
 import { useStore } from './store';
 import { announce, listenToTabs, requestPersistentStorage } from './tabs';
 
@@ -14,24 +14,30 @@ import { announce, listenToTabs, requestPersistentStorage } from './tabs';
 const PERSIST_EVERY_MS = 2000;
 
 let lastPersist = 0;
+/** This page among the tabs: the owner its run records carry (see RunRecord.owner). */
+export const PAGE_ID = `page-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 /** Lets go of the Web Lock this tab holds on the run it trains (see ../data/locks.ts). */
 let releaseRun: (() => void) | null = null;
+/** The run whose lock this tab holds, if any: only that one is not "trained elsewhere". */
+let heldRun: string | null = null;
 /** Runs another tab trains whose lock this tab waits on, to read the list again when it is free. */
 const watching = new Set<string>();
 
 const notify = (text: string) => useStore.getState().notify(text);
 
 /** This tab owns the run now: only one tab at a time trains or resumes a run. */
-function ownRun(release: () => void): void {
+function ownRun(runId: string, release: () => void): void {
   releaseRun?.();
   releaseRun = release;
+  heldRun = runId;
 }
 
 /** The run ended here: let go of its lock, and tell the other tabs once it is free to resume there. */
 export function releaseRunLock(runId: string): void {
-  if (!releaseRun) return;
+  if (!releaseRun || heldRun !== runId) return;
   releaseRun();
   releaseRun = null;
+  heldRun = null;
   void whenFree(runLock(runId)).then(() => announce({ type: 'runs-changed' }));
 }
 
@@ -42,7 +48,7 @@ export function holdNewRun(runId: string): void {
     if (!release) return;
     const run = useStore.getState().run;
     // A run that failed at once (its dataset gone) ended before the lock came: let it go again.
-    if (run?.spec.id === runId && isActive(run.status)) ownRun(release);
+    if (run?.spec.id === runId && isActive(run.status)) ownRun(runId, release);
     else release();
   });
 }
@@ -57,7 +63,9 @@ export async function holdKeptRun(runId: string): Promise<boolean> {
     void refreshRuns().catch(() => undefined);
     return false;
   }
-  ownRun(release);
+  ownRun(runId, release);
+  // From now on this tab's writes are the run's; a tab that trained it before can no longer overwrite them.
+  await claimRun(runId, PAGE_ID).catch(() => undefined);
   return true;
 }
 
@@ -68,8 +76,8 @@ export async function holdKeptRun(runId: string): Promise<boolean> {
  */
 export async function refreshRuns(): Promise<void> {
   const [runs, held] = await Promise.all([listRuns(), heldLocks().catch(() => new Set<string>())]);
-  const mine = useStore.getState().run?.spec.id;
-  const elsewhere = heldRunIds(held).filter((id) => id !== mine);
+  // Only a lock this tab holds is its own: the run it trained last may have been resumed by another tab since.
+  const elsewhere = heldRunIds(held).filter((id) => id !== heldRun);
   useStore.getState().setRuns(runs);
   useStore.getState().setRunsElsewhere(elsewhere);
   for (const id of elsewhere) {
@@ -108,7 +116,8 @@ const CURVE_POINTS = 300;
 
 function record(): RunRecord | null {
   const run = useStore.getState().run;
-  if (!run) return null;
+  // A run refused at its start did nothing: its record stays as it was.
+  if (!run || run.refused) return null;
   return {
     spec: run.spec,
     status: run.status,
@@ -120,17 +129,25 @@ function record(): RunRecord | null {
   };
 }
 
-/** Writes the current run's record to the runs list. */
-export async function persist(): Promise<void> {
+/**
+ * Writes the current run's record to the runs list (with `checkpoint` in the same transaction),
+ * unless another tab has taken the run since; the user's name and notes stay as kept (runEdits.ts).
+ */
+export async function persist(checkpoint?: SavedCheckpoint): Promise<void> {
   const r = record();
   if (!r) return;
   try {
-    // The name and notes are the user's (runEdits.ts): the record as kept has the latest ones.
-    const kept = await getRun(r.spec.id);
-    await putRun({ ...r, name: kept?.name, notes: kept?.notes });
+    // With a checkpoint, the record names it in the same write: Resume continues from what is kept.
+    await saveRun(checkpoint ? { ...r, checkpointStep: checkpoint.step } : r, PAGE_ID, checkpoint);
+    if (checkpoint) useStore.getState().checkpointKept(checkpoint.runId, checkpoint.step);
     announce({ type: 'runs-changed' });
     await refreshRuns();
   } catch (e) {
+    if (e instanceof NotOwnerError) {
+      notify(`Run ${r.spec.id} is now trained in another tab, so this tab no longer writes its record (${e.message}).`);
+      return;
+    }
+    if (checkpoint) throw e;
     notify(`Could not save the runs list in this browser's storage (${(e as Error).message}). Training goes on; the list will not survive a reload.`);
   }
 }
@@ -158,9 +175,7 @@ async function keepCheckpoint(runId: string, step: number, bytes: ArrayBuffer): 
   try {
     // Asked before the first checkpoint is written: the browser may otherwise evict it.
     await requestPersistentStorage();
-    await putCheckpoint({ runId, step, bytes, history: run.history.filter((p) => p.step < step), savedAt: Date.now() });
-    useStore.getState().checkpointKept(runId, step);
-    await persist();
+    await persist({ runId, step, bytes, history: run.history.filter((p) => p.step < step), savedAt: Date.now() });
   } catch (e) {
     const full = (e as DOMException)?.name === 'QuotaExceededError';
     notify(
@@ -175,7 +190,7 @@ async function keepCheckpoint(runId: string, step: number, bytes: ArrayBuffer): 
 export function keep(msg: FromWorker): void {
   if (msg.type === 'pretrain/checkpoint') void keepCheckpoint(msg.runId, msg.step, msg.bytes);
   if (msg.type === 'probe/status' && (msg.status === 'done' || msg.status === 'stopped')) void recordResult();
-  if (msg.type === 'pretrain/status' && !isActive(msg.status)) releaseRunLock(msg.runId);
+  if ((msg.type === 'pretrain/status' && !isActive(msg.status)) || msg.type === 'pretrain/refused') releaseRunLock(msg.runId);
   if (msg.type === 'data/imported') announce({ type: 'datasets-changed' });
   const now = Date.now();
   if (msg.type === 'pretrain/status' || (msg.type === 'pretrain/metrics' && now - lastPersist > PERSIST_EVERY_MS)) {
@@ -187,13 +202,20 @@ export function keep(msg: FromWorker): void {
 /** A run's kept checkpoint, or undefined when none is (or storage cannot be read). */
 export const keptCheckpoint = (runId: string): Promise<SavedCheckpoint | undefined> => getCheckpoint(runId).catch(() => undefined);
 
-/** Deletes a kept run (not the one training now) with its checkpoint. */
+/**
+ * Deletes a kept run (not the one training now) with its checkpoint, holding the run's Web Lock:
+ * a tab whose list is out of date cannot delete a run another tab trains, it is refused.
+ */
 export async function removeRun(runId: string): Promise<void> {
-  const { run, runsElsewhere } = useStore.getState();
+  const { run } = useStore.getState();
   if (run?.spec.id === runId && isActive(run.status)) return notify('Stop the run before deleting it.');
-  if (runsElsewhere.includes(runId)) return notify('That run is training in another tab; stop it there before deleting it.');
   try {
-    await deleteRun(runId);
+    const done = await withLockIfFree(runLock(runId), () => deleteRun(runId));
+    if (!done.ran) {
+      notify(`${runId} was not deleted: another tab is training it now (it holds the run). Stop it there first.`);
+      await refreshRuns();
+      return;
+    }
     announce({ type: 'runs-changed' });
     await refreshRuns();
   } catch (e) {

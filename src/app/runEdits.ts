@@ -1,6 +1,6 @@
 // The user's words on a run: its name and notes, kept in its record in IndexedDB. The page writing
-// the run's progress keeps them (it reads the record before writing it, see workerClient.persist).
-import { getRun, putRun, type RunRecord } from './runsDb';
+// the run's progress keeps them (it reads the record in the transaction that writes it, runsDb.saveRun).
+import { updateRun, type RunRecord } from './runsDb';
 import { useStore } from './store';
 import { announce } from './tabs';
 import { refreshRuns } from './persistence';
@@ -11,9 +11,8 @@ export async function editRun(id: string, patch: Pick<RunRecord, 'name'> | Pick<
   // Shown at once; the write follows.
   setRuns(runs.map((r) => (r.spec.id === id ? { ...r, ...patch } : r)));
   try {
-    const kept = await getRun(id);
-    if (!kept) return;
-    await putRun({ ...kept, ...patch });
+    // Read and written in one transaction: a progress write from the training tab cannot fall between.
+    if (!(await updateRun(id, (kept) => (kept ? { ...kept, ...patch } : null)))) return;
     announce({ type: 'runs-changed' });
     await refreshRuns();
   } catch (e) {

@@ -2,7 +2,7 @@
 // checkpoint with its curves, and the probing results table, kept across reloads (the database
 // itself, shared with the worker's imported datasets, is ../data/notebookDb.ts).
 import type { Accuracy } from '../train/accuracy';
-import { STORES, tx as dbTx, type StoreName } from '../data/notebookDb';
+import { openNotebookDb, STORES, tx as dbTx, type StoreName } from '../data/notebookDb';
 import type { ResultId, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
 
 /** A run's latest saved state: the safetensors bytes and the curves up to that step. */
@@ -28,7 +28,15 @@ export interface RunRecord {
   readonly notes?: string;
   /** The loss curve, thinned to a few hundred points, for the sparkline and the compare chart. */
   readonly curve?: readonly StepPoint[];
+  /**
+   * The page (one id per page load) that last took the run's Web Lock to train it: only it may write
+   * the run's progress, so a tab that trained the run before another resumed it cannot overwrite it.
+   */
+  readonly owner?: string;
 }
+
+/** A write refused because another page has since taken the run (see RunRecord.owner). */
+export class NotOwnerError extends Error {}
 
 /** One row of the paper's Table 1 shape: an encoder and how each evaluation reads it. */
 export interface ResultRow {
@@ -79,10 +87,88 @@ export async function getRun(id: string): Promise<RunRecord | undefined> {
   return tx<RunRecord | undefined>('readonly', (s) => s.get(id) as IDBRequest<RunRecord | undefined>);
 }
 
-/** Deletes a run's record and its checkpoint. */
+/** Deletes a run's record and its checkpoint, in one transaction: never one without the other. */
 export async function deleteRun(id: string): Promise<void> {
-  await tx('readwrite', (s) => s.delete(id));
-  await tx('readwrite', (s) => s.delete(id), CHECKPOINTS);
+  await both((t) => {
+    t.objectStore(STORE).delete(id);
+    t.objectStore(CHECKPOINTS).delete(id);
+  });
+}
+
+/**
+ * One readwrite transaction over the runs and their checkpoints; resolves when it commits. `fail`
+ * (for f's request callbacks) aborts it, and it rejects with what was failed with or thrown.
+ */
+async function both(f: (t: IDBTransaction, fail: (e: unknown) => void) => void): Promise<void> {
+  const db = await openNotebookDb();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const t = db.transaction([STORE, CHECKPOINTS], 'readwrite');
+      let thrown: unknown = null;
+      const fail = (e: unknown) => {
+        thrown = e;
+        t.abort();
+      };
+      t.oncomplete = () => resolve();
+      t.onerror = () => reject(thrown ?? t.error ?? new Error('IndexedDB transaction failed'));
+      t.onabort = () => reject(thrown ?? t.error ?? new Error('IndexedDB transaction aborted'));
+      try {
+        f(t, fail);
+      } catch (e) {
+        fail(e);
+      }
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Changes a run's record in one transaction that reads it, lets `change` decide, and writes what
+ * it returns (null: nothing), so no other tab's write falls between the read and the write.
+ * `checkpoint`, when given, is written in the same transaction. Rejects with what `change` threw.
+ */
+export async function updateRun(
+  id: string,
+  change: (kept: RunRecord | undefined) => RunRecord | null,
+  checkpoint?: SavedCheckpoint,
+): Promise<RunRecord | null> {
+  let out: RunRecord | null = null;
+  await both((t, fail) => {
+    const runs = t.objectStore(STORE);
+    const get = runs.get(id) as IDBRequest<RunRecord | undefined>;
+    get.onsuccess = () => {
+      try {
+        out = change(get.result);
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      if (out) runs.put(out);
+      if (out && checkpoint) t.objectStore(CHECKPOINTS).put(storedCheckpoint(checkpoint));
+    };
+  });
+  return out;
+}
+
+/**
+ * Writes this page's view of a run (`r`, with its checkpoint when one was just taken) unless another
+ * page owns the run now; keeps the user's name and notes as the record has them.
+ */
+export function saveRun(r: RunRecord, owner: string, checkpoint?: SavedCheckpoint): Promise<RunRecord | null> {
+  return updateRun(
+    r.spec.id,
+    (kept) => {
+      if (kept?.owner !== undefined && kept.owner !== owner) throw new NotOwnerError(`${r.spec.id} is trained in another tab now`);
+      return { ...r, name: kept?.name, notes: kept?.notes, owner };
+    },
+    checkpoint,
+  );
+}
+
+/** This page takes a kept run (it holds the run's Web Lock): from now on only it writes the run's progress. */
+export function claimRun(id: string, owner: string): Promise<RunRecord | null> {
+  return updateRun(id, (kept) => (kept ? { ...kept, owner } : null));
 }
 
 /**
@@ -112,9 +198,10 @@ export async function listResults(): Promise<ResultRow[]> {
  * first checkpoint (traced); a Blob is written by the browser off that thread.
  */
 export async function putCheckpoint(c: SavedCheckpoint): Promise<void> {
-  const kept: StoredCheckpoint = { ...c, bytes: new Blob([c.bytes]) };
-  await tx('readwrite', (s) => s.put(kept), CHECKPOINTS);
+  await tx('readwrite', (s) => s.put(storedCheckpoint(c)), CHECKPOINTS);
 }
+
+const storedCheckpoint = (c: SavedCheckpoint): StoredCheckpoint => ({ ...c, bytes: new Blob([c.bytes]) });
 
 /** A checkpoint as kept: bytes in a Blob, or (kept before that) an ArrayBuffer. */
 type StoredCheckpoint = Omit<SavedCheckpoint, 'bytes'> & { readonly bytes: ArrayBuffer | Blob };

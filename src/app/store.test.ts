@@ -59,6 +59,41 @@ describe('the store', () => {
     expect(useStore.getState().run!.status).toBe('failed');
   });
 
+  it('collapses a repeated notice into one line with a count', () => {
+    const s = useStore.getState();
+    s.notify('storage is full');
+    s.notify('other');
+    s.notify('storage is full');
+    s.notify('storage is full');
+    expect(useStore.getState().notices.map((n) => [n.text, n.count])).toEqual([
+      ['other', 1],
+      ['storage is full', 3],
+    ]);
+  });
+
+  it('a run refused at its start keeps its step and curve (a damaged checkpoint must not rewind the record)', () => {
+    const s = useStore.getState();
+    s.started(spec, { step: 6, history: [0, 1, 2, 3, 4, 5].map(point) });
+    s.receive({ type: 'pretrain/refused', runId: 'r1', message: 'The checkpoint kept for this run is damaged' });
+    expect(useStore.getState().run).toMatchObject({ status: 'failed', step: 6, refused: true, message: 'The checkpoint kept for this run is damaged' });
+    expect(useStore.getState().run!.history).toHaveLength(6);
+  });
+
+  it('a dead worker interrupts its run (not failed) and keeps its curve; the encoders it held are gone', () => {
+    const s = useStore.getState();
+    s.started(spec);
+    s.receive({ type: 'pretrain/metrics', runId: 'r1', points: [0, 1, 2].map(point), step: 3, totalSteps: 400, imgPerSec: 5 });
+    s.receive({ type: 'encoders', list: [{ runId: 'x', presetId: 'micro', step: 3, model: MICRO }] });
+    s.workerLost('The training worker stopped.');
+    // The worker client then gives the run the end its dead worker could not send.
+    s.receive({ type: 'pretrain/status', runId: 'r1', status: 'interrupted', step: 3, message: 'The training worker stopped.' });
+    expect(useStore.getState().run).toMatchObject({ status: 'interrupted', step: 3 });
+    expect(useStore.getState().run!.history).toHaveLength(3);
+    expect(useStore.getState().encoders).toEqual([]);
+    expect(useStore.getState().workerCrash).toBeNull();
+    expect(useStore.getState().notices.at(-1)!.text).toBe('The training worker stopped.');
+  });
+
   it('choosing a preset resets the form to its defaults', () => {
     const s = useStore.getState();
     s.editTrain({ batchSize: 3 });

@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { CaeConfig } from '../model/config';
 import { PRESETS, type PresetId } from '../model/presets';
 import {
+  isActive,
   unreachable,
   type AttentionView,
   type BackendInfo,
@@ -39,6 +40,8 @@ import type { ResultRow, RunRecord } from './runsDb';
 export interface Notice {
   readonly id: number;
   readonly text: string;
+  /** How many times this text was told: a repeated notice (storage full at every checkpoint) shows once, counted. */
+  readonly count: number;
 }
 
 export interface Preview {
@@ -71,6 +74,8 @@ export interface CurrentRun {
   readonly checkpointStep: number | null;
   /** The engine running the steps once the worker chose it, and why TF.js runs where it does. */
   readonly engine: { readonly name: EngineName; readonly reason: string | null } | null;
+  /** The worker refused to start it (its checkpoint damaged, its dataset gone): it did nothing, its record stays as kept. */
+  readonly refused: boolean;
 }
 
 export interface Form {
@@ -111,7 +116,7 @@ export interface CurrentProbe {
 
 export interface AppState extends UiState {
   backend: BackendInfo | null;
-  /** Set when the worker itself crashed: nothing runs until the page reloads. */
+  /** Set when the worker could not be replaced after it died: nothing runs until the page reloads. */
   workerCrash: string | null;
   notices: readonly Notice[];
   form: Form;
@@ -135,6 +140,8 @@ export interface AppState extends UiState {
   lab: LabState;
 
   receive(msg: FromWorker): void;
+  /** The worker died and a new one is starting: the backend and the encoders it held are gone. */
+  workerLost(message: string): void;
   crashed(message: string): void;
   notify(text: string): void;
   dismiss(id: number): void;
@@ -215,8 +222,15 @@ export const useStore = create<AppState>()((set, get) => ({
       case 'encoders':
         set({ encoders: msg.list, ...followDefaults(get(), { encoders: msg.list }) });
         return;
+      case 'checkpoint/refused':
+        // A kept run's checkpoint was asked for by an evaluation or the lab, which report it (workerClient.loadKeptEncoder).
+        if (!msg.runId) get().notify(`Could not import ${msg.name}: ${msg.message}. Nothing was changed.`);
+        return;
       case 'probe/status':
-        if (probe?.spec.id === msg.id) set({ probe: { ...probe, status: msg.status, message: msg.message, features: msg.features } });
+        // 'starting' again: it runs again from the start (a new GPU device), so its curves start over.
+        if (probe?.spec.id === msg.id && msg.status === 'starting')
+          set({ probe: { ...probe, status: msg.status, message: msg.message, history: [], ftHistory: [], progress: null, result: null, attention: null } });
+        else if (probe?.spec.id === msg.id) set({ probe: { ...probe, status: msg.status, message: msg.message, features: msg.features } });
         return;
       case 'probe/epoch':
         if (probe?.spec.id === msg.id) set({ probe: { ...probe, history: [...probe.history, msg.point] } });
@@ -246,6 +260,10 @@ export const useStore = create<AppState>()((set, get) => ({
         // A step below the last one means the run went back to a saved state: drop what came after.
         if (run?.spec.id === msg.runId)
           set({ run: { ...run, status: msg.status, step: msg.step, message: msg.message, history: run.history.filter((p) => p.step < msg.step) } });
+        return;
+      case 'pretrain/refused':
+        // The step and the curve stay: the run never began.
+        if (run?.spec.id === msg.runId) set({ run: { ...run, status: 'failed', message: msg.message, refused: true } });
         return;
       case 'pretrain/metrics':
         if (run?.spec.id === msg.runId)
@@ -291,12 +309,21 @@ export const useStore = create<AppState>()((set, get) => ({
         return unreachable(msg);
     }
   },
+  workerLost(message) {
+    // The run's and the evaluation's ends come as the statuses the dead worker could not send (workerClient).
+    set({ backend: null, encoders: [] });
+    get().notify(message);
+  },
   crashed(message) {
     const run = get().run;
-    set({ workerCrash: message, run: run && { ...run, status: 'failed', message } });
+    set({ workerCrash: message, run: run && isActive(run.status) ? { ...run, status: 'failed', message } : run });
   },
   notify(text) {
-    set({ notices: [...get().notices, { id: ++noticeId, text }].slice(-5) });
+    const notices = get().notices;
+    const same = notices.find((n) => n.text === text);
+    // A repeated notice moves to the end with its count: one line, not one per checkpoint.
+    const next = same ? [...notices.filter((n) => n !== same), { ...same, count: same.count + 1 }] : [...notices, { id: ++noticeId, text, count: 1 }];
+    set({ notices: next.slice(-5) });
   },
   dismiss(id) {
     set({ notices: get().notices.filter((n) => n.id !== id) });
@@ -336,6 +363,7 @@ export const useStore = create<AppState>()((set, get) => ({
         checkpointTaken: checkpoint,
         checkpointStep: checkpoint,
         engine: null,
+        refused: false,
       },
     });
   },

@@ -1,14 +1,24 @@
-// A small typed hook on window so end-to-end tests wait on state instead of sleeping.
+// A small typed hook on window so end-to-end tests wait on state instead of sleeping. Its readers
+// (state, probe, lab) are in every build; the fault hooks only in a build made with CAE_TEST_HOOKS=1.
+import { removeRun } from './persistence';
 import { useStore } from './store';
-import { crashWorker, loseDevice, setChunkCacheForTest } from './workerClient';
+import { crashWorker, killWorker, loseDevice, setChunkCacheForTest, slowWritesForTest } from './workerClient';
 
 export interface CaeTestHook {
   /** `engines`: the engines the current run has reported, in order ('tfjs' while tracing, then 'replay'). */
   state(): { status: string; step: number; backend: string | null; losses: number[]; runId: string | null; engines: string[] };
-  loseDevice(): void;
-  crashWorker(): void;
-  /** Sets the worker's chunk cache size (bytes) for datasets it opens from now on. */
-  chunkCache(bytes: number): void;
+  /** Fault hook: destroys the worker's GPU device, as a driver reset would. */
+  loseDevice?(): void;
+  /** Fault hook: an uncaught exception in the worker, as a bug would cause. */
+  crashWorker?(): void;
+  /** Fault hook: the worker ends for real (it closes itself: no exception, no message), as a killed one does. */
+  killWorker?(): void;
+  /** Fault hook: the Delete a stale tab's sidebar would send for run `id`, whatever this tab shows. */
+  deleteRun?(id: string): Promise<void>;
+  /** Fault hook: sets the worker's chunk cache size (bytes) for datasets it opens from now on. */
+  chunkCache?(bytes: number): void;
+  /** Fault hook: each imported chunk's write waits `ms` first, as on a slow disk. */
+  slowWrites?(ms: number): void;
   probe(): { status: string; epochs: number; linear: number[]; attentive: number[] };
   /** The image lab: the latest request, whether its answer is in, and what is shown. */
   lab(): {
@@ -51,9 +61,10 @@ export function installTestHook(): void {
         engines: engines.runId === (s.run?.spec.id ?? null) ? [...engines.names] : [],
       };
     },
-    loseDevice,
-    crashWorker,
-    chunkCache: setChunkCacheForTest,
+    // Left out of the production build: nothing there can crash the worker or lose the device on purpose.
+    ...(__CAE_TEST_HOOKS__
+      ? { loseDevice, crashWorker, killWorker, deleteRun: removeRun, chunkCache: setChunkCacheForTest, slowWrites: slowWritesForTest }
+      : {}),
     probe() {
       const p = useStore.getState().probe;
       return {

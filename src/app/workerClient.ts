@@ -1,9 +1,10 @@
 // The one owner of the training worker: creates it, sends commands, feeds its messages into the
-// store (and through ./persistence.ts into IndexedDB), and turns a crash into a message. What it
-// sends is built and checked in ./specs.ts and ./probeForm.ts.
+// store (and through ./persistence.ts into IndexedDB), and replaces it when it dies (a crash, the
+// browser killing it, no memory left). What it sends is built and checked in ./specs.ts and ./probeForm.ts.
+import { whenFree } from '../data/locks';
 import type { BuiltinDatasetId } from '../data/shapes';
 import { isActive, type FromWorker, type ImportFile, type ProbeSpec, type RunSpec, type ToWorker } from '../protocol/messages';
-import { holdKeptRun, holdNewRun, keep, keptCheckpoint, persist, readKept, releaseRunLock, removeKeptDataset } from './persistence';
+import { holdKeptRun, holdNewRun, keep, keptCheckpoint, persist, readKept, removeKeptDataset } from './persistence';
 import { buildProbeSpec } from './probeForm';
 import { buildRunSpec, checkImport, missingDataset, type ImportOptions } from './specs';
 import { useStore } from './store';
@@ -32,20 +33,72 @@ function onMessage(msg: FromWorker): void {
 
 export function startWorker(): void {
   if (worker) return;
-  worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'cae-trainer' });
-  worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
-  worker.onerror = (e) => {
-    e.preventDefault();
-    useStore.getState().crashed(`The training worker crashed (${e.message || 'no details'}). Reload the page to start a new one; the runs list is kept.`);
-    const id = useStore.getState().run?.spec.id;
-    if (id) releaseRunLock(id);
-    void persist();
-  };
-  worker.onmessageerror = () => useStore.getState().notify('A message from the training worker could not be read.');
-  const force = new URLSearchParams(location.search).get('backend');
-  send({ type: 'init', ...(force === 'webgpu' || force === 'webgl' || force === 'cpu' ? { forceBackend: force } : {}) });
+  spawn();
   readKept();
 }
+
+/** Workers replaced in a row without one reaching its backend: past a few, the page stops trying. */
+let failedStarts = 0;
+
+function spawn(): void {
+  const w = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'cae-trainer' });
+  worker = w;
+  // The worker holds this lock for its life. A worker the browser killed (or one out of memory)
+  // sends no error event and no message; its lock coming free is how the page hears of it.
+  const life = `cae-worker:${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  let heard = false;
+  w.onmessage = (e: MessageEvent<FromWorker>) => {
+    if (w !== worker) return;
+    if (!heard) {
+      heard = true; // it holds the lock by the time it says anything
+      void whenFree(life).then(() => workerDied(w, 'it ended without a word: the browser stopped it, or it ran out of memory'));
+    }
+    if (e.data.type === 'backend') failedStarts = 0;
+    onMessage(e.data);
+  };
+  // An uncaught error leaves the worker in an unknown state, mid-step: it is ended, not trusted to go on.
+  w.onerror = (e) => {
+    e.preventDefault();
+    workerDied(w, `it crashed: ${e.message || 'no details'}`);
+  };
+  w.onmessageerror = () => useStore.getState().notify('A message from the training worker could not be read.');
+  const force = new URLSearchParams(location.search).get('backend');
+  send({ type: 'init', lifeLock: life, ...(force === 'webgpu' || force === 'webgl' || force === 'cpu' ? { forceBackend: force } : {}) });
+}
+
+/**
+ * The worker `w` is gone or cannot be trusted: it is terminated (so it trains no further step and
+ * writes nothing more) and replaced. Its run is interrupted, kept with its record and resumable from
+ * its last kept checkpoint; an evaluation it ran failed and can be started again.
+ */
+function workerDied(w: Worker, why: string): void {
+  if (w !== worker) return; // already replaced
+  w.terminate();
+  worker = null;
+  const { run, probe } = useStore.getState();
+  const active = run && isActive(run.status) ? run : null;
+  const at = active ? ` Run ${active.spec.id} was interrupted at step ${active.step}` : '';
+  const resume = active
+    ? active.checkpointStep !== null
+      ? `; resume it from its checkpoint at step ${active.checkpointStep}.`
+      : '; it had no checkpoint yet.'
+    : '';
+  if (++failedStarts > 3) {
+    useStore.getState().crashed(`The training worker stopped again (${why}).${at}${resume} Reload the page; the runs list is kept.`);
+  } else {
+    useStore.getState().workerLost(`The training worker stopped (${why}); a new one is starting.${at}${resume}`);
+    spawn();
+  }
+  // The ends the dead worker could not send, through the usual path: the store, IndexedDB (the run's
+  // record as interrupted, its lock let go) and the sweep driver.
+  const message = `The training worker stopped (${why}).`;
+  if (active) onMessage({ type: 'pretrain/status', runId: active.spec.id, status: 'interrupted', step: active.step, message: `${message}${at}${resume}` });
+  if (probe && isActive(probe.status))
+    onMessage({ type: 'probe/status', id: probe.spec.id, status: 'failed', message: `${message} Start the evaluation again.`, features: probe.features });
+}
+
+/** Fault hook: the worker ends for real, with no exception (see worker.ts). */
+export const killWorker = () => send({ type: 'debug/exit' });
 
 /** Validates the form and starts a run; a bad field becomes a notice, not a crash. */
 export function startRun(): void {
@@ -96,17 +149,25 @@ export async function importCheckpointFile(file: File): Promise<void> {
 }
 
 /**
- * Sends a run kept in IndexedDB to the worker as an encoder, unless the worker holds it already.
- * The worker handles messages in order: the encoder is registered before any later command uses it.
+ * Sends a run kept in IndexedDB to the worker as an encoder, unless the worker holds it already, and
+ * waits for its answer: the encoders list comes only from what the worker took. Null when it is
+ * loaded (or no such run is kept: the caller's own check says so), else why it could not be.
  */
-export async function loadKeptEncoder(id: string): Promise<void> {
-  if (useStore.getState().encoders.some((e) => e.runId === id)) return;
+export async function loadKeptEncoder(id: string): Promise<string | null> {
+  if (useStore.getState().encoders.some((e) => e.runId === id)) return null;
   const rec = useStore.getState().runs.find((r) => r.spec.id === id);
   const saved = rec ? await keptCheckpoint(id) : undefined;
-  if (!rec || !saved) return;
+  if (!rec || !saved) return null;
+  const answer = new Promise<string | null>((resolve) => {
+    const stop = onWorkerMessage((m) => {
+      if (m.type === 'encoders' && m.list.some((e) => e.runId === id)) resolve(null);
+      else if (m.type === 'checkpoint/refused' && m.runId === id) resolve(`the checkpoint of ${id} at step ${saved.step} could not be loaded: ${m.message}`);
+      else return;
+      stop();
+    });
+  });
   send({ type: 'checkpoint/import', name: `${id}.safetensors`, bytes: saved.bytes, runId: id, presetId: rec.spec.presetId });
-  const entry = { runId: id, presetId: rec.spec.presetId, step: saved.step, model: rec.spec.model };
-  useStore.getState().receive({ type: 'encoders', list: [...useStore.getState().encoders, entry] });
+  return answer;
 }
 
 /**
@@ -114,7 +175,8 @@ export async function loadKeptEncoder(id: string): Promise<void> {
  * checkpoint goes to the worker first), an imported file, or random init of the form's preset.
  */
 export async function startProbe(): Promise<void> {
-  await loadKeptEncoder(useStore.getState().probeForm.encoder);
+  const refused = await loadKeptEncoder(useStore.getState().probeForm.encoder);
+  if (refused) return useStore.getState().notify(`The evaluation cannot start: ${refused}.`);
   const { probeForm: f, form, encoders, datasets, notify } = useStore.getState();
   const enc = encoders.find((e) => e.runId === f.encoder);
   const data = datasets.find((d) => d.id === f.dataset);
@@ -166,3 +228,4 @@ export const requestPreview = (dataset: BuiltinDatasetId, imgSize: number, seed:
 export const loseDevice = () => send({ type: 'debug/lose-device' });
 export const crashWorker = () => send({ type: 'debug/crash' });
 export const setChunkCacheForTest = (bytes: number) => send({ type: 'debug/chunk-cache', bytes });
+export const slowWritesForTest = (ms: number) => send({ type: 'debug/slow-writes', ms });

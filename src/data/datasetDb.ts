@@ -86,14 +86,25 @@ export async function deleteDataset(id: string): Promise<void> {
  * their import lock. An import in progress in another tab holds its lock (see ../worker/datasets.ts):
  * deleting it would leave that tab reporting "done" with chunks missing.
  */
-export async function deleteUnfinishedImports(before: number): Promise<void> {
+export async function deleteUnfinishedImports(before: number): Promise<DatasetMeta[]> {
   const all = await tx(STORES.datasets, 'readonly', (s) => s.getAll() as IDBRequest<DatasetMeta[]>);
+  const removed: DatasetMeta[] = [];
   for (const m of all) {
     if (m.status !== 'importing' || m.createdAt >= before) continue;
     await withLockIfFree(importLock(m.id), async () => {
       // Read again under the lock: the import may have finished between the listing and now.
       const now = await getDatasetMeta(m.id);
-      if (now?.status === 'importing') await deleteDataset(m.id);
+      if (now?.status !== 'importing') return;
+      await deleteDataset(m.id);
+      removed.push(now);
     });
   }
+  return removed;
+}
+
+/** What the user reads about an import cut short and removed: how far it had come. */
+export function interruptedImportWords(m: DatasetMeta): string {
+  const p = m.progress;
+  const at = p && p.total > 0 ? `at ${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} images` : 'before its first images were kept';
+  return `The import of ${m.name} was interrupted ${at} (the page or the browser closed) and was removed. Import it again to use it.`;
 }

@@ -45,6 +45,15 @@ export function tryHold(name: string, locks = browserLocks()): Promise<(() => vo
   });
 }
 
+/**
+ * Takes `name` (waiting for it) and keeps it until this context ends: resolves once it is held. A
+ * worker holds one for its life, so the page learns of its death however it dies (see whenFree).
+ */
+export function holdForLife(name: string, locks = browserLocks()): Promise<void> {
+  if (!locks) return Promise.resolve();
+  return new Promise((held) => void locks.request(name, () => (held(), new Promise<void>(() => undefined))));
+}
+
 /** Names of the locks held now by any tab or worker of this origin. */
 export async function heldLocks(locks = browserLocks()): Promise<Set<string>> {
   if (!locks) return new Set();

@@ -12,6 +12,8 @@ export interface DatasetMeta {
   readonly source: 'folder' | 'zip' | 'cifar10' | 'idx';
   /** 'importing' until every chunk is written; an import a reload cut short is deleted at start. */
   readonly status: 'importing' | 'ready';
+  /** While importing: files (or records) done of the total, kept now and then so an import cut short can say how far it came. */
+  readonly progress?: { readonly done: number; readonly total: number };
   /** Side of the stored square images, px. */
   readonly storedSize: number;
   /** Class names; empty for an unlabelled set (pretraining only). */

@@ -29,7 +29,8 @@ export interface BackendInfo {
 /** The engine of a run's steps: every op through TF.js, or the traced step replayed (issue 14). */
 export type EngineName = 'tfjs' | 'replay';
 
-export type RunStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'diverged' | 'failed';
+/** 'interrupted': the worker running it died (killed, crashed, out of memory); it resumes from its last checkpoint. */
+export type RunStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'diverged' | 'failed' | 'interrupted';
 
 /**
  * Whether a run (pretraining or evaluation) is under way: it holds the worker, may not be deleted,
@@ -205,7 +206,8 @@ export interface EmbeddingView {
 }
 
 export type ToWorker =
-  | { readonly type: 'init'; readonly forceBackend?: BackendKind }
+  /** `lifeLock`: a Web Lock the worker holds for as long as it lives, so the page sees it die however it dies. */
+  | { readonly type: 'init'; readonly forceBackend?: BackendKind; readonly lifeLock?: string }
   | { readonly type: 'pretrain/start'; readonly run: RunSpec }
   /** Continue a saved run from its checkpoint (after a reload or a crash). */
   | { readonly type: 'pretrain/continue'; readonly run: RunSpec; readonly checkpoint: ArrayBuffer }
@@ -266,8 +268,12 @@ export type ToWorker =
   | { readonly type: 'debug/lose-device' }
   /** Test hook: an uncaught error in the worker, as a bug would cause. */
   | { readonly type: 'debug/crash' }
+  /** Test hook: the worker ends for real (closes itself: no exception, no message), as a killed one does. */
+  | { readonly type: 'debug/exit' }
   /** Test hook: the chunk cache's size for datasets opened from now on, so a small import can outgrow it. */
-  | { readonly type: 'debug/chunk-cache'; readonly bytes: number };
+  | { readonly type: 'debug/chunk-cache'; readonly bytes: number }
+  /** Test hook: each imported chunk's write waits `ms` first, as on a slow disk. */
+  | { readonly type: 'debug/slow-writes'; readonly ms: number };
 
 /** A chosen file with its path below the picked or dropped folder ('/'-separated). */
 export interface ImportFile {
@@ -278,6 +284,8 @@ export interface ImportFile {
 export type FromWorker =
   | { readonly type: 'backend'; readonly info: BackendInfo }
   | { readonly type: 'pretrain/status'; readonly runId: string; readonly status: RunStatus; readonly step: number; readonly message: string | null }
+  /** The run could not start (its dataset gone, its checkpoint damaged): it did nothing, and its record stays as it was. */
+  | { readonly type: 'pretrain/refused'; readonly runId: string; readonly message: string }
   | {
       readonly type: 'pretrain/metrics';
       readonly runId: string;
@@ -303,6 +311,8 @@ export type FromWorker =
       readonly classes: readonly string[];
     }
   | { readonly type: 'encoders'; readonly list: readonly EncoderEntry[] }
+  /** A checkpoint sent with `checkpoint/import` was not taken (`runId` when it was a kept run's); the encoders are unchanged. */
+  | { readonly type: 'checkpoint/refused'; readonly name: string; readonly runId?: string; readonly message: string }
   | {
       readonly type: 'probe/status';
       readonly id: string;

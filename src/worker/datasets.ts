@@ -18,6 +18,8 @@ import { fashionMnist } from './fashionFetch';
 import type { Post } from './pretrainRun';
 
 const PROGRESS_EVERY_MS = 150;
+/** How often an import's progress is written to its summary (for the report if it is cut short). */
+const KEEP_PROGRESS_EVERY_MS = 1000;
 
 /** Imports in flight, by id, with their cancel flags. */
 const cancelled = new Map<string, boolean>();
@@ -30,6 +32,12 @@ let open: { meta: DatasetMeta; cache: ChunkCache; close(): void } | null = null;
 
 /** The cache's size for datasets opened from now on: CHUNK_CACHE_BYTES but in tests. */
 let cacheBytes = CHUNK_CACHE_BYTES;
+
+/** Fault hook: each imported chunk's write waits this long first, as on a slow disk (0: no wait). */
+let writeDelayMs = 0;
+export function setWriteDelayForTest(ms: number): void {
+  writeDelayMs = ms;
+}
 
 export function setChunkCacheBytes(bytes: number): void {
   if (!(bytes > 0)) throw new Error(`a chunk cache needs a positive size, got ${bytes} bytes`);
@@ -101,14 +109,23 @@ async function importHoldingLock(msg: Extract<ToWorker, { type: 'data/import' }>
     createdAt: Date.now(),
   };
   let last = 0;
+  let lastKept = 0;
+  /** The progress writes, in order; awaited before the final summary so none lands after it. */
+  let keeping = Promise.resolve();
   const hooks = {
-    put: putDatasetChunk,
+    put: (c: Parameters<typeof putDatasetChunk>[0]) =>
+      writeDelayMs > 0 ? new Promise((r) => setTimeout(r, writeDelayMs)).then(() => putDatasetChunk(c)) : putDatasetChunk(c),
     cancelled: () => cancelled.get(id) === true,
     progress(done: number, total: number, skipped: number) {
       const now = performance.now();
       if (now - last < PROGRESS_EVERY_MS && done < total) return;
       last = now;
       post({ type: 'data/progress', id, done, total, skipped });
+      // Not awaited, and rarely: only an import cut short reads it (see deleteUnfinishedImports).
+      if (now - lastKept > KEEP_PROGRESS_EVERY_MS) {
+        lastKept = now;
+        keeping = keeping.then(() => putDatasetMeta({ ...placeholder, progress: { done, total } })).catch(() => undefined);
+      }
     },
   };
   try {
@@ -138,11 +155,13 @@ async function importHoldingLock(msg: Extract<ToWorker, { type: 'data/import' }>
       result = await importImageFolder(id, files, msg.options, decodeImage, hooks);
     }
     const meta: DatasetMeta = { ...placeholder, ...result, status: 'ready' };
+    await keeping;
     await putDatasetMeta(meta);
     post({ type: 'data/imported', meta });
   } catch (e) {
     const wasCancelled = e instanceof ImportCancelled;
     try {
+      await keeping;
       await deleteDataset(id);
     } catch {
       // The next start removes it: its summary still says 'importing'.

@@ -26,6 +26,8 @@ export interface LabRequest {
 export interface LabSources {
   current(): { model: Cae; label: string } | null;
   checkpoint(runId: string): { bytes: Uint8Array; label: string } | undefined;
+  /** Runs one request's work, running it again where a lost GPU device broke it (the worker's Device); none: as is. */
+  guard?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export class LabSession {
@@ -36,6 +38,15 @@ export class LabSession {
   private embedStop = new Set<number>();
 
   constructor(private readonly sources: LabSources) {}
+
+  private guarded<T>(work: () => Promise<T>): Promise<T> {
+    return this.sources.guard ? this.sources.guard(work) : work();
+  }
+
+  /** Drops the kept models without disposing them: they lived on a device that is gone. */
+  forget(): void {
+    this.cached = [];
+  }
 
   private keep(key: string, bytes: Uint8Array | null, make: () => Cae): Cae {
     const hit = this.cached.find((c) => c.key === key);
@@ -87,7 +98,7 @@ export class LabSession {
         const [slot, r] = this.pending.entries().next().value as [number, LabRequest];
         this.pending.delete(slot);
         try {
-          const view = await this.view(r);
+          const view = await this.guarded(() => this.view(r));
           const buffers = [view.original, view.masked, view.recon, view.composite, view.error, view.full, view.features].flatMap((a) =>
             a ? [a.buffer as ArrayBuffer] : [],
           );
@@ -111,11 +122,13 @@ export class LabSession {
   ): Promise<void> {
     this.embedStop.delete(id);
     try {
-      const { model, label } = this.resolve(choice);
-      const view = await patchEmbedding(model, ds, r, label, async (text) => {
-        post({ type: 'lab/embed-progress', id, text });
-        await new Promise((res) => setTimeout(res, 0)); // let a stop, a pause or a lab request in
-        return this.embedStop.has(id);
+      const view = await this.guarded(() => {
+        const { model, label } = this.resolve(choice);
+        return patchEmbedding(model, ds, r, label, async (text) => {
+          post({ type: 'lab/embed-progress', id, text });
+          await new Promise((res) => setTimeout(res, 0)); // let a stop, a pause or a lab request in
+          return this.embedStop.has(id);
+        });
       });
       if (this.embedStop.has(id)) return post({ type: 'lab/embed-failed', id, message: 'The feature map was stopped.' });
       post({ type: 'lab/embedding', id, view }, [view.points.buffer as ArrayBuffer, view.labels.buffer as ArrayBuffer, view.patches.buffer as ArrayBuffer]);

@@ -8,9 +8,11 @@ import { caeParamSpecs } from '../model/params';
 import { weightsMismatch } from '../model/weights';
 import { assertCheckpointFinite } from '../train/checkpoint';
 import { type BackendInfo, type EncoderEntry, type FromWorker, isActive, type RunSpec, type ToWorker, unreachable } from '../protocol/messages';
-import { deleteUnfinishedImports } from '../data/datasetDb';
-import { loseDeviceForTest, restartBackend, startBackend } from './backend';
-import { cancelImport, datasetFor, forgetDataset, runImport, setChunkCacheBytes } from './datasets';
+import { deleteUnfinishedImports, interruptedImportWords } from '../data/datasetDb';
+import { holdForLife } from '../data/locks';
+import { loseDeviceForTest } from './backend';
+import { Device } from './device';
+import { cancelImport, datasetFor, forgetDataset, runImport, setChunkCacheBytes, setWriteDelayForTest } from './datasets';
 import { decodeLabImage } from './labDecode';
 import { LabSession } from './labSession';
 import { PretrainRun } from './pretrainRun';
@@ -20,20 +22,38 @@ declare const self: DedicatedWorkerGlobalScope;
 
 const post = (msg: FromWorker, transfer: Transferable[] = []) => self.postMessage(msg, transfer);
 
-let backend: BackendInfo | null = null;
 let run: PretrainRun | null = null;
 let probe: ProbeRun | null = null;
 /** The encoders a probe can use: final states of this session's runs, kept runs and imported files. */
 const encoders = new Map<string, { bytes: Uint8Array; entry: EncoderEntry }>();
 
 /** The image lab reads the run's live model between steps, or a kept checkpoint; it never trains. */
-const lab = new LabSession({
+const lab: LabSession = new LabSession({
   current: () => (run ? { model: run.model, label: `${run.spec.id} (current run) at step ${run.step}` } : null),
   checkpoint: (id) => {
     const e = encoders.get(id);
     return e && { bytes: e.bytes, label: `${id} at step ${e.entry.step}` };
   },
+  // A request the lost device broke runs again on the new one; the models it kept died with the old one.
+  guard: (work) => device.recovering('a lab request', work, () => lab.forget()),
 });
+
+/** The GPU device: a loss during training goes to the run, which recovers itself (recoverRun). */
+const device = new Device(post, (message) => {
+  if (run && isActive(run.status)) run.markDeviceLost(message);
+  // An evaluation or a lab request in flight says so itself as it fails (Device.recovering).
+  else if (!(probe && isActive(probe.status)))
+    void device.replace().then(
+      () => post({ type: 'error', message: `The GPU device was lost (${message}); a new one has started.` }),
+      (e: Error) => post({ type: 'error', message: `The GPU device was lost (${message}) and a new one could not start (${e.message}). Reload the page.` }),
+    );
+});
+
+/** The backend running now, or an error when the worker has none yet. */
+function backend(): BackendInfo {
+  if (!device.info) throw new Error('the worker has no backend yet');
+  return device.info;
+}
 
 function publishEncoders(): void {
   post({ type: 'encoders', list: [...encoders.values()].map((e) => e.entry) });
@@ -41,17 +61,28 @@ function publishEncoders(): void {
 
 /** Runs a pretraining run to its end; its final state becomes an encoder for probing. */
 async function pretrain(spec: RunSpec, resumeFrom?: Uint8Array): Promise<void> {
-  if (!backend) throw new Error('the worker has no backend yet');
-  if (run && isActive(run.status)) throw new Error('a run is already in progress; stop it first');
+  // Refused, not failed: the run did nothing, so the page leaves its record (step, loss, curve) as it was.
+  const refuse = (message: string) => post({ type: 'pretrain/refused', runId: spec.id, message });
+  if (!device.info) return refuse('Training cannot start: the worker has no backend yet.');
+  if (run && isActive(run.status)) return refuse('Training cannot start: a run is already in progress; stop it first.');
   run?.dispose();
   run = null;
+  let ds;
+  try {
+    ds = await datasetFor(spec.dataset, spec.train.seed, spec.model.imgSize);
+  } catch (e) {
+    return refuse(`Training cannot start: ${(e as Error).message}.`);
+  }
   let r: PretrainRun;
   try {
-    r = new PretrainRun(spec, post, resumeFrom, await datasetFor(spec.dataset, spec.train.seed, spec.model.imgSize));
+    r = new PretrainRun(spec, post, resumeFrom, ds);
   } catch (e) {
-    // A dataset deleted since, or one without training images: the run's record stays as it was.
-    post({ type: 'pretrain/status', runId: spec.id, status: 'failed', step: 0, message: `Training cannot start: ${(e as Error).message}.` });
-    return;
+    const why = (e as Error).message;
+    if (!resumeFrom) return refuse(`Training cannot start: ${why}.`);
+    // Only the latest checkpoint of a run is kept, so there is no earlier one to go back to.
+    return refuse(
+      `The checkpoint kept for this run is damaged and cannot be resumed (${why}). The run's record and loss curve are kept as they were: export the curve, or delete the run; a new run starts from scratch.`,
+    );
   }
   run = r;
   try {
@@ -81,24 +112,12 @@ function importCheckpoint(name: string, bytes: Uint8Array, runId?: string, prese
   publishEncoders();
 }
 
-function onDeviceLost(message: string): void {
-  if (run && isActive(run.status)) run.markDeviceLost(message);
-  else void recoverIdle(message);
-}
-
-async function recoverIdle(message: string): Promise<void> {
-  post({ type: 'error', message: `The GPU device was lost (${message}). Starting a new one…` });
-  backend = await restartBackend(onDeviceLost, backend?.kind ?? 'webgpu');
-  post({ type: 'backend', info: backend });
-}
-
 /** The running loop's hook after a lost device: new backend, then the run's last good state. */
 async function recoverRun(r: PretrainRun): Promise<boolean> {
   const why = r.deviceLost;
   post({ type: 'error', message: `The GPU device was lost (${why}). Starting a new device and continuing from the last saved state…` });
   try {
-    backend = await restartBackend(onDeviceLost, backend?.kind ?? 'webgpu');
-    post({ type: 'backend', info: backend });
+    await device.replace();
     const step = await r.recover();
     post({ type: 'error', message: `Training continues on a new GPU device from the last saved state, step ${step}.` });
     return true;
@@ -111,11 +130,15 @@ async function recoverRun(r: PretrainRun): Promise<boolean> {
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'init':
+      // Held before anything else is said: once the page hears from this worker, it can tell its death.
+      if (msg.lifeLock) await holdForLife(msg.lifeLock);
       // Imports a reload cut short left a summary marked 'importing': nothing else will finish them.
       // One another tab's worker is still running holds its lock and is left alone.
-      void deleteUnfinishedImports(Date.now()).catch(() => undefined);
-      backend = await startBackend(onDeviceLost, msg.forceBackend);
-      post({ type: 'backend', info: backend });
+      void deleteUnfinishedImports(Date.now()).then(
+        (removed) => removed.forEach((m) => post({ type: 'error', message: interruptedImportWords(m) })),
+        (e: Error) => post({ type: 'error', message: `Imports cut short could not be cleaned up from this browser's storage (${e.message}).` }),
+      );
+      post({ type: 'backend', info: await device.start(msg.forceBackend) });
       return;
     case 'pretrain/start':
       return pretrain(msg.run);
@@ -125,16 +148,18 @@ async function handle(msg: ToWorker): Promise<void> {
       try {
         importCheckpoint(msg.name, new Uint8Array(msg.bytes), msg.runId, msg.presetId);
       } catch (e) {
-        post({ type: 'error', message: `Could not import ${msg.name}: ${(e as Error).message}. Nothing was changed.` });
+        post({ type: 'checkpoint/refused', name: msg.name, runId: msg.runId, message: (e as Error).message });
       }
       return;
     case 'probe/start': {
-      if (!backend) throw new Error('the worker has no backend yet');
-      if (probe && isActive(probe.status)) throw new Error('a probe run is already in progress; stop it first');
-      const enc = msg.spec.encoder.kind === 'run' ? encoders.get(msg.spec.encoder.runId) : undefined;
-      if (msg.spec.encoder.kind === 'run' && !enc) throw new Error('that pretraining run is not in this session any more; choose another encoder');
       const s = msg.spec;
+      // Every refusal is the evaluation's failed status: the page never waits on one that did not start.
       const failed = (message: string) => post({ type: 'probe/status', id: s.id, status: 'failed', message, features: s.augment ? 'per-batch' : 'cached' });
+      if (!device.info) return failed('The evaluation cannot start: the worker has no backend yet.');
+      if (probe && isActive(probe.status)) return failed('The evaluation cannot start: another one is in progress; stop it first.');
+      const enc = s.encoder.kind === 'run' ? encoders.get(s.encoder.runId) : undefined;
+      if (s.encoder.kind === 'run' && !enc)
+        return failed(`The evaluation cannot start: the checkpoint of ${s.encoder.runId} is not loaded in the worker; choose the encoder again.`);
       let ds;
       try {
         ds = isBuiltinDataset(s.dataset) ? undefined : await datasetFor(s.dataset, s.probe.seed, s.model.imgSize);
@@ -142,12 +167,26 @@ async function handle(msg: ToWorker): Promise<void> {
         failed(`The evaluation cannot start: ${(e as Error).message}.`);
         return;
       }
-      const p = new ProbeRun(s, enc?.bytes ?? null, post, ds);
-      probe = p;
+      const attempt = () => {
+        const p = new ProbeRun(s, enc?.bytes ?? null, post, ds);
+        probe = p;
+        return p.run().catch((e: unknown) => {
+          p.status = 'failed';
+          throw e;
+        });
+      };
+      // After a lost device it runs again from the start (its cached features died with the device).
+      const restart = () =>
+        post({
+          type: 'probe/status',
+          id: s.id,
+          status: 'starting',
+          message: 'Running again from the start on a new GPU device.',
+          features: s.augment ? 'per-batch' : 'cached',
+        });
       try {
-        await p.run();
+        await device.recovering('the evaluation', attempt, restart);
       } catch (e) {
-        p.status = 'failed';
         failed(`The evaluation failed: ${(e as Error).message}`);
       }
       return;
@@ -199,10 +238,10 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     }
     case 'lab/reconstruct':
-      if (!backend) throw new Error('the worker has no backend yet');
+      backend();
       return lab.submit(msg, post);
     case 'lab/embed': {
-      if (!backend) throw new Error('the worker has no backend yet');
+      backend();
       let ds: LabelledDataset;
       try {
         ds = await datasetFor(msg.dataset, msg.seed, lab.resolve(msg.model).model.config.imgSize);
@@ -215,6 +254,23 @@ async function handle(msg: ToWorker): Promise<void> {
       lab.stopEmbed(msg.id);
       return;
     case 'debug/lose-device':
+    case 'debug/crash':
+    case 'debug/exit':
+    case 'debug/chunk-cache':
+    case 'debug/slow-writes':
+      // Compiled away in the production build: no fault can be caused there on purpose.
+      if (__CAE_TEST_HOOKS__) return faultHook(msg);
+      post({ type: 'error', message: 'This build has no test hooks (build with CAE_TEST_HOOKS=1).' });
+      return;
+    default:
+      unreachable(msg);
+  }
+}
+
+/** The fault hooks of a test build. */
+function faultHook(msg: Extract<ToWorker, { type: `debug/${string}` }>): void {
+  switch (msg.type) {
+    case 'debug/lose-device':
       if (!loseDeviceForTest()) post({ type: 'error', message: 'No WebGPU device to lose: the backend is not WebGPU.' });
       return;
     case 'debug/crash':
@@ -222,11 +278,15 @@ async function handle(msg: ToWorker): Promise<void> {
         throw new Error('deliberate crash for testing');
       });
       return;
+    case 'debug/exit':
+      self.close();
+      return;
     case 'debug/chunk-cache':
       setChunkCacheBytes(msg.bytes);
       return;
-    default:
-      unreachable(msg);
+    case 'debug/slow-writes':
+      setWriteDelayForTest(msg.ms);
+      return;
   }
 }
 

@@ -17,7 +17,7 @@ function ImportProgress() {
   if (!imp) return null;
   const pct = imp.total > 0 ? Math.round((100 * imp.done) / imp.total) : 0;
   return (
-    <p data-testid="data.progress" data-status={imp.status} style={{ fontSize: 13 }}>
+    <p data-testid="data.progress" data-status={imp.status} data-id={imp.id} style={{ fontSize: 13 }}>
       {imp.status === 'running' && (
         <>
           Importing {imp.name}: <progress max={100} value={pct} /> {imp.done} of {imp.total || '…'}

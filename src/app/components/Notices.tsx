@@ -18,7 +18,8 @@ export function Notices() {
       )}
       {notices.map((n) => (
         <div key={n.id} style={box}>
-          {n.text}{' '}
+          {n.text}
+          {n.count > 1 && <span data-testid="notices.count"> (×{n.count})</span>}{' '}
           <button onClick={() => dismiss(n.id)} aria-label="dismiss">
             ×
           </button>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { RunRecord } from '../runsDb';
 import { editRun } from '../runEdits';
 import { canResume } from '../tabs';
-import { exportCheckpoint, exportDownstreamCommands, exportEncoder, exportOfficialCommand } from '../download';
+import { exportCheckpoint, exportCurve, exportDownstreamCommands, exportEncoder, exportOfficialCommand } from '../download';
 import { removeRun } from '../persistence';
 import { continueRun } from '../workerClient';
 
@@ -99,6 +99,11 @@ export function RunDetail(props: { run: RunRecord; current: string | undefined; 
               GPU
             </label>
           </>
+        )}
+        {(r.curve?.length ?? 0) > 0 && (
+          <button data-testid="runs.curve" title="the loss curve kept for this run, as CSV" onClick={() => exportCurve(r)}>
+            Curve .csv
+          </button>
         )}
         {!(id === current && busy) && !elsewhere.includes(id) && (
           <button data-testid="runs.delete" onClick={() => void removeRun(id)}>

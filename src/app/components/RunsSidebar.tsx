@@ -15,6 +15,9 @@ export function RunsSidebar() {
   const elsewhere = useStore((s) => s.runsElsewhere);
   const current = useStore((s) => s.run?.spec.id);
   const busy = useStore((s) => s.run !== null && isActive(s.run.status));
+  // The run this page trains now: its status is the store's. Once it ended (or was refused, or its
+  // worker died) the kept record says what it is, and Resume is offered as for any kept run.
+  const training = busy ? current : undefined;
   const selectedRun = useStore((s) => s.selectedRun);
   const compared = useStore((s) => s.compared);
   const { selectRun, toggleCompare } = useStore.getState();
@@ -28,7 +31,7 @@ export function RunsSidebar() {
         {runs.map((r) => {
           const id = r.spec.id;
           // Another tab's run (it holds the run's lock) trains there; one left active by a gone page was interrupted.
-          const status = shownStatus(r, current, elsewhere);
+          const status = shownStatus(r, training, elsewhere);
           const ticked = compared.indexOf(id);
           return (
             <div key={id} data-run-id={id} className={`run-row${open === id ? ' selected' : ''}`}>
@@ -61,7 +64,7 @@ export function RunsSidebar() {
                   {r.notes}
                 </div>
               )}
-              {open === id && <RunDetail run={r} current={current} elsewhere={elsewhere} busy={busy} />}
+              {open === id && <RunDetail run={r} current={training} elsewhere={elsewhere} busy={busy} />}
             </div>
           );
         })}

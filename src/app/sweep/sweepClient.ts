@@ -94,15 +94,22 @@ export function sweepOnMessage(msg: FromWorker): void {
   const wait = r?.waitingFor;
   if (!r || !wait) return;
   const seconds = (Date.now() - stageStart) / 1000;
-  if (wait.kind === 'run' && msg.type === 'pretrain/status' && msg.runId === wait.id && !isActive(msg.status)) {
+  // A run refused at its start ended too (as failed, having trained nothing here).
+  const ended =
+    msg.type === 'pretrain/status' && !isActive(msg.status)
+      ? { runId: msg.runId, status: msg.status, message: msg.message, step: msg.step }
+      : msg.type === 'pretrain/refused'
+        ? { runId: msg.runId, status: 'failed' as const, message: msg.message, step: 0 }
+        : null;
+  if (wait.kind === 'run' && ended?.runId === wait.id) {
     const run = useStore.getState().run;
     const last = run?.spec.id === wait.id ? run.history.at(-1) : undefined;
     const batch = run?.spec.train.batchSize ?? 0;
     void r.runEnded(wait.id, {
-      status: msg.status,
-      message: msg.message,
+      status: ended.status,
+      message: ended.message,
       losses: last ? { total: last.total, reconstruction: last.reconstruction, alignment: last.alignment } : null,
-      imagesSeen: msg.step * batch,
+      imagesSeen: ended.step * batch,
       seconds,
     });
   }
