@@ -19,7 +19,7 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { arg, run } from './cli';
-import { combineSeeds, type SeedResult } from './probeAggregate';
+import { combineSeeds, type SeedResult } from '../src/worker/seedSummary';
 import { runSeed } from './probeSeed';
 import { DEFAULT_EXPERIMENT } from '../src/train/evalDefaults';
 

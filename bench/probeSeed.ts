@@ -18,7 +18,7 @@ import { defaultTrainConfig } from '../src/train/defaults';
 import { DEFAULT_EXPERIMENT, defaultEvaluation, defaultProbeConfig, type LinearReadout } from '../src/train/evalDefaults';
 import { CaeTrainer } from '../src/train/trainer';
 import { ProbeRun } from '../src/worker/probeRun';
-import type { PretrainLine, SeedResult } from './probeAggregate';
+import type { PretrainLine, SeedResult } from '../src/worker/seedSummary';
 
 const num = (name: string, fallback: number) => Number(arg(name, String(fallback)));
 

@@ -41,8 +41,8 @@ export const MICRO = {
 /**
  * The step up from micro for experiments on a CPU or a small GPU: 3× wider, 2× deeper, and 4× the
  * patches (4-px patches on 32-px images: 64 patches, so masking and attention have room). About
- * 0.45 M encoder parameters; the encoder's forward pass on all 65 tokens is ~30 MFLOPs per image
- * (docs/experiments.md states the counts for each preset used there).
+ * 0.45 M encoder parameters (micro: 32 k); the encoder's forward pass on all 65 tokens is ~65 MFLOPs
+ * per image (micro's on 17 tokens: ~1 MFLOP), so it trains ~10–60× slower than micro.
  */
 export const MINI = {
   ...PAPER_OBJECTIVE,

@@ -35,7 +35,8 @@ export function combineFits(fits: readonly TrainingFit[]): TrainingFit | undefin
   return {
     epochs: Math.max(...fits.map((f) => f.epochs)),
     finalLoss: fits.reduce((a, f) => a + f.finalLoss, 0) / fits.length,
-    slope: fits.reduce((a, f) => (Number.isNaN(f.slope) ? a : Number.isNaN(a) ? f.slope : Math.min(a, f.slope)), NaN),
+    // A slope sent through JSON as null (NaN does not survive it) counts as none.
+    slope: fits.reduce((a, f) => (!Number.isFinite(f.slope) ? a : Number.isNaN(a) ? f.slope : Math.min(a, f.slope)), NaN),
     converged: fits.every((f) => f.converged),
     ...(l2.length ? { l2: Math.exp(l2.reduce((a, v) => a + Math.log(v), 0) / l2.length) } : {}),
     ...(fits[0]!.unit ? { unit: fits[0]!.unit } : {}),

@@ -1,10 +1,10 @@
-// bench:probe's seeds combined: each seed's process returns its per-readout results (one seed
-// each); here they become mean, sd and SE = max(binomial, sd/√seeds) per encoder and readout, the
+// bench:probe's seeds combined (each seed runs in its own process and returns its per-readout
+// results, one seed each): mean, sd and SE = max(binomial, sd/√seeds) per encoder and readout, the
 // paired pretrained − random-init difference per readout (same seed, same images), and the paired
 // ATT − LIN difference of the pretrained encoder (the paper's Table 1 direction).
-import type { EvalRow, ResultId } from '../src/protocol/messages';
-import { paired, summarize } from '../src/train/accuracy';
-import type { TrainingFit } from '../src/train/convergence';
+import type { EvalRow, ResultId } from '../protocol/messages';
+import { paired, summarize } from '../train/accuracy';
+import type { TrainingFit } from '../train/convergence';
 
 export interface PretrainLine {
   readonly phase: 'pretrain';
@@ -41,7 +41,7 @@ function fitLine(f: TrainingFit | undefined) {
     epochs: f.epochs,
     unit: f.unit ?? 'epochs',
     finalLoss: r4(f.finalLoss),
-    slope: Number.isNaN(f.slope) ? null : r4(f.slope),
+    slope: Number.isFinite(f.slope) ? r4(f.slope) : null,
     converged: f.converged,
     l2: f.l2,
   };
