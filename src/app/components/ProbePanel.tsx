@@ -2,13 +2,13 @@
 // kNN, fine-tuning) beside a random-init baseline, their curves, the results table and the attention
 // maps that explain LIN versus ATT.
 import { EMBEDDED_DATASETS } from '../../data/embedded';
-import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
 import { EncoderOptions } from './EncoderOptions';
 import { EvalRecipe, Num } from './EvalRecipe';
 import { isActive } from '../../protocol/messages';
 import { useStore } from '../store';
 import { startProbe, stopProbe } from '../workerClient';
 import { AttentionMaps } from './AttentionMaps';
+import { DefaultExperimentNote } from './DefaultExperimentNote';
 import { ProbeChart } from './ProbeChart';
 import { ResultsTable } from './ResultsTable';
 
@@ -85,12 +85,7 @@ export function ProbePanel() {
             </select>
           </label>
           <EvalRecipe disabled={active} />
-          <p style={{ fontSize: 12, color: 'var(--muted)', maxWidth: 300 }} data-testid="probe.budget">
-            The first-run defaults are the smallest experiment that gives a visible answer: {DEFAULT_EXPERIMENT.presetId} pretrained for{' '}
-            {DEFAULT_EXPERIMENT.pretrainSteps} steps on {DEFAULT_EXPERIMENT.dataset}, then {DEFAULT_EXPERIMENT.trainImages} / {DEFAULT_EXPERIMENT.valImages}{' '}
-            labelled images (one standard error ≈ 2 points at 50 %). The hard `shapes` set reads near chance at this size; docs/experiments.md has the
-            measurements.
-          </p>
+          <DefaultExperimentNote />
           <div style={{ display: 'flex', gap: 6 }}>
             <button
               data-testid="probe.start"

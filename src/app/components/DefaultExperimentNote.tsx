@@ -1,0 +1,50 @@
+// The Probe view's note on the default experiment: what it runs, how long its pretraining takes on
+// this device, and what it showed when measured (each readout: pretrained ahead, tie, or random init
+// ahead, by the paired difference in standard errors).
+import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
+import { DEFAULT_MEASURED, defaultPretrainImages, defaultPretrainSeconds, duration, verdict } from '../defaultExperiment';
+import { useStore } from '../store';
+
+export function DefaultExperimentNote() {
+  const speed = useStore((s) => (s.run && s.run.imgPerSec > 0 ? { presetId: s.run.spec.presetId, imgPerSec: s.run.imgPerSec } : null));
+  const seconds = defaultPretrainSeconds(speed);
+  const x = DEFAULT_EXPERIMENT;
+  const m = DEFAULT_MEASURED;
+  return (
+    <div style={{ fontSize: 12, color: 'var(--muted)', maxWidth: 300 }} data-testid="probe.budget">
+      <p style={{ margin: '4px 0' }}>
+        The first-run defaults: {x.presetId} pretrained for {x.pretrainSteps} steps ({defaultPretrainImages().toLocaleString('en')} images) on {x.dataset}, then{' '}
+        {x.evals.join(', ').toUpperCase()} on {x.trainImages} / {x.valImages} labelled images (test split), beside the same init untrained. They are the
+        smallest measured budget at which pretraining beat random init on every one of these frozen readouts on a validation split (docs/experiments.md).
+      </p>
+      <p style={{ margin: '4px 0' }} data-testid="probe.budget-time">
+        {seconds !== null
+          ? `Its pretraining takes about ${duration(seconds)} on this device (at the ${speed!.imgPerSec.toFixed(0)} img/s your ${x.presetId} run measured).`
+          : `Its pretraining time on this device is unknown until a ${x.presetId} run has trained its first steps here.`}
+      </p>
+      {m.readouts.length > 0 && (
+        <table data-testid="probe.default-findings" style={{ fontSize: 12, borderCollapse: 'collapse' }}>
+          <caption style={{ textAlign: 'left' }}>
+            Measured {m.date} ({m.where}; {m.seeds} seeds, {m.split} split), top-1 %:
+          </caption>
+          <tbody>
+            {m.readouts.map((r) => (
+              <tr key={r.readout}>
+                <th scope="row" style={{ textAlign: 'left', paddingRight: 6, fontWeight: 'normal' }}>
+                  {r.readout}
+                </th>
+                <td>
+                  {r.pretrained.toFixed(1)} vs {r.random.toFixed(1)}
+                </td>
+                <td style={{ paddingLeft: 6 }}>
+                  {verdict(r.z)} ({r.z >= 0 ? '+' : ''}
+                  {r.z.toFixed(1)} SE)
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+// What the Probe view says about the notebook's default experiment: what it runs, what it showed when
+// it was measured (bench:probe --quick; docs/experiments.md has every number and how it was chosen),
+// and how long its pretraining takes on this device, from the speed a run of its preset measured here.
+import { DEFAULT_EXPERIMENT } from '../train/evalDefaults';
+import { defaultTrainConfig } from '../train/defaults';
+
+/** One readout of the default experiment: pretrained against random init, paired seed by seed. */
+export interface DefaultReadout {
+  readonly readout: string;
+  /** Mean top-1 over the seeds, %. */
+  readonly pretrained: number;
+  readonly random: number;
+  /** The paired difference in its standard errors. */
+  readonly z: number;
+}
+
+/** `bench:probe -- --quick`, as measured (docs/experiments.md, "The default experiment"). */
+export const DEFAULT_MEASURED = Object.freeze({
+  date: '2026-12-06',
+  where: '2-core CPU, Node, TF.js WASM',
+  seeds: 3,
+  split: 'test',
+  readouts: [] as readonly DefaultReadout[],
+  /** ATT − LIN of the pretrained encoder, in SE. */
+  attOverLin: NaN,
+});
+
+/** Within 2 SE either way is a tie: the readouts cannot tell the encoders apart. */
+export function verdict(z: number): 'pretrained ahead' | 'tie' | 'random init ahead' {
+  return z >= 2 ? 'pretrained ahead' : z <= -2 ? 'random init ahead' : 'tie';
+}
+
+/** Images the default pretraining run sees. */
+export const defaultPretrainImages = (): number => DEFAULT_EXPERIMENT.pretrainSteps * defaultTrainConfig(DEFAULT_EXPERIMENT.presetId).batchSize;
+
+/**
+ * The default pretraining's time on this device from a measured speed of its preset (img/s), or
+ * null when none has been measured here yet.
+ */
+export function defaultPretrainSeconds(measured: { presetId: string; imgPerSec: number } | null): number | null {
+  if (!measured || measured.presetId !== DEFAULT_EXPERIMENT.presetId || !(measured.imgPerSec > 0)) return null;
+  return defaultPretrainImages() / measured.imgPerSec;
+}
+
+/** "1 h 05 min", "12 min", "40 s". */
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const m = Math.round(seconds / 60);
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
