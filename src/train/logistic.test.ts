@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../model/random';
-import { crossValidateL2, fitLogistic, logisticReadout, objective, predictLogistic, standardize, standardizer } from './logistic';
+import { crossValidateL2, fitLogistic, logisticReadout, objective, predictLogistic, standardize, standardizer, stratifiedFolds } from './logistic';
 
 /** n points in d dimensions around K class centres `spread` apart, unit noise. */
 function blobs(n: number, d: number, K: number, spread: number, seed: number): { x: Float64Array; y: Int32Array } {
@@ -79,6 +79,26 @@ describe('logistic regression fitted to convergence', () => {
     const clean = blobs(600, 2, 3, 2, 5);
     const b = await crossValidateL2(clean.x, clean.y, 600, 2, 3, [1e-4, 10]);
     expect(b.l2).toBe(1e-4);
+  });
+
+  it('cross-validates on stratified folds whatever order the labels come in', async () => {
+    // Labels that cycle with the index, as the shapes generator gives them (label = index % 10): folds
+    // taken by position (index % 5) would hold out every image of two classes, which the other folds
+    // never see, and every penalty would score 0.
+    const n = 500;
+    const y = Int32Array.from({ length: n }, (_, i) => i % 10);
+    const fold = stratifiedFolds(y, n, 10, 5, 1);
+    for (let f = 0; f < 5; f++)
+      for (let k = 0; k < 10; k++) {
+        const count = Array.from(y).filter((v, i) => v === k && fold[i] === f).length;
+        expect(count).toBe(10); // 50 images of each class, 10 in each fold
+      }
+    const rng = new Rng(11);
+    const centres = Array.from({ length: 10 }, () => Array.from({ length: 4 }, () => 3 * rng.normal()));
+    const x = Float64Array.from({ length: n * 4 }, (_, j) => centres[y[Math.floor(j / 4)]!]![j % 4]! + rng.normal());
+    const cv = await crossValidateL2(x, y, n, 4, 10, [1e-4, 10]);
+    expect(cv.accuracies[0]).toBeGreaterThan(0.8);
+    expect(cv.l2).toBe(1e-4);
   });
 
   it('reads test images it never fitted, above chance on a signal and at chance without one', async () => {

@@ -5,6 +5,7 @@
 // scikit-learn's LogisticRegression(CV) fits it; the official recipe (BatchNorm + linear, LARS, a
 // fixed number of epochs) stays available beside it (probeTrainer.ts).
 // Letters: n images, d feature width, K classes; weights are [K, d+1], the last column the bias.
+import { Rng } from '../model/random';
 
 export interface LogisticOptions {
   /** Stop when the largest gradient entry is below this (converged). */
@@ -185,6 +186,19 @@ export function predictLogistic(w: Float64Array, x: Float64Array, n: number, d: 
   return out;
 }
 
+/** Each image's fold: every class's images in a seeded random order, dealt to the folds in turn. */
+export function stratifiedFolds(y: Int32Array, n: number, K: number, folds: number, seed: number): Int32Array {
+  const fold = new Int32Array(n);
+  const rng = new Rng((seed * 2_654_435_761 + 0xf01d) >>> 0);
+  let next = 0;
+  for (let k = 0; k < K; k++) {
+    const members = rng.shuffle(Array.from({ length: n }, (_, i) => i).filter((i) => y[i] === k));
+    // Continue the deal where the last class left off, so small classes do not all start at fold 0.
+    for (const i of members) fold[i] = next++ % folds;
+  }
+  return fold;
+}
+
 const accuracy = (pred: Int32Array, y: Int32Array) => pred.reduce((a, p, i) => a + (p === y[i] ? 1 : 0), 0) / y.length;
 
 /** Rows `idx` of an [n, d] matrix and their labels. */
@@ -201,9 +215,10 @@ export interface CrossValidation {
 }
 
 /**
- * The penalty with the best mean held-out top-1 over `folds` folds of the training images; fold f
- * holds every image whose position is f modulo `folds`, so images stored in class order still give
- * every fold every class. Ties go to the stronger penalty.
+ * The penalty with the best mean held-out top-1 over `folds` stratified folds of the training images:
+ * each class's images, in a seeded random order, are dealt to the folds in turn, so every fold holds
+ * every class in its share whatever order the images come in (class blocks, or labels that cycle
+ * with the index as the shapes generator's do). Ties go to the stronger penalty.
  * `yieldNow` lets a worker answer messages between fits.
  */
 export async function crossValidateL2(
@@ -216,11 +231,13 @@ export async function crossValidateL2(
   folds = 5,
   o: LogisticOptions = LOGISTIC_DEFAULTS,
   yieldNow: () => Promise<unknown> = async () => undefined,
+  seed = 0,
 ): Promise<CrossValidation> {
   const accuracies = grid.map(() => 0);
+  const fold = stratifiedFolds(y, n, K, folds, seed);
   for (let f = 0; f < folds; f++) {
-    const held = Array.from({ length: n }, (_, i) => i).filter((i) => i % folds === f);
-    const kept = Array.from({ length: n }, (_, i) => i).filter((i) => i % folds !== f);
+    const held = Array.from({ length: n }, (_, i) => i).filter((i) => fold[i] === f);
+    const kept = Array.from({ length: n }, (_, i) => i).filter((i) => fold[i] !== f);
     const tr = rows(x, y, d, kept);
     const te = rows(x, y, d, held);
     // From the strongest penalty down, each fit warm-started from the last: a path, as glmnet walks it.
