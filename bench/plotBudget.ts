@@ -32,7 +32,9 @@ function read(file: string): { points: Line[]; batch: number; steps: number } {
   const pre = lines.find((l) => l.phase === 'pretrain');
   const points = lines.filter((l) => typeof l.encoder === 'string' && typeof l.eval === 'string') as unknown as Line[];
   const steps = Number(points.find((p) => p.encoder === 'pretrained')?.pretrainSteps ?? 0);
-  return { points, batch: Number(pre?.batch ?? 0), steps };
+  const batch = Number(pre?.batch ?? (points[0] as unknown as { pretrainBatch?: number }).pretrainBatch ?? NaN);
+  if (!(batch > 0)) throw new Error(`${file}: no pretraining batch (a pretrain line or pretrainBatch)`);
+  return { points, batch, steps };
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');

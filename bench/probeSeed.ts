@@ -154,7 +154,8 @@ export async function runSeed(seed: number): Promise<SeedResult> {
       dataset,
       target: model.target,
       split: spec.split ?? 'test',
-      pretrainSteps: pre ? steps : 0, // a checkpoint read with --encoder is labelled by --steps
+      pretrainSteps: pre ? steps : 0, // a checkpoint read with --encoder is labelled by --steps (and --batch)
+      pretrainBatch: batch,
       encoderFile: load || null,
       trainImages,
       valImages: spec.valImages,
