@@ -46,6 +46,24 @@ const LAYERS = {
   'src/app': [into('worker', 'The page talks to the worker through src/protocol and workerClient.ts only'), into('kernels', 'The page never runs GPU kernels')],
 };
 
+// The GPU behind one door (issue 26): only src/kernels/ (the WebGPU programs, the replay, the TF.js
+// adapter) and the worker's backend set-up read TF.js's internals or touch the GPU device.
+const INTERNALS = {
+  regex: '^(\\.\\./)+kernels/tfjsInternals$',
+  message: 'Only src/kernels/ and src/worker/backend.ts read TF.js internals: add an operation to a kernels module instead',
+};
+/** Device calls outside src/kernels/ (and the backend set-up): a raw GPU write, buffer, bind group or submit. */
+const GPU_CALLS = ['writeBuffer', 'createBuffer', 'createBindGroup', 'createCommandEncoder', 'createComputePipeline', 'mapAsync'].map((name) => ({
+  selector: `CallExpression[callee.property.name='${name}']`,
+  message: `${name} touches the GPU: only src/kernels/ and src/worker/backend.ts do (give a kernels module the operation)`,
+}));
+const QUEUE_SUBMIT = {
+  selector: "CallExpression[callee.property.name='submit'][callee.object.property.name='queue']",
+  message: 'queue.submit touches the GPU: only src/kernels/ and src/worker/backend.ts do',
+};
+/** Backend set-up: the one file outside src/kernels/ that may. */
+const GPU_DOOR = 'src/worker/backend.ts';
+
 /** Tests and their helpers cross layers on purpose: they check one layer against another. */
 const TESTS = ['src/**/*.test.ts', 'src/**/*.webgpu.ts', 'src/testing/**'];
 
@@ -70,9 +88,15 @@ export default tseslint.config(
   { files: ['scripts/**/*.mjs'], languageOptions: { globals: { Buffer: 'readonly', URL: 'readonly', process: 'readonly', console: 'readonly' } } },
   ...Object.entries(LAYERS).map(([folder, patterns]) => ({
     files: [`${folder}/**/*.{ts,tsx}`],
-    ignores: TESTS,
-    rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, TESTING] }] },
+    ignores: [...TESTS, GPU_DOOR],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, INTERNALS, TESTING] }] },
   })),
+  { files: [GPU_DOOR], rules: { 'no-restricted-imports': ['error', { patterns: [...LAYERS['src/worker'], TESTING] }] } },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: [...TESTS, 'src/kernels/**', GPU_DOOR],
+    rules: { 'no-restricted-syntax': ['error', ...GPU_CALLS, QUEUE_SUBMIT] },
+  },
   // The protocol is the contract between page and worker: it may name the types of the layers
   // below (configs, dataset summaries, profiles) but runs none of their code.
   {

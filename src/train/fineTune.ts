@@ -14,7 +14,7 @@ import { allPatches } from '../model/masks';
 import { initValue, isDecayed, type ParamSpec } from '../model/params';
 import { Rng } from '../model/random';
 import { AdamW } from './adamw';
-import { leanVariableGrads } from './leanGrads';
+import { leanVariableGrads } from '../kernels/leanGrads';
 import { lrAt } from './schedule';
 
 export interface FineTuneConfig {

@@ -12,8 +12,7 @@
 // TF.js step or the end of a run.
 import * as tf from '@tensorflow/tfjs';
 import { firstDifference } from '../kernels/replay/classify';
-import { TraceRecorder } from '../kernels/replay/trace';
-import { webgpuBackend } from '../kernels/tfjsInternals';
+import type { TraceRecorder } from '../kernels/replay/trace';
 import type { EngineName } from '../protocol/messages';
 import { ReplayTrainer, type TracedStep } from '../train/replayTrainer';
 import { type CaeTrainer, NonFiniteLossError, type StepResult } from '../train/trainer';
@@ -137,7 +136,7 @@ export class StepEngine {
     const t = this.tracing.get(key);
     const batch = images.shape[0];
     this.choose('tfjs', `tracing the step for batches of ${batch}: the replay takes over once two traced steps agree`);
-    const recorder = t?.recorder ?? new TraceRecorder(webgpuBackend());
+    const recorder = t?.recorder ?? ReplayTrainer.recorder();
     const { result, step } = await ReplayTrainer.traceStep(this.trainer, recorder, images);
     const count = (t?.count ?? 0) + 1;
     const diff = t ? firstDifference(t.last.trace, step.trace) : 'one step traced';
