@@ -9,6 +9,7 @@ import type { Accuracy } from '../train/accuracy';
 import type { BuiltinDatasetId } from '../data/shapes';
 import type { StepProfile } from '../kernels/profile';
 import type { EvalSettings } from '../train/evalDefaults';
+import type { EngineOptions } from '../train/engine';
 
 // Defined beside the code that makes them (the lower layers know nothing of the protocol).
 export type { StepProfile } from '../kernels/profile';
@@ -208,7 +209,8 @@ export interface EmbeddingView {
 export type ToWorker =
   /** `lifeLock`: a Web Lock the worker holds for as long as it lives, so the page sees it die however it dies. */
   | { readonly type: 'init'; readonly forceBackend?: BackendKind; readonly lifeLock?: string }
-  | { readonly type: 'pretrain/start'; readonly run: RunSpec }
+  /** `engine`: the replay and kernel choices (src/train/engine.ts); the app's default where left out. */
+  | { readonly type: 'pretrain/start'; readonly run: RunSpec; readonly engine?: EngineOptions }
   /** Continue a saved run from its checkpoint (after a reload or a crash). */
   | { readonly type: 'pretrain/continue'; readonly run: RunSpec; readonly checkpoint: ArrayBuffer }
   /**

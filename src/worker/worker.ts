@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 // The training worker: the only code that touches the worker global. It maps messages to the
 // backend, the pretraining run and the dataset, and reports every failure as a message.
+import { DEFAULT_ENGINE, type EngineOptions } from '../train/engine';
 import { toRgba } from '../data/patches';
 import { builtinDataset, isBuiltinDataset, type LabelledDataset } from '../data/shapes';
 import { readModelCheckpoint } from '../model/checkpoint';
@@ -60,7 +61,7 @@ function publishEncoders(): void {
 }
 
 /** Runs a pretraining run to its end; its final state becomes an encoder for probing. */
-async function pretrain(spec: RunSpec, resumeFrom?: Uint8Array): Promise<void> {
+async function pretrain(spec: RunSpec, resumeFrom?: Uint8Array, engine: EngineOptions = DEFAULT_ENGINE): Promise<void> {
   // Refused, not failed: the run did nothing, so the page leaves its record (step, loss, curve) as it was.
   const refuse = (message: string) => post({ type: 'pretrain/refused', runId: spec.id, message });
   if (!device.info) return refuse('Training cannot start: the worker has no backend yet.');
@@ -75,7 +76,7 @@ async function pretrain(spec: RunSpec, resumeFrom?: Uint8Array): Promise<void> {
   }
   let r: PretrainRun;
   try {
-    r = new PretrainRun(spec, post, resumeFrom, ds);
+    r = new PretrainRun(spec, post, resumeFrom, ds, engine);
   } catch (e) {
     const why = (e as Error).message;
     if (!resumeFrom) return refuse(`Training cannot start: ${why}.`);
@@ -141,7 +142,7 @@ async function handle(msg: ToWorker): Promise<void> {
       post({ type: 'backend', info: await device.start(msg.forceBackend) });
       return;
     case 'pretrain/start':
-      return pretrain(msg.run);
+      return pretrain(msg.run, undefined, msg.engine);
     case 'pretrain/continue':
       return pretrain(msg.run, new Uint8Array(msg.checkpoint));
     case 'checkpoint/import':
