@@ -212,12 +212,12 @@ export type ToWorker =
   /** `engine`: the replay and kernel choices (src/train/engine.ts); the app's default where left out. */
   | { readonly type: 'pretrain/start'; readonly run: RunSpec; readonly engine?: EngineOptions }
   /** Continue a saved run from its checkpoint (after a reload or a crash). */
-  | { readonly type: 'pretrain/continue'; readonly run: RunSpec; readonly checkpoint: ArrayBuffer }
+  | { readonly type: 'pretrain/continue'; readonly run: RunSpec; readonly checkpoint: Blob }
   /**
    * A checkpoint to check and offer as an encoder: a file the user chose, or a kept run's
    * checkpoint (then `runId` names it and the encoder keeps the run's id).
    */
-  | { readonly type: 'checkpoint/import'; readonly name: string; readonly bytes: ArrayBuffer; readonly runId?: string; readonly presetId?: string }
+  | { readonly type: 'checkpoint/import'; readonly name: string; readonly bytes: Blob; readonly runId?: string; readonly presetId?: string }
   | { readonly type: 'pretrain/pause' }
   /** Profile the current run's next step, kernel by kernel. */
   | { readonly type: 'pretrain/profile' }
@@ -301,8 +301,12 @@ export type FromWorker =
   | { readonly type: 'pretrain/engine'; readonly runId: string; readonly engine: EngineName; readonly reason: string | null }
   | { readonly type: 'pretrain/recon'; readonly runId: string; readonly view: ReconView }
   | { readonly type: 'pretrain/profile'; readonly runId: string; readonly profile: StepProfile }
-  /** The run's state at `step` (safetensors bytes), for the page to keep in IndexedDB. */
-  | { readonly type: 'pretrain/checkpoint'; readonly runId: string; readonly step: number; readonly bytes: ArrayBuffer }
+  /**
+   * The run's state at `step` (safetensors bytes), for the page to keep in IndexedDB. Checkpoints
+   * travel as Blobs both ways (issue 26): made and read on the worker's thread, only referenced on
+   * the page's, which stores them as they are (413 MiB at vit-s-p16-224 with the AdamW moments).
+   */
+  | { readonly type: 'pretrain/checkpoint'; readonly runId: string; readonly step: number; readonly bytes: Blob }
   | {
       readonly type: 'dataset/preview';
       readonly size: number;

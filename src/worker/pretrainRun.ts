@@ -182,7 +182,8 @@ export class PretrainRun {
     const step = this.trainer.step;
     this.lastGood = await this.guard(saveCheckpoint(this.engine.model(), { cursor: String(this.loader.cursor) }));
     this.lastGoodStep = step;
-    this.post({ type: 'pretrain/checkpoint', runId: this.spec.id, step, bytes: this.lastGood.slice().buffer });
+    // A Blob made here (the copy on this thread) crosses to the page by reference: nothing is copied there.
+    this.post({ type: 'pretrain/checkpoint', runId: this.spec.id, step, bytes: new Blob([this.lastGood as Uint8Array<ArrayBuffer>]) });
   }
 
   /** Rebuilds model and trainer from the last good state on the (new) backend. */

@@ -72,7 +72,9 @@ async function train(s: RunSpec, replay: boolean, ds: LabelledDataset, pauseAt?:
   return {
     points: points(),
     status: msgs.flatMap((m) => (m.type === 'pretrain/status' ? [m] : [])).at(-1)!,
-    checkpoints: msgs.flatMap((m) => (m.type === 'pretrain/checkpoint' ? [{ step: m.step, bytes: Buffer.from(m.bytes) }] : [])),
+    checkpoints: await Promise.all(
+      msgs.flatMap((m) => (m.type === 'pretrain/checkpoint' ? [m.bytes.arrayBuffer().then((b) => ({ step: m.step, bytes: Buffer.from(b) }))] : [])),
+    ),
     pausedWith: pausedWith as number[] | null,
     pausedStep: msgs.flatMap((m) => (m.type === 'pretrain/status' && m.status === 'paused' ? [m.step] : [])).at(0),
   };

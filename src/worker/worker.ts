@@ -144,10 +144,10 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'pretrain/start':
       return pretrain(msg.run, undefined, msg.engine);
     case 'pretrain/continue':
-      return pretrain(msg.run, new Uint8Array(msg.checkpoint));
+      return pretrain(msg.run, new Uint8Array(await msg.checkpoint.arrayBuffer()));
     case 'checkpoint/import':
       try {
-        importCheckpoint(msg.name, new Uint8Array(msg.bytes), msg.runId, msg.presetId);
+        importCheckpoint(msg.name, new Uint8Array(await msg.bytes.arrayBuffer()), msg.runId, msg.presetId);
       } catch (e) {
         post({ type: 'checkpoint/refused', name: msg.name, runId: msg.runId, message: (e as Error).message });
       }
