@@ -206,7 +206,11 @@ export interface EmbeddingView {
   readonly label: string;
 }
 
-export type ToWorker =
+/** What the page asks of the worker: its own commands, and in a test build the fault hooks (DebugToWorker). */
+export type ToWorker = AppToWorker | DebugToWorker;
+
+/** The page's commands, which every build handles. */
+export type AppToWorker =
   /** `lifeLock`: a Web Lock the worker holds for as long as it lives, so the page sees it die however it dies. */
   | { readonly type: 'init'; readonly forceBackend?: BackendKind; readonly lifeLock?: string }
   /** `engine`: the replay and kernel choices (src/train/engine.ts); the app's default where left out. */
@@ -265,7 +269,14 @@ export type ToWorker =
       readonly maxPoints: number;
       readonly seed: number;
     }
-  | { readonly type: 'lab/embed-stop'; readonly id: number }
+  | { readonly type: 'lab/embed-stop'; readonly id: number };
+
+/**
+ * The fault hooks of a test build (CAE_TEST_HOOKS=1): the page sends them only from its test hook,
+ * and the worker handles them only in that build (in production they are compiled out of both, and
+ * the production bundle is checked for their names: src/app/bundle.test.ts).
+ */
+export type DebugToWorker =
   /** Test hook: destroys the GPU device, as a driver reset would. */
   | { readonly type: 'debug/lose-device' }
   /** Test hook: an uncaught error in the worker, as a bug would cause. */

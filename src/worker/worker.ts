@@ -8,7 +8,17 @@ import { readModelCheckpoint } from '../model/checkpoint';
 import { caeParamSpecs } from '../model/params';
 import { weightsMismatch } from '../model/weights';
 import { assertCheckpointFinite } from '../train/checkpoint';
-import { type BackendInfo, type EncoderEntry, type FromWorker, isActive, type RunSpec, type ToWorker, unreachable } from '../protocol/messages';
+import {
+  type BackendInfo,
+  type EncoderEntry,
+  type FromWorker,
+  isActive,
+  type RunSpec,
+  type AppToWorker,
+  type DebugToWorker,
+  type ToWorker,
+  unreachable,
+} from '../protocol/messages';
 import { deleteUnfinishedImports, interruptedImportWords } from '../data/datasetDb';
 import { holdForLife } from '../data/locks';
 import { loseDeviceForTest } from './backend';
@@ -128,7 +138,7 @@ async function recoverRun(r: PretrainRun): Promise<boolean> {
   }
 }
 
-async function handle(msg: ToWorker): Promise<void> {
+async function handle(msg: AppToWorker): Promise<void> {
   switch (msg.type) {
     case 'init':
       // Held before anything else is said: once the page hears from this worker, it can tell its death.
@@ -254,22 +264,13 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'lab/embed-stop':
       lab.stopEmbed(msg.id);
       return;
-    case 'debug/lose-device':
-    case 'debug/crash':
-    case 'debug/exit':
-    case 'debug/chunk-cache':
-    case 'debug/slow-writes':
-      // Compiled away in the production build: no fault can be caused there on purpose.
-      if (__CAE_TEST_HOOKS__) return faultHook(msg);
-      post({ type: 'error', message: 'This build has no test hooks (build with CAE_TEST_HOOKS=1).' });
-      return;
     default:
       unreachable(msg);
   }
 }
 
 /** The fault hooks of a test build. */
-function faultHook(msg: Extract<ToWorker, { type: `debug/${string}` }>): void {
+function faultHook(msg: DebugToWorker): void {
   switch (msg.type) {
     case 'debug/lose-device':
       if (!loseDeviceForTest()) post({ type: 'error', message: 'No WebGPU device to lose: the backend is not WebGPU.' });
@@ -291,8 +292,14 @@ function faultHook(msg: Extract<ToWorker, { type: `debug/${string}` }>): void {
   }
 }
 
+/** Whether a message is a fault hook's (only a test build asks). */
+const isFaultHook = (msg: ToWorker): msg is DebugToWorker => msg.type.startsWith('debug/');
+
 self.onmessage = (e: MessageEvent<ToWorker>) => {
+  // Compiled away in the production build, with faultHook: no fault can be caused there on purpose,
+  // and a fault hook's message meets handle's default (an "unhandled message" error).
+  if (__CAE_TEST_HOOKS__ && isFaultHook(e.data)) return faultHook(e.data);
   // Runs are long: do not await here, so pause and stop arrive while one trains.
-  handle(e.data).catch((err: unknown) => post({ type: 'error', message: (err as Error)?.message ?? String(err) }));
+  handle(e.data as AppToWorker).catch((err: unknown) => post({ type: 'error', message: (err as Error)?.message ?? String(err) }));
 };
 self.addEventListener('unhandledrejection', (e) => post({ type: 'error', message: `Worker error: ${String(e.reason?.message ?? e.reason)}` }));
