@@ -208,6 +208,8 @@ export const useStore = create<AppState>()((set, get) => ({
       case 'data/progress':
         if (imp?.id === msg.id) set({ dataImport: { ...imp, done: msg.done, total: msg.total, skipped: msg.skipped } });
         return;
+      case 'data/imports-checked':
+        return; // the removed ones were named in notices already
       case 'data/imported':
         set({
           datasets: [msg.meta, ...get().datasets.filter((d) => d.id !== msg.meta.id)],

@@ -344,6 +344,8 @@ export type FromWorker =
   | { readonly type: 'probe/attention'; readonly id: string; readonly view: AttentionView }
   | { readonly type: 'data/progress'; readonly id: string; readonly done: number; readonly total: number; readonly skipped: number }
   | { readonly type: 'data/imported'; readonly meta: DatasetMeta }
+  /** The worker, as it started, looked for imports cut short and removed `removed` (those another tab's worker still runs are left). */
+  | { readonly type: 'data/imports-checked'; readonly removed: number }
   /** The import ended without a dataset (bad input, or cancelled); nothing was kept. */
   | { readonly type: 'data/failed'; readonly id: string; readonly message: string; readonly cancelled: boolean }
   /** A decoded lab image, RGBA width×height, with notes on what decoding changed. */

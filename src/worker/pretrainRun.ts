@@ -131,6 +131,11 @@ export class PretrainRun {
     if (this.status === 'running') this.pauseRequested = true;
   }
 
+  /** Whether the loop is parked until resume() or stop(): a paused run that takes no step. */
+  get parked(): boolean {
+    return this.resumeWaiter !== null;
+  }
+
   resume(): void {
     this.pauseRequested = false;
     if (this.status !== 'paused') return;

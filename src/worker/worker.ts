@@ -146,7 +146,10 @@ async function handle(msg: AppToWorker): Promise<void> {
       // Imports a reload cut short left a summary marked 'importing': nothing else will finish them.
       // One another tab's worker is still running holds its lock and is left alone.
       void deleteUnfinishedImports(Date.now()).then(
-        (removed) => removed.forEach((m) => post({ type: 'error', message: interruptedImportWords(m) })),
+        (removed) => {
+          removed.forEach((m) => post({ type: 'error', message: interruptedImportWords(m) }));
+          post({ type: 'data/imports-checked', removed: removed.length });
+        },
         (e: Error) => post({ type: 'error', message: `Imports cut short could not be cleaned up from this browser's storage (${e.message}).` }),
       );
       post({ type: 'backend', info: await device.start(msg.forceBackend) });
