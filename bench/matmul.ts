@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const iters = Number(arg('iters', quick ? '3' : '10'));
   const warmup = Number(arg('warmup', quick ? '1' : '2'));
   const adapter = await useWebGpuBackend();
-  kernelsActive(); // the app's backend settings (submit batch)
+  kernelsActive(); // useWebGpuBackend applied the app's backend settings (submit batch); this checks it
   console.log(JSON.stringify({ adapter, iters, warmup, quick }));
   const shapes = quick ? layerShapes(4 * 33, 96) : [...layerShapes(64 * 33, 384), { name: '4096³', M: 4096, N: 4096, K: 4096, transA: false, transB: true }];
   for (const s of shapes) {

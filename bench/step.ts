@@ -14,7 +14,8 @@ import { Cae } from '../src/model/cae';
 import { numMasked } from '../src/model/config';
 import { preset, type PresetId } from '../src/model/presets';
 import { patternImages } from '../src/testing/batches';
-import { setKernelsEnabled, setTiledMatmul } from '../src/kernels/ops';
+import { useKernels } from '../src/kernels/ops';
+import { registerCaeOps } from '../src/model/register';
 import { profileStep } from '../src/kernels/profile';
 import { activeWebGpuBackend } from '../src/kernels/tfjsInternals';
 import { skipGpuWork, watchPeakBytes } from '../src/testing/gpuMeasure';
@@ -42,14 +43,15 @@ async function main(): Promise<void> {
   let adapter = 'JavaScript CPU';
   if (backend === 'webgpu') adapter = await useWebGpuBackend();
   else await tf.setBackend('cpu');
+  registerCaeOps(); // as the worker's backend set-up does (useWebGpuBackend did already on WebGPU)
   if (process.argv.includes('--verify')) return verify(presetId, batch);
   const memoryOnly = process.argv.includes('--memory-only');
   if (memoryOnly) skipGpuWork();
 
   const plain = process.argv.includes('--plain');
-  setKernelsEnabled(!plain);
   const tiled = process.argv.includes('--tiled');
-  setTiledMatmul(tiled);
+  // The engine's kernel choice (src/train/engine.ts): the app runs DEFAULT_KERNELS.
+  useKernels({ fused: !plain, tiledMatmul: tiled });
   const config = preset(presetId);
   const submitBatch = arg('submit-batch', '');
   const model = new Cae(config, 0);

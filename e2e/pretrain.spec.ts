@@ -45,7 +45,9 @@ test('pretrains micro on shapes with WebGPU, live, and nothing leaves the origin
   await page.getByTestId('pretrain.pause').click();
   await nb.waitForStatus('paused');
   const paused = (await nb.state()).step;
-  await page.waitForTimeout(4000);
+  // The pause ends with a checkpoint at the paused step; after it the worker's loop waits for Resume
+  // (src/worker/pretrainRun.test.ts checks that it takes no step then).
+  await expect.poll(async () => (await nb.state()).checkpoint, { timeout: 60_000 }).toBe(paused);
   expect((await nb.state()).step).toBe(paused);
   await expect(page.getByTestId('pretrain.status')).toHaveText('paused');
 
@@ -57,7 +59,7 @@ test('pretrains micro on shapes with WebGPU, live, and nothing leaves the origin
   expect(resumed.engines).toEqual(['tfjs', 'replay']); // traced once, replayed since: no fallback
   await expect(page.getByTestId('pretrain.engine')).toHaveText('engine replay');
 
-  console.log(`replay checks around pause and resume: ${((Date.now() - replayStart) / 1000).toFixed(1)} s (4 s of it the paused wait)`);
+  console.log(`replay checks around pause and resume: ${((Date.now() - replayStart) / 1000).toFixed(1)} s`);
 
   // One step profiled kernel by kernel: the fused kernels are what runs on WebGPU.
   await page.getByTestId('pretrain.profile').click();

@@ -101,3 +101,45 @@ test('deleting a run removes its record and checkpoint together; an edit of a de
   }, record(2));
   expect(out).toEqual({ run: null, checkpoint: null, edited: null });
 });
+
+test('a checkpoint handed over as a Blob is kept as that Blob and read back as the Blob or its bytes; one kept as an ArrayBuffer reads both ways', async ({
+  page,
+}) => {
+  await open(page);
+  const out = await page.evaluate(async (rec) => {
+    const db = window.runsDb;
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) & 255);
+    // As the worker hands it over (issue 26): a Blob the page stores as it is.
+    await db.saveRun(rec as unknown as RunsDb.RunRecord, 'page-a', { runId: 'r1', step: 3, bytes: new Blob([bytes]), history: [], savedAt: 0 });
+    // As a record kept before: the bytes put as an ArrayBuffer, read straight from the store.
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('cae-notebook');
+      open.onsuccess = () => {
+        const t = open.result.transaction('checkpoints', 'readwrite');
+        t.objectStore('checkpoints').put({ runId: 'old', step: 1, bytes: bytes.slice(0, 10).buffer, history: [], savedAt: 0 });
+        t.oncomplete = () => (open.result.close(), resolve());
+        t.onerror = () => reject(t.error);
+      };
+    });
+    const stored = await new Promise<unknown>((resolve) => {
+      const open = indexedDB.open('cae-notebook');
+      open.onsuccess = () => {
+        const get = open.result.transaction('checkpoints').objectStore('checkpoints').get('r1');
+        get.onsuccess = () => (open.result.close(), resolve((get.result as { bytes: unknown }).bytes instanceof Blob));
+      };
+    });
+    const asBlob = await db.getCheckpointBlob('r1');
+    const asBytes = await db.getCheckpoint('r1');
+    const oldBlob = await db.getCheckpointBlob('old');
+    const oldBytes = await db.getCheckpoint('old');
+    const same = async (b: Blob | ArrayBuffer | undefined, n: number) =>
+      b !== undefined && Array.from(new Uint8Array(b instanceof Blob ? await b.arrayBuffer() : b)).join() === Array.from(bytes.slice(0, n)).join();
+    return {
+      storedAsBlob: stored,
+      blob: [asBlob?.bytes instanceof Blob, await same(asBlob?.bytes, 300), asBlob?.step],
+      bytes: [asBytes?.bytes instanceof ArrayBuffer, await same(asBytes?.bytes, 300)],
+      old: [oldBlob?.bytes instanceof Blob, await same(oldBlob?.bytes, 10), oldBytes?.bytes instanceof ArrayBuffer, await same(oldBytes?.bytes, 10)],
+    };
+  }, record(3));
+  expect(out).toEqual({ storedAsBlob: true, blob: [true, true, 3], bytes: [true, true], old: [true, true, true, true] });
+});

@@ -52,7 +52,8 @@ test('a second tab neither deletes an import in progress nor resumes a run the f
   // Tab B's worker cleans up unfinished imports as it starts: the one A owns is kept.
   const b = new Notebook(await context.newPage());
   await b.open();
-  await b.page.waitForTimeout(2000); // the clean-up is not awaited by anything the page shows
+  // Its worker says when the start-up clean-up is done (data/imports-checked).
+  await expect.poll(() => b.page.evaluate(() => window.__cae.state().importsChecked), { timeout: 60_000 }).toBe(1);
   expect(await datasetStatus(b.page, 'ds-held')).toBe('importing');
   // Once no one owns it (A's import died with its tab), the next start removes it.
   await a.page.evaluate(() => (window as unknown as { releaseImport: () => void }).releaseImport());

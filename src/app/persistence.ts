@@ -6,7 +6,21 @@ import { heldLocks, heldRunIds, runLock, tryHold, whenFree, withLockIfFree } fro
 import { isActive, type FromWorker } from '../protocol/messages';
 import { resultRows } from './results';
 import { thin } from './charts';
-import { claimRun, deleteRun, getCheckpoint, listResults, listRuns, NotOwnerError, putResult, saveRun, type RunRecord, type SavedCheckpoint } from './runsDb';
+import {
+  claimRun,
+  deleteRun,
+  getCheckpoint,
+  getCheckpointBlob,
+  listResults,
+  listRuns,
+  NotOwnerError,
+  putResult,
+  saveRun,
+  type BlobCheckpoint,
+  type ReadCheckpoint,
+  type RunRecord,
+  type SavedCheckpoint,
+} from './runsDb';
 import { useStore } from './store';
 import { announce, listenToTabs, requestPersistentStorage } from './tabs';
 
@@ -169,7 +183,7 @@ async function recordResult(): Promise<void> {
 }
 
 /** Keeps the run's latest checkpoint and its curves, so Resume after a reload continues them. */
-async function keepCheckpoint(runId: string, step: number, bytes: ArrayBuffer): Promise<void> {
+async function keepCheckpoint(runId: string, step: number, bytes: Blob): Promise<void> {
   const run = useStore.getState().run;
   if (run?.spec.id !== runId) return;
   try {
@@ -200,7 +214,10 @@ export function keep(msg: FromWorker): void {
 }
 
 /** A run's kept checkpoint, or undefined when none is (or storage cannot be read). */
-export const keptCheckpoint = (runId: string): Promise<SavedCheckpoint | undefined> => getCheckpoint(runId).catch(() => undefined);
+export const keptCheckpoint = (runId: string): Promise<ReadCheckpoint | undefined> => getCheckpoint(runId).catch(() => undefined);
+
+/** A run's kept checkpoint with its bytes left in their Blob (for the worker to read), or undefined. */
+export const keptCheckpointBlob = (runId: string): Promise<BlobCheckpoint | undefined> => getCheckpointBlob(runId).catch(() => undefined);
 
 /**
  * Deletes a kept run (not the one training now) with its checkpoint, holding the run's Web Lock:

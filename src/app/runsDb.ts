@@ -5,11 +5,15 @@ import type { Accuracy } from '../train/accuracy';
 import { openNotebookDb, STORES, tx as dbTx, type StoreName } from '../data/notebookDb';
 import type { ResultId, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
 
-/** A run's latest saved state: the safetensors bytes and the curves up to that step. */
+/**
+ * A run's latest saved state: the safetensors bytes and the curves up to that step. The bytes are a
+ * Blob as the worker hands them over (made on its thread, never copied on the page's), or an
+ * ArrayBuffer (tests; records kept before issue 26).
+ */
 export interface SavedCheckpoint {
   readonly runId: string;
   readonly step: number;
-  readonly bytes: ArrayBuffer;
+  readonly bytes: ArrayBuffer | Blob;
   readonly history: readonly StepPoint[];
   readonly savedAt: number;
 }
@@ -201,12 +205,22 @@ export async function putCheckpoint(c: SavedCheckpoint): Promise<void> {
   await tx('readwrite', (s) => s.put(storedCheckpoint(c)), CHECKPOINTS);
 }
 
-const storedCheckpoint = (c: SavedCheckpoint): StoredCheckpoint => ({ ...c, bytes: new Blob([c.bytes]) });
+const storedCheckpoint = (c: SavedCheckpoint): SavedCheckpoint => ({ ...c, bytes: c.bytes instanceof Blob ? c.bytes : new Blob([c.bytes]) });
+
+/** A kept checkpoint with its bytes read (exports, tests). */
+export type ReadCheckpoint = SavedCheckpoint & { readonly bytes: ArrayBuffer };
+/** A kept checkpoint with its bytes as a Blob: what goes to the worker, which reads it on its own thread. */
+export type BlobCheckpoint = SavedCheckpoint & { readonly bytes: Blob };
 
 /** A checkpoint as kept: bytes in a Blob, or (kept before that) an ArrayBuffer. */
-type StoredCheckpoint = Omit<SavedCheckpoint, 'bytes'> & { readonly bytes: ArrayBuffer | Blob };
+const getStored = (runId: string) => tx<SavedCheckpoint | undefined>('readonly', (s) => s.get(runId) as IDBRequest<SavedCheckpoint | undefined>, CHECKPOINTS);
 
-export async function getCheckpoint(runId: string): Promise<SavedCheckpoint | undefined> {
-  const c = await tx<StoredCheckpoint | undefined>('readonly', (s) => s.get(runId) as IDBRequest<StoredCheckpoint | undefined>, CHECKPOINTS);
+export async function getCheckpoint(runId: string): Promise<ReadCheckpoint | undefined> {
+  const c = await getStored(runId);
   return c && { ...c, bytes: c.bytes instanceof Blob ? await c.bytes.arrayBuffer() : c.bytes };
+}
+
+export async function getCheckpointBlob(runId: string): Promise<BlobCheckpoint | undefined> {
+  const c = await getStored(runId);
+  return c && { ...c, bytes: c.bytes instanceof Blob ? c.bytes : new Blob([c.bytes]) };
 }

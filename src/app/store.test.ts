@@ -32,8 +32,8 @@ describe('the store', () => {
     const s = useStore.getState();
     s.started(spec);
     expect(useStore.getState().run).toMatchObject({ checkpointTaken: null, checkpointStep: null });
-    s.receive({ type: 'pretrain/checkpoint', runId: 'r1', step: 50, bytes: new ArrayBuffer(4) });
-    s.receive({ type: 'pretrain/checkpoint', runId: 'other', step: 70, bytes: new ArrayBuffer(4) });
+    s.receive({ type: 'pretrain/checkpoint', runId: 'r1', step: 50, bytes: new Blob([new ArrayBuffer(4)]) });
+    s.receive({ type: 'pretrain/checkpoint', runId: 'other', step: 70, bytes: new Blob([new ArrayBuffer(4)]) });
     // Taken, not yet written to IndexedDB: Resume could not continue from it.
     expect(useStore.getState().run).toMatchObject({ checkpointTaken: 50, checkpointStep: null });
     s.checkpointKept('r1', 50);

@@ -2,11 +2,24 @@
 // (state, probe, lab) are in every build; the fault hooks only in a build made with CAE_TEST_HOOKS=1.
 import { removeRun } from './persistence';
 import { useStore } from './store';
-import { crashWorker, killWorker, loseDevice, setChunkCacheForTest, slowWritesForTest } from './workerClient';
+import { crashWorker, killWorker, loseDevice, onWorkerMessage, setChunkCacheForTest, slowWritesForTest } from './workerClient';
 
 export interface CaeTestHook {
-  /** `engines`: the engines the current run has reported, in order ('tfjs' while tracing, then 'replay'). */
-  state(): { status: string; step: number; backend: string | null; losses: number[]; runId: string | null; engines: string[] };
+  /**
+   * `engines`: the engines the current run has reported, in order ('tfjs' while tracing, then 'replay').
+   * `checkpoint`: the step of the current run's latest checkpoint the page has heard of (null: none yet).
+   * `importsChecked`: how many times a worker of this page finished its start-up check of imports cut short.
+   */
+  state(): {
+    status: string;
+    step: number;
+    backend: string | null;
+    losses: number[];
+    runId: string | null;
+    engines: string[];
+    checkpoint: number | null;
+    importsChecked: number;
+  };
   /** Fault hook: destroys the worker's GPU device, as a driver reset would. */
   loseDevice?(): void;
   /** Fault hook: an uncaught exception in the worker, as a bug would cause. */
@@ -49,6 +62,8 @@ export function installTestHook(): void {
     const name = s.run?.engine?.name;
     if (name && engines.names.at(-1) !== name) engines.names.push(name);
   });
+  let importsChecked = 0;
+  onWorkerMessage((m) => void (m.type === 'data/imports-checked' && importsChecked++));
   window.__cae = {
     state() {
       const s = useStore.getState();
@@ -59,6 +74,8 @@ export function installTestHook(): void {
         losses: s.run?.history.map((p) => p.total) ?? [],
         runId: s.run?.spec.id ?? null,
         engines: engines.runId === (s.run?.spec.id ?? null) ? [...engines.names] : [],
+        checkpoint: s.run?.checkpointTaken ?? null,
+        importsChecked,
       };
     },
     // Left out of the production build: nothing there can crash the worker or lose the device on purpose.

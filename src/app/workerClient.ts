@@ -4,7 +4,7 @@
 import { whenFree } from '../data/locks';
 import type { BuiltinDatasetId } from '../data/shapes';
 import { isActive, type FromWorker, type ImportFile, type ProbeSpec, type RunSpec, type ToWorker } from '../protocol/messages';
-import { holdKeptRun, holdNewRun, keep, keptCheckpoint, persist, readKept, removeKeptDataset } from './persistence';
+import { holdKeptRun, holdNewRun, keep, keptCheckpointBlob, persist, readKept, removeKeptDataset } from './persistence';
 import { buildProbeSpec } from './probeForm';
 import { buildRunSpec, checkImport, missingDataset, type ImportOptions } from './specs';
 import { useStore } from './store';
@@ -129,7 +129,7 @@ export function launchRun(spec: RunSpec): void {
 export async function continueRun(runId: string): Promise<boolean> {
   const { runs, datasets, started, notify } = useStore.getState();
   const rec = runs.find((r) => r.spec.id === runId);
-  const saved = await keptCheckpoint(runId);
+  const saved = await keptCheckpointBlob(runId);
   const refuse = (why: string) => (notify(why), false);
   if (!rec || !saved) return refuse('No checkpoint of that run is kept in this browser; it cannot be resumed.');
   if (missingDataset(rec.spec.dataset, datasets))
@@ -144,8 +144,8 @@ export async function continueRun(runId: string): Promise<boolean> {
 
 /** Sends a chosen checkpoint file to the worker to check; a fitting one becomes a probe encoder. */
 export async function importCheckpointFile(file: File): Promise<void> {
-  const bytes = await file.arrayBuffer();
-  send({ type: 'checkpoint/import', name: file.name, bytes });
+  // The file itself (a Blob): the worker reads it on its own thread.
+  send({ type: 'checkpoint/import', name: file.name, bytes: file });
 }
 
 /**
@@ -156,7 +156,7 @@ export async function importCheckpointFile(file: File): Promise<void> {
 export async function loadKeptEncoder(id: string): Promise<string | null> {
   if (useStore.getState().encoders.some((e) => e.runId === id)) return null;
   const rec = useStore.getState().runs.find((r) => r.spec.id === id);
-  const saved = rec ? await keptCheckpoint(id) : undefined;
+  const saved = rec ? await keptCheckpointBlob(id) : undefined;
   if (!rec || !saved) return null;
   const answer = new Promise<string | null>((resolve) => {
     const stop = onWorkerMessage((m) => {

@@ -3,7 +3,8 @@ import { buildZip } from '../testing/zipBuilder';
 import { CIFAR_RECORD, parseCifarBatch, parseCifarMeta } from './cifar';
 import { ImportCancelled, importCifar10, importImageFolder, type DecodeImage, type ImportHooks, type SourceFile } from './datasetImport';
 import { BatchLoader, fixedBatch } from './loader';
-import { storedDataset, type DatasetChunk, type DatasetMeta } from './stored';
+import { storedDataset } from '../testing/storedDataset';
+import type { DatasetChunk, DatasetMeta } from './stored';
 import { readZip, ZipCancelled } from './zip';
 import { crc32 } from './imageHeader';
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { idxFile, idxImages, idxLabels } from '../testing/idxFiles';
+import { countInflatedBytes } from '../testing/inflate';
 import { fashionMnistDir } from '../testing/nodeDatasets';
 import { IdxCancelled, openIdx, readIdxWhole } from './idx';
 
@@ -83,30 +84,6 @@ describe('the IDX reader', () => {
     await expect(r.next(3000)).rejects.toThrow(IdxCancelled);
   });
 });
-
-/** Swaps in a DecompressionStream that counts every byte the platform's inflater hands out. */
-function countInflatedBytes(): { produced: number } {
-  const Real = globalThis.DecompressionStream;
-  const tally = { produced: 0 };
-  class Counting {
-    readonly writable: WritableStream<BufferSource>;
-    readonly readable: ReadableStream<Uint8Array>;
-    constructor(format: CompressionFormat) {
-      const real = new Real(format);
-      this.writable = real.writable;
-      this.readable = real.readable.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(c, ctl) {
-            tally.produced += c.length;
-            ctl.enqueue(c);
-          },
-        }),
-      );
-    }
-  }
-  vi.stubGlobal('DecompressionStream', Counting);
-  return tally;
-}
 
 describe('the IDX reader, given a gzip bomb', () => {
   afterEach(() => void vi.unstubAllGlobals());

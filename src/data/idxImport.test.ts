@@ -3,7 +3,8 @@ import { idxFile, idxImages, idxLabels } from '../testing/idxFiles';
 import { ImportCancelled, type ImportHooks } from './datasetImport';
 import { idxClassNames, idxDatasetName, idxRole, importIdx, type IdxSource } from './idxImport';
 import { BatchLoader } from './loader';
-import { storedDataset, type DatasetChunk, type DatasetMeta } from './stored';
+import { storedDataset } from '../testing/storedDataset';
+import type { DatasetChunk, DatasetMeta } from './stored';
 
 const src = (path: string, b: Uint8Array<ArrayBuffer>): IdxSource => ({ path, file: new Blob([b]) });
 

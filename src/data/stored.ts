@@ -3,7 +3,7 @@
 // images. Batches are made from it at the preset's size through the usual augmentation.
 import { resizeCrop } from './augment';
 import type { Skipped } from './imageFolder';
-import type { LabelledDataset, Sample, Split } from './shapes';
+import type { LabelledDataset, Sample } from './shapes';
 
 /** The summary of an imported dataset: everything but its pixels (small; the page lists these). */
 export interface DatasetMeta {
@@ -51,25 +51,9 @@ const CHUNK_BYTES = 2 << 20;
 export const imagesPerChunk = (storedSize: number) => Math.max(1, Math.floor(CHUNK_BYTES / (3 * storedSize * storedSize)));
 export const isLabelled = (m: Pick<DatasetMeta, 'classes'>) => m.classes.length > 0;
 
-/** Stored images as a dataset whose batches are `imgSize` px; `sample` returns them at the stored side. */
-export function storedDataset(meta: DatasetMeta, chunks: readonly DatasetChunk[], imgSize: number): LabelledDataset {
-  const R = meta.storedSize;
-  const plane = 3 * R * R;
-  if (chunks.length !== meta.chunks) throw new Error(`dataset ${meta.name} has ${chunks.length} of its ${meta.chunks} chunks; delete it and import it again`);
-  return {
-    name: meta.name,
-    imgSize,
-    sampleSize: R,
-    classes: meta.classes,
-    trainSize: meta.trainSize,
-    valSize: meta.valSize,
-    sample(split: Split, index: number): Sample {
-      const n = split === 'train' ? meta.trainSize : meta.valSize;
-      if (!(index >= 0 && index < n)) throw new Error(`${meta.name}: ${split} index ${index} out of range [0, ${n})`);
-      const g = split === 'train' ? index : meta.trainSize + index;
-      return chunkSample(chunks[Math.floor(g / meta.imagesPerChunk)]!, g % meta.imagesPerChunk, plane);
-    },
-  };
+/** The fields every dataset of stored images shares: its name, sizes and classes. */
+export function storedFields(meta: DatasetMeta, imgSize: number): Omit<LabelledDataset, 'sample'> {
+  return { name: meta.name, imgSize, sampleSize: meta.storedSize, classes: meta.classes, trainSize: meta.trainSize, valSize: meta.valSize };
 }
 
 /** Image k of a chunk as RGB in [0, 1] (a new array: the chunk is shared). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticStored } from '../testing/streamedFixture';
 import { ChunkCache, chunkBytes, cacheNote } from './chunkCache';
 import { BatchLoader, fixedBatch } from './loader';
-import { storedDataset } from './stored';
+import { storedDataset } from '../testing/storedDataset';
 import { streamedDataset } from './streamed';
 import { seededSubset } from './subset';
 

@@ -1,9 +1,9 @@
 // An imported dataset read from its stored chunks on demand, through a bounded ChunkCache, instead of
 // loaded whole: what lets a dataset larger than the worker's memory train. The images and their order
-// are those of the same dataset held in memory (storedDataset); only where the bytes wait differs.
+// are those of the same dataset held in memory (src/testing/storedDataset.ts, the tests' oracle); only where the bytes wait differs.
 import type { ChunkCache } from './chunkCache';
 import type { LabelledDataset, Sample, Split } from './shapes';
-import { chunkSample, type DatasetChunk, type DatasetMeta } from './stored';
+import { chunkSample, storedFields, type DatasetChunk, type DatasetMeta } from './stored';
 
 /** Hands each image of `indices` to `each` with its position: through the cache when the dataset streams. */
 export async function readSamples(
@@ -36,12 +36,7 @@ export function streamedDataset(meta: DatasetMeta, cache: ChunkCache, imgSize: n
     return c;
   };
   return {
-    name: meta.name,
-    imgSize,
-    sampleSize: R,
-    classes: meta.classes,
-    trainSize: meta.trainSize,
-    valSize: meta.valSize,
+    ...storedFields(meta, imgSize),
     sample(split, index) {
       const g = globalIndex(split, index);
       const c = cache.peek(Math.floor(g / per));

@@ -1,5 +1,6 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { countInflatedBytes } from '../testing/inflate';
 import { buildZip, deflatedZeros } from '../testing/zipBuilder';
 import { crc32, readZip, ZipCancelled } from './zip';
 
@@ -51,30 +52,6 @@ describe('the zip reader', () => {
 });
 
 const MiB = 1024 * 1024;
-
-/** Swaps in a DecompressionStream that counts every byte the platform's inflater hands out. */
-function countInflatedBytes(): { produced: number } {
-  const Real = globalThis.DecompressionStream;
-  const tally = { produced: 0 };
-  class Counting {
-    readonly writable: WritableStream<BufferSource>;
-    readonly readable: ReadableStream<Uint8Array>;
-    constructor(format: CompressionFormat) {
-      const real = new Real(format);
-      this.writable = real.writable;
-      this.readable = real.readable.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(c, ctl) {
-            tally.produced += c.length;
-            ctl.enqueue(c);
-          },
-        }),
-      );
-    }
-  }
-  vi.stubGlobal('DecompressionStream', Counting);
-  return tally;
-}
 
 describe('the zip reader, given hostile archives', () => {
   afterEach(() => void vi.unstubAllGlobals());

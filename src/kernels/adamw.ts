@@ -154,6 +154,14 @@ export function adamWUniforms(s: AdamWStep, decayEnd: number): Uniform[] {
   ];
 }
 
+/** The update program's own uniforms as the bytes TF.js lays them out (f32 … f32, i32): what the replayed step writes. */
+export function adamWWords(s: AdamWStep, decayEnd: number): Uint8Array {
+  const uniforms = adamWUniforms(s, decayEnd);
+  const words = new ArrayBuffer(4 * uniforms.length);
+  uniforms.forEach((u, i) => (u.type === 'int32' ? new Int32Array(words, i * 4, 1) : new Float32Array(words, i * 4, 1)).set(u.data));
+  return new Uint8Array(words);
+}
+
 /** The update program's shader key (the replay finds its dispatch by it). */
 export const ADAMW_KEY = 'caeAdamW';
 

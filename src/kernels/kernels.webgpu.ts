@@ -7,7 +7,7 @@ import { useWebGpuBackend } from '../testing/webgpuNode';
 import { crossAttention, gelu, layerNorm, linear, residual, selfAttention, type DropPath, type Params } from '../model/layers';
 import { Rng } from '../model/random';
 import { maxRelDiff, randomTensor } from '../testing/compare';
-import { setKernelsEnabled } from './ops';
+import { kernelChoice, useKernels } from './ops';
 
 beforeAll(async () => {
   tf.env().set('PROD', true);
@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 /** Value and gradients of Σ f(inputs)·w (w random, so every output element matters) with the kernels on or off. */
 async function run(fused: boolean, f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[], seed: number): Promise<Float32Array[]> {
-  setKernelsEnabled(fused);
+  useKernels({ ...kernelChoice(), fused });
   try {
     const out = tf.tidy(() => {
       const y = f(...xs);
@@ -32,7 +32,7 @@ async function run(fused: boolean, f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.
     tf.dispose(out);
     return vals;
   } finally {
-    setKernelsEnabled(true);
+    useKernels({ ...kernelChoice(), fused: true });
   }
 }
 

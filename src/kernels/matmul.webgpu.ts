@@ -8,12 +8,12 @@ import { gelu } from '../model/layers';
 import { Rng } from '../model/random';
 import { maxRelDiff, randomTensor, uniformValues } from '../testing/compare';
 import { matmulTensor, type Epilogue, type Tile } from './matmul';
-import { fusedLinear, kernelsActive, setKernelsEnabled, setTiledMatmul } from './ops';
+import { fusedLinear, kernelsActive, kernelChoice, useKernels } from './ops';
 
 beforeAll(async () => {
   tf.env().set('PROD', true);
   await useWebGpuBackend();
-  kernelsActive(); // registers the kernels fusedLinear runs
+  kernelsActive(); // useWebGpuBackend registered the kernels fusedLinear runs; this checks it
 });
 
 /** A random [rows, cols] matrix as a tensor, and the same values stored transposed ([cols, rows]). */
@@ -26,11 +26,11 @@ function matrix(rows: number, cols: number, rng: Rng): { plain: tf.Tensor; trans
 
 /** The plain-ops exact GELU (tf.erf), whatever the kernels switch says elsewhere. */
 function plainGelu(x: tf.Tensor): tf.Tensor {
-  setKernelsEnabled(false);
+  useKernels({ ...kernelChoice(), fused: false });
   try {
     return gelu(x);
   } finally {
-    setKernelsEnabled(true);
+    useKernels({ ...kernelChoice(), fused: true });
   }
 }
 
@@ -94,8 +94,8 @@ describe('tiled matmul', () => {
 });
 
 describe('fusedLinear on the tiled matmul', () => {
-  beforeAll(() => setTiledMatmul(true));
-  afterAll(() => setTiledMatmul(false));
+  beforeAll(() => useKernels({ ...kernelChoice(), tiledMatmul: true }));
+  afterAll(() => useKernels({ ...kernelChoice(), tiledMatmul: false }));
   // x's shape, N, bias, GELU.
   const cases: [number[], number, boolean, boolean][] = [
     [[257, 65], 129, true, true],

@@ -1,5 +1,7 @@
 // The fused kernels as TF.js kernels of the WebGPU backend, with their gradients, and the ops the
-// model calls. Registered once, on first use; every op here runs only where `kernelsActive()`.
+// model calls. Registered by one explicit call (`registerKernels`, through model/register.ts, from the
+// worker's backend set-up and the test set-ups); every op here runs only where `kernelsActive()`.
+// Which kernels run is the engine's choice (`KernelChoice`, src/train/engine.ts), applied by `useKernels`.
 import * as tf from '@tensorflow/tfjs';
 import { attentionBackward, attentionForward, type AttentionShape } from './attention';
 import { geluBackward, geluForward } from './gelu';
@@ -127,27 +129,54 @@ for (const drop of [false, true]) {
   });
 }
 
+/** Which kernels the model's ops run: an engine option (src/train/engine.ts). */
+export interface KernelChoice {
+  /** The fused WebGPU kernels (LayerNorm, GELU, attention, linear, residual); false: TF.js's plain ops. */
+  readonly fused: boolean;
+  /**
+   * The linear layers on the project's tiled matmul (fc1's GELU in its epilogue) instead of TF.js's
+   * matMul. Off until a real-GPU measurement of the training step turns it on (docs/performance.md):
+   * SwiftShader's timings say nothing about that.
+   */
+  readonly tiledMatmul: boolean;
+}
+
+export const DEFAULT_KERNELS: KernelChoice = { fused: true, tiledMatmul: false };
+
 let registered = false;
-function register(): void {
-  if (registered) return;
-  registered = true;
-  tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', SUBMIT_BATCH);
-  for (const k of kernels) tf.registerKernel(k);
-  for (const g of gradients) tf.registerGradient(g);
+let choice: KernelChoice = DEFAULT_KERNELS;
+
+/**
+ * Registers the fused kernels and their gradients with TF.js (once) and hooks the active WebGPU
+ * backend's deferred releases (once per backend: call again after a new backend starts).
+ */
+export function registerKernels(): void {
+  if (!registered) {
+    registered = true;
+    for (const k of kernels) tf.registerKernel(k);
+    for (const g of gradients) tf.registerGradient(g);
+  }
+  if (tf.getBackend() === 'webgpu') {
+    // A flag of the WebGPU package: registered only once that backend exists.
+    tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', SUBMIT_BATCH);
+    submitWhenFreedPilesUp(webgpuBackend());
+  }
 }
 
-let enabled = true;
-
-/** Switches the fused kernels off (the plain-ops path everywhere), for benchmarks and tests. */
-export function setKernelsEnabled(on: boolean): void {
-  enabled = on;
+/** Applies an engine's kernel choice to the model's ops from now on (the engine calls it as it starts). */
+export function useKernels(c: KernelChoice): void {
+  choice = c;
 }
 
-/** Whether the model should call the fused kernels: the backend is WebGPU and they are not switched off. */
+/** The kernel choice in force. */
+export function kernelChoice(): KernelChoice {
+  return choice;
+}
+
+/** Whether the model should call the fused kernels: the backend is WebGPU and the engine chose them. */
 export function kernelsActive(): boolean {
-  if (!enabled || tf.getBackend() !== 'webgpu') return false;
-  register();
-  submitWhenFreedPilesUp(webgpuBackend());
+  if (!choice.fused || tf.getBackend() !== 'webgpu') return false;
+  if (!registered) throw new Error('the fused kernels are not registered: registerCaeOps() (model/register.ts) runs when the backend starts');
   return true;
 }
 
@@ -157,22 +186,13 @@ export function kernelsActive(): boolean {
  */
 export function fusedLinear(x: tf.Tensor, w: tf.Tensor, bias?: tf.Tensor, gelu = false): tf.Tensor {
   if (gelu && !bias) throw new Error('fusedLinear with GELU needs a bias');
-  const attrs: LinearAttrs = { bias: Boolean(bias), gelu, tiled: gelu || tiled };
+  const attrs: LinearAttrs = { bias: Boolean(bias), gelu, tiled: gelu || choice.tiledMatmul };
   return tf.engine().runKernel(gelu ? 'CaeLinearGelu' : 'CaeLinear', bias ? { x, w, bias } : { x, w }, attrs as never) as tf.Tensor;
 }
 
-// TF.js's matmul until the tiled one is measured against it on a real GPU: SwiftShader's timings
-// say nothing about that.
-let tiled = false;
-
-/** Switches the linear layers to the tiled matmul (with fc1's GELU in its epilogue). */
-export function setTiledMatmul(on: boolean): void {
-  tiled = on;
-}
-
-/** Whether the linear layers run on the tiled matmul: the kernels are active and it is switched on. */
+/** Whether the linear layers run on the tiled matmul: the kernels are active and the engine chose it. */
 export function tiledMatmulActive(): boolean {
-  return tiled && kernelsActive();
+  return choice.tiledMatmul && kernelsActive();
 }
 
 export function fusedLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {

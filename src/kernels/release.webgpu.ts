@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 
 it('submits once freed buffers pile up (past the floor here), and then holds them no longer', async () => {
-  expect(kernelsActive()).toBe(true); // installs the early submit on this backend
+  expect(kernelsActive()).toBe(true); // useWebGpuBackend registered the kernels and installed the early submit on this backend
   expect(tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE')).toBe(SUBMIT_BATCH);
   const tensors = tf.memory().numTensors;
   const size = 16 * 2 ** 20;

@@ -12,7 +12,7 @@ import { maxRelDiff } from '../testing/compare';
 import { useWebGpuBackend } from '../testing/webgpuNode';
 import { defaultTrainConfig } from '../train/defaults';
 import { CaeTrainer, type StepResult } from '../train/trainer';
-import { setKernelsEnabled, setTiledMatmul } from './ops';
+import { kernelChoice, useKernels } from './ops';
 import { numDataIds, pipelineKeys } from './tfjsInternals';
 
 beforeAll(async () => {
@@ -24,7 +24,7 @@ const CONFIG = { ...preset('micro'), dropPathRate: 0.1 };
 const TRAIN = { ...defaultTrainConfig('micro'), batchSize: 3, warmupSteps: 1, seed: 7 };
 
 async function train(fused: boolean, steps: number): Promise<{ results: StepResult[]; weights: Float32Array[]; trainer: CaeTrainer }> {
-  setKernelsEnabled(fused);
+  useKernels({ ...kernelChoice(), fused });
   try {
     const model = new Cae(CONFIG, 3);
     const trainer = new CaeTrainer(model, TRAIN);
@@ -35,7 +35,7 @@ async function train(fused: boolean, steps: number): Promise<{ results: StepResu
     const weights = await Promise.all(trainer.optimizer.params.map((p) => p.variable.data() as Promise<Float32Array>));
     return { results, weights, trainer };
   } finally {
-    setKernelsEnabled(true);
+    useKernels({ ...kernelChoice(), fused: true });
   }
 }
 
@@ -63,8 +63,8 @@ describe('a train step with the fused kernels', () => {
   });
 
   it('on the tiled matmul (fc1 + GELU fused), matches the plain ops over two steps', async () => {
-    setTiledMatmul(true);
-    const tiled = await train(true, 2).finally(() => setTiledMatmul(false));
+    useKernels({ ...kernelChoice(), tiledMatmul: true });
+    const tiled = await train(true, 2).finally(() => useKernels({ ...kernelChoice(), tiledMatmul: false }));
     const plain = await train(false, 2);
     tiled.results.forEach((r, i) => {
       const p = plain.results[i]!;
@@ -83,19 +83,19 @@ describe('a train step with the fused kernels', () => {
     const moments = new Map(saved.map((s) => [s.name, { m: s.m, v: s.v }]));
     const weights = await Promise.all(fused.optimizer.params.map((p) => p.variable.data() as Promise<Float32Array>));
     // A plain trainer from the fused one's weights, moments and streams, and the reverse.
-    setKernelsEnabled(false);
+    useKernels({ ...kernelChoice(), fused: false });
     const plainModel = new Cae(CONFIG, 3);
     const plain = new CaeTrainer(plainModel, TRAIN);
-    setKernelsEnabled(true);
+    useKernels({ ...kernelChoice(), fused: true });
     plain.optimizer.params.forEach((p, i) => p.variable.assign(tf.tensor(weights[i]!, p.variable.shape)));
     plain.optimizer.load(fused.optimizer.t, moments);
     plain.restore(fused.state());
     const images = patternImages(3, CONFIG.imgSize, 5);
     const a = await fused.trainStep({ images });
-    setKernelsEnabled(false);
+    useKernels({ ...kernelChoice(), fused: false });
     const b = await plain.trainStep({ images });
     const back = await plain.optimizer.state();
-    setKernelsEnabled(true);
+    useKernels({ ...kernelChoice(), fused: true });
     expect(Math.abs(a.total - b.total) / b.total).toBeLessThan(1e-4);
     const fusedAfter = await fused.optimizer.state();
     back.forEach((x, i) => {

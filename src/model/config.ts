@@ -57,7 +57,6 @@ export const numPatches = (c: CaeConfig): number => grid(c) ** 2; // N
 export const patchDim = (c: CaeConfig): number => c.patchSize * c.patchSize * 3; // C
 /** Masked patches per image, the same for every image so tokens gather into dense tensors. */
 export const numMasked = (c: CaeConfig): number => Math.round(c.maskRatio * numPatches(c)); // Nm
-export const numVisible = (c: CaeConfig): number => numPatches(c) - numMasked(c); // Nv
 export const headOutDim = (c: CaeConfig): number => (c.target === 'pixel' ? patchDim(c) : c.vocabSize);
 export const hasProjection = (c: CaeConfig): boolean => c.decoderEmbedDim !== c.embedDim;
 

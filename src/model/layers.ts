@@ -13,8 +13,6 @@ import {
   tiledMatmulActive,
 } from '../kernels/ops';
 import type { Rng } from './random';
-// Mean and sum gradients without a CPU-built ones tensor (the losses, the plain-path LayerNorm).
-import './reductionGrads';
 
 /** Looks a parameter up by its official name. */
 export type Params = (name: string) => tf.Tensor;

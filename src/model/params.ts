@@ -19,9 +19,6 @@ export interface ParamSpec {
   readonly trainable: boolean;
 }
 
-/** Frozen buffers the official state dict holds beside the parameters: the sin-cos positions. */
-export const FROZEN_BUFFERS = ['encoder.pos_embed', 'rd_pos_embed'] as const;
-
 const xavier: Init = { kind: 'xavier' };
 const zero: Init = { kind: 'const', value: 0 };
 const one: Init = { kind: 'const', value: 1 };

@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { randomTensor } from '../testing/compare';
 import { Rng } from './random';
-import './reductionGrads';
+import { registerReductionGrads } from './reductionGrads';
+
+registerReductionGrads();
 
 const B = 8;
 const N = 4096;

@@ -9,6 +9,7 @@ import type { Accuracy } from '../train/accuracy';
 import type { BuiltinDatasetId } from '../data/shapes';
 import type { StepProfile } from '../kernels/profile';
 import type { EvalSettings } from '../train/evalDefaults';
+import type { EngineOptions } from '../train/engine';
 
 // Defined beside the code that makes them (the lower layers know nothing of the protocol).
 export type { StepProfile } from '../kernels/profile';
@@ -205,17 +206,22 @@ export interface EmbeddingView {
   readonly label: string;
 }
 
-export type ToWorker =
+/** What the page asks of the worker: its own commands, and in a test build the fault hooks (DebugToWorker). */
+export type ToWorker = AppToWorker | DebugToWorker;
+
+/** The page's commands, which every build handles. */
+export type AppToWorker =
   /** `lifeLock`: a Web Lock the worker holds for as long as it lives, so the page sees it die however it dies. */
   | { readonly type: 'init'; readonly forceBackend?: BackendKind; readonly lifeLock?: string }
-  | { readonly type: 'pretrain/start'; readonly run: RunSpec }
+  /** `engine`: the replay and kernel choices (src/train/engine.ts); the app's default where left out. */
+  | { readonly type: 'pretrain/start'; readonly run: RunSpec; readonly engine?: EngineOptions }
   /** Continue a saved run from its checkpoint (after a reload or a crash). */
-  | { readonly type: 'pretrain/continue'; readonly run: RunSpec; readonly checkpoint: ArrayBuffer }
+  | { readonly type: 'pretrain/continue'; readonly run: RunSpec; readonly checkpoint: Blob }
   /**
    * A checkpoint to check and offer as an encoder: a file the user chose, or a kept run's
    * checkpoint (then `runId` names it and the encoder keeps the run's id).
    */
-  | { readonly type: 'checkpoint/import'; readonly name: string; readonly bytes: ArrayBuffer; readonly runId?: string; readonly presetId?: string }
+  | { readonly type: 'checkpoint/import'; readonly name: string; readonly bytes: Blob; readonly runId?: string; readonly presetId?: string }
   | { readonly type: 'pretrain/pause' }
   /** Profile the current run's next step, kernel by kernel. */
   | { readonly type: 'pretrain/profile' }
@@ -263,7 +269,14 @@ export type ToWorker =
       readonly maxPoints: number;
       readonly seed: number;
     }
-  | { readonly type: 'lab/embed-stop'; readonly id: number }
+  | { readonly type: 'lab/embed-stop'; readonly id: number };
+
+/**
+ * The fault hooks of a test build (CAE_TEST_HOOKS=1): the page sends them only from its test hook,
+ * and the worker handles them only in that build (in production they are compiled out of both, and
+ * the production bundle is checked for their names: src/app/bundle.test.ts).
+ */
+export type DebugToWorker =
   /** Test hook: destroys the GPU device, as a driver reset would. */
   | { readonly type: 'debug/lose-device' }
   /** Test hook: an uncaught error in the worker, as a bug would cause. */
@@ -299,8 +312,12 @@ export type FromWorker =
   | { readonly type: 'pretrain/engine'; readonly runId: string; readonly engine: EngineName; readonly reason: string | null }
   | { readonly type: 'pretrain/recon'; readonly runId: string; readonly view: ReconView }
   | { readonly type: 'pretrain/profile'; readonly runId: string; readonly profile: StepProfile }
-  /** The run's state at `step` (safetensors bytes), for the page to keep in IndexedDB. */
-  | { readonly type: 'pretrain/checkpoint'; readonly runId: string; readonly step: number; readonly bytes: ArrayBuffer }
+  /**
+   * The run's state at `step` (safetensors bytes), for the page to keep in IndexedDB. Checkpoints
+   * travel as Blobs both ways (issue 26): made and read on the worker's thread, only referenced on
+   * the page's, which stores them as they are (413 MiB at vit-s-p16-224 with the AdamW moments).
+   */
+  | { readonly type: 'pretrain/checkpoint'; readonly runId: string; readonly step: number; readonly bytes: Blob }
   | {
       readonly type: 'dataset/preview';
       readonly size: number;
@@ -327,6 +344,8 @@ export type FromWorker =
   | { readonly type: 'probe/attention'; readonly id: string; readonly view: AttentionView }
   | { readonly type: 'data/progress'; readonly id: string; readonly done: number; readonly total: number; readonly skipped: number }
   | { readonly type: 'data/imported'; readonly meta: DatasetMeta }
+  /** The worker, as it started, looked for imports cut short and removed `removed` (those another tab's worker still runs are left). */
+  | { readonly type: 'data/imports-checked'; readonly removed: number }
   /** The import ended without a dataset (bad input, or cancelled); nothing was kept. */
   | { readonly type: 'data/failed'; readonly id: string; readonly message: string; readonly cancelled: boolean }
   /** A decoded lab image, RGBA width×height, with notes on what decoding changed. */

@@ -2,7 +2,8 @@
 // pipeline, with a stand-in decoder (Node has no image decoder) and chunks kept in an array.
 import { importImageFolder, type DecodeImage } from '../data/datasetImport';
 import type { LabelledDataset } from '../data/shapes';
-import { storedDataset, type DatasetChunk } from '../data/stored';
+import type { DatasetChunk } from '../data/stored';
+import { storedDataset } from './storedDataset';
 import { Rng } from '../model/random';
 
 /** "Decodes" [r, g, b, seed] into a noisy square of that colour. */

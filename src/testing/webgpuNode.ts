@@ -3,6 +3,7 @@
 // Vulkan driver before the process starts (SwiftShader from Debian's chromium here; see DESIGN.md).
 import * as tf from '@tensorflow/tfjs';
 import { adapterInfo, assertTfjsVersions } from '../kernels/tfjsInternals';
+import { registerCaeOps } from '../model/register';
 
 export async function useWebGpuBackend(): Promise<string> {
   // The kernels read TF.js internals: another TF.js version fails here, with the reason.
@@ -19,6 +20,7 @@ export async function useWebGpuBackend(): Promise<string> {
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) throw new Error('the TF.js WebGPU backend did not start (is a Vulkan driver visible?)');
   await tf.ready();
+  registerCaeOps(); // as the worker's backend set-up does
   const info = adapterInfo();
   return `${info?.vendor ?? '?'} ${info?.architecture ?? ''}`.trim();
 }

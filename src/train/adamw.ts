@@ -1,7 +1,7 @@
 // AdamW exactly as torch.optim.AdamW steps (decoupled decay, bias-corrected moments), with the
 // official decay groups and torch's global-norm gradient clipping (clip_grad_norm_).
 import * as tf from '@tensorflow/tfjs';
-import { FlatAdamW } from '../kernels/adamw';
+import { FlatAdamW, adamWWords } from '../kernels/adamw';
 import { kernelsActive } from '../kernels/ops';
 
 export interface AdamWParam {
@@ -53,8 +53,11 @@ export class AdamW {
   private readonly v: tf.Variable[];
   /** On WebGPU: all parameters updated by one fused kernel, moments in one flat tensor. */
   private readonly flat: FlatAdamW | null;
-  /** Updates taken so far (torch's per-parameter `step`, shared here). */
-  t = 0;
+  private updates = 0;
+  /** Updates taken so far (torch's per-parameter `step`, shared here); changed only by the methods below. */
+  get t(): number {
+    return this.updates;
+  }
 
   constructor(
     params: readonly AdamWParam[],
@@ -79,6 +82,23 @@ export class AdamW {
     return this.hp;
   }
 
+  /** Counts an update the replayed step made on the GPU (its `t` as `apply` would have counted it). */
+  advance(): void {
+    this.updates += 1;
+  }
+
+  /** Back to update count `t`, the GPU's skip flag cleared: an update made or dispatched after it was refused. */
+  rewindTo(t: number): void {
+    this.updates = t;
+    this.resetNonFinite();
+  }
+
+  /** The fused update's uniform words for update `t` (by default the next) at rate `lr`: what the replayed step writes. */
+  updateWords(lr: number, t = this.t + 1): Uint8Array {
+    if (!this.flat) throw new Error('AdamW.updateWords: only the fused optimizer has update words');
+    return adamWWords({ ...this.hp, lr, t }, this.flat.decayEnd);
+  }
+
   /** ‖g‖₂ of these gradients together (for clipping); `apply` with the same list follows. */
   gradNorm(grads: readonly tf.Tensor[]): tf.Scalar {
     return this.flat ? this.flat.gradNorm(grads) : globalNorm(grads);
@@ -87,7 +107,7 @@ export class AdamW {
   /** One update with learning rate `lr`; each gradient is first multiplied by `scale` (clipping). */
   apply(grads: readonly tf.Tensor[], lr: number, scale: number): void {
     if (grads.length !== this.params.length) throw new Error(`AdamW: ${grads.length} gradients for ${this.params.length} parameters`);
-    this.t += 1;
+    this.updates += 1;
     const { beta1, beta2, eps, weightDecay } = this.hp;
     if (this.flat) return this.flat.apply(grads, { ...this.hp, lr, t: this.t }, scale);
     const bc1 = 1 - beta1 ** this.t;
@@ -117,7 +137,7 @@ export class AdamW {
   applyClipped(grads: readonly tf.Tensor[], stats: tf.Tensor, lr: number, maxNorm: number): void {
     if (!this.flat) throw new Error('AdamW.applyClipped: only the fused optimizer clips on the GPU');
     if (grads.length !== this.params.length) throw new Error(`AdamW: ${grads.length} gradients for ${this.params.length} parameters`);
-    this.t += 1;
+    this.updates += 1;
     this.flat.clip(stats, maxNorm);
     this.flat.apply(grads, { ...this.hp, lr, t: this.t });
   }
@@ -146,7 +166,7 @@ export class AdamW {
   /** Restores moments and step count; every parameter's moments must be given. */
   load(t: number, moments: ReadonlyMap<string, { m: Float32Array; v: Float32Array }>): void {
     for (const p of this.params) if (!moments.has(p.name)) throw new Error(`optimizer state has no moments for "${p.name}"`);
-    this.t = t;
+    this.updates = t;
     if (this.flat) return this.flat.load(this.params.map((p) => moments.get(p.name)!));
     this.params.forEach((p, i) => {
       const s = moments.get(p.name)!;

@@ -1,21 +1,29 @@
 // The pretraining recipe (official defaults from Atten4Vis/CAE scripts and CAE-SPEC.md), separate from
 // the model config. Every field is editable in the app; the learning rate scales with the batch.
 
-export interface TrainConfig {
-  /** Seed of every random choice of the run: init, masks, drop path, data order, augmentation. */
+/**
+ * What pretraining and fine-tuning share: the seed, the batch, and a warmup-then-cosine schedule
+ * with linear learning-rate scaling (the official recipes: pretraining 1.5e-3 at 2048 images a step,
+ * 10 of 300 epochs of warmup, down to 1e-5; CAEv2 ViT-S fine-tuning 4e-4 at 1 024, down to 1e-6).
+ */
+export interface RunSchedule {
+  /** Seed of every random choice of the run: init, masks, drop path, data order, augmentation, subsets. */
   readonly seed: number;
   /** Images per step. */
   readonly batchSize: number;
   /** Length of the run in optimizer steps (the cosine schedule ends here). */
   readonly totalSteps: number;
-  /** Linear warmup from 0 to the peak learning rate, in steps (official: 10 of 300 epochs). */
+  /** Linear warmup from 0 to the peak learning rate, in steps. */
   readonly warmupSteps: number;
-  /** Peak learning rate at `baseBatch` images per step (official 1.5e-3 at 2048). */
+  /** Peak learning rate at `baseBatch` images per step. */
   readonly baseLr: number;
   /** The batch size `baseLr` refers to; the peak is baseLr · batchSize / baseBatch (linear scaling). */
   readonly baseBatch: number;
-  /** Learning rate at the end of the cosine (official 1e-5; capped at the peak). */
+  /** Learning rate at the end of the cosine (capped at the peak). */
   readonly minLr: number;
+}
+
+export interface TrainConfig extends RunSchedule {
   /** AdamW decoupled weight decay on every parameter except 1-D ones and biases (official 0.05). */
   readonly weightDecay: number;
   /** AdamW β1 (0.9). */
@@ -43,10 +51,10 @@ export const PAPER_TRAIN: TrainConfig = Object.freeze({
   clipGrad: 3.0,
 });
 
-/** The peak learning rate after linear scaling to the batch size. */
 /** The fields of a warmup-then-cosine schedule with linear lr scaling (pretraining and fine-tuning). */
-export type LrSchedule = Pick<TrainConfig, 'baseLr' | 'baseBatch' | 'batchSize' | 'totalSteps' | 'warmupSteps' | 'minLr'>;
+export type LrSchedule = Omit<RunSchedule, 'seed'>;
 
+/** The peak learning rate after linear scaling to the batch size. */
 export const peakLr = (t: Pick<LrSchedule, 'baseLr' | 'batchSize' | 'baseBatch'>): number => (t.baseLr * t.batchSize) / t.baseBatch;
 
 export function validateTrainConfig(t: TrainConfig): TrainConfig {

@@ -14,22 +14,12 @@ import { allPatches } from '../model/masks';
 import { initValue, isDecayed, type ParamSpec } from '../model/params';
 import { Rng } from '../model/random';
 import { AdamW } from './adamw';
-import { leanVariableGrads } from './leanGrads';
+import type { RunSchedule } from './config';
+import { leanVariableGrads } from '../kernels/leanGrads';
 import { lrAt } from './schedule';
 
-export interface FineTuneConfig {
-  /** Seed of the head's init, drop path and the labelled subset. */
-  readonly seed: number;
-  readonly batchSize: number;
-  /** Optimizer steps in the whole run (epochs × steps per epoch); filled in by the run. */
-  readonly totalSteps: number;
-  readonly warmupSteps: number;
-  /** Peak learning rate at `baseBatch` (official CAEv2 ViT-S: 4e-4 with 1 024 images a step). */
-  readonly baseLr: number;
-  /** The batch `baseLr` refers to; the peak is baseLr · batchSize / baseBatch. */
-  readonly baseBatch: number;
-  /** End of the cosine (official 1e-6; capped at the peak). */
-  readonly minLr: number;
+/** Fine-tuning's recipe: the shared schedule (RunSchedule: seed of the head's init, drop path and the labelled subset; totalSteps filled in by the run as epochs × steps per epoch) and its own fields. */
+export interface FineTuneConfig extends RunSchedule {
   /** Layer-wise lr decay (official 0.75 for ViT-S, 0.65 for ViT-B); 1 turns it off. */
   readonly layerDecay: number;
   /** AdamW decay on every parameter but 1-D ones, biases, cls_token and pos_embed (official 0.05). */

@@ -4,15 +4,10 @@
 // Letters: n training images, m validation images, D width, K classes.
 import * as tf from '@tensorflow/tfjs';
 
-export interface KnnConfig {
-  /** Neighbours that vote (DINO reports 20 as usually best). */
-  readonly k: number;
-  /** Temperature of the vote weights exp(sim/T) (DINO 0.07). */
-  readonly temperature: number;
-}
-
-import { DEFAULT_KNN } from './officialRates';
-export { DEFAULT_KNN };
+// The kNN settings and their default live with the other official rates (plain constants the page
+// imports without TF.js); re-exported here, the one direction of import between the two files.
+export { DEFAULT_KNN, type KnnConfig } from './officialRates';
+import { DEFAULT_KNN, type KnnConfig } from './officialRates';
 
 /** Validation images per similarity block, so an [m, n] matrix is never held whole. */
 const BLOCK = 256;

@@ -8,27 +8,21 @@
 // losses of step n are read back (into one of two buffers) while step n+1 runs, and `trainStep`
 // returns them one call late; `flush` returns the last. Once a step was skipped, the GPU skips every
 // later update until the host, learning of it a step late, rewinds to it (see `settle`).
-// While it runs, the weights live at their ranges of the optimizer's flat state, which the plan
+// The GPU half (plan, buffers, submit, read-back) is src/kernels/replay/replayedStep.ts: this file
+// keeps the host's half and touches no GPU object. While it runs, the weights live at their ranges of the optimizer's flat state, which the plan
 // updates in place with the moments, and the model's variables hold no memory; `sync` gives them
 // their weights back.
 import * as tf from '@tensorflow/tfjs';
-import { ADAMW_KEY, STATUS, adamWUniforms } from '../kernels/adamw';
-import { emptyTensor } from '../kernels/flat';
-import { ReplayPlan } from '../kernels/replay/plan';
+import { STATUS } from '../kernels/adamw';
 import { firstDifference } from '../kernels/replay/classify';
-import { type Trace, TraceRecorder } from '../kernels/replay/trace';
-import { gpuBufferOf, gpuDevice, hasPendingCommands, recordCopy, submitNow, tensorBuffer, webgpuBackend } from '../kernels/tfjsInternals';
+import { ReplayedStep, type TracedBuffers, newRecorder, tracedBuffers } from '../kernels/replay/replayedStep';
+import type { Trace, TraceRecorder } from '../kernels/replay/trace';
 import { numMasked, numPatches } from '../model/config';
 import { type DropDraw, type HostArray, drawDropFactors, startNotingHostArrays, stopNotingHostArrays } from '../model/hostArrays';
 import { type MaskIndices, maskIndices } from '../model/masks';
 import { Rng } from '../model/random';
 import { type Batch, type CaeTrainer, NonFiniteLossError, type StepResult, type TrainerState } from './trainer';
 import { lrAt } from './schedule';
-
-const STATE = 'adamw';
-/** The fused AdamW's status words (clip factor, skip flag, the step's losses), read back each step. */
-const STATUS_STATE = 'adamw-status';
-const STATUS_BYTES = STATUS.words * 4;
 
 /** A submitted step whose losses are not read yet. */
 interface InFlight {
@@ -62,14 +56,6 @@ function hostArrays(masks: MaskIndices, drops: readonly DropDraw[], rng: Rng | n
 const sameBytes = (a: ArrayBufferView, b: Uint8Array) =>
   a.byteLength === b.byteLength && new Uint8Array(a.buffer, a.byteOffset, a.byteLength).every((v, i) => v === b[i]);
 
-/** The words of AdamW's own uniforms, as TF.js lays them out (f32 … f32, i32). */
-function adamWWords(...a: Parameters<typeof adamWUniforms>): Uint8Array {
-  const uniforms = adamWUniforms(...a);
-  const words = new ArrayBuffer(4 * uniforms.length);
-  uniforms.forEach((u, i) => (u.type === 'int32' ? new Int32Array(words, i * 4, 1) : new Float32Array(words, i * 4, 1)).set(u.data));
-  return new Uint8Array(words);
-}
-
 /** One traced TF.js step: its trace, and the inputs and buffers the compiler names in it. */
 export interface TracedStep {
   trace: Trace;
@@ -78,29 +64,19 @@ export interface TracedStep {
   notes: Map<object, HostArray>;
   drops: DropDraw[];
   rng: Rng | null;
-  before: GPUBuffer[];
-  images: GPUBuffer;
+  /** The images' and parameters' buffers when the step began. */
+  buffers: TracedBuffers;
 }
 
 export class ReplayTrainer {
-  /** Two read-back buffers for the status words: step n's is read while step n+1 runs. */
-  private readonly reads: [GPUBuffer, GPUBuffer];
-  private nextRead = 0;
   private inFlight: InFlight | null = null;
-  /** The model's variables were freed; the plan holds the weights (see `evict`). */
-  private evicted = false;
 
   private constructor(
     readonly trainer: CaeTrainer,
-    private readonly plan: ReplayPlan,
+    private readonly gpu: ReplayedStep,
     private readonly batch: number,
     private readonly drops: readonly DropDraw[],
-    private readonly adamW: { buffer: GPUBuffer; offset: number },
-  ) {
-    const device = gpuDevice(webgpuBackend());
-    const read = () => device.createBuffer({ size: STATUS_BYTES, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    this.reads = [read(), read()];
-  }
+  ) {}
 
   /** Whether a batch has the shape the plan was compiled for (else it must be traced again). */
   accepts(images: tf.Tensor4D): boolean {
@@ -109,19 +85,7 @@ export class ReplayTrainer {
 
   /** Dispatches, arena, state and slot bytes of the compiled step. */
   get stats() {
-    const p = this.plan;
-    return {
-      dispatches: p.dispatches,
-      submits: p.segments.length,
-      dropDraws: this.drops.length,
-      arenaBytes: p.arenaBytes,
-      arenaLiveBytes: p.arenaLiveBytes,
-      stateBytes: p.stateBytes,
-      adoptedBytes: p.adoptedBytes,
-      slotBytes: p.slotBytes,
-      copies: p.copies,
-      droppedCopies: p.droppedCopies,
-    };
+    return { ...this.gpu.stats, dropDraws: this.drops.length };
   }
 
   /**
@@ -135,7 +99,7 @@ export class ReplayTrainer {
     images: tf.Tensor4D | (() => tf.Tensor4D | Promise<tf.Tensor4D>),
   ): Promise<{ replay: ReplayTrainer; results: StepResult[] }> {
     ReplayTrainer.check(trainer);
-    const recorder = new TraceRecorder(webgpuBackend());
+    const recorder = newRecorder();
     const traced: TracedStep[] = [];
     const results: StepResult[] = [];
     // A trainer's first step uploads its weights and fills the pool: trace until two steps agree.
@@ -153,6 +117,11 @@ export class ReplayTrainer {
     return { replay: ReplayTrainer.fromTraces(trainer, recorder, a, b, results.at(-1)!), results };
   }
 
+  /** A recorder for traceStep on the active WebGPU backend. */
+  static recorder(): TraceRecorder {
+    return newRecorder();
+  }
+
   /** Throws, saying why, where no step of `trainer` can be replayed (not WebGPU, no fused AdamW, token targets). */
   static check(trainer: CaeTrainer): void {
     if (tf.getBackend() !== 'webgpu') throw new Error(`replay: the step can be replayed only on WebGPU, not ${tf.getBackend()}`);
@@ -165,13 +134,11 @@ export class ReplayTrainer {
    * and what the compiler needs of it. Two steps traced by one recorder compare (fromTraces).
    */
   static async traceStep(trainer: CaeTrainer, recorder: TraceRecorder, images: tf.Tensor4D): Promise<{ result: StepResult; step: TracedStep }> {
-    const backend = webgpuBackend();
     const B = images.shape[0];
     // Uploaded before the trace: the step reads the images as an input from outside.
-    const imagesBuffer = tensorBuffer(backend, images);
+    const buffers = tracedBuffers(images, trainer.optimizer.params);
     const mask = trainer.nextMasks(B);
     const rng = trainer.model.config.dropPathRate > 0 ? new Rng(trainer.dropStream.state()) : null;
-    const before = trainer.optimizer.params.map((p) => gpuBufferOf(backend, p.variable)!);
     // TF.js computes small ops on CPU-held tensors on the CPU and uploads the result, which hides
     // the host arrays they came from (a position-table gather on the masks' indices): the traced
     // steps run every op on the GPU. The ops it forwards are exact (gathers, reshapes), and the test
@@ -188,8 +155,7 @@ export class ReplayTrainer {
         masks: maskIndices(mask, B, numPatches(trainer.model.config)),
         ...stopNotingHostArrays(),
         rng,
-        before,
-        images: imagesBuffer,
+        buffers,
       };
       return { result: await trainer.finishStep(dispatched), step };
     } finally {
@@ -201,12 +167,10 @@ export class ReplayTrainer {
   /**
    * Compiles step `b` into a replay, checked against `a`, an earlier step of the same shape traced
    * by the same recorder; `last` is b's result. Call it right after b ran: the model's variables
-   * are then b's outputs. Throws (the plan released) where the two steps cannot share a plan.
+   * are then b's outputs. Throws (nothing kept on the GPU) where the two steps cannot share a plan.
    */
   static fromTraces(trainer: CaeTrainer, recorder: TraceRecorder, a: TracedStep, b: TracedStep, last: StepResult): ReplayTrainer {
     const flat = trainer.optimizer.fused!;
-    const backend = webgpuBackend();
-    const params = trainer.optimizer.params;
     const diff = firstDifference(a.trace, b.trace);
     if (diff) throw new Error(`replay: two steps ran different commands (${diff})`);
     if (b.drops.length !== a.drops.length) throw new Error('replay: two steps drew different numbers of drop-path factors');
@@ -232,102 +196,31 @@ export class ReplayTrainer {
       if (!sameBytes(expected.get(name)!, traced.bytes)) throw new Error(`replay: upload ${k} (${name}) is not what the replay would write`);
       return name;
     };
-    const id = (buffer: GPUBuffer) => recorder.idOf(buffer);
     // The optimizer's flat state [P | M | V] is the plan's own (adopted, not copied), and each
     // parameter lives at its range of P; the gradients are computed at their ranges of the flat
-    // gradient buffer (binding 1 of the update): the optimizer's gathers and scatters drop out.
-    const flatState = id(gpuBufferOf(backend, flat.state)!);
-    const status = id(gpuBufferOf(backend, flat.statusTensor)!);
-    const plan = new ReplayPlan(gpuDevice(backend), b.trace, {
-      state: [
-        { name: STATE, before: flatState, after: flatState, adopt: true },
-        ...params.map((p, i) => ({
-          name: p.name,
-          before: id(b.before[i]!),
-          after: id(gpuBufferOf(backend, p.variable)!),
-          within: { state: STATE, offset: flat.offsets[i]! * 4 },
-        })),
-        // Zero (no step skipped) when the plan is made, as the host's status is after a good step.
-        { name: STATUS_STATE, before: status, after: status, adopt: true },
-      ],
-      persistent: [{ name: 'grads', pipeline: ADAMW_KEY, binding: 1 }],
-      inputs: [{ name: 'images', buffer: id(b.images) }],
+    // gradient buffer: the optimizer's gathers and scatters drop out.
+    const gpu = ReplayedStep.compile({
+      recorder,
+      trace: b.trace,
+      buffers: b.buffers,
+      params: trainer.optimizer.params.map((p, i) => ({ name: p.name, variable: p.variable, offset: flat.offsets[i]! })),
+      flatState: flat.state,
+      status: flat.statusTensor,
       uploadName,
-      varyingUniform: (pipeline) => pipeline.startsWith(ADAMW_KEY),
+      // The words step b wrote: its rate, and the update count it reached.
+      adamWWords: trainer.optimizer.updateWords(last.lr, trainer.optimizer.t),
     });
-    try {
-      if (plan.segments.length !== 1) throw new Error(`replay: expected no read-back in the step, found ${plan.segments.length - 1}`);
-      if (plan.varying.length !== 1) throw new Error(`replay: expected one AdamW update, found ${plan.varying.length}`);
-      // Where AdamW's own words sit among its uniforms: found by the values step b wrote.
-      const hp = trainer.optimizer.hyper;
-      const words = adamWWords({ ...hp, lr: last.lr, t: trainer.optimizer.t }, flat.decayEnd);
-      const { bytes, buffer } = plan.varying[0]!;
-      let offset = -1;
-      for (let o = 0; o + words.length <= bytes.length && offset < 0; o += 4) if (words.every((w, j) => bytes[o + j] === w)) offset = o;
-      if (offset < 0) throw new Error("replay: AdamW's uniforms are not where the replay looks for them");
-      const replay = new ReplayTrainer(trainer, plan, b.batch, b.drops, { buffer, offset });
-      replay.load();
-      replay.evict();
-      return replay;
-    } catch (e) {
-      plan.dispose();
-      throw e;
-    }
+    return new ReplayTrainer(trainer, gpu, b.batch, b.drops);
   }
 
-  /**
-   * Copies the model's weights into the plan (after compiling, a TF.js step in between). The
-   * optimizer's moments need no copy: the plan updates the optimizer's own state. While the plan
-   * holds the weights there is nothing newer to take.
-   */
+  /** Copies the model's weights into the plan (after compiling, a TF.js step in between); see ReplayedStep.load. */
   load(): void {
-    if (this.evicted) return;
-    const backend = webgpuBackend();
-    if (hasPendingCommands(backend)) submitNow(backend);
-    const encoder = gpuDevice(backend).createCommandEncoder();
-    for (const p of this.trainer.optimizer.params) {
-      const { buffer, offset } = this.plan.stateRange(p.name);
-      encoder.copyBufferToBuffer(tensorBuffer(backend, p.variable), 0, buffer, offset, p.variable.size * 4);
-    }
-    gpuDevice(backend).queue.submit([encoder.finish()]);
+    this.gpu.load();
   }
 
-  /**
-   * Gives the model's variables their own buffers again, holding the plan's weights (checkpoints,
-   * views, the lab, a TF.js step); the moments are the optimizer's already. Nothing to do unless the
-   * plan holds the weights.
-   */
+  /** Gives the model's variables their weights back from the plan (checkpoints, views, a TF.js step); see ReplayedStep.sync. */
   sync(): void {
-    if (!this.evicted) return;
-    const backend = webgpuBackend();
-    for (const p of this.trainer.optimizer.params) {
-      const fresh = emptyTensor(backend, p.variable.shape);
-      const { buffer, offset } = this.plan.stateRange(p.name);
-      recordCopy(backend, buffer, offset, tensorBuffer(backend, fresh), 0, fresh.size * 4);
-      p.variable.assign(fresh);
-      fresh.dispose();
-    }
-    submitNow(backend);
-    this.evicted = false;
-  }
-
-  /**
-   * Frees the model variables' buffers, a second copy of the weights the plan keeps in the
-   * optimizer's flat state: each variable stands on that buffer without owning it (a zero-copy
-   * tensor TF.js never releases), so its values mean nothing until `sync`.
-   */
-  private evict(): void {
-    if (this.evicted) return;
-    const backend = webgpuBackend();
-    const under = tensorBuffer(backend, this.trainer.optimizer.fused!.state);
-    for (const p of this.trainer.optimizer.params) {
-      const stand = tf.tensor({ buffer: under, zeroCopy: true }, p.variable.shape, 'float32');
-      p.variable.assign(stand);
-      stand.dispose();
-    }
-    // The freed buffers go back to the pool at a submit.
-    submitNow(backend);
-    this.evicted = true;
+    this.gpu.sync();
   }
 
   /**
@@ -345,33 +238,10 @@ export class ReplayTrainer {
     if (masks.masked.perImage !== numMasked(t.model.config)) throw new Error('replay: a different mask count needs a new trace');
     const lr = lrAt(t.train, t.step);
     const arrays = hostArrays(masks, this.drops, this.drops.length ? t.dropStream : null);
-    for (const name of this.plan.uploadNames()) this.plan.writeUpload(name, arrays.get(name)!);
-    const backend = webgpuBackend();
-    if (hasPendingCommands(backend)) submitNow(backend);
-    const device = gpuDevice(backend);
-    const slot = this.plan.inputBuffer('images');
-    const from = slot && gpuBufferOf(backend, b.images);
-    if (slot && !from) device.queue.writeBuffer(slot, 0, b.images.dataSync() as Float32Array<ArrayBuffer>);
-    this.evict();
-    const opt = t.optimizer;
-    const words = adamWWords({ ...opt.hyper, lr, t: opt.t + 1 }, opt.fused!.decayEnd);
-    device.queue.writeBuffer(this.adamW.buffer, this.adamW.offset, words as Uint8Array<ArrayBuffer>);
-    const read = this.reads[this.nextRead]!;
-    this.nextRead ^= 1;
-    const status = this.plan.stateRange(STATUS_STATE);
-    await this.plan.run(0, from ? (e) => e.copyBufferToBuffer(from, 0, slot!, 0, b.images.size * 4) : undefined, (e) =>
-      e.copyBufferToBuffer(status.buffer, status.offset, read, 0, STATUS_BYTES),
-    );
-    const words32 = read.mapAsync(GPUMapMode.READ, 0, STATUS_BYTES).then(() => {
-      const out = new Float32Array(read.getMappedRange(0, STATUS_BYTES).slice(0));
-      read.unmap();
-      return out;
-    });
-    words32.catch(() => undefined); // awaited by `settle`; a disposed replay's read fails unobserved
+    const { status } = await this.gpu.submit(arrays, b.images, t.optimizer.updateWords(lr));
     const previous = this.inFlight;
-    this.inFlight = { step: t.step, lr, t: opt.t, before, status: words32 };
-    opt.t += 1;
-    t.step += 1;
+    this.inFlight = { step: t.step, lr, t: t.optimizer.t, before, status };
+    t.advance();
     return previous ? this.settle(previous, this.inFlight) : null;
   }
 
@@ -403,10 +273,8 @@ export class ReplayTrainer {
       this.inFlight = null;
       if (later) await later.status.catch(() => undefined);
       const t = this.trainer;
-      t.restore({ ...(later?.before ?? t.state()), step: p.step });
-      t.optimizer.t = p.t;
       // The plan adopted the optimizer's status buffer: clearing the optimizer's flag clears the plan's.
-      t.optimizer.resetNonFinite();
+      t.rewindTo({ ...(later?.before ?? t.state()), step: p.step }, p.t);
       throw bad;
     }
     return { step: p.step, total, reconstruction, alignment: this.trainer.model.config.alignment ? alignment : null, gradNorm, lr: p.lr };
@@ -414,7 +282,6 @@ export class ReplayTrainer {
 
   dispose(): void {
     this.inFlight = null;
-    this.plan.dispose();
-    for (const r of this.reads) r.destroy();
+    this.gpu.dispose();
   }
 }

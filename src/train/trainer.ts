@@ -10,7 +10,7 @@ import { isDecayed } from '../model/params';
 import { Rng, type RngState } from '../model/random';
 import { AdamW, clipFactor } from './adamw';
 import { type TrainConfig, validateTrainConfig } from './config';
-import { leanVariableGrads } from './leanGrads';
+import { leanVariableGrads } from '../kernels/leanGrads';
 import { lrAt } from './schedule';
 
 export interface Batch {
@@ -97,6 +97,21 @@ export class CaeTrainer {
     this.dropRng = new Rng(s.dropRng);
   }
 
+  /** Counts a step another engine made (the replayed step): the step and the optimizer's update. */
+  advance(): void {
+    this.step += 1;
+    this.optimizer.advance();
+  }
+
+  /**
+   * Back to `s` (step count and streams) with the optimizer at update `t`, its skip flag cleared:
+   * where a refused step leaves the trainer.
+   */
+  rewindTo(s: TrainerState, t: number): void {
+    this.restore(s);
+    this.optimizer.rewindTo(t);
+  }
+
   /** The drop-path stream (the replayed step draws from it what the model would). */
   get dropStream(): Rng {
     return this.dropRng;
@@ -159,8 +174,7 @@ export class CaeTrainer {
       const bad = NonFiniteLossError.of(this.step, total!, gradNorm!);
       if (bad) {
         // The GPU skipped the update (weights and moments untouched): undo the host's count too.
-        this.optimizer.t = d.t;
-        this.optimizer.resetNonFinite();
+        this.optimizer.rewindTo(d.t);
         throw bad;
       }
       return this.result([total!, reconstruction!, alignment!, gradNorm!], d.lr);

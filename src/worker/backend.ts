@@ -3,6 +3,7 @@
 // the package's import-time hook) so the device's loss is observed and a new device can be made.
 import * as tf from '@tensorflow/tfjs';
 import { activeWebGpuBackend, adapterInfo, gpuDevice, tfjsVersionProblem } from '../kernels/tfjsInternals';
+import { registerCaeOps } from '../model/register';
 import type { BackendInfo, BackendKind } from '../protocol/messages';
 
 type LostHandler = (message: string) => void;
@@ -71,6 +72,13 @@ function webGpuLabel(): { label: string; adapter: string } {
  * browser where not even the CPU backend starts makes it throw.
  */
 export async function startBackend(onLost: LostHandler, force?: BackendKind): Promise<BackendInfo> {
+  const info = await chooseBackend(onLost, force);
+  // The model's kernels and gradients, registered once, and the new backend hooked (issue 26).
+  registerCaeOps();
+  return info;
+}
+
+async function chooseBackend(onLost: LostHandler, force?: BackendKind): Promise<BackendInfo> {
   let reason: string | null = null;
   if (!force || force === 'webgpu') {
     // The WebGPU kernels read TF.js internals: with another TF.js they must not run, and the header

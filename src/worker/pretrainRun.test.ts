@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { builtinDataset, type LabelledDataset } from '../data/shapes';
 import { MICRO } from '../model/presets';
 import { readSafetensors, writeSafetensors } from '../model/safetensors';
@@ -43,20 +43,30 @@ describe('a pretraining run in the worker (CPU backend)', () => {
 
   it('pauses after the step in flight, resumes, and stops', async () => {
     const msgs: FromWorker[] = [];
+    const isPaused = (x: FromWorker) => x.type === 'pretrain/status' && x.status === 'paused';
+    // The pause's checkpoint is posted after the paused status; the loop then waits for resume().
+    let heldAtPause: (step: number) => void = () => undefined;
+    const held = new Promise<number>((r) => (heldAtPause = r));
     const run = new PretrainRun(spec(1000), (m) => {
       msgs.push(m);
-      if (m.type === 'pretrain/metrics' && m.step >= 2 && run.status === 'running' && !msgs.some((x) => x.type === 'pretrain/status' && x.status === 'paused'))
-        run.pause();
+      if (m.type === 'pretrain/metrics' && m.step >= 2 && run.status === 'running' && !msgs.some(isPaused)) run.pause();
+      if (m.type === 'pretrain/checkpoint' && msgs.some(isPaused)) heldAtPause(m.step);
     });
     const done = run.run(async () => false);
-    while (run.status !== 'paused') await new Promise((r) => setTimeout(r, 20));
+    const checkpointStep = await held;
+    // Parked: the loop waits for resume(), so no step can run until then.
+    await vi.waitFor(() => expect(run.parked).toBe(true), { timeout: 10_000 });
     const pausedAt = run.step;
-    await new Promise((r) => setTimeout(r, 300));
-    expect(run.step).toBe(pausedAt);
+    expect(run.status).toBe('paused');
+    expect(checkpointStep).toBe(pausedAt);
+    const seen = msgs.length;
     run.resume();
     while (run.step < pausedAt + 1) await new Promise((r) => setTimeout(r, 20));
     run.stop();
     await done;
+    // The first loss after resume is step pausedAt's: no step ran while paused, and none was skipped.
+    const after = msgs.slice(seen).flatMap((m) => (m.type === 'pretrain/metrics' ? m.points.map((p) => p.step) : []));
+    expect(after[0]).toBe(pausedAt);
     expect(run.status).toBe('stopped');
     run.dispose();
   });

@@ -3,6 +3,7 @@
 // page keeps and that recovery from a lost device starts from. A replayed step's losses arrive one
 // step late: the loop settles the step in flight before it pauses, saves a checkpoint or ends, so
 // every step's losses reach the page once, and a refused step is found before its state is saved.
+import { applyEngine, DEFAULT_ENGINE, type EngineOptions } from '../train/engine';
 import * as tf from '@tensorflow/tfjs';
 import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
 import { builtinDataset, type LabelledDataset } from '../data/shapes';
@@ -64,9 +65,10 @@ export class PretrainRun {
     private readonly post: Post,
     resumeFrom?: Uint8Array,
     ds: LabelledDataset = builtinDataset(spec.dataset, spec.train.seed, spec.model.imgSize),
-    /** Whether the steps may run on the replayed step where it compiles (else always TF.js). */
-    private readonly allowReplay = true,
+    /** The engine: the replayed step where it compiles (else TF.js), and the kernels the ops run. */
+    private readonly engineOptions: EngineOptions = DEFAULT_ENGINE,
   ) {
+    applyEngine(engineOptions);
     if (ds.trainSize === 0) throw new Error(`the dataset ${ds.name} has no training images`);
     this.loader = new BatchLoader(ds, spec.train.batchSize, spec.train.seed);
     if (resumeFrom) {
@@ -84,7 +86,7 @@ export class PretrainRun {
   }
 
   private newEngine(): StepEngine {
-    return new StepEngine(this.trainer, this.allowReplay, (engine, reason) => this.post({ type: 'pretrain/engine', runId: this.spec.id, engine, reason }));
+    return new StepEngine(this.trainer, this.engineOptions, (engine, reason) => this.post({ type: 'pretrain/engine', runId: this.spec.id, engine, reason }));
   }
 
   /** Called by the worker when the GPU device is lost during this run. */
@@ -127,6 +129,11 @@ export class PretrainRun {
   /** Pauses after the step in flight, so the paused step count is final. */
   pause(): void {
     if (this.status === 'running') this.pauseRequested = true;
+  }
+
+  /** Whether the loop is parked until resume() or stop(): a paused run that takes no step. */
+  get parked(): boolean {
+    return this.resumeWaiter !== null;
   }
 
   resume(): void {
@@ -180,7 +187,8 @@ export class PretrainRun {
     const step = this.trainer.step;
     this.lastGood = await this.guard(saveCheckpoint(this.engine.model(), { cursor: String(this.loader.cursor) }));
     this.lastGoodStep = step;
-    this.post({ type: 'pretrain/checkpoint', runId: this.spec.id, step, bytes: this.lastGood.slice().buffer });
+    // A Blob made here (the copy on this thread) crosses to the page by reference: nothing is copied there.
+    this.post({ type: 'pretrain/checkpoint', runId: this.spec.id, step, bytes: new Blob([this.lastGood as Uint8Array<ArrayBuffer>]) });
   }
 
   /** Rebuilds model and trainer from the last good state on the (new) backend. */

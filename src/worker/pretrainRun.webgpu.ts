@@ -3,6 +3,7 @@
 // get every step's losses once, in order, all of them by a pause and by the end; the checkpoints
 // must be the TF.js engine's, byte for byte; and a NaN loss mid-run must stop the run at the step
 // it came from, with the state the TF.js engine stops with.
+import { DEFAULT_ENGINE } from '../train/engine';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
 import { builtinDataset, type LabelledDataset } from '../data/shapes';
@@ -59,7 +60,7 @@ async function train(s: RunSpec, replay: boolean, ds: LabelledDataset, pauseAt?:
     },
     undefined,
     ds,
-    replay,
+    { ...DEFAULT_ENGINE, replay },
   );
   const points = () => msgs.flatMap((m) => (m.type === 'pretrain/metrics' ? m.points : []));
   await run.run(async () => false);
@@ -71,7 +72,9 @@ async function train(s: RunSpec, replay: boolean, ds: LabelledDataset, pauseAt?:
   return {
     points: points(),
     status: msgs.flatMap((m) => (m.type === 'pretrain/status' ? [m] : [])).at(-1)!,
-    checkpoints: msgs.flatMap((m) => (m.type === 'pretrain/checkpoint' ? [{ step: m.step, bytes: Buffer.from(m.bytes) }] : [])),
+    checkpoints: await Promise.all(
+      msgs.flatMap((m) => (m.type === 'pretrain/checkpoint' ? [m.bytes.arrayBuffer().then((b) => ({ step: m.step, bytes: Buffer.from(b) }))] : [])),
+    ),
     pausedWith: pausedWith as number[] | null,
     pausedStep: msgs.flatMap((m) => (m.type === 'pretrain/status' && m.status === 'paused' ? [m.step] : [])).at(0),
   };

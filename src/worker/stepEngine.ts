@@ -12,9 +12,9 @@
 // TF.js step or the end of a run.
 import * as tf from '@tensorflow/tfjs';
 import { firstDifference } from '../kernels/replay/classify';
-import { TraceRecorder } from '../kernels/replay/trace';
-import { webgpuBackend } from '../kernels/tfjsInternals';
+import type { TraceRecorder } from '../kernels/replay/trace';
 import type { EngineName } from '../protocol/messages';
+import { DEFAULT_ENGINE, type EngineOptions } from '../train/engine';
 import { ReplayTrainer, type TracedStep } from '../train/replayTrainer';
 import { type CaeTrainer, NonFiniteLossError, type StepResult } from '../train/trainer';
 
@@ -54,8 +54,8 @@ export class StepEngine {
 
   constructor(
     readonly trainer: CaeTrainer,
-    /** Whether to try the replay at all (the run's setting; the TF.js engine otherwise). */
-    private readonly allowReplay: boolean,
+    /** The run's engine options: whether to try the replay at all (the TF.js engine otherwise), and the kernels. */
+    private readonly options: EngineOptions = DEFAULT_ENGINE,
     /** Hears of the engine whenever it changes (tracing and refusals run on TF.js, with the reason). */
     private readonly onChosen: (name: EngineName, reason: string | null) => void = () => undefined,
   ) {}
@@ -118,7 +118,7 @@ export class StepEngine {
   /** Why TF.js runs batches of this shape (null: they can be traced). */
   private whyNot(key: string): string | null {
     if (this.blocked === undefined) {
-      if (!this.allowReplay) this.blocked = 'the replayed step is switched off for this run';
+      if (!this.options.replay) this.blocked = 'the replayed step is switched off for this run';
       else if (tf.getBackend() !== 'webgpu') this.blocked = `the replayed step needs WebGPU (this run is on ${tf.getBackend()})`;
       else
         try {
@@ -137,7 +137,7 @@ export class StepEngine {
     const t = this.tracing.get(key);
     const batch = images.shape[0];
     this.choose('tfjs', `tracing the step for batches of ${batch}: the replay takes over once two traced steps agree`);
-    const recorder = t?.recorder ?? new TraceRecorder(webgpuBackend());
+    const recorder = t?.recorder ?? ReplayTrainer.recorder();
     const { result, step } = await ReplayTrainer.traceStep(this.trainer, recorder, images);
     const count = (t?.count ?? 0) + 1;
     const diff = t ? firstDifference(t.last.trace, step.trace) : 'one step traced';

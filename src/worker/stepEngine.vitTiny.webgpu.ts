@@ -4,6 +4,7 @@
 // bit-identical to a TF.js trainer fed the same batches. Small images (32 px, 8-px patches, batch
 // 4) keep each step small, yet on SwiftShader here (2 shared cores) it took 18 min for 16 steps: it
 // runs only with REPLAY_VIT_TINY=1 (`REPLAY_VIT_TINY=1 npm run test:webgpu -- stepEngine.vitTiny`).
+import { DEFAULT_ENGINE } from '../train/engine';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Cae } from '../model/cae';
@@ -36,7 +37,7 @@ describe.runIf(process.env.REPLAY_VIT_TINY)('at ViT-Tiny size', () => {
     const ref = make();
     const trainer = make();
     const replayed = vi.spyOn(ReplayTrainer.prototype, 'trainStep');
-    const engine = new StepEngine(trainer, true);
+    const engine = new StepEngine(trainer, DEFAULT_ENGINE);
     // The two engines step in turn, each step's numbers compared as soon as they are in (a replayed
     // step's come one call late): a slow machine shows how far they agreed.
     const got: StepResult[] = [];

@@ -5,6 +5,7 @@
 // shape is traced and compiled anew with the weights and moments carried over exactly, plans beyond
 // the cache are released, and nothing leaks. Replayed steps' results come one call late: every
 // step's comes back exactly once, in order, the last from flush.
+import { DEFAULT_ENGINE } from '../train/engine';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { Cae } from '../model/cae';
@@ -68,7 +69,7 @@ it('replays after its first steps, matches TF.js on the same batches, and leaks 
   const ref = make();
   const trainer = make();
   const chosen: string[] = [];
-  const engine = new StepEngine(trainer, true, (name, reason) => chosen.push(`${name} ${reason ?? ''}`));
+  const engine = new StepEngine(trainer, DEFAULT_ENGINE, (name, reason) => chosen.push(`${name} ${reason ?? ''}`));
   let fed = 0;
   const next = () => batch(fed++);
   const got: StepResult[] = [];
@@ -103,7 +104,7 @@ it('replays after its first steps, matches TF.js on the same batches, and leaks 
   const [fromTfjs, fromReplay] = [await saveCheckpoint(ref), await saveCheckpoint(engine.model())];
   expect(Buffer.from(fromReplay).equals(Buffer.from(fromTfjs))).toBe(true);
   const [tfjsResumed, replayResumed] = [loadCheckpoint(fromReplay).trainer, loadCheckpoint(fromTfjs).trainer];
-  const resumed = new StepEngine(replayResumed, true);
+  const resumed = new StepEngine(replayResumed, DEFAULT_ENGINE);
   const replayed = vi.spyOn(ReplayTrainer.prototype, 'trainStep');
   const gotR: StepResult[] = [];
   const wantR: StepResult[] = [];
@@ -138,7 +139,7 @@ it('traces and compiles a replay for each batch shape, carrying the weights and 
   const disposed = vi.spyOn(ReplayTrainer.prototype, 'dispose');
   const replayed = vi.spyOn(ReplayTrainer.prototype, 'trainStep');
   const engines: string[] = [];
-  const engine = new StepEngine(trainer, true);
+  const engine = new StepEngine(trainer, DEFAULT_ENGINE);
   const t0 = performance.now();
   let fed = 0;
   const got: StepResult[] = [];

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { ChunkCache, chunkBytes } from '../data/chunkCache';
-import { storedDataset } from '../data/stored';
+import { storedDataset } from '../testing/storedDataset';
 import { streamedDataset } from '../data/streamed';
 import { MICRO } from '../model/presets';
 import type { FromWorker, RunSpec } from '../protocol/messages';

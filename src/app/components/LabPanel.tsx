@@ -16,6 +16,21 @@ const note = { fontSize: 12, padding: '4px 8px', borderRadius: 4, margin: '4px 0
 /** How often a view of the current run follows its training, at most. */
 const FOLLOW_MS = 3000;
 
+/** The models the lab can show: random init of the form's preset, the current run, the encoders. */
+function ModelOptions() {
+  const run = useStore((s) => s.run);
+  const form = useStore((s) => s.form);
+  return (
+    <>
+      <option value="random">
+        random init ({form.presetId}, seed {form.train.seed})
+      </option>
+      {hasCurrentRun() && run && <option value="current">current run {run.spec.id} (live)</option>}
+      <EncoderOptions />
+    </>
+  );
+}
+
 export function LabPanel() {
   const lab = useStore((s) => s.lab);
   const encoders = useStore((s) => s.encoders);
@@ -96,11 +111,7 @@ export function LabPanel() {
           <label>
             model{' '}
             <select data-testid="lab.model" value={lab.model} onChange={(e) => void chooseLabModel(e.target.value)}>
-              <option value="random">
-                random init ({form.presetId}, seed {form.train.seed})
-              </option>
-              {hasCurrentRun() && run && <option value="current">current run {run.spec.id} (live)</option>}
-              <EncoderOptions />
+              <ModelOptions />
             </select>
           </label>
           {!lab.modelPicked && (
@@ -112,11 +123,7 @@ export function LabPanel() {
             compare with{' '}
             <select data-testid="lab.compare-model" value={lab.compareModel} onChange={(e) => void chooseCompareModel(e.target.value)}>
               <option value="">nothing</option>
-              <option value="random">
-                random init ({form.presetId}, seed {form.train.seed})
-              </option>
-              {hasCurrentRun() && run && <option value="current">current run {run.spec.id} (live)</option>}
-              <EncoderOptions />
+              <ModelOptions />
             </select>
           </label>
           <label>

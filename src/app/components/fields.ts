@@ -1,5 +1,6 @@
-// The editable fields of the pretraining form, with the help text the UI shows, a short hint beside
-// the input (unit, the paper's value) and the group of the recipe each belongs to.
+// The editable fields of the pretraining form and of the evaluation recipe, with the help text the
+// UI shows, a short hint beside the input (unit, the paper's value) and the group of the recipe each
+// belongs to. The forms are built from these tables (PretrainPanel, EvalRecipe).
 import type { CaeConfig } from '../../model/config';
 import type { TrainConfig } from '../../train/config';
 
@@ -12,7 +13,9 @@ export interface Field<K extends string> {
   /** Shown beside the input: the unit and the paper's value, in a few words. */
   readonly hint?: string;
   /** Rarely changed groups start collapsed. */
-  readonly group: 'schedule' | 'lr' | 'optimizer' | 'masking' | 'architecture';
+  readonly group: 'schedule' | 'lr' | 'optimizer' | 'masking' | 'architecture' | 'evaluation' | 'probes' | 'knn' | 'fine-tune';
+  /** The input's dotted data-testid, where tests drive it. */
+  readonly testId?: string;
 }
 
 export const MODEL_FIELDS: readonly Field<keyof CaeConfig>[] = [

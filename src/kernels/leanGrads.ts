@@ -8,7 +8,7 @@
 // This reads the engine's tape, which TF.js does not export as API: through tfjsInternals (the
 // version pinned and checked there), and the unit test checks the result against tf.variableGrads.
 import * as tf from '@tensorflow/tfjs';
-import { dropTape, gradientDepth, recordTape, type TapeNode } from '../kernels/tfjsInternals';
+import { dropTape, gradientDepth, recordTape, type TapeNode } from './tfjsInternals';
 
 /** Runs f with the tape recording, as engine.gradients does (intermediates not saved are freed). */
 function recordForward(f: () => tf.Scalar): { y: tf.Scalar; tape: TapeNode[] } {
