@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { arg } from './cli';
 import { BatchLoader } from '../src/data/loader';
+import { registerCaeOps } from '../src/model/register';
 import { Cae } from '../src/model/cae';
 import { type CaeConfig, validateConfig } from '../src/model/config';
 import { preset, type PresetId } from '../src/model/presets';
@@ -85,6 +86,7 @@ export async function runSeed(seed: number): Promise<SeedResult> {
   if (backend === 'webgpu') await useWebGpuBackend();
   else if (backend === 'wasm') await useWasmBackend();
   else await tf.setBackend('cpu');
+  registerCaeOps(); // as the worker's backend set-up does
   const t0 = performance.now();
   // {seed} in the file name reads each seed's own checkpoint (e.g. one kept by --save).
   const load = arg('encoder', '').replaceAll('{seed}', String(seed));

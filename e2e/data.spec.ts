@@ -80,8 +80,9 @@ test('imports a folder of PNGs, pretrains and probes on it, and finds it again a
   await nb.probeBriefly(runId, { epochs: 1, warmup: 0, train: 16, val: 6, batch: 8 });
   const result = page.getByTestId('probe.table').locator('tr[data-result-id]').first();
   await expect(result.locator('[data-col="dataset"]')).toHaveText('colours');
-  await expect(result.locator('[data-col="lin"]')).toHaveText(/^\d+\.\d ± \d+\.\d$/);
-  await expect(result.locator('[data-col="att"]')).toHaveText(/^\d+\.\d ± \d+\.\d$/);
+  // One seed, said so, and how each readout's training ended.
+  await expect(result.locator('[data-col="lin"]')).toHaveText(/^\d+\.\d ± \d+\.\d \(1 seed\)converged · λ/);
+  await expect(result.locator('[data-col="att"]')).toHaveText(/^\d+\.\d ± \d+\.\d \(1 seed\)stopped · 1 ep/);
 
   // Kept across a reload, without asking for the files again.
   await page.reload();
@@ -163,7 +164,8 @@ test('CIFAR-10 files and a zip import; bad input is refused with a clear message
   await page.reload();
   await expect(rows).toHaveCount(2);
   await nb.view('pretrain');
-  await expect(page.getByTestId('pretrain.dataset').locator('option')).toHaveCount(4);
+  // The two embedded shapes sets, the embedded Fashion-MNIST and the two imports left.
+  await expect(page.getByTestId('pretrain.dataset').locator('option')).toHaveCount(5);
   expect(nb.pageErrors).toEqual([]);
 });
 
