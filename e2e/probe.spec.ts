@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { Notebook } from './notebook';
+import { DEFAULT_EXPERIMENT } from '../src/train/evalDefaults';
 
 test('evaluates a briefly pretrained micro encoder four ways beside its random-init baseline', async ({ page }) => {
   const nb = new Notebook(page);
@@ -7,7 +8,9 @@ test('evaluates a briefly pretrained micro encoder four ways beside its random-i
   await nb.view('probe');
   // The first-run defaults: the learnable embedded set, and a note on the budget they assume.
   await expect(page.getByTestId('probe.dataset')).toHaveValue('shapes-easy');
-  await expect(page.getByTestId('probe.budget')).toContainText('micro pretrained for 4000 steps');
+  await expect(page.getByTestId('probe.budget')).toContainText(`micro pretrained for ${DEFAULT_EXPERIMENT.pretrainSteps} steps`);
+  // No micro run has trained here yet: its time on this device is unknown, and says so.
+  await expect(page.getByTestId('probe.budget-time')).toContainText('unknown until a micro run has trained its first steps here');
   await expect(page.getByTestId('probe.lin-lr')).toContainText('× 64 / 256');
   await nb.pretrainBriefly(4);
 
@@ -15,6 +18,8 @@ test('evaluates a briefly pretrained micro encoder four ways beside its random-i
   const runId = (await nb.runRow().getAttribute('data-run-id'))!;
   await nb.view('probe');
   await expect(page.getByTestId('probe.encoder')).toHaveValue(runId);
+  // Now a micro run has measured its speed here: the note turns it into the default pretraining's time.
+  await expect(page.getByTestId('probe.budget-time')).toContainText(/takes about .+ on this device \(at the \d+ img\/s your micro run measured\)/);
   await nb.probeBriefly(runId, { epochs: 2, train: 64, val: 20, batch: 32, evals: ['lin', 'att', 'knn', 'ft'], baseline: true, ftEpochs: 1 });
 
   const p = await page.evaluate(() => window.__cae.probe());
