@@ -65,10 +65,10 @@ function main(): void {
     parts.push(
       `<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#888"/><line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#888"/>`,
     );
-    for (let t = 0; t <= 4; t++) {
-      const y = y0 + ((y1 - y0) * t) / 4;
+    // Ticks at whole multiples of 5 or 10 points: at least three on any range.
+    const step = y1 - y0 <= 0.3 ? 0.05 : 0.1;
+    for (let y = y0; y <= y1 + 1e-9; y += step)
       parts.push(`<text x="${m.l - 4}" y="${Y(y) + 3}" text-anchor="end" font-size="9">${Math.round(y * 100)}</text>`);
-    }
     for (const x of [...new Set(xs)])
       parts.push(`<text x="${X(x)}" y="${H - m.b + 12}" text-anchor="middle" font-size="9">${x >= 1000 ? `${Math.round(x / 1000)}k` : x}</text>`);
     parts.push(`<text x="${W / 2}" y="${H - 4}" text-anchor="middle" font-size="9">pretraining images</text>`);

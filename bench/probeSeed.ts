@@ -172,5 +172,6 @@ export async function runSeed(seed: number): Promise<SeedResult> {
     chance: result.chance,
     curves,
     seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
   };
 }

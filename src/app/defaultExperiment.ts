@@ -20,9 +20,14 @@ export const DEFAULT_MEASURED = Object.freeze({
   where: '2-core CPU, Node, TF.js WASM',
   seeds: 3,
   split: 'test',
-  readouts: [] as readonly DefaultReadout[],
+  readouts: [
+    { readout: 'LIN', pretrained: 34.4, random: 23.7, z: 5.1 },
+    { readout: 'ATT', pretrained: 70.4, random: 63.7, z: 3.9 },
+    { readout: 'kNN CLS', pretrained: 18.7, random: 13.3, z: 4.1 },
+    { readout: 'kNN mean', pretrained: 28.4, random: 11.5, z: 7.5 },
+  ] as readonly DefaultReadout[],
   /** ATT − LIN of the pretrained encoder, in SE. */
-  attOverLin: NaN,
+  attOverLin: 8.9,
 });
 
 /** Within 2 SE either way is a tie: the readouts cannot tell the encoders apart. */

@@ -27,7 +27,7 @@ describe("bench:probe's seeds combined", () => {
         seed(1, { lin: 0.34, att: 0.66 }, { lin: 0.22, att: 0.52 }),
         seed(2, { lin: 0.32, att: 0.63 }, { lin: 0.24, att: 0.58 }),
       ],
-      { quick: true, quickSeeds: 3 },
+      { quick: true, experimentSeeds: 3 },
     ) as Record<string, unknown>[];
     const att = lines.find((l) => l.encoder === 'pretrained' && l.eval === 'att')!;
     expect(att.top1).toBeCloseTo(0.63, 4);
@@ -46,7 +46,7 @@ describe("bench:probe's seeds combined", () => {
   });
 
   it('says when --quick ran fewer seeds than the default experiment, and when one seed measured no spread', () => {
-    const lines = combineSeeds([seed(0, { lin: 0.3, att: 0.6 }, { lin: 0.2, att: 0.5 })], { quick: true, quickSeeds: 3 }) as Record<string, unknown>[];
+    const lines = combineSeeds([seed(0, { lin: 0.3, att: 0.6 }, { lin: 0.2, att: 0.5 })], { quick: true, experimentSeeds: 3 }) as Record<string, unknown>[];
     const lin = lines.find((l) => l.encoder === 'pretrained' && l.eval === 'lin')!;
     expect(lin.quickSeeds).toBe("ran 1 of the default experiment's 3 seeds");
     expect(lin.note).toMatch(/one seed/);

@@ -31,6 +31,8 @@ export interface SeedResult {
   readonly chance: number;
   readonly curves: readonly unknown[];
   readonly seconds: number;
+  /** CPU seconds the seed's process used (user + system). */
+  readonly cpuSeconds?: number;
 }
 
 const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
@@ -60,7 +62,7 @@ function column(results: readonly SeedResult[], role: EvalRow['role'], id: Resul
   return { acc, fits, valImages: results[0]!.rows[0]!.results[id]?.valImages ?? 0 };
 }
 
-export function combineSeeds(results: readonly SeedResult[], o: { quick: boolean; quickSeeds: number }): object[] {
+export function combineSeeds(results: readonly SeedResult[], o: { quick: boolean; experimentSeeds: number }): object[] {
   if (results.length === 0) return [];
   const s = results[0]!.settings;
   const seeds = results.length;
@@ -87,7 +89,7 @@ export function combineSeeds(results: readonly SeedResult[], o: { quick: boolean
         pretrainSteps: role === 'probed' ? s.pretrainSteps : 0,
         fit: fitLine(a.fit),
         ...(note ? { note } : {}),
-        ...(o.quick && seeds < o.quickSeeds ? { quickSeeds: `ran ${seeds} of the default experiment's ${o.quickSeeds} seeds` } : {}),
+        ...(o.quick && seeds < o.experimentSeeds ? { quickSeeds: `ran ${seeds} of the default experiment's ${o.experimentSeeds} seeds` } : {}),
       });
     }
   const pairLine = (compare: string, a: number[], b: number[], valImages: number, extra: object) => {
