@@ -5,6 +5,8 @@ import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
 import { DEFAULT_MEASURED, defaultPretrainImages, defaultPretrainSeconds, duration, verdict } from '../defaultExperiment';
 import { useStore } from '../store';
 
+const READOUT_NAMES: Record<string, string> = { lin: 'LIN', att: 'ATT', knn: 'kNN', ft: 'fine-tuning' };
+
 export function DefaultExperimentNote() {
   // Primitives, not an object: a selector that builds a new object each call never settles.
   const presetId = useStore((s) => s.run?.spec.presetId ?? null);
@@ -17,8 +19,9 @@ export function DefaultExperimentNote() {
     <div style={{ fontSize: 12, color: 'var(--muted)', maxWidth: 300 }} data-testid="probe.budget">
       <p style={{ margin: '4px 0' }}>
         The first-run defaults: {x.presetId} pretrained for {x.pretrainSteps} steps ({defaultPretrainImages().toLocaleString('en')} images) on {x.dataset}, then{' '}
-        {x.evals.join(', ').toUpperCase()} on {x.trainImages} / {x.valImages} labelled images (test split), beside the same init untrained. They are the
-        smallest measured budget at which pretraining beat random init on every one of these frozen readouts on a validation split (docs/experiments.md).
+        {x.evals.map((e) => READOUT_NAMES[e]).join(', ')} on {x.trainImages} / {x.valImages} labelled images (test split), beside the same init untrained. They
+        are the smallest measured budget at which pretraining beat random init on every one of these frozen readouts on a validation split
+        (docs/experiments.md).
       </p>
       <p style={{ margin: '4px 0' }} data-testid="probe.budget-time">
         {seconds !== null
