@@ -97,10 +97,17 @@ export class ProbePair {
   /** The official schedules' rates at this step: warmup then cosine over `totalSteps`, scaled to the batch. */
   scheduledRates(batch: number): { linear: number; attentive: number } {
     const c = this.cfg;
+    const peak = this.peakRates(batch);
     return {
-      linear: warmupCosine(this.step, c.totalSteps, c.warmupSteps, (c.linearBaseLr * batch) / c.linearBaseBatch, 0),
-      attentive: warmupCosine(this.step, c.totalSteps, c.warmupSteps, (c.attentiveBaseLr * batch) / c.attentiveBaseBatch, 0),
+      linear: warmupCosine(this.step, c.totalSteps, c.warmupSteps, peak.linear, 0),
+      attentive: warmupCosine(this.step, c.totalSteps, c.warmupSteps, peak.attentive, 0),
     };
+  }
+
+  /** Each probe's peak rate at this batch by the official rule: base × batch / reference batch. */
+  peakRates(batch: number): { linear: number; attentive: number } {
+    const c = this.cfg;
+    return { linear: (c.linearBaseLr * batch) / c.linearBaseBatch, attentive: (c.attentiveBaseLr * batch) / c.attentiveBaseBatch };
   }
 
   /**

@@ -89,11 +89,13 @@ export async function trainProbes(
   const loader = new BatchLoader(ds, B, o.seed, true);
   const plateau = new Plateau(s.evaluation.plateau ?? DEFAULT_PLATEAU);
   const linLosses: number[] = [];
-  const attPeak = (s.probe.attentiveBaseLr * B) / s.probe.attentiveBaseBatch;
+  const attPeak = probes.peakRates(B).attentive;
   let linActive = which.linear;
   let attActive = which.attentive;
   let linFit: TrainingFit | null = null;
   let attFit: TrainingFit | null = null;
+  // Correct answers on the test images after the last epoch, when the live curve already counted them.
+  let counted: { linear: number; attentive: number } | null = null;
   for (let epoch = 0; (linActive || attActive) && !ctx.stopping; epoch++) {
     const att = attActive ? `attentive probe epoch ${epoch + 1} (until converged, at most ${plateau.rule.maxEpochs})` : '';
     const lin = linActive ? `linear probe epoch ${epoch + 1} of ${s.epochs}` : '';
@@ -128,8 +130,9 @@ export async function trainProbes(
         attFit = plateau.summary(action === 'converged');
       }
     }
+    counted = null;
     if (o.live) {
-      const acc = await probes.correct(val.x, val.y);
+      const acc = (counted = await probes.correct(val.x, val.y));
       ctx.post({
         type: 'probe/epoch',
         id: s.id,
@@ -144,7 +147,7 @@ export async function trainProbes(
     }
   }
   if (ctx.stopping) return {};
-  const acc = await probes.correct(val.x, val.y);
+  const acc = counted ?? (await probes.correct(val.x, val.y));
   return {
     ...(which.linear && linFit ? { linear: { acc: acc.linear / val.y.length, fit: linFit } } : {}),
     ...(which.attentive && attFit ? { attentive: { acc: acc.attentive / val.y.length, fit: attFit } } : {}),
