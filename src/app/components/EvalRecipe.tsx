@@ -99,8 +99,8 @@ export function EvalRecipe({ disabled }: { disabled: boolean }) {
         >
           LIN readout
           <select data-testid="probe.linear" value={linear} disabled={disabled} onChange={(ev) => editEvaluation({ linear: ev.target.value as LinearReadout })}>
-            <option value="logistic">logistic regression (converged)</option>
-            <option value="official">official recipe (LARS)</option>
+            <option value="logistic">logistic (converged)</option>
+            <option value="official">official (LARS)</option>
           </select>
         </label>
         {num('attCap')}

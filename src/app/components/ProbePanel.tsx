@@ -80,8 +80,8 @@ export function ProbePanel() {
           >
             read results on
             <select data-testid="probe.split" value={f.split} disabled={active} onChange={(ev) => edit({ split: ev.target.value as 'test' | 'val' })}>
-              <option value="test">test split (held out)</option>
-              <option value="val">validation split (from training images)</option>
+              <option value="test">test (held out)</option>
+              <option value="val">validation</option>
             </select>
           </label>
           <EvalRecipe disabled={active} />
