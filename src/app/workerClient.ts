@@ -174,15 +174,20 @@ export async function loadKeptEncoder(id: string): Promise<string | null> {
  * Starts both probes on the chosen encoder: a run of this session, a run kept in IndexedDB (its
  * checkpoint goes to the worker first), an imported file, or random init of the form's preset.
  */
-export async function startProbe(): Promise<void> {
+/**
+ * Starts the evaluation the Probe form describes, or says why it cannot (one reason per line): the
+ * Probe view shows the reasons beside its Start button, where the user pressed it.
+ */
+export async function startProbe(): Promise<string | null> {
   const refused = await loadKeptEncoder(useStore.getState().probeForm.encoder);
-  if (refused) return useStore.getState().notify(`The evaluation cannot start: ${refused}.`);
-  const { probeForm: f, form, encoders, datasets, notify } = useStore.getState();
+  if (refused) return `The evaluation cannot start: ${refused}.`;
+  const { probeForm: f, form, encoders, datasets } = useStore.getState();
   const enc = encoders.find((e) => e.runId === f.encoder);
   const data = datasets.find((d) => d.id === f.dataset);
   const spec = buildProbeSpec(f, enc, data, form, Date.now());
-  if (typeof spec === 'string') return notify(spec);
+  if (typeof spec === 'string') return spec;
   launchProbe(spec);
+  return null;
 }
 
 /** Starts a checked probe spec (the form's, or a sweep's); its encoder must be loaded in the worker already. */

@@ -1,6 +1,7 @@
 // The evaluation panel: a frozen encoder read four ways (linear and attentive probes side by side,
 // kNN, fine-tuning) beside a random-init baseline, their curves, the results table and the attention
 // maps that explain LIN versus ATT.
+import { useState } from 'react';
 import { EMBEDDED_DATASETS } from '../../data/embedded';
 import { EncoderOptions } from './EncoderOptions';
 import { EvalRecipe, Num } from './EvalRecipe';
@@ -23,11 +24,18 @@ export function ProbePanel() {
   const ready = useStore((s) => s.backend !== null && s.workerCrash === null);
   const edit = useStore.getState().editProbe;
   const active = probe !== null && isActive(probe.status);
+  // Why the last Start was refused, one reason per line; shown beside Start, gone once the form changes.
+  const [refusal, setRefusal] = useState<{ form: typeof f; text: string } | null>(null);
+  const refused = refusal?.form === f ? refusal.text : null;
+  const start = async () => {
+    const text = await startProbe();
+    setRefusal(text ? { form: useStore.getState().probeForm, text } : null);
+  };
   return (
     <section>
       <h2 style={{ fontSize: 17 }}>Evaluate a frozen encoder: linear, attentive, kNN, fine-tuning</h2>
-      <div style={{ display: 'flex', gap: 24, flexWrap: 'wrap', alignItems: 'flex-start' }}>
-        <div>
+      <div className="probe-layout">
+        <div className="probe-form">
           <label style={row}>
             encoder
             <select data-testid="probe.encoder" value={f.encoder} disabled={active} onChange={(e) => edit({ encoder: e.target.value })}>
@@ -86,27 +94,37 @@ export function ProbePanel() {
           </label>
           <EvalRecipe disabled={active} />
           <DefaultExperimentNote />
-          <div style={{ display: 'flex', gap: 6 }}>
-            <button
-              data-testid="probe.start"
-              disabled={!ready || active || (chosen !== undefined && chosen.classes.length === 0)}
-              onClick={() => void startProbe()}
-            >
-              Start evaluation
-            </button>
-            <button data-testid="probe.stop" disabled={!active} onClick={stopProbe}>
-              Stop
-            </button>
+          {/* Start, its refusal and the progress stay in view at the bottom of the form while it scrolls. */}
+          <div className="probe-actions">
+            <div className="button-row">
+              <button
+                data-testid="probe.start"
+                disabled={!ready || active || (chosen !== undefined && chosen.classes.length === 0)}
+                onClick={() => void start()}
+              >
+                Start evaluation
+              </button>
+              <button data-testid="probe.stop" disabled={!active} onClick={stopProbe}>
+                Stop
+              </button>
+            </div>
+            {refused && (
+              <ul data-testid="probe.error" role="alert" className="probe-error">
+                {refused.split('\n').map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            )}
+            {probe && (
+              <p data-testid="probe.status" role="status" style={{ fontSize: 13, margin: '6px 0 0' }}>
+                {probe.status}
+                {active && probe.progress && ` · ${probe.progress}`} · features {probe.features === 'cached' ? 'cached once' : 'computed per batch'}
+                {probe.message && <span style={{ color: 'var(--error)' }}> · {probe.message}</span>}
+              </p>
+            )}
           </div>
-          {probe && (
-            <p data-testid="probe.status" style={{ fontSize: 13, maxWidth: 300 }}>
-              {probe.status}
-              {active && probe.progress && ` · ${probe.progress}`} · features {probe.features === 'cached' ? 'cached once' : 'computed per batch'}
-              {probe.message && <span style={{ color: 'var(--error)' }}> · {probe.message}</span>}
-            </p>
-          )}
         </div>
-        <div style={{ flex: 1, minWidth: 420 }}>
+        <div className="probe-live">
           <ProbeChart />
           <ResultsTable />
         </div>
