@@ -9,6 +9,14 @@ import type { BackendInfo, BackendKind } from '../protocol/messages';
 type LostHandler = (message: string) => void;
 
 let lastWebGpuError: string | null = null;
+/** Whether the adapter the backend was made with is a fallback (software) one, as the browser says. */
+let fallbackAdapter = false;
+
+/** `isFallbackAdapter`: on the adapter's info in newer browsers, on the adapter itself in older ones. */
+function isFallbackAdapter(adapter: GPUAdapter): boolean {
+  const a = adapter as GPUAdapter & { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean } };
+  return Boolean(a.info?.isFallbackAdapter ?? a.isFallbackAdapter);
+}
 
 async function registerWebGpu(onLost: LostHandler): Promise<void> {
   // The import registers the package's own factory where it sees WebGPU; ours replaces it.
@@ -20,6 +28,7 @@ async function registerWebGpu(onLost: LostHandler): Promise<void> {
       try {
         const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
         if (!adapter) throw new Error('the browser offers no WebGPU adapter (GPU blocklisted or disabled)');
+        fallbackAdapter = isFallbackAdapter(adapter);
         const features: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
         const l = adapter.limits;
         const device = await adapter.requestDevice({
@@ -60,11 +69,11 @@ export function loseDeviceForTest(): boolean {
   return true;
 }
 
-function webGpuLabel(): { label: string; adapter: string } {
+function webGpuLabel(): { label: string; adapter: string; software: boolean } {
   const info = adapterInfo();
   const vendor = info?.vendor || 'unknown vendor';
   const arch = info?.architecture;
-  return { label: `WebGPU · ${vendor}`, adapter: arch ? `${vendor} ${arch}` : vendor };
+  return { label: `WebGPU · ${vendor}`, adapter: arch ? `${vendor} ${arch}` : vendor, software: fallbackAdapter };
 }
 
 /**
