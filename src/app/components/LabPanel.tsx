@@ -177,7 +177,7 @@ export function LabPanel() {
           {lab.image && lab.crop && <CropEditor image={lab.image} crop={lab.crop} />}
         </div>
         <MaskCanvas image={image01} size={S || 1} grid={lab.grid || 1} mask={lab.mask} />
-        <div style={{ flex: 1, minWidth: 420 }}>
+        <div style={{ flex: 1, minWidth: 'min(420px, 100%)' }}>
           {!lab.image && <p style={{ color: 'var(--muted)', fontSize: 13 }}>Upload an image to see the model's reconstructions.</p>}
           {lab.failure && (
             <p data-testid="lab.failure" style={{ color: 'var(--error)', fontSize: 13 }}>

@@ -24,7 +24,7 @@ export function RunsSidebar() {
   // Until the user selects a run, the one this page trains is open.
   const open = selectedRun ?? current;
   return (
-    <aside className="sidebar" aria-label="runs">
+    <aside className="sidebar" id="runs-sidebar" aria-label="runs">
       <h2>Runs</h2>
       <div data-testid="runs.list">
         {runs.length === 0 && <p className="hint">No runs yet. Start one in Pretrain; it is kept in this browser.</p>}
