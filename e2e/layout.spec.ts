@@ -60,6 +60,12 @@ test('with a run and all four readouts in the table, no view scrolls sideways fr
     }
   };
   await inView();
+  // Headers whole: none broken inside a word (a squeezed "FT" would stand as F over T).
+  const heads = await page
+    .getByTestId('probe.table')
+    .locator('th')
+    .evaluateAll((ths) => ths.map((th) => th.getBoundingClientRect().height));
+  expect(new Set(heads).size, `header heights ${heads.join(', ')}`).toBe(1);
   // The setting of each row sits under its encoder's name.
   await expect(row.locator('[data-col="split"]')).toHaveText('test');
   await expect(row.locator('[data-col="chance"]')).toHaveText('10');

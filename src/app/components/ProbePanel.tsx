@@ -109,11 +109,13 @@ export function ProbePanel() {
               </button>
             </div>
             {refused && (
-              <ul data-testid="probe.error" role="alert" className="probe-error">
-                {refused.split('\n').map((line) => (
-                  <li key={line}>{line}</li>
-                ))}
-              </ul>
+              <div data-testid="probe.error" role="alert" className="probe-error">
+                <ul>
+                  {refused.split('\n').map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              </div>
             )}
             {probe && (
               <p data-testid="probe.status" role="status" style={{ fontSize: 13, margin: '6px 0 0' }}>
