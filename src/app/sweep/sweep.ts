@@ -6,6 +6,7 @@ import { type CaeConfig, validateConfig } from '../../model/config';
 import type { EvalId, ProbeSpec, RunSpec } from '../../protocol/messages';
 import type { Accuracy } from '../../train/accuracy';
 import { type TrainConfig, validateTrainConfig } from '../../train/config';
+import { fieldLabel, inWords } from '../validation';
 
 export type KnobValue = number | string | boolean;
 
@@ -109,9 +110,12 @@ export function pointRecipe(spec: SweepSpec, values: readonly KnobValue[]): { mo
   return { model: validateConfig(model as unknown as CaeConfig), train: validateTrainConfig(train as unknown as TrainConfig) };
 }
 
-/** A point's label, e.g. "alignment=false · maskRatio=0.75". */
+/** A point's label in the fields' words, e.g. "alignment loss off · mask ratio 0.75". */
 export const pointLabel = (spec: SweepSpec, p: Pick<SweepPoint, 'values'>): string =>
-  spec.knobs.map((k, i) => `${k.path.split('.')[1]}=${String(p.values[i])}`).join(' · ');
+  spec.knobs.map((k, i) => `${fieldLabel(k.path)} ${knobValueText(p.values[i]!)}`).join(' · ');
+
+/** A swept value as the page shows it: on/off for a switch. */
+export const knobValueText = (v: KnobValue): string => (typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
 
 function update(s: SweepState, index: number, patch: Partial<SweepPoint>): SweepState {
   return { ...s, points: s.points.map((p, i) => (i === index ? { ...p, ...patch } : p)) };
@@ -135,7 +139,7 @@ export function nextAction(s: SweepState, newRunId: () => string, now: number): 
       state = update(state, i, { status: 'pretraining', runId: run.id, message: null });
       return { state, action: { kind: 'pretrain', index: i, run } };
     } catch (e) {
-      state = update(state, i, { status: 'failed', message: e instanceof Error ? e.message : String(e) });
+      state = update(state, i, { status: 'failed', message: inWords(e) });
     }
   }
   return { state, action: { kind: 'finished' } };

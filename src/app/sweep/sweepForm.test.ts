@@ -38,6 +38,6 @@ describe('sweep form', () => {
       now: 5,
       id: 's',
     });
-    expect(bad).toMatch(/cannot start a run: .*warmupSteps/);
+    expect(bad).toMatch(/cannot start a run: Warmup must be a whole number from 0 to below the run's steps \(3\)/);
   });
 });
