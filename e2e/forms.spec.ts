@@ -104,3 +104,26 @@ test('a sweep preset fills the editor, bad values are refused in words, and the 
   expect((await nb.state()).status).not.toBe('running');
   expect(nb.pageErrors).toEqual([]);
 });
+
+test('the evaluation recipe checks as you type and shows its cost before Start', async ({ page }) => {
+  const nb = new Notebook(page);
+  await nb.open();
+  await nb.view('probe');
+  const start = page.getByTestId('probe.start');
+  await expect(start).toBeEnabled();
+  await expect(page.getByTestId('probe.estimate')).toContainText('Time: unknown until the first evaluation of these readouts on micro has run here');
+  await expect(page.getByTestId('probe.estimate')).toContainText(/Storage: about \d+ kB of results/);
+  await page.getByTestId('probe.seeds').fill('0');
+  await page.getByLabel('probe batch', { exact: true }).fill('2.5');
+  await expect(page.getByTestId('problem.probe.seeds')).toHaveText('Seeds must be a whole number from 1 to 10 (got 0)');
+  await expect(page.getByTestId('problem.eval.probeBatch')).toHaveText('Probe batch must be a whole number of at least 1 (got 2.5)');
+  await expect(page.getByTestId('probe.seeds')).toHaveAttribute('aria-invalid', 'true');
+  await expect(start).toBeDisabled();
+  await expect(page.getByTestId('probe.start-reason')).toContainText('Start needs 2 fixes');
+  await page.getByTestId('probe.seeds').fill('2');
+  await page.getByLabel('probe batch', { exact: true }).fill('32');
+  await expect(page.locator('[aria-invalid="true"]')).toHaveCount(0);
+  await expect(page.getByTestId('probe.start-reason')).toHaveCount(0);
+  await expect(start).toBeEnabled();
+  expect(nb.pageErrors).toEqual([]);
+});

@@ -6,6 +6,7 @@ import type { CaeConfig } from '../model/config';
 import type { EncoderEntry, EvalSettings, ProbeSpec } from '../protocol/messages';
 import { DEFAULT_EXPERIMENT, defaultEvaluation, defaultProbeConfig } from '../train/evalDefaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
+import { evalProblems } from './evalValidation';
 
 export interface ProbeForm {
   /** 'random' or a pretraining run's id (or `imported:<file>`). */
@@ -64,14 +65,10 @@ export function buildProbeSpec(
   const valImages = data && f.split === 'test' ? Math.min(f.valImages, data.valSize) : f.valImages;
   const e = f.evaluation;
   if (e.evals.length === 0) return 'Choose at least one evaluation (LIN, ATT, kNN or fine-tuning).';
-  if (!(f.epochs >= 1 && trainImages >= f.probe.batchSize && valImages >= 1 && f.warmupEpochs >= 0 && f.warmupEpochs < f.epochs))
-    return 'Evaluation needs at least one LIN epoch, fewer warmup epochs than epochs, a training set at least one batch large, and test images.';
-  const cap = e.plateau?.maxEpochs ?? 1;
-  if (!(Number.isInteger(cap) && cap >= 1 && cap <= 1000)) return 'The ATT epoch cap must be a whole number from 1 to 1000.';
-  if (!(Number.isInteger(e.seeds) && e.seeds >= 1 && e.seeds <= 10)) return 'Seeds must be a whole number from 1 to 10.';
+  // The form's own rules, as its fields show them while they are typed (./evalValidation.ts).
+  const problem = Object.values(evalProblems({ ...f, trainImages, valImages }))[0];
+  if (problem) return `${problem}.`;
   if (!(e.fineTune.labelFraction > 0 && e.fineTune.labelFraction <= 1)) return 'The labelled share for fine-tuning must be in (0, 1], e.g. 0.01, 0.1 or 1.';
-  if (!(e.fineTuneEpochs >= 1 && e.fineTuneWarmupEpochs >= 0 && e.fineTuneWarmupEpochs < e.fineTuneEpochs))
-    return 'Fine-tuning needs at least one epoch and fewer warmup epochs than epochs.';
   const perEpoch = Math.max(1, Math.floor(trainImages / f.probe.batchSize));
   return {
     id: `probe-${now.toString(36)}`,

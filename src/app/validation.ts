@@ -43,8 +43,13 @@ const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (ty
 
 /** "Mask ratio must be between 0 and 1 (got 1.5)"; "Base lr is empty: enter a number". */
 export function fieldMessage(field: string, rule: string, value: unknown): string {
-  const label = capital(fieldLabel(field));
-  return isEmpty(value) ? `${label} is empty: enter a number` : `${label} ${rule} (got ${String(value)})`;
+  return labelMessage(fieldLabel(field), rule, value);
+}
+
+/** The same for a field named by its label (the evaluation recipe's, ./evalValidation.ts). */
+export function labelMessage(label: string, rule: string, value: unknown): string {
+  const l = capital(label);
+  return isEmpty(value) ? `${l} is empty: enter a number` : `${l} ${rule} (got ${String(value)})`;
 }
 
 /** Any error a config check threw, in words: a field's failure with its label, other errors as they are. */

@@ -9,6 +9,8 @@ import { useStore } from '../store';
 import { startProbe, stopProbe } from '../workerClient';
 import { AttentionMaps } from './AttentionMaps';
 import { DefaultExperimentNote } from './DefaultExperimentNote';
+import { evalProblems, evalStartReason } from '../evalValidation';
+import { ProbeStartInfo } from './ProbeStartInfo';
 import { ProbeChart } from './ProbeChart';
 import { ResultsTable } from './ResultsTable';
 
@@ -23,6 +25,7 @@ export function ProbePanel() {
   const ready = useStore((s) => s.backend !== null && s.workerCrash === null);
   const edit = useStore.getState().editProbe;
   const active = probe !== null && isActive(probe.status);
+  const problems = evalProblems(f);
   return (
     <section>
       <h2 style={{ fontSize: 17 }}>Evaluate a frozen encoder: linear, attentive, kNN, fine-tuning</h2>
@@ -64,14 +67,16 @@ export function ProbePanel() {
             label="training images"
             value={f.trainImages}
             disabled={active}
-            onChange={(v) => edit({ trainImages: Math.round(v) })}
+            problem={problems.trainImages}
+            onChange={(v) => edit({ trainImages: v })}
             help="labelled images the probes, kNN and fine-tuning train on"
           />
           <Num
             label="test images"
             value={f.valImages}
             disabled={active}
-            onChange={(v) => edit({ valImages: Math.round(v) })}
+            problem={problems.valImages}
+            onChange={(v) => edit({ valImages: v })}
             help="the images top-1 is read on; their number sets the binomial standard error"
           />
           <label
@@ -89,7 +94,7 @@ export function ProbePanel() {
           <div style={{ display: 'flex', gap: 6 }}>
             <button
               data-testid="probe.start"
-              disabled={!ready || active || (chosen !== undefined && chosen.classes.length === 0)}
+              disabled={!ready || active || (chosen !== undefined && chosen.classes.length === 0) || evalStartReason(problems) !== null}
               onClick={() => void startProbe()}
             >
               Start evaluation
@@ -98,6 +103,7 @@ export function ProbePanel() {
               Stop
             </button>
           </div>
+          <ProbeStartInfo problems={problems} active={active} />
           {probe && (
             <p data-testid="probe.status" style={{ fontSize: 13, maxWidth: 300 }}>
               {probe.status}
