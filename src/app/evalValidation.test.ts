@@ -30,6 +30,7 @@ describe('the evaluation recipe, checked as it is typed', () => {
 
   it('checks the rules across fields: warmup below its epochs, a training set of at least one batch', () => {
     expect(evalProblems(set(f, 'ftWarmup', 99)).ftWarmup).toMatch(/^Fine-tune warmup epochs must be below the fine-tune epochs/);
+    expect(evalProblems({ ...f, evaluation: { ...f.evaluation, evals: [] } }).evals).toMatch(/^Choose at least one evaluation/);
     expect(evalProblems({ ...f, trainImages: 10 }).trainImages).toBe(`Training images must be at least one probe batch (${f.probe.batchSize}) (got 10)`);
   });
 });

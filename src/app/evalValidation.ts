@@ -4,7 +4,7 @@ import { evalField, type EvalFieldKey, evalValue } from './components/evalFields
 import type { ProbeForm } from './probeForm';
 import { labelMessage } from './validation';
 
-export type EvalProblemKey = EvalFieldKey | 'trainImages' | 'valImages';
+export type EvalProblemKey = EvalFieldKey | 'trainImages' | 'valImages' | 'evals';
 export type EvalProblems = Partial<Record<EvalProblemKey, string>>;
 
 const whole = (min: number, max = Infinity) => ({
@@ -43,6 +43,7 @@ const RULES: Record<EvalFieldKey, { ok: (v: number) => boolean; rule: string }> 
 /** Every field of the evaluation form that is wrong, in words, by field. */
 export function evalProblems(f: ProbeForm): EvalProblems {
   const out: EvalProblems = {};
+  if (f.evaluation.evals.length === 0) out.evals = 'Choose at least one evaluation (LIN, ATT, kNN or fine-tuning)';
   const say = (key: EvalProblemKey, label: string, rule: string, v: number) => {
     out[key] ??= labelMessage(label, rule, v);
   };

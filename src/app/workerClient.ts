@@ -9,6 +9,7 @@ import { buildProbeSpec } from './probeForm';
 import { buildRunSpec, checkImport, missingDataset, type ImportOptions } from './specs';
 import { useStore } from './store';
 import { requestPersistentStorage } from './tabs';
+import './formNotices';
 
 let worker: Worker | null = null;
 
@@ -104,7 +105,7 @@ export const killWorker = () => send({ type: 'debug/exit' });
 export function startRun(): void {
   const { form, datasets, notify } = useStore.getState();
   const spec = buildRunSpec(form, datasets, Date.now());
-  if (typeof spec === 'string') return notify(spec);
+  if (typeof spec === 'string') return notify(spec, 'pretrain.start');
   launchRun({ ...spec, id: newRunId() });
 }
 
@@ -176,12 +177,12 @@ export async function loadKeptEncoder(id: string): Promise<string | null> {
  */
 export async function startProbe(): Promise<void> {
   const refused = await loadKeptEncoder(useStore.getState().probeForm.encoder);
-  if (refused) return useStore.getState().notify(`The evaluation cannot start: ${refused}.`);
+  if (refused) return useStore.getState().notify(`The evaluation cannot start: ${refused}.`, 'probe.start');
   const { probeForm: f, form, encoders, datasets, notify } = useStore.getState();
   const enc = encoders.find((e) => e.runId === f.encoder);
   const data = datasets.find((d) => d.id === f.dataset);
   const spec = buildProbeSpec(f, enc, data, form, Date.now());
-  if (typeof spec === 'string') return notify(spec);
+  if (typeof spec === 'string') return notify(spec, 'probe.start');
   launchProbe(spec);
 }
 
