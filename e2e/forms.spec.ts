@@ -2,6 +2,7 @@
 // are named beside their fields in words, Start stays off with its reason, fixing them clears
 // everything, warmup follows the steps, estimates show before Start, and a sweep preset fills the
 // editor and starts only after a confirmation that lists its runs.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { Notebook } from './notebook';
 
@@ -126,4 +127,47 @@ test('the evaluation recipe checks as you type and shows its cost before Start',
   await expect(page.getByTestId('probe.start-reason')).toHaveCount(0);
   await expect(start).toBeEnabled();
   expect(nb.pageErrors).toEqual([]);
+});
+
+test('the inline messages, the reasons beside Start and the sweep confirmation pass axe in both schemes', async ({ page }) => {
+  const nb = new Notebook(page);
+  await nb.open();
+  await input(page, 'maskRatio').fill('1.5');
+  await input(page, 'baseLr').fill('');
+  await nb.view('probe');
+  await page.getByTestId('probe.seeds').fill('0');
+  await nb.view('sweep');
+  await page.getByTestId('sweep.values.0').fill('on, maybe');
+  await expect(page.getByTestId('sweep.problem.0')).toHaveText('alignment loss: "maybe" is not on/off');
+  await page.getByTestId('sweep.values.0').fill('on, off');
+  // The sweep cannot start while the pretraining recipe has problems; it says so.
+  await expect(page.getByTestId('sweep.start-reason')).toContainText(
+    'The sweep cannot start. The pretraining recipe cannot start a run (fix it in the Pretrain view): Base lr is empty: enter a number. Mask ratio must be between 0 and 1 (got 1.5).',
+  );
+  await expect(page.getByTestId('sweep.problem.0')).toHaveCount(0); // the knob is not blamed for the base recipe
+  await nb.view('pretrain');
+  await input(page, 'maskRatio').fill('0.5');
+  await input(page, 'baseLr').fill('0.2');
+  await nb.view('sweep');
+  await expect(page.getByTestId('sweep.start-reason')).toHaveText(
+    'The sweep cannot start. The evaluation recipe cannot start (fix it in the Probe view): Seeds must be a whole number from 1 to 10 (got 0).',
+  );
+  await nb.view('probe');
+  await page.getByTestId('probe.seeds').fill('1');
+  await nb.view('sweep');
+  await page.getByTestId('sweep.start').click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const view of ['sweep', 'probe', 'pretrain'] as const) {
+      if (view !== 'sweep') await nb.view(view);
+      if (view === 'pretrain') await input(page, 'maskRatio').fill('1.5');
+      const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const bad = r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(bad, `${colorScheme} ${view}`).toEqual([]);
+    }
+    await nb.view('sweep');
+  }
 });

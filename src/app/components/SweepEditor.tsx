@@ -126,7 +126,7 @@ export function SweepEditor(props: { running: boolean }) {
         </span>
         {reason && !props.running && (
           <span data-testid="sweep.start-reason" style={{ color: 'var(--error)' }}>
-            The sweep cannot start: {reason}
+            The sweep cannot start. {reason}
           </span>
         )}
         <span data-testid="sweep.estimate" className="hint">

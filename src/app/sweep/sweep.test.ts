@@ -9,6 +9,7 @@ import {
   newSweep,
   nextAction,
   pointProbe,
+  pointRecipe,
   pretrainEnded,
   probeEnded,
   probeStarted,
@@ -139,5 +140,14 @@ describe('sweep queue', () => {
     expect(s.points[0]!.message).toMatch(/expected a boolean/);
     const t = drive(newSweep(spec([{ path: 'model.nonsense' as 'model.alignment', values: [1] }])), () => 'done');
     expect(t.points[0]!.message).toMatch(/not a field/);
+  });
+});
+
+describe('a point’s recipe', () => {
+  it('takes warmup with swept steps, at the base recipe’s share', () => {
+    const s = spec([{ path: 'train.totalSteps', values: [40, 4000] }]);
+    const share = s.base.train.warmupSteps / s.base.train.totalSteps;
+    expect(pointRecipe(s, [40]).train.warmupSteps).toBe(Math.min(39, Math.round(share * 40)));
+    expect(pointRecipe(s, [4000]).train.warmupSteps).toBe(Math.round(share * 4000));
   });
 });

@@ -7,6 +7,7 @@ import type { EvalId, ProbeSpec, RunSpec } from '../../protocol/messages';
 import type { Accuracy } from '../../train/accuracy';
 import { type TrainConfig, validateTrainConfig } from '../../train/config';
 import { fieldLabel, inWords } from '../validation';
+import { warmupFor } from '../warmup';
 
 export type KnobValue = number | string | boolean;
 
@@ -107,6 +108,11 @@ export function pointRecipe(spec: SweepSpec, values: readonly KnobValue[]): { mo
     if (part === 'model') model = { ...model, [field]: v };
     else train = { ...train, [field]: v };
   });
+  // Warmup follows swept steps as it follows them in the form: the base's share of its steps.
+  const swept = (f: string) => spec.knobs.some((k) => k.path === `train.${f}`);
+  const base = spec.base.train;
+  if (swept('totalSteps') && !swept('warmupSteps') && Number.isInteger(train.totalSteps) && (train.totalSteps as number) >= 1)
+    train = { ...train, warmupSteps: warmupFor(base.warmupSteps / base.totalSteps, train.totalSteps as number) };
   return { model: validateConfig(model as unknown as CaeConfig), train: validateTrainConfig(train as unknown as TrainConfig) };
 }
 

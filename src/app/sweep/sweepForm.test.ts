@@ -38,7 +38,7 @@ describe('sweep form', () => {
       now: 5,
       id: 's',
     });
-    expect(bad).toMatch(/cannot start a run: Warmup must be a whole number from 0 to below the run's steps \(3\)/);
+    expect(bad).toMatch(/cannot start a run \(fix it in the Pretrain view\): Warmup must be a whole number from 0 to below the run's steps \(3\)/);
   });
 });
 
@@ -58,5 +58,18 @@ describe('sweep values checked by the form’s rules', () => {
       id: 's',
     });
     expect(spec).toBe('A sweep value is refused: Mask ratio must be between 0 and 1 (got 2).');
+  });
+});
+
+describe('a knob’s values and the base recipe', () => {
+  it('blames a knob only for its own values, not for a field the base recipe gets wrong', () => {
+    const bad = { ...form, model: { ...MICRO, maskRatio: 1.5 } };
+    expect(knobProblem('model.alignment', 'on, off', bad)).toBeNull();
+    expect(knobProblem('model.maskRatio', '0.25, 2', bad)).toBe('Mask ratio must be between 0 and 1 (got 2)');
+    // Warmup follows swept steps, as in the form; a warmup past the steps is the knob's to say.
+    expect(knobProblem('train.totalSteps', '1, 100, 400', form)).toBeNull();
+    expect(knobProblem('train.warmupSteps', '10, 20000', form)).toMatch(
+      /^Warmup must be a whole number from 0 to below the run's steps \(16000\) \(got 20000\)/,
+    );
   });
 });

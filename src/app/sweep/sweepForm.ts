@@ -5,7 +5,8 @@ import type { DatasetMeta } from '../../data/stored';
 import { buildProbeSpec, type ProbeForm } from '../probeForm';
 import { buildRunSpec } from '../specs';
 import type { Form } from '../store';
-import { fieldLabel, inWords } from '../validation';
+import { ConfigFieldError } from '../../model/config';
+import { fieldLabel, formProblems, inWords } from '../validation';
 import { combinations, type Knob, type KnobPath, type KnobValue, pointRecipe, type SweepProbe, type SweepSpec } from './sweep';
 
 /** Every scalar field of the base recipe, model first: anything a user might ablate. */
@@ -60,7 +61,7 @@ export function buildSweepSpec(o: {
 }): SweepSpec | string {
   // The base recipe is checked as a run's would be: a bad base would fail every point one by one.
   const base = buildRunSpec(o.form, o.datasets, o.now);
-  if (typeof base === 'string') return `The pretraining recipe cannot start a run: ${base}`;
+  if (typeof base === 'string') return `The pretraining recipe cannot start a run (fix it in the Pretrain view): ${base}`;
   const probe = buildProbeSpec(
     { ...o.probeForm, encoder: 'random' },
     undefined,
@@ -68,7 +69,7 @@ export function buildSweepSpec(o: {
     o.form,
     o.now,
   );
-  if (typeof probe === 'string') return probe;
+  if (typeof probe === 'string') return `The evaluation recipe cannot start (fix it in the Probe view): ${probe}`;
   const { id: _id, encoder: _e, presetId: _p, model: _m, createdAt: _c, ...settings } = probe;
   const sweepProbe: SweepProbe = settings;
   const spec: SweepSpec = {
@@ -88,15 +89,26 @@ export function buildSweepSpec(o: {
  * a failed point after an hour of the sweep).
  */
 export function knobProblem(path: KnobPath, text: string, form: Form): string | null {
+  let values: KnobValue[];
   try {
-    const values = parseValues(path, text, form);
-    const base = { presetId: form.presetId, model: form.model, train: form.train, dataset: form.dataset, checkpointEvery: form.checkpointEvery };
-    const spec = { id: '', name: '', base, probe: {} as SweepProbe, createdAt: 0 };
-    for (const v of values) pointRecipe({ ...spec, knobs: [{ path, values: [v] }] }, [v]);
-    return null;
+    values = parseValues(path, text, form);
   } catch (e) {
     return inWords(e);
   }
+  // A field the base recipe already gets wrong is the Pretrain view's to say (and the start's reason), not this knob's.
+  const baseProblems = formProblems(form, [], () => false);
+  const base = { presetId: form.presetId, model: form.model, train: form.train, dataset: form.dataset, checkpointEvery: form.checkpointEvery };
+  const spec = { id: '', name: '', base, probe: {} as SweepProbe, createdAt: 0 };
+  for (const v of values) {
+    try {
+      pointRecipe({ ...spec, knobs: [{ path, values: [v] }] }, [v]);
+    } catch (e) {
+      const field = e instanceof ConfigFieldError ? e.field : null;
+      const known = field !== null && !path.endsWith(`.${field}`) && (field in baseProblems.model || field in baseProblems.train);
+      if (!known) return inWords(e);
+    }
+  }
+  return null;
 }
 
 /** Every point's recipe checked; the first that is refused, in words. */
