@@ -149,11 +149,12 @@ export function PretrainPanel() {
         <legend>Masking and objective</legend>
         {model('masking')}
       </fieldset>
-      <details>
+      {/* A rarely changed group opens when one of its fields has a problem, so the problem is seen. */}
+      <details open={TRAIN_FIELDS.some((f) => f.group === 'optimizer' && problems.train[f.key]) || undefined}>
         <summary>Optimizer (AdamW)</summary>
         {train('optimizer')}
       </details>
-      <details>
+      <details open={MODEL_FIELDS.some((f) => f.group === 'architecture' && problems.model[f.key]) || undefined}>
         <summary>Architecture</summary>
         {model('architecture')}
       </details>

@@ -169,7 +169,9 @@ function SweepConfirm(props: { spec: SweepSpec; estimate: ReturnType<typeof esti
         Start the sweep “{spec.name}”?
       </h3>
       <p style={{ margin: '2px 0' }}>
-        {estimate.points.length} pretraining runs of {spec.base.presetId} on {spec.base.dataset}, one after another, each then probed with LIN and ATT:
+        {estimate.points.length} pretraining runs of {spec.base.presetId} on {spec.base.dataset} (the Pretrain view's recipe: {spec.base.train.totalSteps} steps
+        × {spec.base.train.batchSize} images, unless swept), one after another, each then probed with LIN and ATT on {spec.probe.trainImages} /{' '}
+        {spec.probe.valImages} images:
       </p>
       <ol data-testid="sweep.confirm.runs" style={{ margin: '4px 0', paddingLeft: 20 }}>
         {estimate.points.map((p) => (
