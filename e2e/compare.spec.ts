@@ -60,6 +60,7 @@ test('two runs: the probe and the lab follow the newest, and the compare chart o
   const diff = page.getByTestId('compare.diff');
   await expect(diff.locator('tr[data-field]')).toHaveCount(1);
   await expect(diff.locator('tr[data-field="model.maskRatio"]')).toContainText('0.25');
+  await expect(diff.locator('tr[data-field="model.maskRatio"] td').first()).toHaveText('mask ratio'); // its label, not its code key
   await page.getByTestId('compare.axis').selectOption('images');
   await expect(chart.locator('.xtitle')).toHaveText('images seen');
   await page.getByTestId('compare.metric').selectOption('reconstruction');

@@ -65,7 +65,9 @@ describe('the evaluation form', () => {
     const share = (labelFraction: number) => ({ ...f, evaluation: { ...f.evaluation, fineTune: { ...f.evaluation.fineTune, labelFraction } } });
     expect(buildProbeSpec(share(0), undefined, undefined, fallback, 1)).toMatch(/labelled share/);
     expect(typeof buildProbeSpec(share(0.01), undefined, undefined, fallback, 1)).toBe('object');
-    expect(buildProbeSpec({ ...f, warmupEpochs: 10 }, undefined, undefined, fallback, 1)).toMatch(/fewer warmup epochs/);
+    expect(buildProbeSpec({ ...f, warmupEpochs: 10 }, undefined, undefined, fallback, 1)).toMatch(
+      /^Warmup epochs must be below the LIN epochs \(\d+\) \(got 10\)\.$/,
+    );
   });
 
   it('names each failing condition on its own line, with the values that fail', () => {

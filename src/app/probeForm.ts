@@ -6,6 +6,7 @@ import type { CaeConfig } from '../model/config';
 import type { EncoderEntry, EvalSettings, ProbeSpec } from '../protocol/messages';
 import { DEFAULT_EXPERIMENT, defaultEvaluation, defaultProbeConfig } from '../train/evalDefaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
+import { evalProblems } from './evalValidation';
 
 export interface ProbeForm {
   /** 'random' or a pretraining run's id (or `imported:<file>`). */
@@ -63,24 +64,13 @@ export function buildProbeSpec(
   const trainImages = data ? Math.min(f.trainImages, data.trainSize) : f.trainImages;
   const valImages = data && f.split === 'test' ? Math.min(f.valImages, data.valSize) : f.valImages;
   const e = f.evaluation;
-  // Every failing condition, each in its own sentence (one per line), so one press says all there is to fix.
+  // Every failing condition, each in its own sentence (one per line), so one press says all there is
+  // to fix; the rules are the form's own, as its fields show them while they are typed (./evalValidation.ts).
   const problems: string[] = [];
-  const testName = f.split === 'val' ? 'validation images' : 'test images';
   if (e.evals.length === 0) problems.push('Choose at least one evaluation (LIN, ATT, kNN or fine-tuning).');
-  if (!(f.epochs >= 1)) problems.push(`LIN needs at least one epoch (it has ${f.epochs}).`);
-  if (!(f.warmupEpochs >= 0)) problems.push(`Warmup epochs cannot be negative (they are ${f.warmupEpochs}).`);
-  else if (f.epochs >= 1 && !(f.warmupEpochs < f.epochs)) problems.push(`LIN needs fewer warmup epochs (${f.warmupEpochs}) than epochs (${f.epochs}).`);
-  if (!(trainImages >= f.probe.batchSize))
-    problems.push(`The training images (${trainImages}) must fill at least one probe batch (${f.probe.batchSize}): use more images or a smaller batch.`);
-  if (!(valImages >= 1)) problems.push(`Results need at least one of the ${testName} (there are ${valImages}).`);
-  const cap = e.plateau?.maxEpochs ?? 1;
-  if (!(Number.isInteger(cap) && cap >= 1 && cap <= 1000)) problems.push('The ATT epoch cap must be a whole number from 1 to 1000.');
-  if (!(Number.isInteger(e.seeds) && e.seeds >= 1 && e.seeds <= 10)) problems.push('Seeds must be a whole number from 1 to 10.');
+  for (const p of Object.values(evalProblems({ ...f, trainImages, valImages }))) if (p) problems.push(`${p}.`);
   if (!(e.fineTune.labelFraction > 0 && e.fineTune.labelFraction <= 1))
     problems.push('The labelled share for fine-tuning must be in (0, 1], e.g. 0.01, 0.1 or 1.');
-  if (!(e.fineTuneEpochs >= 1)) problems.push(`Fine-tuning needs at least one epoch (it has ${e.fineTuneEpochs}).`);
-  else if (!(e.fineTuneWarmupEpochs >= 0 && e.fineTuneWarmupEpochs < e.fineTuneEpochs))
-    problems.push(`Fine-tuning needs fewer warmup epochs (${e.fineTuneWarmupEpochs}) than epochs (${e.fineTuneEpochs}), and not fewer than 0.`);
   if (problems.length > 0) return problems.join('\n');
   const perEpoch = Math.max(1, Math.floor(trainImages / f.probe.batchSize));
   return {

@@ -9,6 +9,7 @@ import { buildProbeSpec } from './probeForm';
 import { buildRunSpec, checkImport, missingDataset, type ImportOptions } from './specs';
 import { useStore } from './store';
 import { requestPersistentStorage } from './tabs';
+import './formNotices';
 
 let worker: Worker | null = null;
 
@@ -104,7 +105,7 @@ export const killWorker = () => send({ type: 'debug/exit' });
 export function startRun(): void {
   const { form, datasets, notify } = useStore.getState();
   const spec = buildRunSpec(form, datasets, Date.now());
-  if (typeof spec === 'string') return notify(spec);
+  if (typeof spec === 'string') return notify(spec, 'pretrain.start');
   launchRun({ ...spec, id: newRunId() });
 }
 
@@ -173,8 +174,6 @@ export async function loadKeptEncoder(id: string): Promise<string | null> {
 /**
  * Starts both probes on the chosen encoder: a run of this session, a run kept in IndexedDB (its
  * checkpoint goes to the worker first), an imported file, or random init of the form's preset.
- */
-/**
  * Starts the evaluation the Probe form describes, or says why it cannot (one reason per line): the
  * Probe view shows the reasons beside its Start button, where the user pressed it.
  */

@@ -7,6 +7,7 @@ import type { StepPoint } from '../../protocol/messages';
 import { compareLayout, compareTraces, configDiff, runColour, runLabel, type CompareAxis, type CompareMetric, type ComparedRun } from '../compare';
 import { getCheckpoint } from '../runsDb';
 import { useStore } from '../store';
+import { fieldLabel } from '../validation';
 
 /** Curves of runs kept before records carried one: read once from their checkpoint. */
 function useOlderCurves(ids: readonly string[]): ReadonlyMap<string, readonly StepPoint[]> {
@@ -111,7 +112,7 @@ export function ComparePanel() {
           <tbody>
             {diff.map((d) => (
               <tr key={d.field} data-field={d.field}>
-                <td>{d.field}</td>
+                <td>{fieldLabel(d.field)}</td>
                 {d.values.map((v, i) => (
                   <td key={i}>{v}</td>
                 ))}

@@ -10,6 +10,8 @@ import { useStore } from '../store';
 import { startProbe, stopProbe } from '../workerClient';
 import { AttentionMaps } from './AttentionMaps';
 import { DefaultExperimentNote } from './DefaultExperimentNote';
+import { evalProblems, evalStartReason } from '../evalValidation';
+import { ProbeStartInfo } from './ProbeStartInfo';
 import { ProbeChart } from './ProbeChart';
 import { ResultsTable } from './ResultsTable';
 
@@ -31,6 +33,7 @@ export function ProbePanel() {
     const text = await startProbe();
     setRefusal(text ? { form: useStore.getState().probeForm, text } : null);
   };
+  const problems = evalProblems(f);
   return (
     <section>
       <h2 style={{ fontSize: 17 }}>Evaluate a frozen encoder: linear, attentive, kNN, fine-tuning</h2>
@@ -72,14 +75,16 @@ export function ProbePanel() {
             label="training images"
             value={f.trainImages}
             disabled={active}
-            onChange={(v) => edit({ trainImages: Math.round(v) })}
+            problem={problems.trainImages}
+            onChange={(v) => edit({ trainImages: v })}
             help="labelled images the probes, kNN and fine-tuning train on"
           />
           <Num
             label="test images"
             value={f.valImages}
             disabled={active}
-            onChange={(v) => edit({ valImages: Math.round(v) })}
+            problem={problems.valImages}
+            onChange={(v) => edit({ valImages: v })}
             help="the images top-1 is read on; their number sets the binomial standard error"
           />
           <label
@@ -99,7 +104,7 @@ export function ProbePanel() {
             <div className="button-row">
               <button
                 data-testid="probe.start"
-                disabled={!ready || active || (chosen !== undefined && chosen.classes.length === 0)}
+                disabled={!ready || active || (chosen !== undefined && chosen.classes.length === 0) || evalStartReason(problems) !== null}
                 onClick={() => void start()}
               >
                 Start evaluation
@@ -108,6 +113,7 @@ export function ProbePanel() {
                 Stop
               </button>
             </div>
+            <ProbeStartInfo problems={problems} active={active} />
             {refused && (
               <div data-testid="probe.error" role="alert" className="probe-error">
                 <ul>

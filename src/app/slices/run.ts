@@ -7,6 +7,7 @@ import type { TrainConfig } from '../../train/config';
 import { defaultTrainConfig } from '../../train/defaults';
 import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
 import { followDefaults } from '../followDefaults';
+import { editTrainFollowing } from '../warmup';
 import type { RunRecord } from '../runsDb';
 import type { GetState, MessagesOf, SetState } from './types';
 
@@ -44,6 +45,8 @@ export interface Form {
   readonly checkpointEvery: number;
   /** An embedded dataset's id ('shapes-easy', 'shapes') or an imported dataset's id. */
   readonly dataset: string;
+  /** Warmup as a share of the steps, held when the steps change (./warmup.ts); set when the user edits warmup. */
+  readonly warmupShare?: number;
 }
 
 export interface RunSlice {
@@ -84,8 +87,7 @@ export const runSlice = (set: SetState, get: GetState): RunSlice => ({
     set({ form: { ...form, model: { ...form.model, ...patch } } });
   },
   editTrain(patch) {
-    const form = get().form;
-    set({ form: { ...form, train: { ...form.train, ...patch } } });
+    set({ form: editTrainFollowing(get().form, patch) });
   },
   setCheckpointEvery(steps) {
     set({ form: { ...get().form, checkpointEvery: steps } });
