@@ -19,7 +19,8 @@ function contentSecurityPolicy(): Plugin {
     transformIndexHtml() {
       const policy = [
         "default-src 'self'",
-        `script-src 'self'${dev ? " 'unsafe-inline'" : ''}`,
+        // 'wasm-unsafe-eval': the WASM fallback compiles its .wasm (src/worker/wasmBackend.ts).
+        `script-src 'self' 'wasm-unsafe-eval'${dev ? " 'unsafe-inline'" : ''}`,
         "worker-src 'self' blob:",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
