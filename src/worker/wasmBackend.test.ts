@@ -13,21 +13,26 @@ import { CaeTrainer } from '../train/trainer';
 const TRAIN: TrainConfig = { ...PAPER_TRAIN, seed: 3, batchSize: 8, baseLr: 2e-3, baseBatch: 8, totalSteps: 20, warmupSteps: 2 };
 
 /** Losses of `n` steps of micro from one seed on the active backend, with the tensors left after one step and after all. */
-async function losses(n: number): Promise<{ totals: number[]; after1: number; afterN: number }> {
+async function losses(n: number): Promise<{ totals: number[]; after1: number; afterN: number; msPerStep: number }> {
   const model = new Cae({ ...MICRO, dropPathRate: 0.1 }, TRAIN.seed);
   const trainer = new CaeTrainer(model, TRAIN);
   const images = patternImages(8, MICRO.imgSize, 1);
   const totals: number[] = [];
   let after1 = 0;
+  let t0 = 0;
   for (let i = 0; i < n; i++) {
     totals.push((await trainer.trainStep({ images })).total);
-    if (i === 0) after1 = tf.memory().numTensors;
+    if (i === 0) {
+      after1 = tf.memory().numTensors;
+      t0 = performance.now(); // the first step builds kernels: timed from the second
+    }
   }
+  const msPerStep = (performance.now() - t0) / (n - 1);
   const afterN = tf.memory().numTensors;
   images.dispose();
   trainer.dispose();
   model.dispose();
-  return { totals, after1, afterN };
+  return { totals, after1, afterN, msPerStep };
 }
 
 describe('the WASM backend', () => {
@@ -42,6 +47,9 @@ describe('the WASM backend', () => {
     // A kernel missing on WASM throws here, naming it ("Kernel 'X' not registered for backend 'wasm'").
     const wasm = await losses(12);
     console.log(`micro on wasm: ${wasm.totals.map((l) => l.toFixed(4)).join(' ')}`);
+    console.log(
+      `micro step, batch 8, Node: wasm ${wasm.msPerStep.toFixed(0)} ms, cpu ${cpu.msPerStep.toFixed(0)} ms (${(cpu.msPerStep / wasm.msPerStep).toFixed(1)}×)`,
+    );
     expect(wasm.totals.every(Number.isFinite)).toBe(true);
     expect(wasm.afterN).toBe(wasm.after1);
     // Same seed, same masks, same init: float32 sums in another order drift a little over the steps.

@@ -9,7 +9,9 @@ import threadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-th
 
 export interface WasmInfo {
   readonly simd: boolean;
-  /** Threads of the thread pool; 1 where the page is not cross-origin isolated. */
+  /** Whether the threaded build runs (the page is cross-origin isolated). */
+  readonly threaded: boolean;
+  /** Threads of XNNPACK's pool as the backend reports it; 1 without the threaded build. */
   readonly threads: number;
 }
 
@@ -24,10 +26,11 @@ export async function startWasm(): Promise<WasmInfo | null> {
   if (threaded) wasm.setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
   if (!(await tf.setBackend('wasm').catch(() => false))) return null;
   await tf.ready();
-  return { simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean, threads: threaded ? wasm.getThreadsCount() : 1 };
+  return { simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean, threaded, threads: threaded ? wasm.getThreadsCount() : 1 };
 }
 
 /** "WASM · SIMD · 4 threads": how the backend runs, for the header. */
 export function wasmLabel(info: WasmInfo): string {
-  return ['WASM', info.simd ? 'SIMD' : 'no SIMD', info.threads > 1 ? `${info.threads} threads` : 'one thread (page not cross-origin isolated)'].join(' · ');
+  const threads = info.threaded ? `${info.threads} thread${info.threads === 1 ? '' : 's'}` : 'one thread (page not cross-origin isolated)';
+  return ['WASM', info.simd ? 'SIMD' : 'no SIMD', threads].join(' · ');
 }
