@@ -2,6 +2,7 @@
 // curves and reconstructions in Pretrain, the recipe and the Compare ticks kept over a reload, the
 // Lab listing each run once ("live" only while it trains), hand-off buttons only once it stops.
 import { expect, test } from '@playwright/test';
+import { expectAccessibleInBothSchemes } from './axe';
 import { Notebook } from './notebook';
 
 test('runs are named readably, revisited in Pretrain, and what the user set survives a reload', async ({ page }) => {
@@ -51,6 +52,10 @@ test('runs are named readably, revisited in Pretrain, and what the user set surv
   await expect(kept.getByTestId('pretrain.loss-chart')).not.toHaveAttribute('data-points', '0');
   await expect(kept.getByTestId('pretrain.recon')).not.toHaveAttribute('data-step', '-1');
   await expect(kept.getByTestId('pretrain.recon.composite').first()).toBeVisible();
+  // The kept run's view passes axe in both schemes, as the live one does.
+  await expectAccessibleInBothSchemes(page, nb);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await nb.view('pretrain');
 
   // A second run, from the kept recipe: its name says what differs from the preset.
   await nb.pretrainBriefly(2);
