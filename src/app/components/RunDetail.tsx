@@ -5,7 +5,8 @@
 import { useState } from 'react';
 import type { RunRecord } from '../runsDb';
 import { editRun } from '../runEdits';
-import { defaultRunName } from '../runNames';
+import { runTitle } from '../runNames';
+import { useStore } from '../store';
 import { canResume } from '../tabs';
 import { exportCheckpoint, exportCurve, exportDownstreamCommands, exportEncoder, exportOfficialCommand } from '../download';
 import { removeRun } from '../persistence';
@@ -24,6 +25,7 @@ function localTime(ms: number): string {
 export function RunDetail(props: { run: RunRecord; current: string | undefined; elsewhere: readonly string[]; busy: boolean; training: boolean }) {
   const { run: r, current, elsewhere, busy, training } = props;
   const id = r.spec.id;
+  const sweeps = useStore((s) => s.sweeps);
   // GPUs the official command line launches on: --batch_size is per GPU there.
   const [gpus, setGpus] = useState(1);
   return (
@@ -35,7 +37,7 @@ export function RunDetail(props: { run: RunRecord; current: string | undefined; 
           type="text"
           key={`n-${r.name ?? ''}`}
           defaultValue={r.name ?? ''}
-          placeholder={defaultRunName(r.spec)}
+          placeholder={runTitle({ spec: r.spec }, sweeps)}
           onBlur={(e) => e.target.value !== (r.name ?? '') && void editRun(id, { name: e.target.value.trim() || undefined })}
           onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
         />
