@@ -22,7 +22,8 @@ export async function startWasm(): Promise<WasmInfo | null> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths({ 'tfjs-backend-wasm.wasm': plainUrl, 'tfjs-backend-wasm-simd.wasm': simdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': threadedUrl });
   const threaded = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
-  // One thread per core, as XNNPACK's pool is sized by default; the page's own thread is another.
+  // Asked for one per logical core; the backend caps its XNNPACK pool at half of them (counting the
+  // calling thread, at most 8): 1 on a 2-core machine, 4 on 8 logical cores.
   if (threaded) wasm.setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
   if (!(await tf.setBackend('wasm').catch(() => false))) return null;
   await tf.ready();
