@@ -48,6 +48,7 @@ test('runs are named readably, revisited in Pretrain, and what the user set surv
   // Pretrain shows the kept run with its curves and last reconstructions, not an empty invitation.
   const kept = page.getByTestId('pretrain.kept');
   await expect(kept).toHaveAttribute('data-run-id', a);
+  await expect(nb.runRow(a).getByTestId('runs.select')).toHaveAttribute('aria-current', 'true');
   await expect(page.getByText('Choose a preset and press Start.')).toHaveCount(0);
   await expect(kept.getByTestId('pretrain.loss-chart')).not.toHaveAttribute('data-points', '0');
   await expect(kept.getByTestId('pretrain.recon')).not.toHaveAttribute('data-step', '-1');

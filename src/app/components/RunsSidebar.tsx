@@ -8,6 +8,7 @@ import type { RunRecord } from '../runsDb';
 import { useStore } from '../store';
 import { shownStatus } from '../tabs';
 import { importCheckpointFile } from '../workerClient';
+import { keptRunShown } from './KeptRunView';
 import { RunDetail } from './RunDetail';
 import { Sparkline } from './Sparkline';
 
@@ -25,6 +26,8 @@ export function RunsSidebar() {
   const selectedRun = useStore((s) => s.selectedRun);
   const compared = useStore((s) => s.compared);
   const sweeps = useStore((s) => s.sweeps);
+  // The run whose curves Pretrain shows (a kept one, or the page's own): marked for screen readers too.
+  const shown = useStore((s) => keptRunShown(s) ?? s.run?.spec.id ?? null);
   const { selectRun, toggleCompare } = useStore.getState();
   // Until the user selects a run, the one this page trains is open.
   const open = selectedRun ?? current;
@@ -51,6 +54,7 @@ export function RunsSidebar() {
             className="run-name"
             title={`${id}: show its curves and reconstructions in Pretrain, and its details here`}
             aria-expanded={open === id}
+            aria-current={shown === id ? 'true' : undefined}
             onClick={() => selectRun(open === id ? '' : id)}
           >
             {title}
