@@ -34,6 +34,12 @@ test('a two-value sweep of micro fills its grid, survives a reload and exports C
   await page.reload(); // the open view is kept in the URL's hash
   await expect(page.getByTestId('sweep.grid').locator('[data-testid="sweep.row"][data-status="done"]')).toHaveCount(2, { timeout: 60_000 });
   for (const r of runs) await expect(nb.runRow(r!)).toBeVisible();
+  // In the sidebar they sit together under their sweep, each named by its swept value.
+  const group = page.getByTestId('runs.sweep');
+  await expect(group).toHaveCount(1);
+  await expect(group.locator('[data-run-id]')).toHaveCount(2);
+  await expect(nb.runRow(runs[0]!).getByTestId('runs.select')).toHaveText('alignment on');
+  await expect(nb.runRow(runs[1]!).getByTestId('runs.select')).toHaveText('alignment off');
   const download = page.waitForEvent('download');
   await page.getByTestId('sweep.csv').click();
   const csv = readFileSync(await (await download).path(), 'utf8');

@@ -64,7 +64,7 @@ function spawn(): void {
   };
   w.onmessageerror = () => useStore.getState().notify('A message from the training worker could not be read.');
   const force = new URLSearchParams(location.search).get('backend');
-  send({ type: 'init', lifeLock: life, ...(force === 'webgpu' || force === 'webgl' || force === 'cpu' ? { forceBackend: force } : {}) });
+  send({ type: 'init', lifeLock: life, ...(force === 'webgpu' || force === 'webgl' || force === 'wasm' || force === 'cpu' ? { forceBackend: force } : {}) });
 }
 
 /**

@@ -15,7 +15,7 @@ import type { EngineOptions } from '../train/engine';
 export type { StepProfile } from '../kernels/profile';
 export type { EvalId, EvalSettings } from '../train/evalDefaults';
 
-export type BackendKind = 'webgpu' | 'webgl' | 'cpu';
+export type BackendKind = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 export interface BackendInfo {
   readonly kind: BackendKind;

@@ -48,8 +48,10 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
 
 const EMPTY: readonly StepPoint[] = [];
 
-export function LossChart() {
-  const history = useThrottled(useStore((s) => s.run?.history) ?? EMPTY, REDRAW_MS);
+/** The live run's curves, or `history` when given (a kept run selected in the sidebar). */
+export function LossChart(props: { history?: readonly StepPoint[] }) {
+  const live = useStore((s) => s.run?.history);
+  const history = useThrottled(props.history ?? live ?? EMPTY, REDRAW_MS);
   const ref = useRef<HTMLDivElement>(null);
   const width = useWidth(ref);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());

@@ -102,6 +102,8 @@ export const runSlice = (set: SetState, get: GetState): RunSlice => ({
     const checkpoint = from ? from.step : null;
     set({
       ...followDefaults(get(), { current: spec.id }),
+      // Pretrain shows the run that starts, not the kept run selected before it.
+      selectedRun: null,
       run: {
         spec,
         status: 'starting',
@@ -125,7 +127,9 @@ export const runSlice = (set: SetState, get: GetState): RunSlice => ({
     if (run?.spec.id === runId) set({ run: { ...run, checkpointStep: step } });
   },
   setRuns(runs) {
-    set({ runs, ...followDefaults(get(), { runs }) });
+    // A run deleted (here or in another tab) is no longer compared; the ticks kept over a reload stay.
+    const compared = get().compared.filter((id) => runs.some((r) => r.spec.id === id));
+    set({ runs, ...followDefaults(get(), { runs }), ...(compared.length !== get().compared.length ? { compared } : {}) });
   },
   setRunsElsewhere(ids) {
     set({ runsElsewhere: ids });
