@@ -76,10 +76,10 @@ describe('the evaluation form', () => {
     expect(typeof refused).toBe('string');
     const lines = (refused as string).split('\n');
     expect(lines).toEqual([
-      'LIN needs fewer warmup epochs (3) than epochs (2).',
-      `The training images (5) must fill at least one probe batch (${f.probe.batchSize}): use more images or a smaller batch.`,
-      'Results need at least one of the test images (there are 0).',
+      'Warmup epochs must be below the LIN epochs (2) (got 3).',
+      `Training images must be at least one probe batch (${f.probe.batchSize}) (got 5).`,
+      'Test images must be a whole number of at least 1 (got 0).',
     ]);
-    expect(buildProbeSpec({ ...f, epochs: 0 }, undefined, undefined, fallback, 1)).toBe('LIN needs at least one epoch (it has 0).');
+    expect(buildProbeSpec({ ...f, epochs: 0 }, undefined, undefined, fallback, 1)).toMatch(/^LIN epochs must be a whole number of at least 1 \(got 0\)\./);
   });
 });

@@ -12,7 +12,7 @@ describe('the TF.js version check', () => {
       packages: Record<string, { dependencies?: Record<string, string>; version?: string }>;
     };
     const pinned = Object.entries(pkg.dependencies).filter(([name]) => name.startsWith('@tensorflow/'));
-    expect(pinned.map(([name]) => name).sort()).toEqual(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu']);
+    expect(pinned.map(([name]) => name).sort()).toEqual(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu']);
     for (const [name, spec] of pinned) {
       expect(spec).toBe(TFJS_VERSION);
       expect(lock.packages['']!.dependencies![name]).toBe(TFJS_VERSION);
