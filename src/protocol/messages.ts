@@ -31,6 +31,13 @@ export interface BackendInfo {
 export type EngineName = 'tfjs' | 'replay';
 
 /** 'interrupted': the worker running it died (killed, crashed, out of memory); it resumes from its last checkpoint. */
+/**
+ * What a running pretraining run is doing: building its model, data and first checkpoint; compiling
+ * shaders and tracing the step (the first steps on a fresh engine, ~20 s on SwiftShader, with no
+ * speed to show); or training at its steady speed.
+ */
+export type RunPhase = 'preparing' | 'compiling' | 'training';
+
 export type RunStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'diverged' | 'failed' | 'interrupted';
 
 /**
@@ -310,6 +317,8 @@ export type FromWorker =
     }
   /** Which engine runs the steps, once chosen; `reason` says why the TF.js engine runs where it does. */
   | { readonly type: 'pretrain/engine'; readonly runId: string; readonly engine: EngineName; readonly reason: string | null }
+  /** The run's phase as it changes (sent while it runs; its status says when it paused or ended). */
+  | { readonly type: 'pretrain/phase'; readonly runId: string; readonly phase: RunPhase }
   | { readonly type: 'pretrain/recon'; readonly runId: string; readonly view: ReconView }
   | { readonly type: 'pretrain/profile'; readonly runId: string; readonly profile: StepProfile }
   /**

@@ -2,6 +2,7 @@
 // sparkline; a click selects one (its details open below it), the box ticks it for comparison.
 import { isActive } from '../../protocol/messages';
 import { runColour } from '../compare';
+import { liveRun } from '../progress';
 import { useStore } from '../store';
 import { shownStatus } from '../tabs';
 import { importCheckpointFile } from '../workerClient';
@@ -18,6 +19,10 @@ export function RunsSidebar() {
   // The run this page trains now: its status is the store's. Once it ended (or was refused, or its
   // worker died) the kept record says what it is, and Resume is offered as for any kept run.
   const training = busy ? current : undefined;
+  // The live run's step and status, the same the header and the Pretrain view show (its kept record lags).
+  const liveStep = useStore((s) => s.run?.step ?? 0);
+  const liveStatus = useStore((s) => s.run?.status ?? 'stopped');
+  const live = current ? { spec: { id: current }, step: liveStep, status: liveStatus } : null;
   const selectedRun = useStore((s) => s.selectedRun);
   const compared = useStore((s) => s.compared);
   const { selectRun, toggleCompare } = useStore.getState();
@@ -31,7 +36,8 @@ export function RunsSidebar() {
         {runs.map((r) => {
           const id = r.spec.id;
           // Another tab's run (it holds the run's lock) trains there; one left active by a gone page was interrupted.
-          const status = shownStatus(r, training, elsewhere);
+          const now = liveRun(r, live);
+          const status = now.status ?? shownStatus(r, training, elsewhere);
           const ticked = compared.indexOf(id);
           return (
             <div key={id} data-run-id={id} className={`run-row${open === id ? ' selected' : ''}`}>
@@ -54,7 +60,7 @@ export function RunsSidebar() {
               </div>
               <div className="run-meta">
                 <span>
-                  {r.spec.presetId} · {r.step}/{r.spec.train.totalSteps}
+                  {r.spec.presetId} · <span data-testid="runs.step">{now.step}</span>/{r.spec.train.totalSteps}
                   {r.latest && ` · ${r.latest.total.toFixed(3)}`}
                 </span>
                 <Sparkline curve={r.curve} colour={ticked >= 0 ? runColour(ticked) : undefined} />

@@ -1,0 +1,92 @@
+// What a long job's progress bar says, in one place for every job (pretraining, evaluations,
+// feature maps, imports, sweeps): pure, from the store's state; ./components/ProgressBar.tsx draws
+// it. The page's header, the runs sidebar and the Pretrain view all read a run's step and status
+// through `liveRun`, so they cannot disagree.
+import { isActive, type RunPhase, type RunStatus } from '../protocol/messages';
+import { formatDuration } from './charts';
+
+export interface Progress {
+  /** Done so far, of `max`; `max` 0: nothing to measure yet (the bar shows no value). */
+  readonly value: number;
+  readonly max: number;
+  /** The bar's accessible name: which job. */
+  readonly name: string;
+  /** What the job does now, in words ("compiling shaders / tracing the step", "seed 1 of 2 · …"). */
+  readonly phase: string;
+  /** Time left in words; null where the job is not moving (paused, stopped, ended). */
+  readonly timeLeft: string | null;
+}
+
+/** A run as the page shows it: the fields every place reads. */
+export interface RunLike {
+  readonly status: RunStatus;
+  readonly phase: RunPhase;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly imgPerSec: number;
+  readonly spec: { readonly train: { readonly batchSize: number } };
+}
+
+/** The words for a run's phase; a run that is not running says its status. */
+export function runPhaseText(status: RunStatus, phase: RunPhase): string {
+  if (status === 'starting') return 'starting: building the model and its data';
+  if (status !== 'running') return status;
+  if (phase === 'preparing') return 'preparing: the model, its data and the first checkpoint';
+  if (phase === 'compiling') return 'compiling shaders / tracing the step';
+  return 'training';
+}
+
+/**
+ * Seconds left at the measured speed; null while the run does not move (paused, stopped, ended) or
+ * before it has a steady speed (shaders still compiling): a stale or made-up time is worse than none.
+ */
+export function runSecondsLeft(run: RunLike): number | null {
+  if (run.status !== 'running' || run.phase !== 'training' || !(run.imgPerSec > 0)) return null;
+  return (Math.max(0, run.totalSteps - run.step) * run.spec.train.batchSize) / run.imgPerSec;
+}
+
+export function runProgress(run: RunLike): Progress {
+  const left = runSecondsLeft(run);
+  return {
+    value: Math.min(run.step, run.totalSteps),
+    max: run.totalSteps,
+    name: 'pretraining progress',
+    phase: runPhaseText(run.status, run.phase),
+    timeLeft: left !== null ? formatDuration(left) : run.status === 'running' || run.status === 'starting' ? 'unknown until the first steps have run' : null,
+  };
+}
+
+/**
+ * Time left of a job from how long it has run and the share it has done (a straight line): null
+ * below 2 % done, where the first, slowest part (compiling, encoding) says little about the rest.
+ */
+export function secondsLeftFromShare(share: number, elapsedMs: number): number | null {
+  if (!(share >= 0.02) || share >= 1 || !(elapsedMs > 0)) return null;
+  return ((elapsedMs / 1000) * (1 - share)) / share;
+}
+
+/** aria-valuetext: the numbers in words, so a screen reader says more than a percentage. */
+export function valueText(p: Progress): string {
+  const share = p.max > 0 ? ` (${Math.floor((100 * p.value) / p.max)} %)` : '';
+  const of = p.max > 0 ? `${p.value} of ${p.max}${share} · ` : '';
+  return `${of}${p.phase}${p.timeLeft ? ` · time left ${p.timeLeft}` : ''}`;
+}
+
+/**
+ * The step and status every place shows for a kept run: the store's live run where it is the run
+ * this page trains (the kept record is written only at checkpoints, so it lags), else the record's.
+ */
+export function liveRun<R extends { readonly spec: { readonly id: string }; readonly step: number }>(
+  record: R,
+  run: { readonly spec: { readonly id: string }; readonly step: number; readonly status: RunStatus } | null,
+): { step: number; status: RunStatus | null } {
+  if (run && run.spec.id === record.spec.id && isActive(run.status)) return { step: run.step, status: run.status };
+  return { step: record.step, status: null };
+}
+
+/** What the engine names mean, for their tooltip (the README says the same). */
+export const ENGINE_HELP = {
+  replay:
+    'engine replay: the training step was traced once through TF.js and compiled into a fixed list of GPU commands over buffers kept between steps; each step replays that list (the same numbers as TF.js, without its per-op overhead)',
+  tfjs: 'engine TF.js: every operation of the step goes through TF.js, one GPU command at a time (slower; used while the step is traced, and where the replay cannot run)',
+} as const;
