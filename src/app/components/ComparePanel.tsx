@@ -7,6 +7,7 @@ import type { StepPoint } from '../../protocol/messages';
 import { compareLayout, compareTraces, configDiff, runColour, runLabel, type CompareAxis, type CompareMetric, type ComparedRun } from '../compare';
 import { getCheckpoint } from '../runsDb';
 import { useStore } from '../store';
+import { ChartControls, type XRange } from './ChartControls';
 
 /** Curves of runs kept before records carried one: read once from their checkpoint. */
 function useOlderCurves(ids: readonly string[]): ReadonlyMap<string, readonly StepPoint[]> {
@@ -32,6 +33,8 @@ export function ComparePanel() {
   const compared = useStore((s) => s.compared);
   const metric = useStore((s) => s.metric);
   const axis = useStore((s) => s.axis);
+  const { scale, smoothing } = useStore((s) => s.chart);
+  const [range, setRange] = useState<XRange>(null);
   const { setCompare } = useStore.getState();
   const chosen = compared.flatMap((id) => runs.filter((r) => r.spec.id === id));
   const older = useOlderCurves(chosen.filter((r) => !r.curve).map((r) => r.spec.id));
@@ -52,16 +55,25 @@ export function ComparePanel() {
   useEffect(() => {
     const el = ref.current;
     if (!el || !open) return;
-    const key = [metric, axis, theme.fg, ...shown.map((r) => `${r.id} ${r.name ?? ''} ${r.curve.length} ${r.curve.at(-1)?.step ?? ''}`)].join('|');
+    const key = [
+      metric,
+      axis,
+      scale,
+      smoothing,
+      range?.join(':'),
+      theme.fg,
+      ...shown.map((r) => `${r.id} ${r.name ?? ''} ${r.curve.length} ${r.curve.at(-1)?.step ?? ''}`),
+    ].join('|');
     if (key === drawn.current) return;
     drawn.current = key;
-    const traces = compareTraces(shown, metric, axis);
+    const traces = compareTraces(shown, metric, axis, smoothing);
     void loadPlotly().then(async (Plotly) => {
       if (!el.isConnected) return;
-      await Plotly.react(el, traces, themed(compareLayout(metric, axis), theme), { displaylogo: false, responsive: true });
+      await Plotly.react(el, traces, themed(compareLayout(metric, axis, traces, scale, range), theme), { displaylogo: false, responsive: true });
       el.dataset.traces = String(traces.length);
+      el.dataset.scale = scale;
     });
-  }, [shown, open, metric, axis, theme]);
+  }, [shown, open, metric, axis, theme, scale, smoothing, range]);
   useEffect(() => {
     const el = ref.current;
     return () => {
@@ -92,6 +104,7 @@ export function ComparePanel() {
             : `${chosen.length} runs; images seen = steps × each run's batch.`}
         </span>
       </div>
+      <ChartControls testId="compare.chart" xLabel={axis === 'images' ? 'images' : 'steps'} onRange={setRange} />
       <div ref={ref} data-testid="compare.chart" data-traces="0" style={{ width: '100%', minHeight: 380 }} />
       <h3 style={{ fontSize: 15 }}>What differs</h3>
       {chosen.length >= 2 && diff.length === 0 && <p className="hint">The ticked runs have the same config (only their ids and start times differ).</p>}
