@@ -83,7 +83,9 @@ export function compareLayout(
   xRange: readonly [number, number] | null = null,
 ) {
   const y = extentOf(traces, 'y', scale === 'log' ? (v) => Number.isFinite(v) && v > 0 : Number.isFinite, xRange);
-  const x = xRange ?? extentOf(traces, 'x', Number.isFinite, null);
+  // An open end of the range (an empty field: ±Infinity) is the data's own end.
+  const all = extentOf(traces, 'x', Number.isFinite, null);
+  const x: [number, number] | null = all && xRange ? [Math.max(all[0], xRange[0]), Math.min(all[1], xRange[1])] : all;
   const yt = y && plotlyTicks(y[0], y[1], scale, 320);
   const xt = x && plotlyTicks(x[0], x[1], 'linear', 600, formatTick, 60);
   return {

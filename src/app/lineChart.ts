@@ -78,13 +78,13 @@ export function chartGeometry(traces: readonly Trace[], box: Box, options: Chart
   const inRange = (x: number) => !range || (x >= range[0] && x <= range[1]);
   // The y values of points inside the x range: a zoomed chart scales to what it shows.
   const ys = (trs: readonly Trace[]) => trs.flatMap((tr) => tr.y.filter((_, i) => inRange(tr.x[i]!)));
-  const xs =
-    range && range[1] > range[0]
-      ? range
-      : extent(
-          traces.flatMap((tr) => tr.x),
-          finite,
-        );
+  // An open end of the range (±Infinity: the field left empty) is the data's own end.
+  const data = extent(
+    traces.flatMap((tr) => tr.x),
+    finite,
+  );
+  const xs: readonly [number, number] | null =
+    data && range ? [Number.isFinite(range[0]) ? range[0] : data[0], Number.isFinite(range[1]) ? range[1] : data[1]] : data;
   const leftOk = log ? positive : finite;
   const yx = extent(ys(left), leftOk);
   if (w <= 0 || h <= 0 || !xs || !yx) return null;

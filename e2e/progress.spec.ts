@@ -1,0 +1,103 @@
+// Issue 25 items 4 and 5 in Chromium: a progress bar with its phase on the pretraining run (the
+// compile phase shown at the start, time left cleared on pause and stop), one step in header,
+// sidebar and view, and loss charts people read (ticks, log/linear, smoothing, kept across reloads).
+import { expect, test, type Page } from '@playwright/test';
+import { Notebook } from './notebook';
+
+/** The step the header, the runs sidebar, the Pretrain view and its progress bar show, read in one frame. */
+const stepsShown = (page: Page) =>
+  page.evaluate(() => {
+    const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? null;
+    const bar = document.querySelector('[data-testid="pretrain.progress"] [role="progressbar"]');
+    return [text('header.step'), text('runs.step'), text('pretrain.step'), bar?.getAttribute('aria-valuenow') ?? null];
+  });
+
+test('a run shows its phase, progress and time left; header, sidebar and view agree', async ({ page }) => {
+  test.setTimeout(300_000);
+  const nb = new Notebook(page);
+  await nb.open();
+  await nb.view('pretrain');
+  await page.getByTestId('pretrain.preset').selectOption('micro');
+  await page.getByTestId('pretrain.start').click();
+  const bar = page.getByTestId('pretrain.progress').getByRole('progressbar', { name: 'pretraining progress' });
+  await expect(bar).toHaveAttribute('aria-valuemin', '0');
+  await expect(bar).toHaveAttribute('aria-valuemax', '16000');
+  // The first steps compile shaders and trace the step (~20 s on SwiftShader): the page says so.
+  await expect(page.getByTestId('pretrain.progress.phase')).toHaveText('compiling shaders / tracing the step', { timeout: 60_000 });
+  await expect(page.getByTestId('pretrain.progress.left')).toHaveText('time left unknown until the first steps have run');
+  await nb.waitForStep(6);
+  await expect(page.getByTestId('pretrain.progress.phase')).toHaveText('training', { timeout: 60_000 });
+  await expect(page.getByTestId('pretrain.progress.left')).toHaveText(/^time left \d+(s|m \d+s|h \d+m)$/);
+  await expect(bar).toHaveAttribute('aria-valuetext', /^\d+ of 16000 \(\d+ %\) · training · time left /);
+  await expect(page.getByTestId('pretrain.engine')).toHaveAttribute('title', /engine (replay|TF\.js): /);
+
+  // One step everywhere, at any moment.
+  for (let k = 0; k < 5; k++) {
+    const [header, sidebar, view, now] = await stepsShown(page);
+    expect(header).not.toBeNull();
+    expect([sidebar, view, now]).toEqual([header, header, header]);
+    await page.waitForTimeout(700);
+  }
+  await expect(page.getByTestId('header.status')).toHaveText('running');
+  await expect(nb.runRow().getByTestId('runs.status')).toHaveText('running');
+
+  // Paused: no time left, no speed; the same step everywhere.
+  await page.getByTestId('pretrain.pause').click();
+  await nb.waitForStatus('paused');
+  await expect(page.getByTestId('pretrain.progress.phase')).toHaveText('paused');
+  await expect(page.getByTestId('pretrain.progress.left')).toHaveCount(0);
+  await expect(page.getByTestId('pretrain.speed')).toHaveText('— img/s');
+  await expect(page.getByTestId('header.status')).toHaveText('paused');
+  await expect(nb.runRow().getByTestId('runs.status')).toHaveText('paused');
+  const [h, s, v] = await stepsShown(page);
+  expect([s, v]).toEqual([h, h]);
+
+  await page.getByTestId('pretrain.resume').click();
+  await expect(page.getByTestId('pretrain.progress.left')).toHaveText(/^time left /);
+  await page.getByTestId('pretrain.stop').click();
+  await nb.waitForStatus('stopped');
+  await expect(page.getByTestId('pretrain.progress.phase')).toHaveText('stopped');
+  await expect(page.getByTestId('pretrain.progress.left')).toHaveCount(0);
+  await expect(page.getByTestId('header.run')).toHaveCount(0); // nothing runs now
+
+  // The loss chart: at least three labels on each axis, log and linear, smoothing; kept after a reload.
+  const chart = page.getByTestId('pretrain.loss-chart');
+  const ticks = async (cls: string) => (await chart.locator(`.${cls} text`).allTextContents()).filter((t) => t.trim() !== '');
+  for (const scale of ['log', 'linear']) {
+    await page.getByTestId('pretrain.chart.scale').selectOption(scale);
+    await expect(chart).toHaveAttribute('data-scale', scale);
+    expect((await ticks('ytick')).length, `${scale} loss axis`).toBeGreaterThanOrEqual(3);
+    expect((await ticks('xtick')).length).toBeGreaterThanOrEqual(3);
+    expect((await ticks('y2tick')).length).toBeGreaterThanOrEqual(3);
+  }
+  const before = await chart.locator('[data-trace="total"]').getAttribute('d');
+  await page.getByTestId('pretrain.chart.smoothing').fill('0.9');
+  await expect(page.getByTestId('pretrain.chart.smoothing-value')).toHaveText('0.90');
+  await expect(chart).toHaveAttribute('data-smoothing', '0.9');
+  await expect.poll(() => chart.locator('[data-trace="total"]').getAttribute('d')).not.toBe(before);
+  // Series differ by dash: total solid, reconstruction dashed.
+  expect(await chart.locator('[data-trace="total"]').getAttribute('stroke-dasharray')).toBeNull();
+  expect(await chart.locator('[data-trace="reconstruction"]').getAttribute('stroke-dasharray')).toBeTruthy();
+  // A step range: the x axis starts there.
+  await page.getByTestId('pretrain.chart.from').fill('2');
+  await expect.poll(async () => (await ticks('xtick'))[0]).toBe('2');
+
+  // Compare shares the axis and the smoothing, and labels its axes as well.
+  await nb.runRow().getByTestId('runs.compare').check();
+  await nb.view('compare');
+  await expect(page.getByTestId('compare.chart.scale')).toHaveValue('linear');
+  await expect(page.getByTestId('compare.chart.smoothing-value')).toHaveText('0.90');
+  const compare = page.getByTestId('compare.chart');
+  await expect(compare).toHaveAttribute('data-traces', '1');
+  await expect.poll(async () => (await compare.locator('g.ytick text').allTextContents()).length).toBeGreaterThanOrEqual(3);
+  expect((await compare.locator('g.xtick text').allTextContents()).length).toBeGreaterThanOrEqual(3);
+  await page.getByTestId('compare.chart.scale').selectOption('log');
+  await expect(compare).toHaveAttribute('data-scale', 'log');
+  await expect.poll(async () => (await compare.locator('g.ytick text').allTextContents()).length).toBeGreaterThanOrEqual(3);
+
+  await page.reload();
+  await nb.view('pretrain');
+  await expect(page.getByTestId('pretrain.chart.scale')).toHaveValue('log');
+  await expect(page.getByTestId('pretrain.chart.smoothing-value')).toHaveText('0.90');
+  expect(nb.pageErrors).toEqual([]);
+});
