@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liveRun, runProgress, runSecondsLeft, secondsLeftFromShare, valueText, type RunLike } from './progress';
+import { evalProgress, evalShare, liveRun, runProgress, runSecondsLeft, secondsLeftFromShare, valueText, type RunLike } from './progress';
 
 const run = (patch: Partial<RunLike> = {}): RunLike => ({
   status: 'running',
@@ -57,5 +57,20 @@ describe('one step and status for a kept run', () => {
     expect(liveRun(record, { spec: { id: 'b' }, step: 73, status: 'running' })).toEqual({ step: 50, status: null });
     expect(liveRun(record, { spec: { id: 'a' }, step: 73, status: 'done' })).toEqual({ step: 50, status: null });
     expect(liveRun(record, null)).toEqual({ step: 50, status: null });
+  });
+});
+
+describe("an evaluation's progress", () => {
+  it('counts parts (an encoder on a seed) and the running readout within its part', () => {
+    expect(evalShare({ index: 0, count: 4 }, null)).toBe(0);
+    expect(evalShare({ index: 1, count: 4 }, { done: 5, total: 10 })).toBeCloseTo(0.375);
+    expect(evalShare({ index: 3, count: 4 }, { done: 12, total: 10 })).toBe(1);
+  });
+  it('names what runs and clears the time left when it ends', () => {
+    const probe = { status: 'running' as const, progress: 'seed 1 of 2 · probed encoder · linear probe epoch 3 of 10', share: 0.25, startedAt: 0 };
+    const p = evalProgress(probe, 60_000);
+    expect([p.value, p.max, p.phase, p.timeLeft]).toEqual([250, 1000, probe.progress, 'about 3m 0s']);
+    expect(evalProgress({ ...probe, status: 'done' }, 60_000).timeLeft).toBeNull();
+    expect(evalProgress({ ...probe, share: 0 }, 60_000).timeLeft).toBe('unknown until a first part has run');
   });
 });

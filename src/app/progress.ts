@@ -90,3 +90,25 @@ export const ENGINE_HELP = {
     'engine replay: the training step was traced once through TF.js and compiled into a fixed list of GPU commands over buffers kept between steps; each step replays that list (the same numbers as TF.js, without its per-op overhead)',
   tfjs: 'engine TF.js: every operation of the step goes through TF.js, one GPU command at a time (slower; used while the step is traced, and where the replay cannot run)',
 } as const;
+
+/** The share of an evaluation done: parts (an encoder on a seed) finished, plus the running part's readout's share. */
+export function evalShare(part: { readonly index: number; readonly count: number }, stage: { readonly done: number; readonly total: number } | null): number {
+  const inPart = stage && stage.total > 0 ? Math.min(1, Math.max(0, stage.done / stage.total)) : 0;
+  return Math.min(1, (part.index + inPart) / Math.max(1, part.count));
+}
+
+/** An evaluation's bar: its share in thousandths, what runs (seed, encoder, readout, epoch of how many), time left. */
+export function evalProgress(
+  probe: { readonly status: RunStatus; readonly progress: string | null; readonly share: number; readonly startedAt: number },
+  now: number,
+): Progress {
+  const active = isActive(probe.status);
+  const left = active ? secondsLeftFromShare(probe.share, now - probe.startedAt) : null;
+  return {
+    value: Math.round(probe.share * 1000),
+    max: 1000,
+    name: 'evaluation progress',
+    phase: active ? (probe.progress ?? (probe.status === 'starting' ? 'starting: building the encoders and the images' : 'preparing')) : probe.status,
+    timeLeft: left !== null ? `about ${formatDuration(left)}` : active ? 'unknown until a first part has run' : null,
+  };
+}

@@ -348,7 +348,15 @@ export type FromWorker =
     }
   | { readonly type: 'probe/epoch'; readonly id: string; readonly point: ProbeEpoch }
   | { readonly type: 'probe/ft-epoch'; readonly id: string; readonly point: FineTuneEpoch }
-  | { readonly type: 'probe/progress'; readonly id: string; readonly text: string }
+  | {
+      readonly type: 'probe/progress';
+      readonly id: string;
+      readonly text: string;
+      /** Which of the evaluation's parts (one encoder on one seed's images) runs, from 0, of how many. */
+      readonly part: { readonly index: number; readonly count: number };
+      /** How far the part's current readout is: epochs or steps done of its most; null where it has no count (encoding, kNN). */
+      readonly stage: { readonly done: number; readonly total: number } | null;
+    }
   | { readonly type: 'probe/result'; readonly id: string; readonly rows: readonly EvalRow[]; readonly chance: number }
   | { readonly type: 'probe/attention'; readonly id: string; readonly view: AttentionView }
   | { readonly type: 'data/progress'; readonly id: string; readonly done: number; readonly total: number; readonly skipped: number }

@@ -9,6 +9,7 @@ import { useStore } from '../store';
 import { startProbe, stopProbe } from '../workerClient';
 import { AttentionMaps } from './AttentionMaps';
 import { DefaultExperimentNote } from './DefaultExperimentNote';
+import { EvalProgress } from './EvalProgress';
 import { ProbeChart } from './ProbeChart';
 import { ResultsTable } from './ResultsTable';
 
@@ -105,6 +106,7 @@ export function ProbePanel() {
               {probe.message && <span style={{ color: 'var(--error)' }}> · {probe.message}</span>}
             </p>
           )}
+          <EvalProgress />
         </div>
         <div style={{ flex: 1, minWidth: 420 }}>
           <ProbeChart />
