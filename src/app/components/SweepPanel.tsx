@@ -10,6 +10,8 @@ import type { Knob, KnobPath, SweepState } from '../sweep/sweep';
 import { sweepFinished } from '../sweep/sweep';
 import { cancelSweep, removeSweep, startSweepFromForms, sweepActive } from '../sweep/sweepClient';
 import { parseValues, sweepableFields } from '../sweep/sweepForm';
+import { pointStatusText, sweepProgress } from '../sweep/sweepProgress';
+import { ProgressBar } from './ProgressBar';
 
 const fmt = (v: number | null, d = 4) => (v === null ? '' : v.toPrecision(d));
 const pct = (a: { top1: number; se: number } | null) => (a ? `${a.top1.toFixed(1)} ± ${a.se.toFixed(1)}` : '');
@@ -17,6 +19,9 @@ const pct = (a: { top1: number; se: number } | null) => (a ? `${a.top1.toFixed(1
 function Grid(props: { sweep: SweepState }) {
   const s = props.sweep;
   const rows = gridRows(s);
+  // The live run's step and the evaluation's readout, for the point that runs now.
+  const run = useStore((st) => st.run);
+  const probe = useStore((st) => st.probe);
   const done = sweepFinished(s);
   return (
     <div
@@ -42,6 +47,7 @@ function Grid(props: { sweep: SweepState }) {
           </button>
         )}
       </div>
+      <ProgressBar progress={sweepProgress(s, run, probe)} testId="sweep.progress" />
       <table style={{ fontSize: 12, borderCollapse: 'collapse', marginTop: 4 }}>
         <thead>
           <tr>
@@ -64,7 +70,7 @@ function Grid(props: { sweep: SweepState }) {
                 <td key={i}>{v}</td>
               ))}
               <td title={r.message ?? undefined}>
-                {r.status}
+                {s.points[r.index] ? pointStatusText(s.points[r.index]!, run, probe) : r.status}
                 {r.message ? ` (${r.message})` : ''}
               </td>
               <td>{fmt(r.total)}</td>
