@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evalProgress, evalShare, liveRun, runProgress, runSecondsLeft, secondsLeftFromShare, valueText, type RunLike } from './progress';
+import { evalProgress, evalShare, importProgress, liveRun, runProgress, runSecondsLeft, secondsLeftFromShare, valueText, type RunLike } from './progress';
 
 const run = (patch: Partial<RunLike> = {}): RunLike => ({
   status: 'running',
@@ -72,5 +72,13 @@ describe("an evaluation's progress", () => {
     expect([p.value, p.max, p.phase, p.timeLeft]).toEqual([250, 1000, probe.progress, 'about 3m 0s']);
     expect(evalProgress({ ...probe, status: 'done' }, 60_000).timeLeft).toBeNull();
     expect(evalProgress({ ...probe, share: 0 }, 60_000).timeLeft).toBe('unknown until a first part has run');
+  });
+});
+
+describe("an import's progress", () => {
+  it('counts the images stored and extrapolates the time left', () => {
+    const p = importProgress({ name: 'pets', done: 50, total: 200, skipped: 2, startedAt: 0 }, 10_000);
+    expect([p.value, p.max, p.phase, p.timeLeft]).toEqual([50, 200, 'decoding and storing: 50 of 200, 2 skipped', 'about 30s']);
+    expect(importProgress({ name: 'pets', done: 0, total: 0, skipped: 0, startedAt: 0 }, 10).max).toBe(0);
   });
 });

@@ -112,3 +112,19 @@ export function evalProgress(
     timeLeft: left !== null ? `about ${formatDuration(left)}` : active ? 'unknown until a first part has run' : null,
   };
 }
+
+/** An import's bar: files (or images) done of how many, and the time left once 2 % are. */
+export function importProgress(
+  imp: { readonly name: string; readonly done: number; readonly total: number; readonly skipped: number; readonly startedAt: number },
+  now: number,
+): Progress {
+  const share = imp.total > 0 ? imp.done / imp.total : 0;
+  const left = secondsLeftFromShare(share, now - imp.startedAt);
+  return {
+    value: imp.done,
+    max: imp.total,
+    name: `import progress: ${imp.name}`,
+    phase: imp.total > 0 ? `decoding and storing: ${imp.done} of ${imp.total}${imp.skipped ? `, ${imp.skipped} skipped` : ''}` : 'reading the file list',
+    timeLeft: left !== null ? `about ${formatDuration(left)}` : 'unknown until the first images are stored',
+  };
+}
