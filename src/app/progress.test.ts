@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { evalProgress, evalShare, importProgress, liveRun, runProgress, runSecondsLeft, secondsLeftFromShare, valueText, type RunLike } from './progress';
+import {
+  evalProgress,
+  evalShare,
+  importProgress,
+  liveRun,
+  mapProgress,
+  runProgress,
+  runSecondsLeft,
+  secondsLeftFromShare,
+  valueText,
+  type RunLike,
+} from './progress';
 
 const run = (patch: Partial<RunLike> = {}): RunLike => ({
   status: 'running',
@@ -80,5 +91,12 @@ describe("an import's progress", () => {
     const p = importProgress({ name: 'pets', done: 50, total: 200, skipped: 2, startedAt: 0 }, 10_000);
     expect([p.value, p.max, p.phase, p.timeLeft]).toEqual([50, 200, 'decoding and storing: 50 of 200, 2 skipped', 'about 30s']);
     expect(importProgress({ name: 'pets', done: 0, total: 0, skipped: 0, startedAt: 0 }, 10).max).toBe(0);
+  });
+});
+
+describe("a feature map's progress", () => {
+  it('shows the share done and the time left from it', () => {
+    const p = mapProgress({ progress: 'map: epoch 50 of 200', share: 0.625, startedAt: 1000 }, 1, 11_000);
+    expect([p.value, p.phase, p.timeLeft, p.name]).toEqual([625, 'map: epoch 50 of 200', 'about 6s', 'feature map progress, second model']);
   });
 });

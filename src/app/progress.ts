@@ -128,3 +128,15 @@ export function importProgress(
     timeLeft: left !== null ? `about ${formatDuration(left)}` : 'unknown until the first images are stored',
   };
 }
+
+/** A feature map's bar: the share of it done (patch features, then the map's epochs) and the time left. */
+export function mapProgress(map: { readonly progress: string | null; readonly share: number; readonly startedAt: number }, side: 0 | 1, now: number): Progress {
+  const left = secondsLeftFromShare(map.share, now - map.startedAt);
+  return {
+    value: Math.round(map.share * 1000),
+    max: 1000,
+    name: `feature map progress, ${side === 0 ? 'first' : 'second'} model`,
+    phase: map.progress ?? 'starting',
+    timeLeft: left !== null ? `about ${formatDuration(left)}` : 'unknown until the first images are encoded',
+  };
+}

@@ -377,7 +377,8 @@ export type FromWorker =
   | { readonly type: 'lab/refused'; readonly name: string; readonly message: string }
   | { readonly type: 'lab/view'; readonly id: number; readonly view: LabView }
   | { readonly type: 'lab/failed'; readonly id: number; readonly message: string }
-  | { readonly type: 'lab/embed-progress'; readonly id: number; readonly text: string }
+  /** `share`: of the whole map, 0 to 1 (the patch features are its first half, the map's epochs its second). */
+  | { readonly type: 'lab/embed-progress'; readonly id: number; readonly text: string; readonly share: number }
   | { readonly type: 'lab/embedding'; readonly id: number; readonly view: EmbeddingView }
   | { readonly type: 'lab/embed-failed'; readonly id: number; readonly message: string }
   /** A problem the user must know about, with what to do. */
