@@ -101,3 +101,45 @@ test('a run shows its phase, progress and time left; header, sidebar and view ag
   await expect(page.getByTestId('pretrain.chart.smoothing-value')).toHaveText('0.90');
   expect(nb.pageErrors).toEqual([]);
 });
+
+test("an evaluation's bar names its seed, encoder and readout; a 1-epoch probe draws; the attention scale has a bar", async ({ page }) => {
+  test.setTimeout(240_000);
+  const nb = new Notebook(page);
+  await nb.open();
+  await nb.startProbe('random', { epochs: 1, warmup: 0, train: 32, val: 16, batch: 16, evals: ['lin', 'att'], linear: 'official' });
+  const bar = page.getByTestId('probe.progress').getByRole('progressbar', { name: 'evaluation progress' });
+  await expect(bar).toHaveAttribute('aria-valuemax', '1000');
+  await expect(page.getByTestId('probe.progress.phase')).toHaveText(/^seed 1 of 1 · probed encoder · (encoding the images|attentive probe epoch 1)/, {
+    timeout: 60_000,
+  });
+  await page.waitForFunction(() => window.__cae.probe().status === 'done', undefined, { timeout: 180_000, polling: 500 });
+  await expect(page.getByTestId('probe.progress.phase')).toHaveText('done');
+  await expect(page.getByTestId('probe.progress.left')).toHaveCount(0);
+  await expect(bar).toHaveAttribute('aria-valuenow', '1000');
+  // One epoch: markers where lines need two points, and three labels on each axis.
+  const chart = page.getByTestId('probe.chart');
+  await expect(chart).toHaveAttribute('data-points', '1');
+  expect(await chart.locator('g.points path').count()).toBeGreaterThanOrEqual(2);
+  expect((await chart.locator('g.xtick text').allTextContents()).length).toBeGreaterThanOrEqual(3);
+  expect((await chart.locator('g.ytick text').allTextContents()).length).toBeGreaterThanOrEqual(3);
+  await expect(page.getByTestId('probe.attention.scale')).toContainText('its max');
+  expect(nb.pageErrors).toEqual([]);
+});
+
+test("a sweep's bar says which point of how many and the pretraining's step", async ({ page }) => {
+  test.setTimeout(240_000);
+  const nb = new Notebook(page);
+  await nb.open();
+  await nb.setField('steps', '400');
+  await nb.setField('warmup', '1');
+  await nb.view('sweep');
+  await page.getByTestId('sweep.field.0').selectOption('model.alignment');
+  await page.getByTestId('sweep.values.0').fill('on, off');
+  await page.getByTestId('sweep.start').click();
+  const progress = page.getByTestId('sweep.progress');
+  await expect(progress.getByRole('progressbar')).toHaveAttribute('aria-valuemax', '200');
+  await expect(page.getByTestId('sweep.progress.phase')).toHaveText(/^point 1 of 2 · pretraining · step [1-9]\d* of 400$/, { timeout: 120_000 });
+  await expect(page.getByTestId('sweep.progress.left')).toHaveText('time left unknown until a first point has finished');
+  await expect(page.getByTestId('sweep.row').first()).toContainText(/pretraining · step \d+ of 400/);
+  expect(nb.pageErrors).toEqual([]);
+});

@@ -89,7 +89,8 @@ export function receiveProbe(msg: MessagesOf<'probe/'>, set: SetState, get: GetS
         set({
           probe: { ...probe, status: msg.status, message: msg.message, history: [], ftHistory: [], progress: null, share: 0, result: null, attention: null },
         });
-      else set({ probe: { ...probe, status: msg.status, message: msg.message, features: msg.features } });
+      // Done: all of it (the last readout reports its last epoch as it starts it).
+      else set({ probe: { ...probe, status: msg.status, message: msg.message, features: msg.features, share: msg.status === 'done' ? 1 : probe.share } });
       return;
     case 'probe/epoch':
       set({ probe: { ...probe, history: [...probe.history, msg.point] } });
