@@ -75,6 +75,9 @@ test('a run shows its phase, progress and time left; header, sidebar and view ag
   await expect(page.getByTestId('pretrain.chart.smoothing-value')).toHaveText('0.90');
   await expect(chart).toHaveAttribute('data-smoothing', '0.9');
   await expect.poll(() => chart.locator('[data-trace="total"]').getAttribute('d')).not.toBe(before);
+  // The raw losses stay behind the smoothed curves, faint; the legend's curves are still four.
+  await expect(chart.locator('[data-raw="total (raw)"]')).toHaveAttribute('opacity', '0.25');
+  await expect(chart.locator('[data-trace]')).toHaveCount(4);
   // Series differ by dash: total solid, reconstruction dashed.
   expect(await chart.locator('[data-trace="total"]').getAttribute('stroke-dasharray')).toBeNull();
   expect(await chart.locator('[data-trace="reconstruction"]').getAttribute('stroke-dasharray')).toBeTruthy();

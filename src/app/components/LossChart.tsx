@@ -48,6 +48,8 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
 }
 
 const EMPTY: readonly StepPoint[] = [];
+/** The name suffix of the faint unsmoothed curves. */
+const RAW = ' (raw)';
 
 export function LossChart() {
   const history = useThrottled(useStore((s) => s.run?.history) ?? EMPTY, REDRAW_MS);
@@ -59,10 +61,18 @@ export function LossChart() {
   const [hover, setHover] = useState<number | null>(null);
   const traces = useMemo(() => lossTraces(history, smoothing), [history, smoothing]);
   const shown = useMemo(() => traces.filter((t) => !hidden.has(t.name)), [traces, hidden]);
-  const geo = useMemo(() => chartGeometry(shown, { width, height: HEIGHT, margin: MARGIN }, { yScale: scale, xRange: range }), [shown, width, scale, range]);
+  // Smoothed, the raw losses stay behind the curves, faint, as TensorBoard draws them.
+  const raw = useMemo(
+    () => (smoothing > 0 ? lossTraces(history).filter((t) => t.yaxis !== 'y2' && !hidden.has(t.name)) : []).map((t) => ({ ...t, name: `${t.name}${RAW}` })),
+    [history, smoothing, hidden],
+  );
+  const geo = useMemo(
+    () => chartGeometry([...raw, ...shown], { width, height: HEIGHT, margin: MARGIN }, { yScale: scale, xRange: range }),
+    [raw, shown, width, scale, range],
+  );
   // With the alignment loss off the total is the reconstruction loss: the two curves are one.
   const same = history.length > 0 && !traces.some((t) => t.name === 'alignment');
-  const colour = (name: string) => traces.find((t) => t.name === name)?.line?.color;
+  const colour = (name: string) => traces.find((t) => t.name === name.replace(RAW, ''))?.line?.color;
   // The point under the pointer: the traces share their x values.
   const xs = traces[0]?.x ?? [];
   const at = hover === null || !geo ? -1 : nearest(xs, geo.pxToX(hover));
@@ -77,7 +87,7 @@ export function LossChart() {
       className="loss-chart"
       data-testid="pretrain.loss-chart"
       data-points={history.length}
-      data-traces={geo?.paths.length ?? 0}
+      data-traces={geo?.paths.filter((p) => !p.name.endsWith(RAW)).length ?? 0}
       data-scale={scale}
       data-smoothing={smoothing}
       ref={ref}
@@ -159,6 +169,7 @@ export function LossChart() {
               </clipPath>
               <g fill="none" clipPath="url(#loss-plot-area)">
                 {geo.paths.map((p) => {
+                  if (p.name.endsWith(RAW)) return <path key={p.name} data-raw={p.name} d={p.d} stroke={colour(p.name)} strokeWidth={1} opacity={0.25} />;
                   const t = traces.find((x) => x.name === p.name)!;
                   return (
                     <path
