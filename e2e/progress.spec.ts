@@ -2,6 +2,7 @@
 // compile phase shown at the start, time left cleared on pause and stop), one step in header,
 // sidebar and view, and loss charts people read (ticks, log/linear, smoothing, kept across reloads).
 import { expect, test, type Page } from '@playwright/test';
+import { cifarBatch, file, NAMES } from './cifar';
 import { Notebook } from './notebook';
 
 /** The step the header, the runs sidebar, the Pretrain view and its progress bar show, read in one frame. */
@@ -144,5 +145,23 @@ test("a sweep's bar says which point of how many and the pretraining's step", as
   await expect(page.getByTestId('sweep.progress.phase')).toHaveText(/^point 1 of 2 · pretraining · step [1-9]\d* of 400$/, { timeout: 120_000 });
   await expect(page.getByTestId('sweep.progress.left')).toHaveText('time left unknown until a first point has finished');
   await expect(page.getByTestId('sweep.row').first()).toContainText(/pretraining · step \d+ of 400/);
+  expect(nb.pageErrors).toEqual([]);
+});
+
+test("an import's bar counts the images stored, with the time left", async ({ page }) => {
+  const nb = new Notebook(page);
+  await nb.open();
+  await nb.view('data');
+  await page.evaluate(() => window.__cae.slowWrites!(300)); // a slow disk: the import lasts seconds, not one
+  await page
+    .getByTestId('data.import-cifar')
+    .setInputFiles([file('batches.meta.txt', Buffer.from(NAMES)), file('data_batch_1.bin', cifarBatch(4000)), file('test_batch.bin', cifarBatch(1000))]);
+  const bar = page.getByTestId('data.import-progress').getByRole('progressbar', { name: /^import progress: / });
+  // CIFAR-10's files hold 10 000 images each, whatever this test fills them with.
+  await expect(bar).toHaveAttribute('aria-valuemax', '20000');
+  await expect(page.getByTestId('data.import-progress.phase')).toHaveText(/^decoding and storing: [1-9][\d]* of 20000$/, { timeout: 60_000 });
+  await expect(page.getByTestId('data.import-progress.left')).toHaveText(/^time left about \d+/, { timeout: 60_000 });
+  await expect(page.getByTestId('data.progress')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('data.import-progress')).toHaveCount(0);
   expect(nb.pageErrors).toEqual([]);
 });

@@ -56,6 +56,7 @@ describe('the time left of a job from its share done', () => {
     expect(secondsLeftFromShare(0.01, 60_000)).toBeNull();
     expect(secondsLeftFromShare(1, 60_000)).toBeNull();
     expect(secondsLeftFromShare(NaN, 60_000)).toBeNull();
+    expect(secondsLeftFromShare(0.5, 300)).toBeNull(); // under a second: no measure yet
   });
 });
 

@@ -58,10 +58,11 @@ export function runProgress(run: RunLike): Progress {
 
 /**
  * Time left of a job from how long it has run and the share it has done (a straight line): null
- * below 2 % done, where the first, slowest part (compiling, encoding) says little about the rest.
+ * below 2 % done, where the first, slowest part (compiling, encoding) says little about the rest, and
+ * in its first second.
  */
 export function secondsLeftFromShare(share: number, elapsedMs: number): number | null {
-  if (!(share >= 0.02) || share >= 1 || !(elapsedMs > 0)) return null;
+  if (!(share >= 0.02) || share >= 1 || !(elapsedMs >= 1000)) return null; // the clock ticks each second: less is no measure
   return ((elapsedMs / 1000) * (1 - share)) / share;
 }
 
