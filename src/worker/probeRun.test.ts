@@ -77,6 +77,7 @@ describe('an evaluation run in the worker (CPU backend)', () => {
     expect(last.text).toMatch(/fine-tuning/);
     expect(last.stage!.total).toBeGreaterThan(last.stage!.done);
     expect(progress.some((m) => m.stage === null)).toBe(true); // encoding the images: no count
+    expect(progress.some((m) => /seed 1 of 2 · probed encoder · kNN on mean-pooled patches/.test(m.text))).toBe(true);
   });
 
   it('stops between steps and reports only the seeds it finished', async () => {

@@ -148,7 +148,10 @@ export class ProbeRun {
             const train = cached ?? (await encodeSplit(model, ds, 'train', ds.trainSize));
             try {
               if (evals.has('knn'))
-                for (const pooling of ['cls', 'mean'] as const) out.set(`knn-${pooling}`, { acc: await this.knn(train, val, ds.classes.length, pooling) });
+                for (const pooling of ['cls', 'mean'] as const) {
+                  this.progress(`${label} · kNN on ${pooling === 'cls' ? 'the CLS token' : 'mean-pooled patches'}`);
+                  out.set(`knn-${pooling}`, { acc: await this.knn(train, val, ds.classes.length, pooling) });
+                }
               if (logistic) {
                 this.progress(`${label} · linear probe: logistic regression, L2 by 5-fold cross-validation on the training images`);
                 out.set('lin', await linearReadout(train, val, ds.classes.length, s.probe.pooling));
