@@ -19,7 +19,8 @@ function contentSecurityPolicy(): Plugin {
     transformIndexHtml() {
       const policy = [
         "default-src 'self'",
-        `script-src 'self'${dev ? " 'unsafe-inline'" : ''}`,
+        // 'wasm-unsafe-eval': the WASM fallback compiles its .wasm (src/worker/wasmBackend.ts).
+        `script-src 'self' 'wasm-unsafe-eval'${dev ? " 'unsafe-inline'" : ''}`,
         "worker-src 'self' blob:",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
@@ -65,6 +66,32 @@ function serviceWorker(): Plugin {
   };
 }
 
+/**
+ * The WASM fallback's threads: tfjs-backend-wasm's import of the threaded factory is answered by
+ * src/worker/wasmThreaded.ts, whose toString survives minification (see there). Build only: the dev
+ * server's dependency bundles are not minified.
+ */
+function wasmThreads(): Plugin {
+  return {
+    name: 'cae-wasm-threads',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      if (id.endsWith('/tfjs-backend-wasm-threaded-simd.js') && importer?.includes('tfjs-backend-wasm/dist/'))
+        return join(__dirname, 'src/worker/wasmThreaded.ts');
+      return null;
+    },
+  };
+}
+
+/**
+ * Cross-origin isolation (COOP + COEP): SharedArrayBuffer exists only there, and the WASM fallback's
+ * thread pool needs it (src/worker/wasmBackend.ts). The page loads nothing from other origins, so
+ * requiring CORP of them costs nothing. A host serving the build must send the same two headers for
+ * threads; without them the fallback runs on one thread and says so.
+ */
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 // The app is built from index.html, with a service worker for offline use; Vitest runs unit tests
 // in Node on the tfjs CPU backend.
 export default defineConfig({
@@ -72,7 +99,9 @@ export default defineConfig({
   // The fault hooks (src/testHooks.d.ts) are compiled in only when asked for: the plain production
   // build has no way to crash its worker or lose its device on purpose.
   define: { __CAE_TEST_HOOKS__: JSON.stringify(process.env.CAE_TEST_HOOKS === '1') },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [wasmThreads()] },
+  server: { headers: ISOLATION },
+  preview: { headers: ISOLATION },
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',

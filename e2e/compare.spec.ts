@@ -56,10 +56,12 @@ test('two runs: the probe and the lab follow the newest, and the compare chart o
   const chart = page.getByTestId('compare.chart');
   await expect(chart).toHaveAttribute('data-traces', '2');
   await expect(chart.locator('.scatterlayer .trace')).toHaveCount(2);
-  await expect(chart.locator('.legendtext')).toHaveText([`baseline (${a})`, b]);
+  // An unnamed run is called by its preset and what differs from its defaults, with its id.
+  await expect(chart.locator('.legendtext')).toHaveText([`baseline (${a})`, new RegExp(`^micro · mask 0\\.25 · .*steps \\(${b}\\)$`)]);
   const diff = page.getByTestId('compare.diff');
   await expect(diff.locator('tr[data-field]')).toHaveCount(1);
   await expect(diff.locator('tr[data-field="model.maskRatio"]')).toContainText('0.25');
+  await expect(diff.locator('tr[data-field="model.maskRatio"] td').first()).toHaveText('mask ratio'); // its label, not its code key
   await page.getByTestId('compare.axis').selectOption('images');
   await expect(chart.locator('.xtitle')).toHaveText('images seen');
   await page.getByTestId('compare.metric').selectOption('reconstruction');

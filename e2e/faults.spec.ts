@@ -41,7 +41,8 @@ test('a damaged checkpoint: Resume is refused saying so, the record keeps its st
 
     // An evaluation of that checkpoint fails with the reason instead of waiting at "starting".
     await nb.startProbe(runId, { epochs: 1, warmup: 0, train: 32, val: 16, batch: 16, evals: ['lin'] });
-    await expect(page.getByTestId('notices')).toContainText(
+    // The refusal shows beside the Start button that was pressed, not at the top of the page.
+    await expect(page.getByTestId('probe.error')).toContainText(
       `The evaluation cannot start: the checkpoint of ${runId} at step ${before.step} could not be loaded: not a safetensors file`,
     );
     expect((await page.evaluate(() => window.__cae.probe())).status).not.toBe('starting');

@@ -1,7 +1,7 @@
-// The README's pictures: each view at 1440 px, taken from the built app so they stay current. Cheap
+// The README's pictures: each view at 1440 px and at 390 px (a phone), taken from the built app so they stay current. Cheap
 // on purpose (micro, a few steps, a tiny probe): run it after a layout change and commit docs/screenshots.
 // The same fully drawn notebook (two runs compared, a probe, an image in the lab, an import) is then
-// scanned by axe-core in both colour schemes: setting it up is the slow part on SwiftShader, so the
+// scanned by axe-core in both colour schemes, wide and narrow: setting it up is the slow part on SwiftShader, so the
 // accessibility check shares it instead of building its own.
 import { expect, test } from '@playwright/test';
 import { expectAccessibleInBothSchemes } from './axe';
@@ -15,7 +15,9 @@ import { encodePng } from './png';
 
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../docs/screenshots');
 
-test('README pictures of every view at 1440 px, then no serious or critical axe violation in light or dark mode', async ({ page }, info) => {
+test('README pictures of every view at 1440 and 390 px, then no serious or critical axe violation in light or dark mode at either width', async ({
+  page,
+}, info) => {
   test.setTimeout(1_200_000); // SwiftShader on a shared machine is slow
   mkdirSync(OUT, { recursive: true });
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -74,6 +76,17 @@ test('README pictures of every view at 1440 px, then no serious or critical axe 
   await expect(page.getByTestId('data.progress')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await shot('data');
 
+  // The same notebook on a phone: one column, the runs in a drawer (opened for the Pretrain shot).
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const id of ['pretrain', 'probe', 'lab', 'data', 'compare', 'sweep'] as const) {
+    await nb.view(id);
+    if (id === 'pretrain') await page.getByTestId('runs.drawer').click();
+    await shot(`${id}-390`);
+    if (id === 'pretrain') await page.getByTestId('runs.drawer').click();
+  }
+  await expectAccessibleInBothSchemes(page, nb);
+
+  await page.setViewportSize({ width: 1440, height: 900 });
   await expectAccessibleInBothSchemes(page, nb);
   expect(nb.pageErrors).toEqual([]);
 });

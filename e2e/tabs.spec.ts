@@ -69,7 +69,7 @@ test('a second tab neither deletes an import in progress nor resumes a run the f
   await b.selectRun(rowB);
   await expect(rowB.getByTestId('runs.resume')).toHaveCount(0);
   await expect(rowB.getByTestId('runs.delete')).toHaveCount(0);
-  await expect(b.page.getByTestId('runs.persisted')).toContainText(/persistent|may be evicted/);
+  await expect(b.page.getByTestId('runs.persisted')).toContainText(/kept by the browser|may be evicted/);
 
   // A stops: B hears it without a reload, and may now resume the run from its checkpoint.
   await a.page.getByTestId('pretrain.stop').click();

@@ -2,13 +2,15 @@
 // Pretrain (recipe beside the live views), Probe, Lab, Data, Compare and Sweeps. Each view is a chunk
 // of its own, loaded and mounted when it is first opened; from then on it stays mounted while
 // hidden, so a run's charts, a probe and the lab keep their state across tab switches.
-import { lazy, Suspense, useEffect, useState, type ComponentType, type LazyExoticComponent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ComponentType, type KeyboardEvent, type LazyExoticComponent } from 'react';
 import { Header } from './components/Header';
 import { Notices } from './components/Notices';
 import { RunsSidebar } from './components/RunsSidebar';
+import { installFocusHandoff } from './focusHandoff';
 import { installSpaceToggle } from './keys';
 import { useStore } from './store';
 import { VIEWS, type ViewId } from './ui';
+import { tabIndexAfterKey } from './viewTabs';
 
 /** The views' code, fetched on first use: the page's first load carries only the frame. */
 const VIEW_IMPORTS: Record<ViewId, () => Promise<{ default: ComponentType }>> = {
@@ -23,12 +25,22 @@ const VIEW_CODE = Object.fromEntries(Object.entries(VIEW_IMPORTS).map(([id, load
 // The open view's chunk is fetched now, while the frame renders, rather than after its first render.
 void VIEW_IMPORTS[useStore.getState().view]();
 
+/** The view tabs as the WAI-ARIA tabs pattern: one Tab stop (the open tab), arrows, Home and End move and open. */
 function ViewTabs() {
   const view = useStore((s) => s.view);
   const setView = useStore((s) => s.setView);
   const compared = useStore((s) => s.compared.length);
+  const list = useRef<HTMLDivElement>(null);
+  const onKeyDown = (e: KeyboardEvent) => {
+    const at = VIEWS.findIndex((v) => v.id === view);
+    const to = tabIndexAfterKey(e.key, at, VIEWS.length);
+    if (to === null) return;
+    e.preventDefault();
+    setView(VIEWS[to]!.id);
+    list.current?.querySelector<HTMLElement>(`#tab-${VIEWS[to]!.id}`)?.focus();
+  };
   return (
-    <nav className="tabs" role="tablist" aria-label="views">
+    <div className="tabs" role="tablist" aria-label="views" ref={list} onKeyDown={onKeyDown}>
       {VIEWS.map((v) => (
         <button
           key={v.id}
@@ -37,13 +49,48 @@ function ViewTabs() {
           data-testid={`view.${v.id}`}
           aria-selected={view === v.id}
           aria-controls={`view-${v.id}`}
+          tabIndex={view === v.id ? 0 : -1}
           onClick={() => setView(v.id)}
         >
           {v.label}
           {v.id === 'compare' && compared > 0 && ` (${compared})`}
         </button>
       ))}
-    </nav>
+    </div>
+  );
+}
+
+/** The first Tab stop: past the header, the sidebar and the tabs, straight into the open view. */
+function SkipLink() {
+  const view = useStore((s) => s.view);
+  const label = VIEWS.find((v) => v.id === view)!.label;
+  return (
+    <a
+      className="skip-link"
+      data-testid="skip-link"
+      href={`#view-${view}`}
+      onClick={(e) => {
+        // Not the hash: it names the open view (ui.ts), and a panel id is not one.
+        e.preventDefault();
+        document.getElementById(`view-${view}`)?.focus();
+      }}
+    >
+      Skip to the {label} view
+    </a>
+  );
+}
+
+/** On narrow windows the runs sidebar is a drawer above the views, closed until asked for. */
+function RunsDrawer() {
+  const [open, setOpen] = useState(false);
+  const count = useStore((s) => s.runs.length);
+  return (
+    <div className="runs-drawer" data-open={open}>
+      <button className="drawer-toggle" data-testid="runs.drawer" aria-expanded={open} aria-controls="runs-sidebar" onClick={() => setOpen(!open)}>
+        {open ? 'Hide runs' : `Runs (${count})`}
+      </button>
+      <RunsSidebar />
+    </div>
   );
 }
 
@@ -55,7 +102,7 @@ function View(props: { id: ViewId }) {
   const Code = VIEW_CODE[props.id];
   const label = VIEWS.find((v) => v.id === props.id)!.label;
   return (
-    <div id={`view-${props.id}`} role="tabpanel" aria-labelledby={`tab-${props.id}`} hidden={!shown}>
+    <div id={`view-${props.id}`} role="tabpanel" aria-labelledby={`tab-${props.id}`} tabIndex={-1} hidden={!shown}>
       {opened && (
         <Suspense
           fallback={
@@ -73,11 +120,13 @@ function View(props: { id: ViewId }) {
 
 export function App() {
   useEffect(installSpaceToggle, []);
+  useEffect(installFocusHandoff, []);
   return (
     <>
+      <SkipLink />
       <Header />
       <div className="app-body">
-        <RunsSidebar />
+        <RunsDrawer />
         <main className="main">
           <ViewTabs />
           <Notices />

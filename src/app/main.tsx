@@ -7,8 +7,10 @@ import './layout.css';
 import './theme.css'; // after layout.css: its light and dark variables are the ones that count
 import './sweep/sweepClient'; // the sweep driver: continues an unfinished sweep after a reload, whichever view is open
 import { installTestHook } from './testHook';
+import { rememberUi } from './uiMemory';
 import { startWorker } from './workerClient';
 
+rememberUi(); // the recipe and Compare ticks of before the reload, before the first render
 installTestHook();
 registerServiceWorker();
 startWorker();

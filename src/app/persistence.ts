@@ -189,7 +189,7 @@ async function keepCheckpoint(runId: string, step: number, bytes: Blob): Promise
   try {
     // Asked before the first checkpoint is written: the browser may otherwise evict it.
     await requestPersistentStorage();
-    await persist({ runId, step, bytes, history: run.history.filter((p) => p.step < step), savedAt: Date.now() });
+    await persist({ runId, step, bytes, history: run.history.filter((p) => p.step < step), savedAt: Date.now(), recon: run.recon });
   } catch (e) {
     const full = (e as DOMException)?.name === 'QuotaExceededError';
     notify(

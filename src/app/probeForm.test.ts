@@ -65,6 +65,21 @@ describe('the evaluation form', () => {
     const share = (labelFraction: number) => ({ ...f, evaluation: { ...f.evaluation, fineTune: { ...f.evaluation.fineTune, labelFraction } } });
     expect(buildProbeSpec(share(0), undefined, undefined, fallback, 1)).toMatch(/labelled share/);
     expect(typeof buildProbeSpec(share(0.01), undefined, undefined, fallback, 1)).toBe('object');
-    expect(buildProbeSpec({ ...f, warmupEpochs: 10 }, undefined, undefined, fallback, 1)).toMatch(/fewer warmup epochs/);
+    expect(buildProbeSpec({ ...f, warmupEpochs: 10 }, undefined, undefined, fallback, 1)).toMatch(
+      /^Warmup epochs must be below the LIN epochs \(\d+\) \(got 10\)\.$/,
+    );
+  });
+
+  it('names each failing condition on its own line, with the values that fail', () => {
+    const f = initialProbeForm();
+    const refused = buildProbeSpec({ ...f, epochs: 2, warmupEpochs: 3, trainImages: 5, valImages: 0 }, undefined, undefined, fallback, 1);
+    expect(typeof refused).toBe('string');
+    const lines = (refused as string).split('\n');
+    expect(lines).toEqual([
+      'LIN needs fewer warmup epochs (3) than epochs (2).',
+      `The training images (5) must fill at least one probe batch (${f.probe.batchSize}): use more images or a smaller batch.`,
+      'Results need at least one of the test images (there are 0).',
+    ]);
+    expect(buildProbeSpec({ ...f, epochs: 0 }, undefined, undefined, fallback, 1)).toBe('LIN needs at least one epoch (it has 0).');
   });
 });

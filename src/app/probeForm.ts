@@ -6,6 +6,7 @@ import type { CaeConfig } from '../model/config';
 import type { EncoderEntry, EvalSettings, ProbeSpec } from '../protocol/messages';
 import { DEFAULT_EXPERIMENT, defaultEvaluation, defaultProbeConfig } from '../train/evalDefaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
+import { evalProblems } from './evalValidation';
 
 export interface ProbeForm {
   /** 'random' or a pretraining run's id (or `imported:<file>`). */
@@ -43,7 +44,7 @@ export const initialProbeForm = (): ProbeForm => ({
 });
 
 /**
- * The worker's spec for the form, or the reason it cannot start. `enc` is the chosen encoder the
+ * The worker's spec for the form, or the reasons it cannot start (one sentence per line). `enc` is the chosen encoder the
  * worker holds (undefined for random init); `data` the chosen import (undefined for an embedded set).
  */
 export function buildProbeSpec(
@@ -63,15 +64,14 @@ export function buildProbeSpec(
   const trainImages = data ? Math.min(f.trainImages, data.trainSize) : f.trainImages;
   const valImages = data && f.split === 'test' ? Math.min(f.valImages, data.valSize) : f.valImages;
   const e = f.evaluation;
-  if (e.evals.length === 0) return 'Choose at least one evaluation (LIN, ATT, kNN or fine-tuning).';
-  if (!(f.epochs >= 1 && trainImages >= f.probe.batchSize && valImages >= 1 && f.warmupEpochs >= 0 && f.warmupEpochs < f.epochs))
-    return 'Evaluation needs at least one LIN epoch, fewer warmup epochs than epochs, a training set at least one batch large, and test images.';
-  const cap = e.plateau?.maxEpochs ?? 1;
-  if (!(Number.isInteger(cap) && cap >= 1 && cap <= 1000)) return 'The ATT epoch cap must be a whole number from 1 to 1000.';
-  if (!(Number.isInteger(e.seeds) && e.seeds >= 1 && e.seeds <= 10)) return 'Seeds must be a whole number from 1 to 10.';
-  if (!(e.fineTune.labelFraction > 0 && e.fineTune.labelFraction <= 1)) return 'The labelled share for fine-tuning must be in (0, 1], e.g. 0.01, 0.1 or 1.';
-  if (!(e.fineTuneEpochs >= 1 && e.fineTuneWarmupEpochs >= 0 && e.fineTuneWarmupEpochs < e.fineTuneEpochs))
-    return 'Fine-tuning needs at least one epoch and fewer warmup epochs than epochs.';
+  // Every failing condition, each in its own sentence (one per line), so one press says all there is
+  // to fix; the rules are the form's own, as its fields show them while they are typed (./evalValidation.ts).
+  const problems: string[] = [];
+  if (e.evals.length === 0) problems.push('Choose at least one evaluation (LIN, ATT, kNN or fine-tuning).');
+  for (const p of Object.values(evalProblems({ ...f, trainImages, valImages }))) if (p) problems.push(`${p}.`);
+  if (!(e.fineTune.labelFraction > 0 && e.fineTune.labelFraction <= 1))
+    problems.push('The labelled share for fine-tuning must be in (0, 1], e.g. 0.01, 0.1 or 1.');
+  if (problems.length > 0) return problems.join('\n');
   const perEpoch = Math.max(1, Math.floor(trainImages / f.probe.batchSize));
   return {
     id: `probe-${now.toString(36)}`,

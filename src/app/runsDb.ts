@@ -3,7 +3,7 @@
 // itself, shared with the worker's imported datasets, is ../data/notebookDb.ts).
 import type { Accuracy } from '../train/accuracy';
 import { openNotebookDb, STORES, tx as dbTx, type StoreName } from '../data/notebookDb';
-import type { ResultId, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
+import type { ReconView, ResultId, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
 
 /**
  * A run's latest saved state: the safetensors bytes and the curves up to that step. The bytes are a
@@ -16,6 +16,8 @@ export interface SavedCheckpoint {
   readonly bytes: ArrayBuffer | Blob;
   readonly history: readonly StepPoint[];
   readonly savedAt: number;
+  /** The reconstructions shown when it was taken, for Pretrain's view of a kept run (checkpoints kept before: none). */
+  readonly recon?: ReconView | null;
 }
 
 export interface RunRecord {

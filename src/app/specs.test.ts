@@ -26,10 +26,11 @@ describe('a pretraining run from the form', () => {
   });
 
   it('says why a form cannot start a run', () => {
-    expect(buildRunSpec({ ...form, model: { ...MICRO, patchSize: 5 } }, [], 0)).toMatch(/must divide imgSize/);
-    expect(buildRunSpec({ ...form, train: { ...form.train, batchSize: 0 } }, [], 0)).toEqual(expect.any(String));
+    expect(buildRunSpec({ ...form, model: { ...MICRO, patchSize: 5 } }, [], 0)).toMatch(/^Patch size must divide the image size \(32 px\) \(got 5\)\.$/);
+    expect(buildRunSpec({ ...form, train: { ...form.train, batchSize: 0 } }, [], 0)).toBe('Batch must be a whole number of at least 1 (got 0).');
+    expect(buildRunSpec({ ...form, train: { ...form.train, baseLr: NaN } }, [], 0)).toBe('Base lr is empty: enter a number.');
     expect(buildRunSpec({ ...form, dataset: 'ds-gone' }, [pets], 0)).toMatch(/no longer kept/);
-    expect(buildRunSpec({ ...form, checkpointEvery: 0.5 }, [], 0)).toMatch(/checkpoint every/);
+    expect(buildRunSpec({ ...form, checkpointEvery: 0.5 }, [], 0)).toMatch(/^Checkpoint every must be a whole number of steps, at least 1 \(got 0.5\)/);
   });
 
   it('knows which datasets are there and how many training images they have', () => {

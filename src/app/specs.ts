@@ -3,26 +3,19 @@
 // the worker client only shows it. (The evaluation's spec is built in ./probeForm.ts.)
 import type { DatasetMeta } from '../data/stored';
 import { embeddedTrainSize, isEmbeddedDataset } from '../data/embedded';
-import { validateConfig } from '../model/config';
 import type { ImportFile, RunSpec } from '../protocol/messages';
-import { validateTrainConfig } from '../train/config';
 import { importKind, importName, type ImportKind } from './importFiles';
 import type { Form } from './store';
+import { formProblems, problemList } from './validation';
 
 /** Whether `id` names no embedded dataset and none kept in this browser. */
 export const missingDataset = (id: string, datasets: readonly DatasetMeta[]): boolean => !isEmbeddedDataset(id) && !datasets.some((d) => d.id === id);
 
 /** The spec of a new run from the pretraining form, or why the form cannot start one. */
 export function buildRunSpec(form: Form, datasets: readonly DatasetMeta[], now: number): RunSpec | string {
-  try {
-    validateConfig(form.model);
-    validateTrainConfig(form.train);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  if (missingDataset(form.dataset, datasets)) return 'The chosen dataset is no longer kept in this browser; choose another.';
-  if (!(Number.isInteger(form.checkpointEvery) && form.checkpointEvery >= 1))
-    return `checkpoint every must be a positive number of steps, got ${form.checkpointEvery}`;
+  // The same check the form shows field by field as the user types (./validation.ts).
+  const problems = problemList(formProblems(form, datasets, missingDataset));
+  if (problems.length) return problems.map((m) => (m.endsWith('.') ? m : `${m}.`)).join(' ');
   return {
     id: `run-${now.toString(36)}`,
     presetId: form.presetId,

@@ -26,6 +26,11 @@ export interface Notice {
   readonly text: string;
   /** How many times this text was told: a repeated notice (storage full at every checkpoint) shows once, counted. */
   readonly count: number;
+  /**
+   * What it is about ('pretrain.start', 'probe.start'): a newer notice on the same topic replaces it,
+   * and the topic's notice goes once what it refused changes (./formNotices.ts).
+   */
+  readonly topic?: string;
 }
 
 /** What the whole page shares: the worker's backend and encoders, its crash, the notices. */
@@ -41,8 +46,10 @@ interface PageState {
   /** The worker died and a new one is starting: the backend and the encoders it held are gone. */
   workerLost(message: string): void;
   crashed(message: string): void;
-  notify(text: string): void;
+  notify(text: string, topic?: string): void;
   dismiss(id: number): void;
+  /** Drops the notice on `topic`, if any: what it was about has changed. */
+  clearTopic(topic: string): void;
   reset(): void;
 }
 
@@ -96,15 +103,21 @@ export const useStore = create<AppState>()((set, get) => ({
     const run = get().run;
     set({ workerCrash: message, run: run && isActive(run.status) ? { ...run, status: 'failed', message } : run });
   },
-  notify(text) {
-    const notices = get().notices;
+  notify(text, topic) {
+    const notices = topic ? get().notices.filter((n) => n.topic !== topic || n.text === text) : get().notices;
     const same = notices.find((n) => n.text === text);
     // A repeated notice moves to the end with its count: one line, not one per checkpoint.
-    const next = same ? [...notices.filter((n) => n !== same), { ...same, count: same.count + 1 }] : [...notices, { id: ++noticeId, text, count: 1 }];
+    const next = same
+      ? [...notices.filter((n) => n !== same), { ...same, count: same.count + 1 }]
+      : [...notices, { id: ++noticeId, text, count: 1, ...(topic ? { topic } : {}) }];
     set({ notices: next.slice(-5) });
   },
   dismiss(id) {
     set({ notices: get().notices.filter((n) => n.id !== id) });
+  },
+  clearTopic(topic) {
+    const notices = get().notices;
+    if (notices.some((n) => n.topic === topic)) set({ notices: notices.filter((n) => n.topic !== topic) });
   },
   reset() {
     set({ ...initialPage(), ...initialRun(), ...initialProbe(), ...initialData(), sweeps: [], form: initialForm(), lab: initialLab() });

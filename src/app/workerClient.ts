@@ -9,6 +9,7 @@ import { buildProbeSpec } from './probeForm';
 import { buildRunSpec, checkImport, missingDataset, type ImportOptions } from './specs';
 import { useStore } from './store';
 import { requestPersistentStorage } from './tabs';
+import './formNotices';
 
 let worker: Worker | null = null;
 
@@ -63,7 +64,7 @@ function spawn(): void {
   };
   w.onmessageerror = () => useStore.getState().notify('A message from the training worker could not be read.');
   const force = new URLSearchParams(location.search).get('backend');
-  send({ type: 'init', lifeLock: life, ...(force === 'webgpu' || force === 'webgl' || force === 'cpu' ? { forceBackend: force } : {}) });
+  send({ type: 'init', lifeLock: life, ...(force === 'webgpu' || force === 'webgl' || force === 'wasm' || force === 'cpu' ? { forceBackend: force } : {}) });
 }
 
 /**
@@ -104,7 +105,7 @@ export const killWorker = () => send({ type: 'debug/exit' });
 export function startRun(): void {
   const { form, datasets, notify } = useStore.getState();
   const spec = buildRunSpec(form, datasets, Date.now());
-  if (typeof spec === 'string') return notify(spec);
+  if (typeof spec === 'string') return notify(spec, 'pretrain.start');
   launchRun({ ...spec, id: newRunId() });
 }
 
@@ -173,16 +174,19 @@ export async function loadKeptEncoder(id: string): Promise<string | null> {
 /**
  * Starts both probes on the chosen encoder: a run of this session, a run kept in IndexedDB (its
  * checkpoint goes to the worker first), an imported file, or random init of the form's preset.
+ * Starts the evaluation the Probe form describes, or says why it cannot (one reason per line): the
+ * Probe view shows the reasons beside its Start button, where the user pressed it.
  */
-export async function startProbe(): Promise<void> {
+export async function startProbe(): Promise<string | null> {
   const refused = await loadKeptEncoder(useStore.getState().probeForm.encoder);
-  if (refused) return useStore.getState().notify(`The evaluation cannot start: ${refused}.`);
-  const { probeForm: f, form, encoders, datasets, notify } = useStore.getState();
+  if (refused) return `The evaluation cannot start: ${refused}.`;
+  const { probeForm: f, form, encoders, datasets } = useStore.getState();
   const enc = encoders.find((e) => e.runId === f.encoder);
   const data = datasets.find((d) => d.id === f.dataset);
   const spec = buildProbeSpec(f, enc, data, form, Date.now());
-  if (typeof spec === 'string') return notify(spec);
+  if (typeof spec === 'string') return spec;
   launchProbe(spec);
+  return null;
 }
 
 /** Starts a checked probe spec (the form's, or a sweep's); its encoder must be loaded in the worker already. */

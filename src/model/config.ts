@@ -60,11 +60,30 @@ export const numMasked = (c: CaeConfig): number => Math.round(c.maskRatio * numP
 export const headOutDim = (c: CaeConfig): number => (c.target === 'pixel' ? patchDim(c) : c.vocabSize);
 export const hasProjection = (c: CaeConfig): boolean => c.decoderEmbedDim !== c.embedDim;
 
+/**
+ * A config field that makes no sense: `message` names it in code terms (for logs and the worker's
+ * last guard); `field`, `value` and `rule` (in words, no code names) let a form say it beside the
+ * field with the field's own label (src/app/validation.ts).
+ */
+export class ConfigFieldError extends Error {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Throws one readable error for the first field that makes no sense. */
 export function validateConfig(c: CaeConfig): CaeConfig {
+  const fail = (field: keyof CaeConfig, rule: string, message: string): never => {
+    throw new ConfigFieldError(field, c[field], rule, message);
+  };
   const int = (name: keyof CaeConfig, min: number) => {
     const v = c[name] as number;
-    if (!Number.isInteger(v) || v < min) throw new Error(`config.${name} must be an integer ≥ ${min}, got ${v}`);
+    if (!Number.isInteger(v) || v < min) fail(name, `must be a whole number of at least ${min}`, `config.${name} must be an integer ≥ ${min}, got ${v}`);
   };
   int('imgSize', 1);
   int('patchSize', 1);
@@ -76,21 +95,38 @@ export function validateConfig(c: CaeConfig): CaeConfig {
   int('decoderDepth', 0);
   int('decoderNumHeads', 1);
   int('maskMinPatches', 1);
-  if (c.imgSize % c.patchSize !== 0) throw new Error(`config.patchSize ${c.patchSize} must divide imgSize ${c.imgSize}`);
-  if (c.embedDim % 4 !== 0) throw new Error(`config.embedDim ${c.embedDim} must be divisible by 4 for 2-D sin-cos positions`);
-  if (c.decoderEmbedDim % 4 !== 0) throw new Error(`config.decoderEmbedDim ${c.decoderEmbedDim} must be divisible by 4`);
-  if (c.embedDim % c.numHeads !== 0) throw new Error(`config.embedDim ${c.embedDim} must be divisible by numHeads ${c.numHeads}`);
+  if (c.imgSize % c.patchSize !== 0)
+    fail('patchSize', `must divide the image size (${c.imgSize} px)`, `config.patchSize ${c.patchSize} must divide imgSize ${c.imgSize}`);
+  if (c.embedDim % 4 !== 0)
+    fail(
+      'embedDim',
+      'must be divisible by 4 (for the 2-D sin-cos positions)',
+      `config.embedDim ${c.embedDim} must be divisible by 4 for 2-D sin-cos positions`,
+    );
+  if (c.decoderEmbedDim % 4 !== 0) fail('decoderEmbedDim', 'must be divisible by 4', `config.decoderEmbedDim ${c.decoderEmbedDim} must be divisible by 4`);
+  if (c.embedDim % c.numHeads !== 0)
+    fail('numHeads', `must divide the encoder width (${c.embedDim})`, `config.embedDim ${c.embedDim} must be divisible by numHeads ${c.numHeads}`);
   if (c.decoderEmbedDim % c.decoderNumHeads !== 0)
-    throw new Error(`config.decoderEmbedDim ${c.decoderEmbedDim} must be divisible by decoderNumHeads ${c.decoderNumHeads}`);
-  if (!(c.mlpRatio > 0) || !Number.isInteger(c.embedDim * c.mlpRatio)) throw new Error(`config.mlpRatio ${c.mlpRatio} must give an integer MLP width`);
-  if (!(c.dropPathRate >= 0 && c.dropPathRate < 1)) throw new Error(`config.dropPathRate must be in [0, 1), got ${c.dropPathRate}`);
-  if (!(c.layerScaleInit >= 0) || !(c.decoderLayerScaleInit >= 0)) throw new Error('config layer-scale inits must be ≥ 0');
+    fail(
+      'decoderNumHeads',
+      `must divide the decoder width (${c.decoderEmbedDim})`,
+      `config.decoderEmbedDim ${c.decoderEmbedDim} must be divisible by decoderNumHeads ${c.decoderNumHeads}`,
+    );
+  if (!(c.mlpRatio > 0) || !Number.isInteger(c.embedDim * c.mlpRatio))
+    fail('mlpRatio', 'must give a whole-number MLP width', `config.mlpRatio ${c.mlpRatio} must give an integer MLP width`);
+  if (!(c.dropPathRate >= 0 && c.dropPathRate < 1))
+    fail('dropPathRate', 'must be at least 0 and below 1', `config.dropPathRate must be in [0, 1), got ${c.dropPathRate}`);
+  if (!(c.layerScaleInit >= 0)) fail('layerScaleInit', 'must be 0 or more', 'config layer-scale inits must be ≥ 0');
+  if (!(c.decoderLayerScaleInit >= 0)) fail('decoderLayerScaleInit', 'must be 0 or more', 'config layer-scale inits must be ≥ 0');
   const nm = numMasked(c);
-  if (!(c.maskRatio > 0 && c.maskRatio < 1) || nm < 1 || nm >= numPatches(c))
-    throw new Error(`config.maskRatio ${c.maskRatio} must mask at least one and keep at least one of ${numPatches(c)} patches`);
-  if (c.maskKind !== 'block' && c.maskKind !== 'random') throw new Error(`config.maskKind must be 'block' or 'random', got ${String(c.maskKind)}`);
-  if (!(c.alignWeight >= 0)) throw new Error(`config.alignWeight must be ≥ 0, got ${c.alignWeight}`);
-  if (c.target !== 'pixel' && c.target !== 'token') throw new Error(`config.target must be 'pixel' or 'token', got ${String(c.target)}`);
+  const masks = `config.maskRatio ${c.maskRatio} must mask at least one and keep at least one of ${numPatches(c)} patches`;
+  if (!(c.maskRatio > 0 && c.maskRatio < 1)) fail('maskRatio', 'must be between 0 and 1', masks);
+  if (nm < 1 || nm >= numPatches(c)) fail('maskRatio', `must mask at least one of the ${numPatches(c)} patches and keep at least one`, masks);
+  if (c.maskKind !== 'block' && c.maskKind !== 'random')
+    fail('maskKind', 'must be block-wise or random', `config.maskKind must be 'block' or 'random', got ${String(c.maskKind)}`);
+  if (!(c.alignWeight >= 0)) fail('alignWeight', 'must be 0 or more', `config.alignWeight must be ≥ 0, got ${c.alignWeight}`);
+  if (c.target !== 'pixel' && c.target !== 'token')
+    fail('target', 'must be pixels or tokens', `config.target must be 'pixel' or 'token', got ${String(c.target)}`);
   if (c.target === 'token') int('vocabSize', 2);
   return c;
 }

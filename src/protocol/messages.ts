@@ -15,7 +15,7 @@ import type { EngineOptions } from '../train/engine';
 export type { StepProfile } from '../kernels/profile';
 export type { EvalId, EvalSettings } from '../train/evalDefaults';
 
-export type BackendKind = 'webgpu' | 'webgl' | 'cpu';
+export type BackendKind = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 export interface BackendInfo {
   readonly kind: BackendKind;
@@ -25,6 +25,8 @@ export interface BackendInfo {
   readonly adapter: string;
   /** Why a faster backend was not used; null on WebGPU. */
   readonly fallbackReason: string | null;
+  /** WebGPU on an adapter the browser marks as a fallback (software, CPU-emulated); absent where it does not say. */
+  readonly software?: boolean;
 }
 
 /** The engine of a run's steps: every op through TF.js, or the traced step replayed (issue 14). */

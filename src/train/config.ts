@@ -1,5 +1,6 @@
 // The pretraining recipe (official defaults from Atten4Vis/CAE scripts and CAE-SPEC.md), separate from
 // the model config. Every field is editable in the app; the learning rate scales with the batch.
+import { ConfigFieldError } from '../model/config';
 
 /**
  * What pretraining and fine-tuning share: the seed, the batch, and a warmup-then-cosine schedule
@@ -58,18 +59,36 @@ export type LrSchedule = Omit<RunSchedule, 'seed'>;
 export const peakLr = (t: Pick<LrSchedule, 'baseLr' | 'batchSize' | 'baseBatch'>): number => (t.baseLr * t.batchSize) / t.baseBatch;
 
 export function validateTrainConfig(t: TrainConfig): TrainConfig {
-  const check = (ok: boolean, msg: string) => {
-    if (!ok) throw new Error(`train config: ${msg}`);
+  // Each failure names its field and says its rule in words (ConfigFieldError), for the form.
+  const check = (ok: boolean, field: keyof TrainConfig, rule: string, msg: string) => {
+    if (!ok) throw new ConfigFieldError(field, t[field], rule, `train config: ${msg}`);
   };
-  check(Number.isInteger(t.seed), `seed must be an integer, got ${t.seed}`);
-  check(Number.isInteger(t.batchSize) && t.batchSize >= 1, `batchSize must be a positive integer, got ${t.batchSize}`);
-  check(Number.isInteger(t.totalSteps) && t.totalSteps >= 1, `totalSteps must be a positive integer, got ${t.totalSteps}`);
-  check(Number.isInteger(t.warmupSteps) && t.warmupSteps >= 0 && t.warmupSteps < t.totalSteps, `warmupSteps must be in [0, totalSteps), got ${t.warmupSteps}`);
-  check(t.baseLr > 0 && t.baseBatch > 0, 'baseLr and baseBatch must be positive');
-  check(t.minLr >= 0, `minLr must be ≥ 0, got ${t.minLr}`);
-  check(t.weightDecay >= 0, `weightDecay must be ≥ 0, got ${t.weightDecay}`);
-  check(t.beta1 >= 0 && t.beta1 < 1 && t.beta2 >= 0 && t.beta2 < 1, 'betas must be in [0, 1)');
-  check(t.eps > 0, `eps must be positive, got ${t.eps}`);
-  check(t.clipGrad >= 0, `clipGrad must be ≥ 0, got ${t.clipGrad}`);
+  check(Number.isInteger(t.seed), 'seed', 'must be a whole number', `seed must be an integer, got ${t.seed}`);
+  check(
+    Number.isInteger(t.batchSize) && t.batchSize >= 1,
+    'batchSize',
+    'must be a whole number of at least 1',
+    `batchSize must be a positive integer, got ${t.batchSize}`,
+  );
+  check(
+    Number.isInteger(t.totalSteps) && t.totalSteps >= 1,
+    'totalSteps',
+    'must be a whole number of at least 1',
+    `totalSteps must be a positive integer, got ${t.totalSteps}`,
+  );
+  check(
+    Number.isInteger(t.warmupSteps) && t.warmupSteps >= 0 && t.warmupSteps < t.totalSteps,
+    'warmupSteps',
+    `must be a whole number from 0 to below the run's steps (${t.totalSteps})`,
+    `warmupSteps must be in [0, totalSteps), got ${t.warmupSteps}`,
+  );
+  check(t.baseLr > 0, 'baseLr', 'must be above 0', 'baseLr and baseBatch must be positive');
+  check(t.baseBatch > 0, 'baseBatch', 'must be above 0', 'baseLr and baseBatch must be positive');
+  check(t.minLr >= 0, 'minLr', 'must be 0 or more', `minLr must be ≥ 0, got ${t.minLr}`);
+  check(t.weightDecay >= 0, 'weightDecay', 'must be 0 or more', `weightDecay must be ≥ 0, got ${t.weightDecay}`);
+  check(t.beta1 >= 0 && t.beta1 < 1, 'beta1', 'must be at least 0 and below 1', 'betas must be in [0, 1)');
+  check(t.beta2 >= 0 && t.beta2 < 1, 'beta2', 'must be at least 0 and below 1', 'betas must be in [0, 1)');
+  check(t.eps > 0, 'eps', 'must be above 0', `eps must be positive, got ${t.eps}`);
+  check(t.clipGrad >= 0, 'clipGrad', 'must be 0 or more (0 turns clipping off)', `clipGrad must be ≥ 0, got ${t.clipGrad}`);
   return t;
 }

@@ -57,7 +57,7 @@ export function AttentionMaps() {
           opacity <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} />
         </label>
       </div>
-      <div style={{ display: 'flex', gap: 8, marginTop: 6 }}>
+      <div style={{ display: 'flex', gap: 8, marginTop: 6, flexWrap: 'wrap' }}>
         {Array.from({ length: view.count }, (_, i) => {
           const maps = source === 'probe' ? view.probe : view.encoder;
           const offset = source === 'probe' ? i * perImage : (source * view.count + i) * perImage;

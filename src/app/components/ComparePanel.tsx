@@ -5,8 +5,10 @@ import { themed, useChartTheme } from '../chartTheme';
 import { loadPlotly } from '../plotly';
 import type { StepPoint } from '../../protocol/messages';
 import { compareLayout, compareTraces, configDiff, runColour, runLabel, type CompareAxis, type CompareMetric, type ComparedRun } from '../compare';
+import { runTitle } from '../runNames';
 import { getCheckpoint } from '../runsDb';
 import { useStore } from '../store';
+import { fieldLabel } from '../validation';
 import { ChartControls, type XRange } from './ChartControls';
 
 /** Curves of runs kept before records carried one: read once from their checkpoint. */
@@ -33,10 +35,12 @@ export function ComparePanel() {
   const compared = useStore((s) => s.compared);
   const metric = useStore((s) => s.metric);
   const axis = useStore((s) => s.axis);
+  const sweeps = useStore((s) => s.sweeps);
   const { scale, smoothing } = useStore((s) => s.chart);
   const [range, setRange] = useState<XRange>(null);
   const { setCompare } = useStore.getState();
-  const chosen = compared.flatMap((id) => runs.filter((r) => r.spec.id === id));
+  // Each run under the name the sidebar shows (the typed one, its sweep values, or preset and changes).
+  const chosen = compared.flatMap((id) => runs.filter((r) => r.spec.id === id)).map((r) => ({ ...r, name: runTitle(r, sweeps) }));
   const older = useOlderCurves(chosen.filter((r) => !r.curve).map((r) => r.spec.id));
   const shown: ComparedRun[] = chosen.map((r) => ({
     id: r.spec.id,
@@ -124,7 +128,7 @@ export function ComparePanel() {
           <tbody>
             {diff.map((d) => (
               <tr key={d.field} data-field={d.field}>
-                <td>{d.field}</td>
+                <td>{fieldLabel(d.field)}</td>
                 {d.values.map((v, i) => (
                   <td key={i}>{v}</td>
                 ))}

@@ -12,7 +12,7 @@ import { useNow } from './useNow';
 import { ProgressBar } from './ProgressBar';
 import { importProgress } from '../progress';
 
-const row = { display: 'grid', gridTemplateColumns: '170px 200px', gap: 6, fontSize: 13, alignItems: 'center', marginBottom: 4 } as const;
+const row = { display: 'grid', gridTemplateColumns: 'minmax(0, 170px) minmax(0, 200px)', gap: 6, fontSize: 13, alignItems: 'center', marginBottom: 4 } as const;
 const STORED_SIZES = [32, 64, 96, 128, 224] as const;
 
 function ImportProgress() {
@@ -149,7 +149,7 @@ export function DataPanel() {
           </div>
           <ImportProgress />
         </div>
-        <div style={{ flex: 1, minWidth: 420 }}>
+        <div style={{ flex: 1, minWidth: 'min(420px, 100%)' }}>
           <table data-testid="data.list" style={{ fontSize: 12, borderCollapse: 'collapse' }}>
             <TableHead columns={['dataset', 'source', 'classes', 'train', 'val', 'size', 'stored']} />
             <tbody>

@@ -3,6 +3,7 @@
 // ahead, by the paired difference in standard errors).
 import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
 import { DEFAULT_MEASURED, defaultPretrainImages, defaultPretrainSeconds, duration, verdict } from '../defaultExperiment';
+import { readSpeeds, runSpeedFor } from '../speeds';
 import { useStore } from '../store';
 
 const READOUT_NAMES: Record<string, string> = { lin: 'LIN', att: 'ATT', knn: 'kNN', ft: 'fine-tuning' };
@@ -11,7 +12,10 @@ export function DefaultExperimentNote() {
   // Primitives, not an object: a selector that builds a new object each call never settles.
   const presetId = useStore((s) => s.run?.spec.presetId ?? null);
   const imgPerSec = useStore((s) => s.run?.imgPerSec ?? 0);
-  const speed = presetId !== null && imgPerSec > 0 ? { presetId, imgPerSec } : null;
+  const backend = useStore((s) => s.backend?.kind ?? null);
+  // The live run's speed, else the one the last run of the default preset measured here (../speeds.ts).
+  const kept = runSpeedFor(readSpeeds().runs, DEFAULT_EXPERIMENT.presetId, backend);
+  const speed = presetId === DEFAULT_EXPERIMENT.presetId && imgPerSec > 0 ? { presetId, imgPerSec } : kept;
   const seconds = defaultPretrainSeconds(speed);
   const x = DEFAULT_EXPERIMENT;
   const m = DEFAULT_MEASURED;

@@ -6,27 +6,47 @@ import { DEFAULT_PLATEAU } from '../../train/convergence';
 import type { LinearReadout } from '../../train/evalDefaults';
 import { OFFICIAL_FINE_TUNE, OFFICIAL_PROBE_LR } from '../../train/officialRates';
 import { useStore } from '../store';
+import { evalProblems } from '../evalValidation';
 import { evalField, type EvalFieldKey, evalPatch, evalValue } from './evalFields';
+import { FieldProblem, NumberInput } from './FieldInput';
 
 const row = { display: 'grid', gridTemplateColumns: '150px 110px', gap: 6, fontSize: 13, alignItems: 'center' } as const;
 const note = { fontSize: 12, color: 'var(--muted)', maxWidth: 300, margin: '2px 0 6px' } as const;
 
-export function Num(props: { label: string; value: number; disabled: boolean; onChange: (v: number) => void; help: string; testId?: string }) {
+/** A number field of the evaluation form, checked as it is typed: its problem, if any, shows under it. */
+export function Num(props: {
+  label: string;
+  value: number;
+  disabled: boolean;
+  onChange: (v: number) => void;
+  help: string;
+  testId?: string;
+  problem?: string | null;
+}) {
+  const id = `eval-${props.label.replace(/\W+/g, '-')}`;
+  const problem = props.problem ?? null;
   return (
-    <label style={row} title={props.help}>
-      {props.label}
-      <input
-        type="number"
-        step="any"
-        aria-label={props.label}
-        data-testid={props.testId}
-        key={props.value}
-        defaultValue={props.value}
-        disabled={props.disabled}
-        style={{ width: 90 }}
-        onBlur={(e) => props.onChange(Number(e.target.value))}
-      />
-    </label>
+    <>
+      <label style={row} title={props.help}>
+        {props.label}
+        <NumberInput
+          id={id}
+          step="any"
+          label={props.label}
+          testId={props.testId}
+          value={props.value}
+          disabled={props.disabled}
+          problem={problem}
+          style={{ width: 90 }}
+          onChange={props.onChange}
+        />
+      </label>
+      {problem && (
+        <p style={{ ...note, color: 'var(--error)' }}>
+          <FieldProblem id={id} problem={problem} testId={`problem.${props.testId ?? id}`} />
+        </p>
+      )}
+    </>
   );
 }
 
@@ -49,6 +69,7 @@ export function EvalRecipe({ disabled }: { disabled: boolean }) {
   const { editProbe, editEvaluation } = useStore.getState();
   const e = f.evaluation;
   const ft = e.fineTune;
+  const problems = evalProblems(f);
   /** A number field of the recipe, built from its row of the Field table (evalFields.ts); `off` disables it too. */
   const num = (k: EvalFieldKey, off = false) => {
     const field = evalField(k);
@@ -57,7 +78,17 @@ export function EvalRecipe({ disabled }: { disabled: boolean }) {
       if (p.form || p.probe) editProbe(p.form ?? {}, p.probe);
       if (p.evaluation) editEvaluation(p.evaluation);
     };
-    return <Num label={field.label} testId={field.testId} value={evalValue(f, k)} disabled={disabled || off} onChange={apply} help={field.help} />;
+    return (
+      <Num
+        label={field.label}
+        testId={field.testId ?? `eval.${k}`}
+        value={evalValue(f, k)}
+        disabled={disabled || off}
+        onChange={apply}
+        help={field.help}
+        problem={problems[k]}
+      />
+    );
   };
   const on = (id: EvalId) => e.evals.includes(id);
   const linear = e.linear ?? 'official';

@@ -64,7 +64,7 @@ function Side(props: { side: 0 | 1; map: FeatureMapState; model: string }) {
   // O(points²): once per map, not on every progress message that re-renders the side.
   const purity = useMemo(() => (v ? mapPurity(v) : null), [v]);
   return (
-    <div data-testid={`lab.map.${props.side}`} style={{ flex: 1, minWidth: 320 }}>
+    <div data-testid={`lab.map.${props.side}`} style={{ flex: 1, minWidth: 'min(320px, 100%)' }}>
       <div style={{ fontSize: 12, minHeight: 18 }}>
         {props.map.busy ? (
           <>

@@ -5,6 +5,8 @@ import { EncoderOptions } from './EncoderOptions';
 import { useEffect, useMemo, useRef } from 'react';
 import { chooseCompareModel, chooseLabModel, hasCurrentRun, labInput, labModelConfig, openLabFile, requestLabView, syncLabMask } from '../labClient';
 import { maskCount, type LabMaskKind } from '../labMask';
+import { isActive } from '../../protocol/messages';
+import { runTitle } from '../runNames';
 import { useStore } from '../store';
 import { CropEditor } from './CropEditor';
 import { FeatureMaps } from './FeatureMaps';
@@ -20,13 +22,25 @@ const FOLLOW_MS = 3000;
 function ModelOptions() {
   const run = useStore((s) => s.run);
   const form = useStore((s) => s.form);
+  const chosen = useStore((s) => s.lab.model);
+  const sweeps = useStore((s) => s.sweeps);
+  const kept = useStore((s) => s.runs);
+  // The page's run is listed once: as its live model (while it trains, and after, where the lab
+  // follows it), not again among the kept runs, unless one of those entries is the one chosen.
+  const current = hasCurrentRun() && run ? run : null;
   return (
     <>
       <option value="random">
         random init ({form.presetId}, seed {form.train.seed})
       </option>
-      {hasCurrentRun() && run && <option value="current">current run {run.spec.id} (live)</option>}
-      <EncoderOptions />
+      {current && (
+        <option value="current">
+          {`${runTitle({ spec: current.spec, name: kept.find((r) => r.spec.id === current.spec.id)?.name }, sweeps)} · ${
+            isActive(current.status) && current.status !== 'paused' ? 'live' : `this page's run, step ${current.step}`
+          } · ${current.spec.id}`}
+        </option>
+      )}
+      <EncoderOptions except={current && chosen !== current.spec.id ? current.spec.id : undefined} />
     </>
   );
 }
@@ -177,7 +191,7 @@ export function LabPanel() {
           {lab.image && lab.crop && <CropEditor image={lab.image} crop={lab.crop} />}
         </div>
         <MaskCanvas image={image01} size={S || 1} grid={lab.grid || 1} mask={lab.mask} />
-        <div style={{ flex: 1, minWidth: 420 }}>
+        <div style={{ flex: 1, minWidth: 'min(420px, 100%)' }}>
           {!lab.image && <p style={{ color: 'var(--muted)', fontSize: 13 }}>Upload an image to see the model's reconstructions.</p>}
           {lab.failure && (
             <p data-testid="lab.failure" style={{ color: 'var(--error)', fontSize: 13 }}>

@@ -51,8 +51,10 @@ const EMPTY: readonly StepPoint[] = [];
 /** The name suffix of the faint unsmoothed curves. */
 const RAW = ' (raw)';
 
-export function LossChart() {
-  const history = useThrottled(useStore((s) => s.run?.history) ?? EMPTY, REDRAW_MS);
+/** The live run's curves, or `history` when given (a kept run selected in the sidebar). */
+export function LossChart(props: { history?: readonly StepPoint[] }) {
+  const live = useStore((s) => s.run?.history);
+  const history = useThrottled(props.history ?? live ?? EMPTY, REDRAW_MS);
   const { scale, smoothing } = useStore((s) => s.chart);
   const [range, setRange] = useState<XRange>(null);
   const ref = useRef<HTMLDivElement>(null);

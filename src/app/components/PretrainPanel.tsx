@@ -4,11 +4,14 @@
 import { FASHION_MNIST } from '../../data/fashionMnist';
 import { BUILTIN_DATASETS } from '../../data/shapes';
 import { PRESET_IDS, type PresetId } from '../../model/presets';
-import { peakLr, PAPER_TRAIN } from '../../train/config';
 import { isActive } from '../../protocol/messages';
 import { useStore } from '../store';
+import { missingDataset } from '../specs';
+import { formProblems, startReason } from '../validation';
 import { pauseRun, resumeRun, startRun, stopRun } from '../workerClient';
-import { FieldInput } from './FieldInput';
+import { FieldInput, FieldProblem, NumberInput } from './FieldInput';
+import { LrNote } from './LrNote';
+import { PretrainEstimate } from './PretrainEstimate';
 import { MODEL_FIELDS, TRAIN_FIELDS, type Field } from './fields';
 
 export function PretrainPanel() {
@@ -18,15 +21,30 @@ export function PretrainPanel() {
   const ready = useStore((s) => s.backend !== null && s.workerCrash === null);
   const { choosePreset, editModel, editTrain } = useStore.getState();
   const active = status !== null && isActive(status);
-  const peak = peakLr(form.train);
-  const paperPeak = peakLr({ ...PAPER_TRAIN, batchSize: form.train.batchSize });
+  // Checked as the user types, by the model's and trainer's own rules (../validation.ts).
+  const problems = formProblems(form, datasets, missingDataset);
+  const reason = startReason(problems);
   const train = (group: Field<string>['group']) =>
     TRAIN_FIELDS.filter((f) => f.group === group).map((f) => (
-      <FieldInput key={f.key} field={f} value={form.train[f.key]} disabled={active} onChange={(v) => editTrain({ [f.key]: v })} />
+      <FieldInput
+        key={f.key}
+        field={f}
+        value={form.train[f.key]}
+        disabled={active}
+        problem={problems.train[f.key]}
+        onChange={(v) => editTrain({ [f.key]: v })}
+      />
     ));
   const model = (group: Field<string>['group']) =>
     MODEL_FIELDS.filter((f) => f.group === group).map((f) => (
-      <FieldInput key={f.key} field={f} value={form.model[f.key]} disabled={active} onChange={(v) => editModel({ [f.key]: v })} />
+      <FieldInput
+        key={f.key}
+        field={f}
+        value={form.model[f.key]}
+        disabled={active}
+        problem={problems.model[f.key]}
+        onChange={(v) => editModel({ [f.key]: v })}
+      />
     ));
   return (
     <section className="controls" aria-label="pretraining recipe">
@@ -77,7 +95,7 @@ export function PretrainPanel() {
           patches.
         </p>
         <div className="button-row">
-          <button data-testid="pretrain.start" disabled={!ready || active} onClick={startRun}>
+          <button data-testid="pretrain.start" disabled={!ready || active || reason !== null} onClick={startRun}>
             Start
           </button>
           <button data-testid="pretrain.pause" disabled={status !== 'running'} onClick={pauseRun}>
@@ -93,6 +111,12 @@ export function PretrainPanel() {
             <kbd>Space</kbd> pauses / resumes
           </span>
         </div>
+        {reason && !active && (
+          <p data-testid="pretrain.start-reason" style={{ color: 'var(--error)', fontSize: 12, margin: '4px 0' }}>
+            {reason}
+          </p>
+        )}
+        {!active && <PretrainEstimate />}
       </fieldset>
       <fieldset disabled={active}>
         <legend>Schedule</legend>
@@ -100,37 +124,37 @@ export function PretrainPanel() {
         <div className="field" title="a checkpoint is kept in this browser every so many steps, on pause and at the end">
           <label htmlFor="pretrain-checkpoint-every">checkpoint every</label>
           <span>
-            <input
+            <NumberInput
               id="pretrain-checkpoint-every"
-              type="number"
               step={1}
-              key={form.checkpointEvery}
-              defaultValue={form.checkpointEvery}
+              value={form.checkpointEvery}
               disabled={active}
-              onBlur={(e) => useStore.getState().setCheckpointEvery(Math.round(Number(e.target.value)))}
+              problem={problems.checkpointEvery}
+              onChange={(v) => useStore.getState().setCheckpointEvery(v)}
             />
           </span>
-          <span className="hint">steps; also on pause and at the end</span>
+          {problems.checkpointEvery ? (
+            <FieldProblem id="pretrain-checkpoint-every" problem={problems.checkpointEvery} testId="problem.checkpointEvery" />
+          ) : (
+            <span className="hint">steps; also on pause and at the end</span>
+          )}
         </div>
       </fieldset>
       <fieldset disabled={active}>
         <legend>Learning rate</legend>
         {train('lr')}
-        <p data-testid="pretrain.lr-note" className="hint" style={{ margin: '6px 0 0' }}>
-          Peak lr = base lr × batch / reference batch = {peak.toExponential(2)} (linear scaling, as the paper).
-          {Math.abs(peak - paperPeak) > 1e-12 &&
-            ` The paper's 1.5e-3 at 2048 would give ${paperPeak.toExponential(2)}; this preset raises it ${(peak / paperPeak).toFixed(0)}× so a short run shows learning.`}
-        </p>
+        <LrNote train={form.train} />
       </fieldset>
       <fieldset disabled={active}>
         <legend>Masking and objective</legend>
         {model('masking')}
       </fieldset>
-      <details>
+      {/* A rarely changed group opens when one of its fields has a problem, so the problem is seen. */}
+      <details open={TRAIN_FIELDS.some((f) => f.group === 'optimizer' && problems.train[f.key]) || undefined}>
         <summary>Optimizer (AdamW)</summary>
         {train('optimizer')}
       </details>
-      <details>
+      <details open={MODEL_FIELDS.some((f) => f.group === 'architecture' && problems.model[f.key]) || undefined}>
         <summary>Architecture</summary>
         {model('architecture')}
       </details>

@@ -1,6 +1,7 @@
 // The evaluation panel: a frozen encoder read four ways (linear and attentive probes side by side,
 // kNN, fine-tuning) beside a random-init baseline, their curves, the results table and the attention
 // maps that explain LIN versus ATT.
+import { useState } from 'react';
 import { EMBEDDED_DATASETS } from '../../data/embedded';
 import { EncoderOptions } from './EncoderOptions';
 import { EvalRecipe, Num } from './EvalRecipe';
@@ -9,7 +10,9 @@ import { useStore } from '../store';
 import { startProbe, stopProbe } from '../workerClient';
 import { AttentionMaps } from './AttentionMaps';
 import { DefaultExperimentNote } from './DefaultExperimentNote';
+import { evalProblems, evalStartReason } from '../evalValidation';
 import { EvalProgress } from './EvalProgress';
+import { ProbeStartInfo } from './ProbeStartInfo';
 import { ProbeChart } from './ProbeChart';
 import { ResultsTable } from './ResultsTable';
 
@@ -24,11 +27,19 @@ export function ProbePanel() {
   const ready = useStore((s) => s.backend !== null && s.workerCrash === null);
   const edit = useStore.getState().editProbe;
   const active = probe !== null && isActive(probe.status);
+  // Why the last Start was refused, one reason per line; shown beside Start, gone once the form changes.
+  const [refusal, setRefusal] = useState<{ form: typeof f; text: string } | null>(null);
+  const refused = refusal?.form === f ? refusal.text : null;
+  const start = async () => {
+    const text = await startProbe();
+    setRefusal(text ? { form: useStore.getState().probeForm, text } : null);
+  };
+  const problems = evalProblems(f);
   return (
     <section>
       <h2 style={{ fontSize: 17 }}>Evaluate a frozen encoder: linear, attentive, kNN, fine-tuning</h2>
-      <div style={{ display: 'flex', gap: 24, flexWrap: 'wrap', alignItems: 'flex-start' }}>
-        <div>
+      <div className="probe-layout">
+        <div className="probe-form">
           <label style={row}>
             encoder
             <select data-testid="probe.encoder" value={f.encoder} disabled={active} onChange={(e) => edit({ encoder: e.target.value })}>
@@ -65,14 +76,16 @@ export function ProbePanel() {
             label="training images"
             value={f.trainImages}
             disabled={active}
-            onChange={(v) => edit({ trainImages: Math.round(v) })}
+            problem={problems.trainImages}
+            onChange={(v) => edit({ trainImages: v })}
             help="labelled images the probes, kNN and fine-tuning train on"
           />
           <Num
             label="test images"
             value={f.valImages}
             disabled={active}
-            onChange={(v) => edit({ valImages: Math.round(v) })}
+            problem={problems.valImages}
+            onChange={(v) => edit({ valImages: v })}
             help="the images top-1 is read on; their number sets the binomial standard error"
           />
           <label
@@ -87,28 +100,41 @@ export function ProbePanel() {
           </label>
           <EvalRecipe disabled={active} />
           <DefaultExperimentNote />
-          <div style={{ display: 'flex', gap: 6 }}>
-            <button
-              data-testid="probe.start"
-              disabled={!ready || active || (chosen !== undefined && chosen.classes.length === 0)}
-              onClick={() => void startProbe()}
-            >
-              Start evaluation
-            </button>
-            <button data-testid="probe.stop" disabled={!active} onClick={stopProbe}>
-              Stop
-            </button>
+          {/* Start, its refusal and the progress stay in view at the bottom of the form while it scrolls. */}
+          <div className="probe-actions">
+            <div className="button-row">
+              <button
+                data-testid="probe.start"
+                disabled={!ready || active || (chosen !== undefined && chosen.classes.length === 0) || evalStartReason(problems) !== null}
+                onClick={() => void start()}
+              >
+                Start evaluation
+              </button>
+              <button data-testid="probe.stop" disabled={!active} onClick={stopProbe}>
+                Stop
+              </button>
+            </div>
+            <ProbeStartInfo problems={problems} active={active} />
+            {refused && (
+              <div data-testid="probe.error" role="alert" className="probe-error">
+                <ul>
+                  {refused.split('\n').map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
+            {probe && (
+              <p data-testid="probe.status" role="status" style={{ fontSize: 13, margin: '6px 0 0' }}>
+                {probe.status}
+                {active && probe.progress && ` · ${probe.progress}`} · features {probe.features === 'cached' ? 'cached once' : 'computed per batch'}
+                {probe.message && <span style={{ color: 'var(--error)' }}> · {probe.message}</span>}
+              </p>
+            )}
+            <EvalProgress />
           </div>
-          {probe && (
-            <p data-testid="probe.status" style={{ fontSize: 13, maxWidth: 300 }}>
-              {probe.status}
-              {active && probe.progress && ` · ${probe.progress}`} · features {probe.features === 'cached' ? 'cached once' : 'computed per batch'}
-              {probe.message && <span style={{ color: 'var(--error)' }}> · {probe.message}</span>}
-            </p>
-          )}
-          <EvalProgress />
         </div>
-        <div style={{ flex: 1, minWidth: 420 }}>
+        <div className="probe-live">
           <ProbeChart />
           <ResultsTable />
         </div>

@@ -1,4 +1,5 @@
 // The live reconstruction view: image, mask, reconstruction of the masked patches, composite.
+import type { ReconView } from '../../protocol/messages';
 import { useStore } from '../store';
 import { ImageCanvas } from './ImageCanvas';
 
@@ -9,16 +10,21 @@ const PANELS = [
   ['composite', 'visible + reconstructed'],
 ] as const;
 
-export function ReconGrid() {
-  const view = useStore((s) => s.run?.recon ?? null);
-  const target = useStore((s) => s.run?.spec.model.target);
+/** The live run's view, or `kept` when given (a kept run's last view; null: none was kept). */
+export function ReconGrid(props: { kept?: { view: ReconView | null; target: string; empty: string } }) {
+  const live = useStore((s) => s.run?.recon ?? null);
+  const liveTarget = useStore((s) => s.run?.spec.model.target);
+  const view = props.kept ? props.kept.view : live;
+  const target = props.kept ? props.kept.target : liveTarget;
   return (
     <section data-testid="pretrain.recon" data-step={view?.step ?? -1}>
       <h3 style={{ fontSize: 15 }}>
         Validation reconstructions {view && <span style={{ fontWeight: 'normal', color: 'var(--muted)' }}>at step {view.step}</span>}
       </h3>
       {!view && (
-        <p style={{ color: 'var(--muted)', fontSize: 13 }}>{target === 'token' ? 'Token targets have no pixels to show.' : 'Appears after the first step.'}</p>
+        <p style={{ color: 'var(--muted)', fontSize: 13 }}>
+          {target === 'token' ? 'Token targets have no pixels to show.' : (props.kept?.empty ?? 'Appears after the first step.')}
+        </p>
       )}
       {view && (
         <>

@@ -10,12 +10,18 @@ const download = () => downloadBlob(resultsCsv(useStore.getState().results), 'ca
 
 function Cell({ row, rows, id }: { row: ResultRow; rows: readonly ResultRow[]; id: (typeof RESULT_COLUMNS)[number]['id'] }) {
   const a = rowResults(row)[id];
-  if (!a) return <td data-col={id}>–</td>;
+  const label = RESULT_COLUMNS.find((c) => c.id === id)!.label;
+  if (!a)
+    return (
+      <td data-col={id} data-label={label}>
+        –
+      </td>
+    );
   const z = aboveBaseline(row, rows, id);
   const fit = fitText(a);
   return (
-    <td data-col={id} data-top1={a.top1} data-se={a.se} style={{ padding: '2px 8px', whiteSpace: 'nowrap' }}>
-      {cellText(a)}
+    <td data-col={id} data-label={label} data-top1={a.top1} data-se={a.se}>
+      <span style={{ whiteSpace: 'nowrap' }}>{cellText(a)}</span>
       {a.seeds === 1 && <span style={{ fontSize: 11, color: 'var(--muted)' }}> (1 seed)</span>}
       {z !== null && (
         <span
@@ -40,21 +46,25 @@ export function ResultsTable() {
   const rows = useStore((s) => s.results);
   return (
     <div>
-      {/* Five readouts with their errors are wider than the column: the table scrolls, the page does not. */}
-      {/* Focusable so keyboard users can scroll it (axe: scrollable-region-focusable). */}
-      <div role="region" aria-label="evaluation results" tabIndex={0} style={{ overflowX: 'auto', maxWidth: '100%' }}>
-        <table data-testid="probe.table" style={{ fontSize: 13, borderCollapse: 'collapse', marginTop: 8 }}>
-          <TableHead columns={['encoder', 'preset', 'dataset', 'chance', 'pretraining steps', 'split', ...RESULT_COLUMNS.map((c) => c.label)]} />
+      {/* Every readout in view: the row's setting sits under its encoder's name, the cells wrap, and in a
+          narrow column each row stacks into label: value lines (layout.css). The region scrolls only as
+          a last resort; focusable so keyboard users could scroll it (axe: scrollable-region-focusable). */}
+      <div role="region" aria-label="evaluation results" tabIndex={0} className="results-region">
+        <table data-testid="probe.table" className="results-table">
+          <TableHead columns={['encoder', ...RESULT_COLUMNS.map((c) => c.label)]} />
           <tbody>
             {rows.map((r) => (
               <tr key={r.id} data-result-id={r.id} data-role={r.role ?? 'probed'} style={{ color: r.role === 'baseline' ? 'var(--muted)' : undefined }}>
-                <td style={{ padding: '2px 10px' }}>{r.role === 'baseline' ? '↳ random init (baseline)' : r.encoder}</td>
-                <td>{r.presetId}</td>
-                <td data-col="dataset">{r.dataset ?? 'shapes'}</td>
-                <td data-col="chance">{r.chance !== undefined ? (r.chance * 100).toFixed(0) : '–'}</td>
-                <td>{r.pretrainSteps}</td>
-                <td data-col="split" title={r.split === 'val' ? 'validation split carved from the training images' : "the dataset's held-out test split"}>
-                  {r.split === 'val' ? 'validation' : 'test'}
+                <td data-col="encoder" className="results-encoder">
+                  {r.role === 'baseline' ? '↳ random init (baseline)' : r.encoder}
+                  <div className="hint">
+                    <span data-col="preset">{r.presetId}</span> · <span data-col="dataset">{r.dataset ?? 'shapes'}</span> ·{' '}
+                    <span data-col="steps">{r.pretrainSteps}</span> steps ·{' '}
+                    <span data-col="split" title={r.split === 'val' ? 'validation split carved from the training images' : "the dataset's held-out test split"}>
+                      {r.split === 'val' ? 'validation' : 'test'}
+                    </span>{' '}
+                    · chance <span data-col="chance">{r.chance !== undefined ? (r.chance * 100).toFixed(0) : '–'}</span>
+                  </div>
                 </td>
                 {RESULT_COLUMNS.map((c) => (
                   <Cell key={c.id} row={r} rows={rows} id={c.id} />
@@ -63,7 +73,7 @@ export function ResultsTable() {
             ))}
             {rows.length === 0 && (
               <tr>
-                <td colSpan={6 + RESULT_COLUMNS.length} style={{ color: 'var(--muted)', padding: 4 }}>
+                <td colSpan={1 + RESULT_COLUMNS.length} style={{ color: 'var(--muted)', padding: 4 }}>
                   Results of finished evaluations collect here (top-1 % on the split each row names).
                 </td>
               </tr>

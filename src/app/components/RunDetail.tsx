@@ -1,8 +1,12 @@
 // The selected run in the sidebar: rename it, write notes on it, and what can be done with it
 // (resume from its checkpoint, export the checkpoint or the official command line, delete it).
+// Exports and hand-offs are offered once the run does not train: mid-step they would hand over a
+// checkpoint that is already behind.
 import { useState } from 'react';
 import type { RunRecord } from '../runsDb';
 import { editRun } from '../runEdits';
+import { runTitle } from '../runNames';
+import { useStore } from '../store';
 import { canResume } from '../tabs';
 import { exportCheckpoint, exportCurve, exportDownstreamCommands, exportEncoder, exportOfficialCommand } from '../download';
 import { removeRun } from '../persistence';
@@ -18,9 +22,10 @@ function localTime(ms: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-export function RunDetail(props: { run: RunRecord; current: string | undefined; elsewhere: readonly string[]; busy: boolean }) {
-  const { run: r, current, elsewhere, busy } = props;
+export function RunDetail(props: { run: RunRecord; current: string | undefined; elsewhere: readonly string[]; busy: boolean; training: boolean }) {
+  const { run: r, current, elsewhere, busy, training } = props;
   const id = r.spec.id;
+  const sweeps = useStore((s) => s.sweeps);
   // GPUs the official command line launches on: --batch_size is per GPU there.
   const [gpus, setGpus] = useState(1);
   return (
@@ -32,7 +37,7 @@ export function RunDetail(props: { run: RunRecord; current: string | undefined; 
           type="text"
           key={`n-${r.name ?? ''}`}
           defaultValue={r.name ?? ''}
-          placeholder={id}
+          placeholder={runTitle({ spec: r.spec }, sweeps)}
           onBlur={(e) => e.target.value !== (r.name ?? '') && void editRun(id, { name: e.target.value.trim() || undefined })}
           onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
         />
@@ -53,6 +58,11 @@ export function RunDetail(props: { run: RunRecord; current: string | undefined; 
         {r.checkpointStep != null ? ` · checkpoint at step ${r.checkpointStep}` : ' · no checkpoint kept'}
       </span>
       <div className="actions">
+        {training && (
+          <span className="hint" data-testid="runs.handoffLater">
+            Export and hand-off to PyTorch are offered once the run is paused or has ended.
+          </span>
+        )}
         {r.checkpointStep != null && (
           <>
             {canResume(r, current, elsewhere) && (
@@ -60,47 +70,51 @@ export function RunDetail(props: { run: RunRecord; current: string | undefined; 
                 Resume
               </button>
             )}
-            <button
-              data-testid="ckpt.export"
-              title="the checkpoint as .safetensors under the official parameter names"
-              onClick={() => void exportCheckpoint(id)}
-            >
-              Export
-            </button>
-            <button data-testid="ckpt.flags" title="the official PyTorch command line for this run" onClick={() => exportOfficialCommand(id, gpus)}>
-              PyTorch flags
-            </button>
-            <button
-              data-testid="ckpt.encoder"
-              title="the encoder as a .pth for the official linear-probing and fine-tuning tools (--finetune)"
-              onClick={() => void exportEncoder(id)}
-            >
-              Encoder .pth
-            </button>
-            <button
-              data-testid="ckpt.downstream"
-              title="the official linear-probing and fine-tuning command lines for this run's encoder"
-              onClick={() => exportDownstreamCommands(id, gpus)}
-            >
-              Downstream commands
-            </button>
-            <label title="GPUs the official commands launch on (one machine; the run's batch is split across them)">
-              on{' '}
-              <input
-                data-testid="ckpt.flagsGpus"
-                aria-label="GPUs for PyTorch flags and downstream commands"
-                type="number"
-                min={1}
-                step={1}
-                value={gpus}
-                style={{ width: 44 }}
-                onChange={(e) => setGpus(Number(e.target.value))}
-              />{' '}
-              GPU
-            </label>
+            {!training && (
+              <>
+                <button
+                  data-testid="ckpt.export"
+                  title="the checkpoint as .safetensors under the official parameter names"
+                  onClick={() => void exportCheckpoint(id)}
+                >
+                  Export
+                </button>
+                <button data-testid="ckpt.flags" title="the official PyTorch command line for this run" onClick={() => exportOfficialCommand(id, gpus)}>
+                  PyTorch flags
+                </button>
+                <button
+                  data-testid="ckpt.encoder"
+                  title="the encoder as a .pth for the official linear-probing and fine-tuning tools (--finetune)"
+                  onClick={() => void exportEncoder(id)}
+                >
+                  Encoder .pth
+                </button>
+                <button
+                  data-testid="ckpt.downstream"
+                  title="the official linear-probing and fine-tuning command lines for this run's encoder"
+                  onClick={() => exportDownstreamCommands(id, gpus)}
+                >
+                  Downstream commands
+                </button>
+                <label title="GPUs the official commands launch on (one machine; the run's batch is split across them)">
+                  on{' '}
+                  <input
+                    data-testid="ckpt.flagsGpus"
+                    aria-label="GPUs for PyTorch flags and downstream commands"
+                    type="number"
+                    min={1}
+                    step={1}
+                    value={gpus}
+                    style={{ width: 44 }}
+                    onChange={(e) => setGpus(Number(e.target.value))}
+                  />{' '}
+                  GPU
+                </label>
+              </>
+            )}
           </>
         )}
-        {(r.curve?.length ?? 0) > 0 && (
+        {!training && (r.curve?.length ?? 0) > 0 && (
           <button data-testid="runs.curve" title="the loss curve kept for this run, as CSV" onClick={() => exportCurve(r)}>
             Curve .csv
           </button>

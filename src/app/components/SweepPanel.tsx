@@ -1,17 +1,15 @@
 // Sweeps: one or two recipe fields and their values over the pretraining form's recipe, or one of
-// the paper's ablations in one click; the runs are queued one at a time, each finished encoder is
+// the paper's ablations filled in (./SweepEditor.tsx, which confirms before it starts); the runs are queued one at a time, each finished encoder is
 // probed with both probes on the probe form's settings, and the grid fills as they finish.
-import { useState } from 'react';
 import { downloadBlob } from '../download';
 import { useStore } from '../store';
 import { gridCsv, gridRows } from '../sweep/grid';
-import { PAPER_SWEEPS } from '../sweep/presets';
-import type { Knob, KnobPath, SweepState } from '../sweep/sweep';
-import { sweepFinished } from '../sweep/sweep';
-import { cancelSweep, removeSweep, startSweepFromForms, sweepActive } from '../sweep/sweepClient';
-import { parseValues, sweepableFields } from '../sweep/sweepForm';
+import { knobValueText, type SweepState, sweepFinished } from '../sweep/sweep';
+import { cancelSweep, removeSweep, sweepActive } from '../sweep/sweepClient';
 import { pointStatusText, sweepProgress } from '../sweep/sweepProgress';
+import { fieldLabel } from '../validation';
 import { ProgressBar } from './ProgressBar';
+import { SweepEditor } from './SweepEditor';
 
 const fmt = (v: number | null, d = 4) => (v === null ? '' : v.toPrecision(d));
 const pct = (a: { top1: number; se: number } | null) => (a ? `${a.top1.toFixed(1)} ± ${a.se.toFixed(1)}` : '');
@@ -53,10 +51,10 @@ function Grid(props: { sweep: SweepState }) {
           <tr>
             {s.spec.knobs.map((k) => (
               <th key={k.path} scope="col">
-                {k.path.split('.')[1]}
+                {fieldLabel(k.path)}
               </th>
             ))}
-            {['status', 'total loss', 'reconstruction', 'alignment', 'LIN top-1 %', 'ATT top-1 %', 'images seen', 'time', 'run'].map((h) => (
+            {['status', 'total loss', 'reconstruction loss', 'alignment loss', 'LIN top-1 %', 'ATT top-1 %', 'images seen', 'time', 'run'].map((h) => (
               <th key={h} scope="col">
                 {h}
               </th>
@@ -66,8 +64,8 @@ function Grid(props: { sweep: SweepState }) {
         <tbody>
           {rows.map((r) => (
             <tr key={r.index} data-testid="sweep.row" data-status={r.status}>
-              {r.values.map((v, i) => (
-                <td key={i}>{v}</td>
+              {s.points[r.index]!.values.map((v, i) => (
+                <td key={i}>{knobValueText(v)}</td>
               ))}
               <td title={r.message ?? undefined}>
                 {s.points[r.index] ? pointStatusText(s.points[r.index]!, run, probe) : r.status}
@@ -90,88 +88,21 @@ function Grid(props: { sweep: SweepState }) {
 }
 
 export function SweepPanel() {
-  const form = useStore((s) => s.form);
   const sweeps = useStore((s) => s.sweeps);
-  const [knobs, setKnobs] = useState<{ path: KnobPath; text: string }[]>([{ path: 'model.alignment', text: 'on, off' }]);
-  const [error, setError] = useState<string | null>(null);
-  const fields = sweepableFields(form);
   const running = sweeps.some((s) => !sweepFinished(s)) && sweepActive();
-  const start = (ks: readonly Knob[], name = '') => {
-    const problem = startSweepFromForms(ks, name);
-    setError(problem);
-  };
-  const startCustom = () => {
-    try {
-      start(knobs.map((k) => ({ path: k.path, values: parseValues(k.path, k.text, form) })));
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-  const points = knobs.reduce((n, k) => n * Math.max(1, k.text.split(',').filter((t) => t.trim()).length), 1);
   return (
     <section aria-label="sweeps" data-testid="sweep" style={{ marginTop: 16 }}>
       <h2 style={{ fontSize: 17 }}>Sweeps: the paper's ablations as one action</h2>
       <p style={{ fontSize: 12, color: 'var(--muted)', margin: '4px 0' }}>
         Each point is a full pretraining run of the Pretrain view's recipe with the swept fields changed, then the linear and attentive probes with the Probe
-        view's settings, one at a time. It takes about {points} × (one run + its probes); a reload continues it.
+        view's settings, one at a time; a reload continues it. A preset fills the editor; the sweep starts after you confirm its runs and their cost.
       </p>
-      <div style={{ display: 'flex', gap: 6, flexWrap: 'wrap', fontSize: 13 }}>
-        {PAPER_SWEEPS.map((p) => (
-          <button key={p.id} data-testid={`sweep.preset.${p.id}`} title={p.paper} disabled={running} onClick={() => start(p.knobs, p.label)}>
-            {p.label}
-          </button>
-        ))}
-      </div>
-      <div style={{ display: 'grid', gap: 4, fontSize: 13, marginTop: 8 }}>
-        {knobs.map((k, i) => (
-          <span key={i}>
-            <label>
-              field {i + 1}{' '}
-              <select
-                data-testid={`sweep.field.${i}`}
-                value={k.path}
-                onChange={(e) => setKnobs(knobs.map((x, j) => (j === i ? { ...x, path: e.target.value as KnobPath } : x)))}
-              >
-                {fields.map((f) => (
-                  <option key={f} value={f}>
-                    {f}
-                  </option>
-                ))}
-              </select>
-            </label>{' '}
-            <label>
-              values{' '}
-              <input
-                data-testid={`sweep.values.${i}`}
-                style={{ width: 160 }}
-                value={k.text}
-                onChange={(e) => setKnobs(knobs.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)))}
-              />
-            </label>
-            {i === 1 && (
-              <button aria-label="remove the second field" onClick={() => setKnobs(knobs.slice(0, 1))}>
-                ×
-              </button>
-            )}
-          </span>
-        ))}
-        <span>
-          {knobs.length === 1 && <button onClick={() => setKnobs([...knobs, { path: 'model.maskRatio', text: '0.25, 0.5' }])}>add a second field</button>}{' '}
-          <button data-testid="sweep.start" disabled={running} onClick={startCustom}>
-            start sweep ({points} runs)
-          </button>{' '}
-          {running && (
-            <button data-testid="sweep.cancel" onClick={() => void cancelSweep()}>
-              cancel sweep
-            </button>
-          )}
-        </span>
-        {error && (
-          <span role="alert" data-testid="sweep.error" style={{ color: 'var(--error)' }}>
-            {error}
-          </span>
-        )}
-      </div>
+      <SweepEditor running={running} />
+      {running && (
+        <button data-testid="sweep.cancel" onClick={() => void cancelSweep()}>
+          cancel sweep
+        </button>
+      )}
       {sweeps.map((s) => (
         <Grid key={s.spec.id} sweep={s} />
       ))}

@@ -112,7 +112,7 @@ export const evalField = (key: EvalFieldKey): Field<EvalFieldKey> => EVAL_FIELDS
 /** The field's value in the form. */
 export const evalValue = (f: ProbeForm, key: EvalFieldKey): number => ACCESS[key].get(f);
 
-/** The patch that sets the field to `v` (an 'int' field rounded). */
+/** The patch that sets the field to `v`, as typed: a whole-number field given 2.5 is shown as an error (../evalValidation.ts), not rounded. */
 export function evalPatch(f: ProbeForm, key: EvalFieldKey, v: number): EvalPatch {
-  return ACCESS[key].set(evalField(key).kind === 'int' ? Math.round(v) : v, f);
+  return ACCESS[key].set(v, f);
 }

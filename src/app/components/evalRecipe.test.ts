@@ -27,7 +27,8 @@ describe('the evaluation recipe from its Field table', () => {
       const v = evalValue(before, field.key) + 3.4;
       setField(field.key, v);
       const after = useStore.getState().probeForm;
-      expect([field.key, evalValue(after, field.key)]).toEqual([field.key, field.kind === 'int' ? Math.round(v) : v]);
+      // As typed, not rounded: a whole-number field given a fraction shows an error (evalValidation.ts).
+      expect([field.key, evalValue(after, field.key)]).toEqual([field.key, v]);
       expect(EVAL_FIELDS.filter((o) => o.key !== field.key).map((o) => [o.key, evalValue(after, o.key)])).toEqual(others);
     }
   });
@@ -44,10 +45,10 @@ describe('the evaluation recipe from its Field table', () => {
     const html = renderToStaticMarkup(createElement(EvalRecipe, { disabled: false }));
     const f = useStore.getInitialState().probeForm;
     for (const field of EVAL_FIELDS) {
-      const id = field.testId ? ` data-testid="${field.testId}"` : '';
+      const id = ` data-testid="${field.testId ?? `eval.${field.key}`}"`;
       const label = escape(field.label);
       const input = new RegExp(
-        `title="${escape(field.help)}">${label}<input type="number" step="any" aria-label="${label}"${id}[^>]* value="${evalValue(f, field.key)}"/>`,
+        `title="${escape(field.help)}">${label}<input id="[^"]+" type="number" step="any"[^>]*${id} aria-label="${label}"[^>]* value="${evalValue(f, field.key)}"/>`,
       );
       expect(html, field.key).toMatch(input);
     }

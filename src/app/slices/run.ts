@@ -16,6 +16,7 @@ import type { TrainConfig } from '../../train/config';
 import { defaultTrainConfig } from '../../train/defaults';
 import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
 import { followDefaults } from '../followDefaults';
+import { editTrainFollowing } from '../warmup';
 import type { RunRecord } from '../runsDb';
 import type { GetState, MessagesOf, SetState } from './types';
 
@@ -55,6 +56,8 @@ export interface Form {
   readonly checkpointEvery: number;
   /** An embedded dataset's id ('shapes-easy', 'shapes') or an imported dataset's id. */
   readonly dataset: string;
+  /** Warmup as a share of the steps, held when the steps change (./warmup.ts); set when the user edits warmup. */
+  readonly warmupShare?: number;
 }
 
 export interface RunSlice {
@@ -95,8 +98,7 @@ export const runSlice = (set: SetState, get: GetState): RunSlice => ({
     set({ form: { ...form, model: { ...form.model, ...patch } } });
   },
   editTrain(patch) {
-    const form = get().form;
-    set({ form: { ...form, train: { ...form.train, ...patch } } });
+    set({ form: editTrainFollowing(get().form, patch) });
   },
   setCheckpointEvery(steps) {
     set({ form: { ...get().form, checkpointEvery: steps } });
@@ -111,6 +113,8 @@ export const runSlice = (set: SetState, get: GetState): RunSlice => ({
     const checkpoint = from ? from.step : null;
     set({
       ...followDefaults(get(), { current: spec.id }),
+      // Pretrain shows the run that starts, not the kept run selected before it.
+      selectedRun: null,
       run: {
         spec,
         status: 'starting',
@@ -135,7 +139,9 @@ export const runSlice = (set: SetState, get: GetState): RunSlice => ({
     if (run?.spec.id === runId) set({ run: { ...run, checkpointStep: step } });
   },
   setRuns(runs) {
-    set({ runs, ...followDefaults(get(), { runs }) });
+    // A run deleted (here or in another tab) is no longer compared; the ticks kept over a reload stay.
+    const compared = get().compared.filter((id) => runs.some((r) => r.spec.id === id));
+    set({ runs, ...followDefaults(get(), { runs }), ...(compared.length !== get().compared.length ? { compared } : {}) });
   },
   setRunsElsewhere(ids) {
     set({ runsElsewhere: ids });

@@ -9,6 +9,7 @@ import {
   newSweep,
   nextAction,
   pointProbe,
+  pointRecipe,
   pretrainEnded,
   probeEnded,
   probeStarted,
@@ -83,7 +84,7 @@ describe('sweep queue', () => {
     expect(sweepFinished(s)).toBe(true);
     expect(s.points.map((p) => p.status)).toEqual(['done', 'done']);
     const rows = gridRows(s);
-    expect(rows[1]).toMatchObject({ label: 'alignment=false', total: 1, imagesSeen: 800, seconds: 15 });
+    expect(rows[1]).toMatchObject({ label: 'alignment loss off', total: 1, imagesSeen: 800, seconds: 15 });
     expect(rows[1]!.att!.top1).toBeCloseTo(40);
     const probeSpec = pointProbe(s, 1, 'p', 0);
     expect(probeSpec.encoder).toEqual({ kind: 'run', runId: s.points[1]!.runId });
@@ -98,7 +99,7 @@ describe('sweep queue', () => {
   it('goes on after a failed run or an invalid value, and keeps the failure with its reason', () => {
     const s = drive(newSweep(spec([{ path: 'model.maskRatio', values: [0.25, 1.5, 0.5, 0.75] }])), (i) => (i === 2 ? 'failed' : 'done'));
     expect(s.points.map((p) => p.status)).toEqual(['done', 'failed', 'failed', 'done']);
-    expect(s.points[1]!.message).toMatch(/maskRatio/);
+    expect(s.points[1]!.message).toBe('Mask ratio must be between 0 and 1 (got 1.5)');
     expect(s.points[1]!.runId).toBeNull();
     expect(s.points[2]!.message).toBe('device lost');
   });
@@ -139,5 +140,14 @@ describe('sweep queue', () => {
     expect(s.points[0]!.message).toMatch(/expected a boolean/);
     const t = drive(newSweep(spec([{ path: 'model.nonsense' as 'model.alignment', values: [1] }])), () => 'done');
     expect(t.points[0]!.message).toMatch(/not a field/);
+  });
+});
+
+describe('a point’s recipe', () => {
+  it('takes warmup with swept steps, at the base recipe’s share', () => {
+    const s = spec([{ path: 'train.totalSteps', values: [40, 4000] }]);
+    const share = s.base.train.warmupSteps / s.base.train.totalSteps;
+    expect(pointRecipe(s, [40]).train.warmupSteps).toBe(Math.min(39, Math.round(share * 40)));
+    expect(pointRecipe(s, [4000]).train.warmupSteps).toBe(Math.round(share * 4000));
   });
 });

@@ -6,6 +6,8 @@ import { type CaeConfig, validateConfig } from '../../model/config';
 import type { EvalId, ProbeSpec, RunSpec } from '../../protocol/messages';
 import type { Accuracy } from '../../train/accuracy';
 import { type TrainConfig, validateTrainConfig } from '../../train/config';
+import { fieldLabel, inWords } from '../validation';
+import { warmupFor } from '../warmup';
 
 export type KnobValue = number | string | boolean;
 
@@ -106,12 +108,20 @@ export function pointRecipe(spec: SweepSpec, values: readonly KnobValue[]): { mo
     if (part === 'model') model = { ...model, [field]: v };
     else train = { ...train, [field]: v };
   });
+  // Warmup follows swept steps as it follows them in the form: the base's share of its steps.
+  const swept = (f: string) => spec.knobs.some((k) => k.path === `train.${f}`);
+  const base = spec.base.train;
+  if (swept('totalSteps') && !swept('warmupSteps') && Number.isInteger(train.totalSteps) && (train.totalSteps as number) >= 1)
+    train = { ...train, warmupSteps: warmupFor(base.warmupSteps / base.totalSteps, train.totalSteps as number) };
   return { model: validateConfig(model as unknown as CaeConfig), train: validateTrainConfig(train as unknown as TrainConfig) };
 }
 
-/** A point's label, e.g. "alignment=false · maskRatio=0.75". */
+/** A point's label in the fields' words, e.g. "alignment loss off · mask ratio 0.75". */
 export const pointLabel = (spec: SweepSpec, p: Pick<SweepPoint, 'values'>): string =>
-  spec.knobs.map((k, i) => `${k.path.split('.')[1]}=${String(p.values[i])}`).join(' · ');
+  spec.knobs.map((k, i) => `${fieldLabel(k.path)} ${knobValueText(p.values[i]!)}`).join(' · ');
+
+/** A swept value as the page shows it: on/off for a switch. */
+export const knobValueText = (v: KnobValue): string => (typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
 
 function update(s: SweepState, index: number, patch: Partial<SweepPoint>): SweepState {
   return { ...s, points: s.points.map((p, i) => (i === index ? { ...p, ...patch } : p)) };
@@ -135,7 +145,7 @@ export function nextAction(s: SweepState, newRunId: () => string, now: number): 
       state = update(state, i, { status: 'pretraining', runId: run.id, message: null });
       return { state, action: { kind: 'pretrain', index: i, run } };
     } catch (e) {
-      state = update(state, i, { status: 'failed', message: e instanceof Error ? e.message : String(e) });
+      state = update(state, i, { status: 'failed', message: inWords(e) });
     }
   }
   return { state, action: { kind: 'finished' } };
