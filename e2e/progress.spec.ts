@@ -140,6 +140,7 @@ test("a sweep's bar says which point of how many and the pretraining's step", as
   await page.getByTestId('sweep.field.0').selectOption('model.alignment');
   await page.getByTestId('sweep.values.0').fill('on, off');
   await page.getByTestId('sweep.start').click();
+  await page.getByTestId('sweep.confirm.start').click(); // it starts once confirmed
   const progress = page.getByTestId('sweep.progress');
   await expect(progress.getByRole('progressbar')).toHaveAttribute('aria-valuemax', '200');
   await expect(page.getByTestId('sweep.progress.phase')).toHaveText(/^point 1 of 2 · pretraining · step [1-9]\d* of 400$/, { timeout: 120_000 });
