@@ -28,9 +28,15 @@ test('a run and random init side by side in the lab, with their patch-feature ma
     expect(await nb.canvasSpread(`lab.compare.${side}.full`)).toBeGreaterThan(10);
   }
   expect(await nb.canvasSpread('lab.features')).toBeGreaterThan(10);
+  // The error heatmap's scale is a colour bar from 0 to its largest error, three values labelled.
+  await expect(page.getByTestId('lab.error.scale')).toHaveAttribute('aria-label', /^MSE: from 0 to \d/);
+  expect(await page.getByTestId('lab.error.scale').locator('.colour-bar-tick').count()).toBe(3);
 
   await page.getByTestId('lab.map.images').fill('4');
   await page.getByTestId('lab.map.run').click();
+  // Each side's map has its bar, with the stage it is in, while it runs.
+  await expect(page.getByTestId('lab.map.0.progress').getByRole('progressbar', { name: 'feature map progress, first model' })).toBeVisible();
+  await expect(page.getByTestId('lab.map.0.progress.phase')).toHaveText(/^(starting…|patch features: \d+ of 4 images|map: epoch \d+ of \d+)$/);
   await page.waitForFunction(() => window.__cae.lab().maps.every((m) => !m.busy && (m.points > 0 || m.failure)), undefined, { timeout: 400_000, polling: 500 });
   expect((await lab.state()).maps.map((m) => [m.points, m.failure])).toEqual([
     [4 * 16, null],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MICRO } from '../model/presets';
 import type { RunSpec } from '../protocol/messages';
 import { defaultTrainConfig } from '../train/defaults';
-import { compareTraces, configDiff, runColour, runLabel } from './compare';
+import { compareLayout, compareTraces, configDiff, runColour, runLabel } from './compare';
 import { sparklinePoints } from './sparkline';
 
 const pt = (step: number, alignment: number | null = 0.5) => ({
@@ -73,5 +73,24 @@ describe('comparing runs', () => {
         50,
       ).split(' ').length,
     ).toBeLessThanOrEqual(51);
+  });
+});
+
+describe('the compare chart layout', () => {
+  const pt = (step: number, total: number) => ({ step, total, reconstruction: total, alignment: null, lr: 0, gradNorm: 1 });
+  const runs = [{ id: 'a', batchSize: 4, curve: [pt(0, 1.3), pt(50, 1.1), pt(100, 1.0)] }];
+  it('labels a loss axis spanning 1.0–1.3 several times, log or linear', () => {
+    for (const scale of ['log', 'linear'] as const) {
+      const layout = compareLayout('total', 'step', compareTraces(runs, 'total', 'step'), scale);
+      expect(layout.yaxis.type).toBe(scale);
+      expect(layout.yaxis.ticktext!.length).toBeGreaterThanOrEqual(3);
+      expect(layout.xaxis.ticktext!.length).toBeGreaterThanOrEqual(3);
+    }
+  });
+  it("shows the step range asked for; an open end is the data's end", () => {
+    const layout = compareLayout('total', 'step', compareTraces(runs, 'total', 'step'), 'linear', [50, Infinity]);
+    expect(layout.xaxis.tickvals![0]).toBeGreaterThanOrEqual(50);
+    expect(layout.xaxis.range![1]).toBeGreaterThan(100);
+    expect(layout.xaxis.range![1]).toBeLessThan(110);
   });
 });

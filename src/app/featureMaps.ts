@@ -29,7 +29,7 @@ export function mapsAfter(maps: Maps, msg: MapMessage): Maps {
   if (m.id !== msg.id) return maps;
   const next: FeatureMapState =
     msg.type === 'lab/embed-progress'
-      ? { ...m, progress: msg.text }
+      ? { ...m, progress: msg.text, share: Math.max(m.share, msg.share) }
       : msg.type === 'lab/embedding'
         ? { ...m, busy: false, progress: null, view: msg.view, failure: null }
         : { ...m, busy: false, progress: null, failure: msg.message };
@@ -38,7 +38,7 @@ export function mapsAfter(maps: Maps, msg: MapMessage): Maps {
 
 /** A side waiting for a new request `id`; its previous map stays until the new one arrives. */
 export function mapsWaiting(maps: Maps, side: 0 | 1, id: number): Maps {
-  const next = { ...(maps[side] ?? emptyMap()), id, busy: true, progress: 'starting…', failure: null };
+  const next = { ...(maps[side] ?? emptyMap()), id, busy: true, progress: 'starting…', share: 0, startedAt: Date.now(), failure: null };
   return side === 0 ? [next, maps[1]] : [maps[0], next];
 }
 

@@ -54,11 +54,15 @@ export interface FeatureMapState {
   readonly id: number;
   readonly busy: boolean;
   readonly progress: string | null;
+  /** The share of the map done, 0 to 1 (features, then the map's epochs). */
+  readonly share: number;
+  /** When the request was sent (ms since the epoch): its time left is measured from it. */
+  readonly startedAt: number;
   readonly view: EmbeddingView | null;
   readonly failure: string | null;
 }
 
-export const emptyMap = (): FeatureMapState => ({ id: 0, busy: false, progress: null, view: null, failure: null });
+export const emptyMap = (): FeatureMapState => ({ id: 0, busy: false, progress: null, share: 0, startedAt: 0, view: null, failure: null });
 
 export const initialLab = (): LabState => ({
   image: null,

@@ -12,10 +12,11 @@ describe('line chart geometry', () => {
     expect(niceTicks(3, 3)).toEqual([3]);
   });
   it('puts log ticks on decades, with 2 and 5 when the span is short', () => {
-    expect(logTicks(0.05, 3)).toEqual([0.05, 0.1, 0.2, 0.5, 1, 2]);
+    // Within two decades the lowest part, where curves settle, gets linear ticks too (0.15).
+    expect(logTicks(0.05, 3)).toEqual([0.05, 0.1, 0.15, 0.2, 0.5, 1, 2]);
     expect(logTicks(1e-6, 10)).toEqual([1e-6, 1e-5, 1e-4, 0.001, 0.01, 0.1, 1, 10]);
-    expect(logTicks(1.05, 5.5)).toEqual([2, 3, 4, 5]);
-    expect(logTicks(0.8, 5.5)).toEqual([0.8, 0.9, 1, 2, 3, 4, 5]);
+    expect(logTicks(1.05, 5.5)).toEqual([1.5, 2, 2.5, 3, 4, 5]);
+    expect(logTicks(0.8, 5.5)).toEqual([0.8, 0.9, 1, 1.5, 2, 3, 4, 5]);
   });
   it('formats tick labels plainly in the usual range and as exponents outside it', () => {
     expect(formatTick(0.05)).toBe('0.05');

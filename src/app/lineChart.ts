@@ -1,8 +1,12 @@
-// Pure geometry of the live loss chart (./components/LossChart.tsx): traces in, SVG paths and axis
-// ticks out. A plotly redraw measured 30–400 ms of main thread on the test machine, every second
-// while a run trains; this builder and a plain SVG take a few milliseconds. Losses go on a log axis
-// at the left, traces with `yaxis: 'y2'` (the learning rate) on a linear axis at the right.
+// Pure geometry of the live loss chart (./components/LossChart.tsx): traces in, SVG paths, markers
+// and axis ticks out. A plotly redraw measured 30–400 ms of main thread on the test machine, every
+// second while a run trains; this builder and a plain SVG take a few milliseconds. Losses go on the
+// left axis (log or linear, the user's choice), traces with `yaxis: 'y2'` (the learning rate) on a
+// linear axis from 0 at the right. Ticks come from ./ticks.ts: at least three labels on each axis.
 import type { Trace } from './charts';
+import { formatExp, formatTick, formatTicks, logTicks, MIN_TICKS, niceTicks, spaced, widen, type AxisScale } from './ticks';
+
+export { formatExp, formatTick, logTicks, niceTicks } from './ticks';
 
 export interface Box {
   readonly width: number;
@@ -15,57 +19,24 @@ export interface Tick {
   readonly label: string;
 }
 
+export interface ChartOptions {
+  /** The loss axis: log (the default) or linear. */
+  readonly yScale?: AxisScale;
+  /** The x range shown ([from, to] in data units); null: all of it. Points outside it are clipped. */
+  readonly xRange?: readonly [number, number] | null;
+}
+
 export interface ChartGeometry {
   /** One SVG path per trace; a gap (NaN, or ≤ 0 on the log axis) starts a new subpath. */
   readonly paths: readonly { readonly name: string; readonly d: string }[];
+  /** Points a line cannot show (a series of one point, a point between gaps): drawn as dots. */
+  readonly dots: readonly { readonly name: string; readonly cx: number; readonly cy: number }[];
   readonly x: readonly Tick[];
   readonly y: readonly Tick[];
   readonly y2: readonly Tick[];
   /** Data x to pixel, and back: the hover readout finds the nearest point with them. */
   readonly xToPx: (x: number) => number;
   readonly pxToX: (px: number) => number;
-}
-
-/** Steps of 1, 2 or 5 × 10^k giving about `n` ticks across [lo, hi]. */
-export function niceTicks(lo: number, hi: number, n = 6): number[] {
-  if (!(hi > lo)) return Number.isFinite(lo) ? [lo] : [];
-  const raw = (hi - lo) / n;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
-}
-
-/**
- * Ticks of a log axis over [lo, hi] (both > 0): decades, with 2 and 5 between when the span is two
- * decades or less, and every integer multiple within one decade (a run's losses often span less than
- * one: 1.1 to 5.2 would otherwise get only 2 and 5).
- */
-export function logTicks(lo: number, hi: number): number[] {
-  const a = Math.floor(Math.log10(lo));
-  const b = Math.ceil(Math.log10(hi));
-  const every = Math.max(1, Math.ceil((b - a) / 8));
-  const span = Math.log10(hi / lo);
-  const mults = span <= 1 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : span <= 2 ? [1, 2, 5] : [1];
-  const out: number[] = [];
-  for (let e = a; e <= b; e += every) for (const m of mults) out.push(Number((m * 10 ** e).toPrecision(6)));
-  return out.filter((v) => v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9));
-}
-
-/** "0.05", "2", "1e-5": plain between 1e-3 and 1e5, exponent form outside. */
-export function formatTick(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(6)));
-  return formatExp(v);
-}
-
-/** "2e-4", "1.5e-3": the learning rate's axis. */
-export function formatExp(v: number): string {
-  if (v === 0) return '0';
-  const [m, e] = v.toExponential(2).split('e');
-  return `${Number(m)}e${Number(e)}`;
 }
 
 function extent(values: Iterable<number | null>, keep: (v: number) => boolean): [number, number] | null {
@@ -82,58 +53,71 @@ function extent(values: Iterable<number | null>, keep: (v: number) => boolean): 
 const finite = (v: number) => Number.isFinite(v);
 const positive = (v: number) => Number.isFinite(v) && v > 0;
 
+/** Ticks of values along an axis, thinned so labels stay `gap` pixels apart. */
+function label(values: number[], toPx: (v: number) => number, fmt: (v: number, digits?: number) => string, gap: number): Tick[] {
+  const kept = spaced(
+    values.map((value) => ({ value, px: toPx(value) })),
+    gap,
+  );
+  const text = formatTicks(
+    kept.map((t) => t.value),
+    fmt,
+  );
+  return kept.map((t, i) => ({ px: t.px, label: text[i]! }));
+}
+
 /** The chart's paths and ticks for `traces` in `box`, or null when there is nothing to draw. */
-export function chartGeometry(traces: readonly Trace[], box: Box): ChartGeometry | null {
+export function chartGeometry(traces: readonly Trace[], box: Box, options: ChartOptions = {}): ChartGeometry | null {
   const { l, r, t, b } = box.margin;
   const w = box.width - l - r;
   const h = box.height - t - b;
+  const log = (options.yScale ?? 'log') === 'log';
+  const range = options.xRange ?? null;
   const left = traces.filter((tr) => tr.yaxis !== 'y2');
   const right = traces.filter((tr) => tr.yaxis === 'y2');
-  const xs = extent(
+  const inRange = (x: number) => !range || (x >= range[0] && x <= range[1]);
+  // The y values of points inside the x range: a zoomed chart scales to what it shows.
+  const ys = (trs: readonly Trace[]) => trs.flatMap((tr) => tr.y.filter((_, i) => inRange(tr.x[i]!)));
+  // An open end of the range (±Infinity: the field left empty) is the data's own end.
+  const data = extent(
     traces.flatMap((tr) => tr.x),
     finite,
   );
-  const ys = extent(
-    left.flatMap((tr) => tr.y),
-    positive,
-  );
-  if (w <= 0 || h <= 0 || !xs || !ys) return null;
-  const [x0, x1] = xs[1] > xs[0] ? xs : [xs[0], xs[0] + 1];
+  const xs: readonly [number, number] | null =
+    data && range ? [Number.isFinite(range[0]) ? range[0] : data[0], Number.isFinite(range[1]) ? range[1] : data[1]] : data;
+  const leftOk = log ? positive : finite;
+  const yx = extent(ys(left), leftOk);
+  if (w <= 0 || h <= 0 || !xs || !yx) return null;
+  const [x0, x1] = xs[1] > xs[0] ? xs : [xs[0] - 1, xs[0] + 1];
   const xToPx = (x: number) => l + ((x - x0) / (x1 - x0)) * w;
   const pxToX = (px: number) => x0 + ((px - l) / w) * (x1 - x0);
-  // The log axis: a little room above and below the data, in decades.
-  const [ly0, ly1] = [Math.log10(ys[0]), Math.log10(ys[1])];
-  const pad = Math.max(0.02, (ly1 - ly0) * 0.05);
-  const [ya, yb] = [ly0 - pad, ly1 + pad];
-  const yToPx = (v: number) => t + (1 - (Math.log10(v) - ya) / (yb - ya)) * h;
+  const [ya, yb] = widen(yx[0], yx[1], log ? 'log' : 'linear');
+  const yToPx = log ? (v: number) => t + (1 - Math.log10(v / ya) / Math.log10(yb / ya)) * h : (v: number) => t + (1 - (v - ya) / (yb - ya)) * h;
   // The linear axis from 0 (a learning rate schedule starts and ends near it).
-  const y2s = extent(
-    right.flatMap((tr) => tr.y),
-    finite,
-  );
+  const y2s = extent(ys(right), finite);
   const y2hi = y2s ? Math.max(y2s[1], 0) * 1.05 || 1 : 1;
   const y2lo = y2s ? Math.min(y2s[0], 0) : 0;
   const y2ToPx = (v: number) => t + (1 - (v - y2lo) / (y2hi - y2lo)) * h;
+  const dots: { name: string; cx: number; cy: number }[] = [];
   const path = (tr: Trace, toPx: (v: number) => number, ok: (v: number) => boolean) => {
+    const good = (i: number) => i >= 0 && i < tr.x.length && Number.isFinite(tr.x[i]!) && ok(tr.y[i] ?? NaN); // null: a gap
     let d = '';
-    let pen = false;
     for (let i = 0; i < tr.x.length; i++) {
-      const x = tr.x[i]!;
-      const y = tr.y[i] ?? NaN; // null: a gap
-      if (!Number.isFinite(x) || !ok(y)) {
-        pen = false;
-        continue;
-      }
-      d += `${pen ? 'L' : 'M'}${xToPx(x).toFixed(1)} ${toPx(y).toFixed(1)}`;
-      pen = true;
+      if (!good(i)) continue;
+      const [px, py] = [xToPx(tr.x[i]!), toPx(tr.y[i]!)];
+      d += `${good(i - 1) ? 'L' : 'M'}${px.toFixed(1)} ${py.toFixed(1)}`;
+      if (!good(i - 1) && !good(i + 1)) dots.push({ name: tr.name, cx: px, cy: py });
     }
     return d;
   };
+  const paths = traces.map((tr) => ({ name: tr.name, d: tr.yaxis === 'y2' ? path(tr, y2ToPx, finite) : path(tr, yToPx, leftOk) }));
+  const yValues = log ? logTicks(ya, yb) : niceTicks(ya, yb, Math.max(MIN_TICKS, Math.floor(h / 50)));
   return {
-    paths: traces.map((tr) => ({ name: tr.name, d: tr.yaxis === 'y2' ? path(tr, y2ToPx, finite) : path(tr, yToPx, positive) })),
-    x: niceTicks(x0, x1, Math.max(2, Math.floor(w / 90))).map((v) => ({ px: xToPx(v), label: formatTick(v) })),
-    y: logTicks(10 ** ya, 10 ** yb).map((v) => ({ px: yToPx(v), label: formatTick(v) })),
-    y2: y2s ? niceTicks(y2lo, y2hi, 4).map((v) => ({ px: y2ToPx(v), label: formatExp(v) })) : [],
+    paths,
+    dots: dots.filter((d) => inRange(pxToX(d.cx))),
+    x: label(niceTicks(x0, x1, Math.max(MIN_TICKS, Math.floor(w / 90))), xToPx, formatTick, 50),
+    y: label(yValues, yToPx, formatTick, 16),
+    y2: y2s ? label(niceTicks(y2lo, y2hi, 4), y2ToPx, formatExp, 16) : [],
     xToPx,
     pxToX,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colour, overlay, probeTraces, selectMap } from './probeCharts';
+import { colour, overlay, probeLayout, probeTraces, selectMap } from './probeCharts';
 
 describe('probing views', () => {
   it('draws both probes: losses on the left axis, top-1 % on the right', () => {
@@ -22,6 +22,17 @@ describe('probing views', () => {
       { epoch: 2, linearLoss: null, attentiveLoss: 1.2, linearAcc: null, attentiveAcc: 0.6 },
     ]);
     expect(late[1]!.y).toEqual([20, null]);
+    // LIN stopped after its first epoch: one point, a marker (a line would draw nothing).
+    expect(late[1]!.mode).toBe('lines+markers');
+  });
+  it('labels the axes of a 1-epoch probe three times or more, chance across the whole width', () => {
+    const t = probeTraces([{ epoch: 1, linearLoss: 2, attentiveLoss: 1.5, linearAcc: 0.3, attentiveAcc: 0.6 }], [], 0.1);
+    const layout = probeLayout(t);
+    expect(layout.xaxis.tickvals).toEqual([0, 1, 2]);
+    expect(layout.yaxis.tickvals!.length).toBeGreaterThanOrEqual(3);
+    const chance = t.find((x) => x.name === 'chance')!;
+    expect(chance.x).toEqual([0, 2.5]);
+    expect(layout.xaxis.range).toEqual([0, 2.5]);
   });
   it('reduces heads to one map: a head or their mean', () => {
     const maps = Float32Array.from([1, 2, 3, 5, 6, 7]); // 2 heads × 3 patches

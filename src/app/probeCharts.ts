@@ -1,7 +1,8 @@
 // Pure builders for the probing views: the live comparison chart and attention maps as colours
 // over the image.
 import type { FineTuneEpoch, ProbeEpoch } from '../protocol/messages';
-import type { Trace } from './charts';
+import { markLonePoints, type Trace } from './charts';
+import { niceTicks, plotlyTicks } from './ticks';
 
 /**
  * Training loss (left axis) and test top-1 (right axis, shown only: no choice reads it) of both probes and of fine-tuning
@@ -12,6 +13,8 @@ export function probeTraces(history: readonly ProbeEpoch[], ft: readonly FineTun
   const fx = ft.map((p) => p.epoch);
   const line = (color: string, dash?: string) => ({ width: 2, color, ...(dash ? { dash } : {}) });
   const last = Math.max(1, x.at(-1) ?? 0, fx.at(-1) ?? 0);
+  // Chance spans the whole epoch axis (probeLayout's: from 0 to at least 2), also after one epoch.
+  const [c0, c1] = [0, Math.max(2, last) + 0.5];
   const extra: Trace[] = [
     ...(ft.length
       ? [
@@ -20,14 +23,14 @@ export function probeTraces(history: readonly ProbeEpoch[], ft: readonly FineTun
         ]
       : []),
     ...(chance !== undefined
-      ? [{ x: [1, last], y: [chance * 100, chance * 100], name: 'chance', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#888', 'dash') }]
+      ? [{ x: [c0, c1], y: [chance * 100, chance * 100], name: 'chance', type: 'scatter', mode: 'lines', yaxis: 'y2', line: line('#888', 'dash') }]
       : []),
   ] as Trace[];
   // A probe trained by SGD draws its curves; LIN fitted by logistic regression has none (its fit is in the table).
   const probe = (key: 'linear' | 'attentive', label: string, color: string): Trace[] => {
     const loss = history.map((p) => p[`${key}Loss`]);
     if (loss.every((v) => v === null)) return [];
-    const mode = history.length === 1 ? 'lines+markers' : 'lines';
+    const mode = 'lines';
     return [
       { x, y: loss, name: `${label} loss`, type: 'scatter', mode, line: line(color, 'dot') },
       {
@@ -44,17 +47,37 @@ export function probeTraces(history: readonly ProbeEpoch[], ft: readonly FineTun
       },
     ] as Trace[];
   };
-  return [...probe('linear', 'LIN', '#1f77b4'), ...probe('attentive', 'ATT', '#d62728'), ...extra];
+  // A curve of one epoch is a marker: a line needs two points.
+  return markLonePoints([...probe('linear', 'LIN', '#1f77b4'), ...probe('attentive', 'ATT', '#d62728'), ...extra]);
 }
 
-export const probeLayout = {
-  margin: { l: 50, r: 60, t: 10, b: 40 },
-  height: 280,
-  xaxis: { title: { text: 'epoch' }, rangemode: 'tozero' as const },
-  yaxis: { title: { text: 'training loss' } },
-  yaxis2: { title: { text: 'test top-1 %' }, overlaying: 'y' as const, side: 'right' as const, range: [0, 100], showgrid: false },
-  legend: { orientation: 'h' as const, y: 1.12 },
-};
+/**
+ * The chart's layout; with `traces`, the loss axis and the epochs get their ticks from ./ticks.ts
+ * (at least three labels, also for one epoch); the epoch axis starts at 0.
+ */
+export function probeLayout(traces: readonly Trace[] = []) {
+  const losses = traces.filter((t) => t.yaxis !== 'y2').flatMap((t) => t.y.filter((v): v is number => v !== null && Number.isFinite(v)));
+  const last = Math.max(1, ...traces.filter((t) => t.name !== 'chance').flatMap((t) => t.x));
+  const yt = losses.length ? plotlyTicks(Math.min(...losses), Math.max(...losses), 'linear', 220) : null;
+  // Whole epochs from 0, at least to 2: three labels even for a 1-epoch probe.
+  const end = Math.max(2, last);
+  const epochs = niceTicks(0, end, 6).filter(Number.isInteger);
+  return {
+    margin: { l: 50, r: 60, t: 10, b: 40 },
+    height: 280,
+    xaxis: { title: { text: 'epoch' }, range: [0, end + 0.5], tickvals: epochs, ticktext: epochs.map((e) => String(e)) },
+    yaxis: { title: { text: 'training loss' }, ...(yt ? { tickvals: yt.tickvals, ticktext: yt.ticktext, range: yt.range } : {}) },
+    yaxis2: {
+      title: { text: 'test top-1 %' },
+      overlaying: 'y' as const,
+      side: 'right' as const,
+      range: [0, 100],
+      showgrid: false,
+      tickvals: [0, 20, 40, 60, 80, 100],
+    },
+    legend: { orientation: 'h' as const, y: 1.12 },
+  };
+}
 
 /** A [heads, N] block of attention for one image, reduced to one map: the head's, or their mean. */
 export function selectMap(maps: Float32Array, offset: number, heads: number, n: number, head: number | 'mean'): Float32Array {

@@ -20,6 +20,38 @@ describe('the store', () => {
     expect(useStore.getState().run!.step).toBe(2);
   });
 
+  it("follows the run's phase, from preparing to compiling to training", () => {
+    const s = useStore.getState();
+    s.started(spec);
+    expect(useStore.getState().run!.phase).toBe('preparing');
+    s.receive({ type: 'pretrain/phase', runId: 'r1', phase: 'compiling' });
+    s.receive({ type: 'pretrain/phase', runId: 'other', phase: 'training' });
+    expect(useStore.getState().run!.phase).toBe('compiling');
+    s.receive({ type: 'pretrain/phase', runId: 'r1', phase: 'training' });
+    expect(useStore.getState().run!.phase).toBe('training');
+  });
+
+  it("keeps an evaluation's share done growing, and full when it is done", () => {
+    const s = useStore.getState();
+    const probeSpec = { id: 'p1', augment: false } as unknown as Parameters<typeof s.probeStarted>[0];
+    s.probeStarted(probeSpec);
+    const progress = (index: number, done: number): FromWorker => ({
+      type: 'probe/progress',
+      id: 'p1',
+      text: 't',
+      part: { index, count: 2 },
+      stage: { done, total: 4 },
+    });
+    s.receive(progress(0, 2));
+    expect(useStore.getState().probe!.share).toBe(0.25);
+    s.receive(progress(0, 0)); // the next readout of the same part starts its count again
+    expect(useStore.getState().probe!.share).toBe(0.25);
+    s.receive(progress(1, 0));
+    expect(useStore.getState().probe!.share).toBe(0.5);
+    s.receive({ type: 'probe/status', id: 'p1', status: 'done', message: null, features: 'cached' });
+    expect(useStore.getState().probe!.share).toBe(1);
+  });
+
   it('rewinds the curves when the run goes back to a saved state', () => {
     const s = useStore.getState();
     s.started(spec);

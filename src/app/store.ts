@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import { isActive, unreachable, type BackendInfo, type EncoderEntry, type FromWorker } from '../protocol/messages';
 import { followDefaults } from './followDefaults';
 import { initialLab } from './labState';
+import { chartSlice, type ChartSlice } from './slices/chart';
 import { dataSlice, initialData, receiveData, type DataSlice } from './slices/data';
 import { labSlice, receiveLab, type LabSlice } from './slices/lab';
 import { initialProbe, probeSlice, receiveProbe, type ProbeSlice } from './slices/probe';
@@ -52,7 +53,7 @@ interface PageState {
   reset(): void;
 }
 
-export interface AppState extends PageState, UiState, RunSlice, ProbeSlice, LabSlice, DataSlice, SweepSlice {}
+export interface AppState extends PageState, UiState, RunSlice, ProbeSlice, LabSlice, DataSlice, SweepSlice, ChartSlice {}
 
 const initialPage = () => ({ backend: null, workerCrash: null, notices: [], encoders: [] }) satisfies Partial<PageState>;
 
@@ -66,6 +67,7 @@ export const useStore = create<AppState>()((set, get) => ({
   ...labSlice(set, get),
   ...dataSlice(set, get),
   ...sweepSlice(set),
+  ...chartSlice(set, get),
 
   receive(msg) {
     // Each slice handles the messages of its prefix; the few the whole page shares are handled here.

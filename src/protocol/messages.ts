@@ -33,6 +33,13 @@ export interface BackendInfo {
 export type EngineName = 'tfjs' | 'replay';
 
 /** 'interrupted': the worker running it died (killed, crashed, out of memory); it resumes from its last checkpoint. */
+/**
+ * What a running pretraining run is doing: building its model, data and first checkpoint; compiling
+ * shaders and tracing the step (the first steps on a fresh engine, ~20 s on SwiftShader, with no
+ * speed to show); or training at its steady speed.
+ */
+export type RunPhase = 'preparing' | 'compiling' | 'training';
+
 export type RunStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'done' | 'diverged' | 'failed' | 'interrupted';
 
 /**
@@ -312,6 +319,8 @@ export type FromWorker =
     }
   /** Which engine runs the steps, once chosen; `reason` says why the TF.js engine runs where it does. */
   | { readonly type: 'pretrain/engine'; readonly runId: string; readonly engine: EngineName; readonly reason: string | null }
+  /** The run's phase as it changes (sent while it runs; its status says when it paused or ended). */
+  | { readonly type: 'pretrain/phase'; readonly runId: string; readonly phase: RunPhase }
   | { readonly type: 'pretrain/recon'; readonly runId: string; readonly view: ReconView }
   | { readonly type: 'pretrain/profile'; readonly runId: string; readonly profile: StepProfile }
   /**
@@ -341,7 +350,15 @@ export type FromWorker =
     }
   | { readonly type: 'probe/epoch'; readonly id: string; readonly point: ProbeEpoch }
   | { readonly type: 'probe/ft-epoch'; readonly id: string; readonly point: FineTuneEpoch }
-  | { readonly type: 'probe/progress'; readonly id: string; readonly text: string }
+  | {
+      readonly type: 'probe/progress';
+      readonly id: string;
+      readonly text: string;
+      /** Which of the evaluation's parts (one encoder on one seed's images) runs, from 0, of how many. */
+      readonly part: { readonly index: number; readonly count: number };
+      /** How far the part's current readout is: epochs or steps done of its most; null where it has no count (encoding, kNN). */
+      readonly stage: { readonly done: number; readonly total: number } | null;
+    }
   | { readonly type: 'probe/result'; readonly id: string; readonly rows: readonly EvalRow[]; readonly chance: number }
   | { readonly type: 'probe/attention'; readonly id: string; readonly view: AttentionView }
   | { readonly type: 'data/progress'; readonly id: string; readonly done: number; readonly total: number; readonly skipped: number }
@@ -362,7 +379,8 @@ export type FromWorker =
   | { readonly type: 'lab/refused'; readonly name: string; readonly message: string }
   | { readonly type: 'lab/view'; readonly id: number; readonly view: LabView }
   | { readonly type: 'lab/failed'; readonly id: number; readonly message: string }
-  | { readonly type: 'lab/embed-progress'; readonly id: number; readonly text: string }
+  /** `share`: of the whole map, 0 to 1 (the patch features are its first half, the map's epochs its second). */
+  | { readonly type: 'lab/embed-progress'; readonly id: number; readonly text: string; readonly share: number }
   | { readonly type: 'lab/embedding'; readonly id: number; readonly view: EmbeddingView }
   | { readonly type: 'lab/embed-failed'; readonly id: number; readonly message: string }
   /** A problem the user must know about, with what to do. */

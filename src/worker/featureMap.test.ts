@@ -24,7 +24,11 @@ describe('patch-feature maps in the worker (CPU backend)', () => {
     expect(v.background).toBe(10);
     expect(new Set(v.labels).has(10)).toBe(true);
     expect([...v.labels].some((l) => l < 10)).toBe(true);
-    expect(got.some((m) => m.type === 'lab/embed-progress')).toBe(true);
+    // The share the page's bar shows only grows, from the features (first half) to the map's last epoch.
+    const shares = got.flatMap((m) => (m.type === 'lab/embed-progress' ? [m.share] : []));
+    expect(shares.length).toBeGreaterThan(1);
+    expect(shares.every((v, i) => v >= 0 && v <= 1 && (i === 0 || v >= shares[i - 1]!))).toBe(true);
+    expect(shares.at(-1)).toBe(1);
     const kept = tf.memory().numTensors; // the random model, kept for the next request
     // A stop during the map ends it with a message.
     const stopped: FromWorker[] = [];

@@ -69,7 +69,7 @@ export async function patchEmbedding(
   ds: LabelledDataset,
   r: EmbeddingRequest,
   label: string,
-  progress: (text: string) => Promise<boolean | void>,
+  progress: (text: string, share: number) => Promise<boolean | void>,
 ): Promise<EmbeddingView> {
   const c = model.config;
   const S = c.imgSize;
@@ -113,9 +113,13 @@ export async function patchEmbedding(
       labels[next] = imgLabels[i]![k]!;
       copyPatch(imgs, i, S, p, k, patches, next);
     }
-    if ((await progress(`patch features: ${Math.min(b0 + n, count)} of ${count} images`)) === true) throw new Error('stopped');
+    const done = Math.min(b0 + n, count);
+    if ((await progress(`patch features: ${done} of ${count} images`, (0.5 * done) / count)) === true) throw new Error('stopped');
   }
-  const points = await embed2d(features, take, D, { seed: r.seed, onEpoch: (e, total) => progress(`map: epoch ${e} of ${total}`) });
+  const points = await embed2d(features, take, D, {
+    seed: r.seed,
+    onEpoch: (e, total) => progress(`map: epoch ${e} of ${total}`, 0.5 + (0.5 * e) / Math.max(1, total)),
+  });
   const classNames = byPatch ? [...ds.classes, 'background'] : [...ds.classes];
   return { points, labels, classNames, labelledBy: byPatch ? 'patch' : 'image', background: byPatch ? bg : null, patch: p, patches, images: count, label };
 }

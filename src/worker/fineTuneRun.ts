@@ -34,7 +34,10 @@ export async function fineTune(ctx: EvalContext, model: Cae, all: LabelledDatase
   let acc = 0;
   try {
     for (let epoch = 0; epoch < e.fineTuneEpochs && !ctx.stopping; epoch++) {
-      ctx.progress(`${o.label} · fine-tuning on ${ds.trainSize} labelled images, step ${epoch * stepsPerEpoch} of ${totalSteps}`);
+      ctx.progress(`${o.label} · fine-tuning on ${ds.trainSize} labelled images, step ${epoch * stepsPerEpoch} of ${totalSteps}`, {
+        done: epoch * stepsPerEpoch,
+        total: totalSteps,
+      });
       let loss = 0;
       for (let k = 0; k < stepsPerEpoch && !ctx.stopping; k++) {
         const b = await loader.next(true);

@@ -124,8 +124,8 @@ export class LabSession {
     try {
       const view = await this.guarded(() => {
         const { model, label } = this.resolve(choice);
-        return patchEmbedding(model, ds, r, label, async (text) => {
-          post({ type: 'lab/embed-progress', id, text });
+        return patchEmbedding(model, ds, r, label, async (text, share) => {
+          post({ type: 'lab/embed-progress', id, text, share });
           await new Promise((res) => setTimeout(res, 0)); // let a stop, a pause or a lab request in
           return this.embedStop.has(id);
         });

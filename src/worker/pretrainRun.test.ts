@@ -39,6 +39,11 @@ describe('a pretraining run in the worker (CPU backend)', () => {
       'tfjs',
       'the replayed step needs WebGPU (this run is on cpu)',
     ]);
+    // The phases the page shows: building, then the first step (shaders), then steady training.
+    const phases = msgs.flatMap((m) => (m.type === 'pretrain/phase' ? [m.phase] : []));
+    expect(phases).toEqual(['preparing', 'compiling', 'training']);
+    const firstMetrics = msgs.findIndex((m) => m.type === 'pretrain/metrics');
+    expect(msgs.findIndex((m) => m.type === 'pretrain/phase' && m.phase === 'compiling')).toBeLessThan(firstMetrics);
   });
 
   it('pauses after the step in flight, resumes, and stops', async () => {

@@ -11,7 +11,7 @@ import { profileStep } from '../kernels/profile';
 import { Cae } from '../model/cae';
 import { batchMasks } from '../model/masking';
 import { Rng } from '../model/random';
-import type { FromWorker, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
+import type { FromWorker, RunPhase, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
 import { loadCheckpoint, nonFiniteState, saveCheckpoint } from '../train/checkpoint';
 import { CaeTrainer, NonFiniteLossError, type StepResult } from '../train/trainer';
 import { reconView } from './reconView';
@@ -51,6 +51,8 @@ export class PretrainRun {
   /** Step of the last saved state: a checkpoint is taken every `spec.checkpointEvery` steps. */
   private lastGoodStep = -1;
   private rate: { t: number; images: number }[] = [];
+  /** The phase last told to the page; null: a fresh engine whose first step has not run. */
+  private phase: RunPhase | null = null;
   /** Set when the device is lost: the current step's failure is the device's, not the model's. */
   deviceLost: string | null = null;
   /** Rejected when the device goes: read-backs in flight would otherwise never settle. */
@@ -114,6 +116,12 @@ export class PretrainRun {
   /** The live model, for read-only views between steps (the image lab); never trained from outside. */
   get model(): Cae {
     return this.engine.model().model;
+  }
+
+  private setPhase(phase: RunPhase): void {
+    if (phase === this.phase) return;
+    this.phase = phase;
+    this.post({ type: 'pretrain/phase', runId: this.spec.id, phase });
   }
 
   private setStatus(status: RunStatus, message: string | null = null): void {
@@ -199,6 +207,7 @@ export class PretrainRun {
     const run = loadCheckpoint(this.lastGood);
     this.trainer = run.trainer;
     this.engine = this.newEngine();
+    this.phase = null; // the new engine compiles and traces again
     this.startStep = this.trainer.step;
     this.loader.cursor = Number(run.extra.cursor ?? 0);
     try {
@@ -253,6 +262,9 @@ export class PretrainRun {
     };
     let results: StepResult[];
     const stepsBefore = this.trainer.step;
+    // A fresh engine's first steps compile TF.js's shaders and trace the step for the replay: no
+    // speed to show for ~20 s, so the page says what is happening instead.
+    if (this.phase !== 'training') this.setPhase('compiling');
     if (this.profileRequested) {
       // The profiler times TF.js's kernels: the profiled step runs on the TF.js engine.
       this.profileRequested = false;
@@ -274,6 +286,7 @@ export class PretrainRun {
       }
     } else results = await this.guard(this.engine.steps(next));
     this.record(results);
+    this.setPhase(this.engine.tracingNow ? 'compiling' : 'training');
     const now = performance.now();
     this.imgsPerSec = this.imgPerSec(now, this.trainer.step - stepsBefore);
     if (now - this.lastMetrics >= METRICS_EVERY_MS) {
@@ -319,6 +332,7 @@ export class PretrainRun {
   /** Runs until the schedule ends, stop() is called, or a failure ends it. */
   async run(onDeviceLost: (run: PretrainRun) => Promise<boolean>): Promise<void> {
     this.setStatus('running', this.resumedAt === null ? null : `Resumed from the checkpoint at step ${this.resumedAt}.`);
+    this.setPhase('preparing');
     if (this.resumedAt === null) await this.snapshot(); // a resumed run already has (and keeps) its checkpoint
     for (;;) {
       try {

@@ -20,7 +20,8 @@ export interface EvalContext {
   readonly spec: ProbeSpec;
   readonly stopping: boolean;
   readonly post: Post;
-  progress(text: string): void;
+  /** What runs now, in words, and how far its readout is (epochs or steps done of its most). */
+  progress(text: string, stage?: { done: number; total: number } | null): void;
 }
 
 /** Which seed a loop runs, whether it streams its curve (first seed, probed encoder), its label. */
@@ -99,7 +100,9 @@ export async function trainProbes(
   for (let epoch = 0; (linActive || attActive) && !ctx.stopping; epoch++) {
     const att = attActive ? `attentive probe epoch ${epoch + 1} (until converged, at most ${plateau.rule.maxEpochs})` : '';
     const lin = linActive ? `linear probe epoch ${epoch + 1} of ${s.epochs}` : '';
-    ctx.progress(`${o.label} · ${[att, lin].filter(Boolean).join(', ')}`);
+    // ATT runs until converged: its most is the epoch cap, so its share is a lower bound.
+    const most = Math.max(attActive ? plateau.rule.maxEpochs : 0, linActive ? s.epochs : 0);
+    ctx.progress(`${o.label} · ${[att, lin].filter(Boolean).join(', ')}`, { done: epoch, total: most });
     const order = new Rng(o.seed * 31 + epoch).shuffle(Array.from({ length: n }, (_, i) => i));
     let linSum = 0;
     let attSum = 0;

@@ -69,6 +69,15 @@ describe('an evaluation run in the worker (CPU backend)', () => {
       }
     }
     expect(of(msgs, 'probe/progress').some((m) => /seed 2 of 2 · random-init baseline · fine-tuning/.test(m.text))).toBe(true);
+    // The page's bar counts parts (2 seeds × probed and baseline) and each readout's epochs or steps.
+    const progress = of(msgs, 'probe/progress');
+    expect(progress.every((m) => m.part.count === 4)).toBe(true);
+    expect([...new Set(progress.map((m) => m.part.index))]).toEqual([0, 1, 2, 3]);
+    const last = progress.at(-1)!;
+    expect(last.text).toMatch(/fine-tuning/);
+    expect(last.stage!.total).toBeGreaterThan(last.stage!.done);
+    expect(progress.some((m) => m.stage === null)).toBe(true); // encoding the images: no count
+    expect(progress.some((m) => /seed 1 of 2 · probed encoder · kNN on mean-pooled patches/.test(m.text))).toBe(true);
   });
 
   it('stops between steps and reports only the seeds it finished', async () => {

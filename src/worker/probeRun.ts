@@ -64,8 +64,11 @@ export class ProbeRun {
     this.post({ type: 'probe/status', id: this.spec.id, status, message, features: this.features });
   }
 
-  progress(text: string): void {
-    this.post({ type: 'probe/progress', id: this.spec.id, text });
+  /** Which part (one encoder on one seed) runs: the page's progress bar counts them. */
+  private part = { index: 0, count: 1 };
+
+  progress(text: string, stage: { done: number; total: number } | null = null): void {
+    this.post({ type: 'probe/progress', id: this.spec.id, text, part: this.part, stage });
   }
 
   /** The probed encoder, or a random init of the preset drawn from `seed`. */
@@ -110,6 +113,7 @@ export class ProbeRun {
         if (this.stopRequested) break;
         const live = k === 0 && role === 'probed';
         const label = `seed ${k + 1} of ${e.seeds} · ${role === 'probed' ? 'probed encoder' : 'random-init baseline'}`;
+        this.part = { index: k * roles.length + roles.indexOf(role), count: e.seeds * roles.length };
         seedResults.push([role, await this.evaluate(role, seed, ds, live, label)]);
       }
       // A seed counts only when every evaluation of every encoder finished on it, so the probed
@@ -144,7 +148,10 @@ export class ProbeRun {
             const train = cached ?? (await encodeSplit(model, ds, 'train', ds.trainSize));
             try {
               if (evals.has('knn'))
-                for (const pooling of ['cls', 'mean'] as const) out.set(`knn-${pooling}`, { acc: await this.knn(train, val, ds.classes.length, pooling) });
+                for (const pooling of ['cls', 'mean'] as const) {
+                  this.progress(`${label} · kNN on ${pooling === 'cls' ? 'the CLS token' : 'mean-pooled patches'}`);
+                  out.set(`knn-${pooling}`, { acc: await this.knn(train, val, ds.classes.length, pooling) });
+                }
               if (logistic) {
                 this.progress(`${label} · linear probe: logistic regression, L2 by 5-fold cross-validation on the training images`);
                 out.set('lin', await linearReadout(train, val, ds.classes.length, s.probe.pooling));

@@ -106,6 +106,11 @@ export class StepEngine {
     return [...done, await this.trace(key, images)];
   }
 
+  /** Whether a shape is being traced (its replay not compiled yet): the run is still warming up. */
+  get tracingNow(): boolean {
+    return this.tracing.size > 0;
+  }
+
   /**
    * Waits for the replayed step in flight and returns its result (none on TF.js or when none is in
    * flight). Throws NonFiniteLossError if it was refused; the trainer is then at that step.

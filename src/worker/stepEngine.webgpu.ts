@@ -73,10 +73,15 @@ it('replays after its first steps, matches TF.js on the same batches, and leaks 
   let fed = 0;
   const next = () => batch(fed++);
   const got: StepResult[] = [];
+  const tracing: boolean[] = [];
   while (engine.name !== 'replay') {
     got.push(...(await engine.steps(next)));
+    tracing.push(engine.tracingNow);
     expect(got.length).toBeLessThanOrEqual(4);
   }
+  // Warming up (the page's "compiling shaders / tracing the step") until the replay took over.
+  expect(tracing.at(0)).toBe(true);
+  expect(tracing.at(-1)).toBe(false);
   // The traced steps ran on TF.js, and said so.
   expect(chosen).toEqual([expect.stringMatching(/^tfjs tracing the step for batches of 2/), 'replay ']);
   expect(got.length).toBeGreaterThanOrEqual(2);

@@ -1,9 +1,14 @@
 // Attention maps over validation images: the attentive probe's query (mean of heads or one head)
 // and the encoder's CLS self-attention per layer and head, overlaid with adjustable colours.
 import { useState } from 'react';
-import { type ColourScale, overlay, selectMap } from '../probeCharts';
+import { colour, type ColourScale, overlay, selectMap } from '../probeCharts';
 import { useStore } from '../store';
+import { ColourBar } from './ColourBar';
 import { ImageCanvas } from './ImageCanvas';
+
+// Stable ramps for the colour bar (it redraws when its ramp changes).
+const infernoRamp = (t: number) => colour(t, 'inferno');
+const greyRamp = (t: number) => colour(t, 'grey');
 
 export function AttentionMaps() {
   const view = useStore((s) => s.probe?.attention ?? null);
@@ -61,7 +66,17 @@ export function AttentionMaps() {
           return <ImageCanvas key={i} rgba={overlay(img, S, map, view.grid, opacity, scale)} size={S} scale={4} testId="probe.attention.map" />;
         })}
       </div>
-      <p style={{ fontSize: 12, color: 'var(--muted)' }}>Each map is scaled from its own minimum to maximum.</p>
+      <p style={{ fontSize: 12, color: 'var(--muted)' }}>
+        <ColourBar
+          colour={scale === 'grey' ? greyRamp : infernoRamp}
+          lo={0}
+          hi={1}
+          label="attention"
+          ticks={['its min', 'middle', 'its max']}
+          testId="probe.attention.scale"
+        />{' '}
+        Each map is scaled from its own minimum to maximum.
+      </p>
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { runTitle } from '../runNames';
 import { getCheckpoint } from '../runsDb';
 import { useStore } from '../store';
 import { fieldLabel } from '../validation';
+import { ChartControls, type XRange } from './ChartControls';
 
 /** Curves of runs kept before records carried one: read once from their checkpoint. */
 function useOlderCurves(ids: readonly string[]): ReadonlyMap<string, readonly StepPoint[]> {
@@ -35,6 +36,8 @@ export function ComparePanel() {
   const metric = useStore((s) => s.metric);
   const axis = useStore((s) => s.axis);
   const sweeps = useStore((s) => s.sweeps);
+  const { scale, smoothing } = useStore((s) => s.chart);
+  const [range, setRange] = useState<XRange>(null);
   const { setCompare } = useStore.getState();
   // Each run under the name the sidebar shows (the typed one, its sweep values, or preset and changes).
   const chosen = compared.flatMap((id) => runs.filter((r) => r.spec.id === id)).map((r) => ({ ...r, name: runTitle(r, sweeps) }));
@@ -56,16 +59,25 @@ export function ComparePanel() {
   useEffect(() => {
     const el = ref.current;
     if (!el || !open) return;
-    const key = [metric, axis, theme.fg, ...shown.map((r) => `${r.id} ${r.name ?? ''} ${r.curve.length} ${r.curve.at(-1)?.step ?? ''}`)].join('|');
+    const key = [
+      metric,
+      axis,
+      scale,
+      smoothing,
+      range?.join(':'),
+      theme.fg,
+      ...shown.map((r) => `${r.id} ${r.name ?? ''} ${r.curve.length} ${r.curve.at(-1)?.step ?? ''}`),
+    ].join('|');
     if (key === drawn.current) return;
     drawn.current = key;
-    const traces = compareTraces(shown, metric, axis);
+    const traces = compareTraces(shown, metric, axis, smoothing);
     void loadPlotly().then(async (Plotly) => {
       if (!el.isConnected) return;
-      await Plotly.react(el, traces, themed(compareLayout(metric, axis), theme), { displaylogo: false, responsive: true });
+      await Plotly.react(el, traces, themed(compareLayout(metric, axis, traces, scale, range), theme), { displaylogo: false, responsive: true });
       el.dataset.traces = String(traces.length);
+      el.dataset.scale = scale;
     });
-  }, [shown, open, metric, axis, theme]);
+  }, [shown, open, metric, axis, theme, scale, smoothing, range]);
   useEffect(() => {
     const el = ref.current;
     return () => {
@@ -96,6 +108,7 @@ export function ComparePanel() {
             : `${chosen.length} runs; images seen = steps × each run's batch.`}
         </span>
       </div>
+      <ChartControls testId="compare.chart" xLabel={axis === 'images' ? 'images' : 'steps'} onRange={setRange} />
       <div ref={ref} data-testid="compare.chart" data-traces="0" style={{ width: '100%', minHeight: 380 }} />
       <h3 style={{ fontSize: 15 }}>What differs</h3>
       {chosen.length >= 2 && diff.length === 0 && <p className="hint">The ticked runs have the same config (only their ids and start times differ).</p>}

@@ -8,19 +8,23 @@ import { useStore } from '../store';
 import type { ImportOptions } from '../specs';
 import { cancelImport, importDataset } from '../workerClient';
 import { DatasetDetail, mb } from './DatasetDetail';
+import { useNow } from './useNow';
+import { ProgressBar } from './ProgressBar';
+import { importProgress } from '../progress';
 
 const row = { display: 'grid', gridTemplateColumns: 'minmax(0, 170px) minmax(0, 200px)', gap: 6, fontSize: 13, alignItems: 'center', marginBottom: 4 } as const;
 const STORED_SIZES = [32, 64, 96, 128, 224] as const;
 
 function ImportProgress() {
   const imp = useStore((s) => s.dataImport);
+  const now = useNow(1000, imp?.status === 'running');
   if (!imp) return null;
-  const pct = imp.total > 0 ? Math.round((100 * imp.done) / imp.total) : 0;
   return (
-    <p data-testid="data.progress" data-status={imp.status} data-id={imp.id} style={{ fontSize: 13 }}>
+    <div data-testid="data.progress" data-status={imp.status} data-id={imp.id} style={{ fontSize: 13, margin: '8px 0' }}>
       {imp.status === 'running' && (
         <>
-          Importing {imp.name}: <progress max={100} value={pct} /> {imp.done} of {imp.total || '…'}
+          <ProgressBar progress={importProgress(imp, now)} testId="data.import-progress" />
+          Importing {imp.name}: {imp.done} of {imp.total || '…'}
           {imp.skipped > 0 && `, ${imp.skipped} skipped`}{' '}
           <button data-testid="data.cancel" onClick={cancelImport}>
             Cancel
@@ -32,7 +36,7 @@ function ImportProgress() {
       {(imp.status === 'failed' || imp.status === 'cancelled') && (
         <span style={{ color: imp.status === 'failed' ? 'var(--error)' : 'var(--muted)' }}>{imp.message}</span>
       )}
-    </p>
+    </div>
   );
 }
 

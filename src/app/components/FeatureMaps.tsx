@@ -12,6 +12,9 @@ import { MAP_POINTS, requestFeatureMap, stopFeatureMap } from '../labClient';
 import type { FeatureMapState } from '../labState';
 import { useStore } from '../store';
 import { ImageCanvas } from './ImageCanvas';
+import { ProgressBar } from './ProgressBar';
+import { useNow } from './useNow';
+import { mapProgress } from '../progress';
 
 function MapPlot({ view, side, onHover }: { view: EmbeddingView; side: 0 | 1; onHover: (i: number | null) => void }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -47,6 +50,13 @@ function MapPlot({ view, side, onHover }: { view: EmbeddingView; side: 0 | 1; on
   return <div ref={ref} data-testid={`lab.map.${side}.chart`} data-points="0" style={{ width: '100%' }} />;
 }
 
+/** The map's bar: patch features (its first half), then the map's epochs, with the time left. */
+function MapProgress({ side, map }: { side: 0 | 1; map: FeatureMapState }) {
+  const now = useNow(1000, map.busy);
+  const progress = mapProgress(map, side, now);
+  return <ProgressBar progress={progress} testId={`lab.map.${side}.progress`} />;
+}
+
 function Side(props: { side: 0 | 1; map: FeatureMapState; model: string }) {
   const [hover, setHover] = useState<number | null>(null);
   const v = props.map.view;
@@ -58,7 +68,7 @@ function Side(props: { side: 0 | 1; map: FeatureMapState; model: string }) {
       <div style={{ fontSize: 12, minHeight: 18 }}>
         {props.map.busy ? (
           <>
-            {props.map.progress} <button onClick={() => stopFeatureMap(props.side)}>stop</button>
+            <MapProgress side={props.side} map={props.map} /> <button onClick={() => stopFeatureMap(props.side)}>stop</button>
           </>
         ) : props.map.failure ? (
           <span role="alert" style={{ color: 'var(--error)' }}>

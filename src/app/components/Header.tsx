@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { isSoftwareAdapter, persistenceText } from '../headerText';
 import { storageUsed } from '../runsDb';
 import { useStore } from '../store';
+import { HeaderRun } from './HeaderRun';
 
 const mb = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GB` : `${(b / 2 ** 20).toFixed(1)} MB`);
 
@@ -50,6 +51,7 @@ export function Header() {
           <span data-testid="backend.name">{crash ? 'worker stopped' : (backend?.label ?? 'starting…')}</span>
           {backend && <span className="hint"> ({backend.adapter})</span>}
         </span>
+        <HeaderRun />
         <Storage />
       </span>
       {software && !crash && (

@@ -2,9 +2,11 @@
 // patches, composite, per-patch error, the paper's Figure 4 full reconstruction, and the patch
 // features' first three principal components as RGB.
 import type { LabView } from '../../protocol/messages';
+import { viridis } from '../../data/labPanels';
+import { ColourBar } from './ColourBar';
 import { ImageCanvas } from './ImageCanvas';
 
-function Panel(props: { rgba: Uint8ClampedArray | null; size: number; testId: string; label: string; help?: string }) {
+function Panel(props: { rgba: Uint8ClampedArray | null; size: number; testId: string; label: string; help?: string; children?: React.ReactNode }) {
   return (
     <figure style={{ margin: 0, width: 160, fontSize: 12 }}>
       {props.rgba ? (
@@ -18,6 +20,7 @@ function Panel(props: { rgba: Uint8ClampedArray | null; size: number; testId: st
           nothing masked
         </div>
       )}
+      {props.children}
       <figcaption title={props.help}>{props.label}</figcaption>
     </figure>
   );
@@ -53,7 +56,9 @@ export function LabViews(props: { view: LabView }) {
             size={v.size}
             testId="lab.error"
             label={`per-patch error (MSE in the loss's space), dark 0 → yellow ${v.errorMax.toPrecision(3)}; grey = visible`}
-          />
+          >
+            <ColourBar colour={viridis} lo={0} hi={v.errorMax} label="MSE" testId="lab.error.scale" />
+          </Panel>
         )}
         <Panel
           rgba={v.full}

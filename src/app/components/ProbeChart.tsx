@@ -18,7 +18,8 @@ export function ProbeChart() {
     // One point per epoch: redrawing on each is cheap enough.
     void loadPlotly().then((Plotly) => {
       if (!el.isConnected) return; // unmounted while plotly loaded
-      void Plotly.react(el, probeTraces(history, ft, chance), themed(probeLayout, theme), { displaylogo: false, responsive: true });
+      const traces = probeTraces(history, ft, chance);
+      void Plotly.react(el, traces, themed(probeLayout(traces), theme), { displaylogo: false, responsive: true });
       el.dataset.points = String(history.length);
       el.dataset.ftPoints = String(ft?.length ?? 0);
     });

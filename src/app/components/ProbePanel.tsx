@@ -11,6 +11,7 @@ import { startProbe, stopProbe } from '../workerClient';
 import { AttentionMaps } from './AttentionMaps';
 import { DefaultExperimentNote } from './DefaultExperimentNote';
 import { evalProblems, evalStartReason } from '../evalValidation';
+import { EvalProgress } from './EvalProgress';
 import { ProbeStartInfo } from './ProbeStartInfo';
 import { ProbeChart } from './ProbeChart';
 import { ResultsTable } from './ResultsTable';
@@ -130,6 +131,7 @@ export function ProbePanel() {
                 {probe.message && <span style={{ color: 'var(--error)' }}> · {probe.message}</span>}
               </p>
             )}
+            <EvalProgress />
           </div>
         </div>
         <div className="probe-live">

@@ -1,12 +1,13 @@
-// Step of total, images per second and time left, from the store.
-import { formatDuration } from '../charts';
+// The run's progress: a progress bar with its phase and time left, then step of total, speed, loss
+// and engine, all from the store's one live run (../progress.ts).
+import { ENGINE_HELP, runProgress } from '../progress';
 import { useStore } from '../store';
+import { ProgressBar } from './ProgressBar';
 
 export function ProgressView() {
   const run = useStore((s) => s.run);
   if (!run) return <p style={{ color: 'var(--muted)' }}>Choose a preset and press Start.</p>;
-  const frac = run.totalSteps ? run.step / run.totalSteps : 0;
-  const left = run.imgPerSec > 0 ? ((run.totalSteps - run.step) * run.spec.train.batchSize) / run.imgPerSec : NaN;
+  const moving = run.status === 'running';
   return (
     <div>
       <div style={{ display: 'flex', gap: 16, fontSize: 14, alignItems: 'baseline', flexWrap: 'wrap' }}>
@@ -14,16 +15,20 @@ export function ProgressView() {
           step <b data-testid="pretrain.step">{run.step}</b> of {run.totalSteps}
         </span>
         <span data-testid="pretrain.status">{run.status}</span>
-        <span data-testid="pretrain.speed">{run.imgPerSec.toFixed(1)} img/s</span>
-        <span>time left {formatDuration(left)}</span>
+        {/* The speed of a run that is not moving is no speed: it is shown only while it runs. */}
+        <span data-testid="pretrain.speed">{moving && run.phase === 'training' ? `${run.imgPerSec.toFixed(1)} img/s` : '— img/s'}</span>
         {run.history.length > 0 && <span>loss {run.history.at(-1)!.total.toFixed(4)}</span>}
         {run.engine && (
-          <span data-testid="pretrain.engine" title={run.engine.reason ?? 'the traced step replayed as one fixed list of GPU commands'}>
+          <span
+            data-testid="pretrain.engine"
+            className="help"
+            title={`${ENGINE_HELP[run.engine.name]}${run.engine.reason ? `. Now: ${run.engine.reason}.` : ''}`}
+          >
             engine {run.engine.name === 'replay' ? 'replay' : 'TF.js'}
           </span>
         )}
       </div>
-      <progress value={frac} max={1} style={{ width: '100%' }} />
+      <ProgressBar progress={runProgress(run)} testId="pretrain.progress" />
       {run.message && (
         <p
           data-testid="pretrain.message"

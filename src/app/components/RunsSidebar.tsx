@@ -3,6 +3,7 @@
 // Pretrain shows its curves and reconstructions), the box ticks it for comparison.
 import { isActive } from '../../protocol/messages';
 import { runColour } from '../compare';
+import { liveRun } from '../progress';
 import { runGroups, runTitle } from '../runNames';
 import type { RunRecord } from '../runsDb';
 import { useStore } from '../store';
@@ -20,6 +21,9 @@ export function RunsSidebar() {
   const current = useStore((s) => s.run?.spec.id);
   const busy = useStore((s) => s.run !== null && isActive(s.run.status));
   const liveStatus = useStore((s) => s.run?.status);
+  // The live run's step and status, the same the header and the Pretrain view show (its kept record lags).
+  const liveStep = useStore((s) => s.run?.step ?? 0);
+  const live = current && liveStatus ? { spec: { id: current }, step: liveStep, status: liveStatus } : null;
   // The run this page trains now: its status is the store's. Once it ended (or was refused, or its
   // worker died) the kept record says what it is, and Resume is offered as for any kept run.
   const training = busy ? current : undefined;
@@ -34,7 +38,8 @@ export function RunsSidebar() {
   const row = (r: RunRecord) => {
     const id = r.spec.id;
     // Another tab's run (it holds the run's lock) trains there; one left active by a gone page was interrupted.
-    const status = shownStatus(r, training, elsewhere);
+    const now = liveRun(r, live);
+    const status = now.status ?? shownStatus(r, training, elsewhere);
     const ticked = compared.indexOf(id);
     const title = runTitle(r, sweeps);
     return (
@@ -65,7 +70,7 @@ export function RunsSidebar() {
         </div>
         <div className="run-meta">
           <span>
-            {r.spec.presetId} · {r.step}/{r.spec.train.totalSteps}
+            {r.spec.presetId} · <span data-testid="runs.step">{now.step}</span>/{r.spec.train.totalSteps}
             {r.latest && ` · ${r.latest.total.toFixed(3)}`}
           </span>
           <Sparkline curve={r.curve} colour={ticked >= 0 ? runColour(ticked) : undefined} />

@@ -6,7 +6,9 @@ import { useStore } from '../store';
 import { gridCsv, gridRows } from '../sweep/grid';
 import { knobValueText, type SweepState, sweepFinished } from '../sweep/sweep';
 import { cancelSweep, removeSweep, sweepActive } from '../sweep/sweepClient';
+import { pointStatusText, sweepProgress } from '../sweep/sweepProgress';
 import { fieldLabel } from '../validation';
+import { ProgressBar } from './ProgressBar';
 import { SweepEditor } from './SweepEditor';
 
 const fmt = (v: number | null, d = 4) => (v === null ? '' : v.toPrecision(d));
@@ -15,6 +17,9 @@ const pct = (a: { top1: number; se: number } | null) => (a ? `${a.top1.toFixed(1
 function Grid(props: { sweep: SweepState }) {
   const s = props.sweep;
   const rows = gridRows(s);
+  // The live run's step and the evaluation's readout, for the point that runs now.
+  const run = useStore((st) => st.run);
+  const probe = useStore((st) => st.probe);
   const done = sweepFinished(s);
   return (
     <div
@@ -40,6 +45,7 @@ function Grid(props: { sweep: SweepState }) {
           </button>
         )}
       </div>
+      <ProgressBar progress={sweepProgress(s, run, probe)} testId="sweep.progress" />
       <table style={{ fontSize: 12, borderCollapse: 'collapse', marginTop: 4 }}>
         <thead>
           <tr>
@@ -62,7 +68,7 @@ function Grid(props: { sweep: SweepState }) {
                 <td key={i}>{knobValueText(v)}</td>
               ))}
               <td title={r.message ?? undefined}>
-                {r.status}
+                {s.points[r.index] ? pointStatusText(s.points[r.index]!, run, probe) : r.status}
                 {r.message ? ` (${r.message})` : ''}
               </td>
               <td>{fmt(r.total)}</td>

@@ -24,6 +24,8 @@ export interface DataImport {
   readonly total: number;
   readonly skipped: number;
   readonly message: string | null;
+  /** When it started (ms since the epoch): its time left is measured from it. */
+  readonly startedAt: number;
 }
 
 export interface DataSlice {
@@ -55,7 +57,7 @@ export const dataSlice = (set: SetState, get: GetState): DataSlice => ({
     });
   },
   importStarted(id, name) {
-    set({ dataImport: { id, name, status: 'running', done: 0, total: 0, skipped: 0, message: null } });
+    set({ dataImport: { id, name, status: 'running', done: 0, total: 0, skipped: 0, message: null, startedAt: Date.now() } });
   },
   showDataset(id) {
     set({ shownDataset: id });

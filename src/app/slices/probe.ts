@@ -13,6 +13,7 @@ import {
 import type { ProbeTrainConfig } from '../../train/probeTrainer';
 import { initialProbeForm, type ProbeForm } from '../probeForm';
 import type { ResultRow } from '../runsDb';
+import { evalShare } from '../progress';
 import type { GetState, MessagesOf, SetState } from './types';
 
 export interface CurrentProbe {
@@ -25,6 +26,9 @@ export interface CurrentProbe {
   readonly ftHistory: readonly FineTuneEpoch[];
   /** What the run is doing now (seed, encoder, evaluation, epoch). */
   readonly progress: string | null;
+  /** The share of the evaluation done, 0 to 1 (never going back; see evalShare), and when it started (ms). */
+  readonly share: number;
+  readonly startedAt: number;
   /** Every encoder's results when the run ends: mean ± sd over seeds, standard errors, chance. */
   readonly result: { readonly rows: readonly EvalRow[]; readonly chance: number } | null;
   readonly attention: AttentionView | null;
@@ -62,6 +66,8 @@ export const probeSlice = (set: SetState, get: GetState): ProbeSlice => ({
         history: [],
         ftHistory: [],
         progress: null,
+        share: 0,
+        startedAt: Date.now(),
         result: null,
         attention: null,
       },
@@ -80,8 +86,11 @@ export function receiveProbe(msg: MessagesOf<'probe/'>, set: SetState, get: GetS
     case 'probe/status':
       // 'starting' again: it runs again from the start (a new GPU device), so its curves start over.
       if (msg.status === 'starting')
-        set({ probe: { ...probe, status: msg.status, message: msg.message, history: [], ftHistory: [], progress: null, result: null, attention: null } });
-      else set({ probe: { ...probe, status: msg.status, message: msg.message, features: msg.features } });
+        set({
+          probe: { ...probe, status: msg.status, message: msg.message, history: [], ftHistory: [], progress: null, share: 0, result: null, attention: null },
+        });
+      // Done: all of it (the last readout reports its last epoch as it starts it).
+      else set({ probe: { ...probe, status: msg.status, message: msg.message, features: msg.features, share: msg.status === 'done' ? 1 : probe.share } });
       return;
     case 'probe/epoch':
       set({ probe: { ...probe, history: [...probe.history, msg.point] } });
@@ -90,7 +99,7 @@ export function receiveProbe(msg: MessagesOf<'probe/'>, set: SetState, get: GetS
       set({ probe: { ...probe, ftHistory: [...probe.ftHistory, msg.point] } });
       return;
     case 'probe/progress':
-      set({ probe: { ...probe, progress: msg.text } });
+      set({ probe: { ...probe, progress: msg.text, share: Math.max(probe.share, evalShare(msg.part, msg.stage)) } });
       return;
     case 'probe/result':
       set({ probe: { ...probe, result: { rows: msg.rows, chance: msg.chance } } });

@@ -2,7 +2,16 @@
 // pretrain/* messages), and the runs kept in this browser.
 import type { CaeConfig } from '../../model/config';
 import { PRESETS, type PresetId } from '../../model/presets';
-import { unreachable, type EngineName, type ReconView, type RunSpec, type RunStatus, type StepPoint, type StepProfile } from '../../protocol/messages';
+import {
+  unreachable,
+  type EngineName,
+  type ReconView,
+  type RunPhase,
+  type RunSpec,
+  type RunStatus,
+  type StepPoint,
+  type StepProfile,
+} from '../../protocol/messages';
 import type { TrainConfig } from '../../train/config';
 import { defaultTrainConfig } from '../../train/defaults';
 import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
@@ -14,6 +23,8 @@ import type { GetState, MessagesOf, SetState } from './types';
 export interface CurrentRun {
   readonly spec: RunSpec;
   readonly status: RunStatus;
+  /** What the running run is doing (building, compiling shaders and tracing, training): the worker says. */
+  readonly phase: RunPhase;
   readonly step: number;
   readonly totalSteps: number;
   readonly imgPerSec: number;
@@ -107,6 +118,7 @@ export const runSlice = (set: SetState, get: GetState): RunSlice => ({
       run: {
         spec,
         status: 'starting',
+        phase: 'preparing',
         step,
         totalSteps: spec.train.totalSteps,
         imgPerSec: 0,
@@ -157,6 +169,9 @@ export function receiveRun(msg: MessagesOf<'pretrain/'>, set: SetState, get: Get
       return;
     case 'pretrain/engine':
       set({ run: { ...run, engine: { name: msg.engine, reason: msg.reason } } });
+      return;
+    case 'pretrain/phase':
+      set({ run: { ...run, phase: msg.phase } });
       return;
     case 'pretrain/recon':
       set({ run: { ...run, recon: msg.view } });
