@@ -91,20 +91,29 @@ for (const width of [1280, 390]) {
     const start = page.getByTestId('probe.start');
     // Start stays in view at the bottom of the long form, wherever the user has scrolled to in it.
     await expect(start).toBeInViewport();
-    await start.click();
-    const error = page.getByTestId('probe.error');
-    await expect(error.locator('li')).toHaveText([
-      'The training images (5) must fill at least one probe batch (64): use more images or a smaller batch.',
-      'Results need at least one of the test images (there are 0).',
-    ]);
-    await expect(error).toBeInViewport();
-    const [s, e] = [(await start.boundingBox())!, (await error.boundingBox())!];
-    expect(e.y - (s.y + s.height), 'the refusal sits right under Start').toBeLessThan(40);
+    // The form checks as it is typed: Start is disabled, and the reason sits right under it, in view.
+    await expect(start).toBeDisabled();
+    const reason = page.getByTestId('probe.start-reason');
+    await expect(reason).toHaveText(/^Start needs 2 fixes, each shown beside its field: Training images must be at least one probe batch \(64\) \(got 5\)/);
+    await expect(reason).toBeInViewport();
+    const [s, e] = [(await start.boundingBox())!, (await reason.boundingBox())!];
+    expect(e.y - (s.y + s.height), 'the reason sits right under Start').toBeLessThan(60);
+    // Each failing condition is named on its own, beside its own field.
+    for (const [label, text] of <[string, string][]>[
+      ['training images', 'Training images must be at least one probe batch (64) (got 5)'],
+      ['test images', 'Test images must be a whole number of at least 1 (got 0)'],
+    ]) {
+      const field = page.getByLabel(label, { exact: true });
+      await expect(field).toHaveAttribute('aria-invalid', 'true');
+      await expect(page.getByText(text, { exact: false }).first()).toBeVisible();
+    }
     // Nothing piles up at the top of the page.
     await expect(page.getByTestId('notices')).toHaveText('');
     // Fixing the form clears it.
+    await nb.setField('training images', '256');
     await nb.setField('test images', '16');
-    await expect(error).toHaveCount(0);
+    await expect(reason).toHaveCount(0);
+    await expect(start).toBeEnabled();
     expect(nb.pageErrors).toEqual([]);
   });
 }

@@ -121,7 +121,7 @@ export function LabPanel() {
         </div>
       )}
       <div style={{ display: 'flex', gap: 20, flexWrap: 'wrap', alignItems: 'flex-start', marginTop: 8 }}>
-        <div style={{ fontSize: 13, display: 'grid', gap: 6, width: 260 }}>
+        <div style={{ fontSize: 13, display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 6, width: 260, maxWidth: '100%' }}>
           <label>
             model{' '}
             <select data-testid="lab.model" value={lab.model} onChange={(e) => void chooseLabModel(e.target.value)}>
