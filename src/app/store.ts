@@ -1,7 +1,7 @@
 // The one store of the page: plain serializable data fed by the worker client, never tensors. It is
 // composed of slices (zustand's slices pattern), each with its state, its actions and the worker
 // messages of its prefix: run (pretrain/*), probe (probe/*), lab (lab/*), data (data/*, dataset/*),
-// sweep and ui (the page's chrome). What the page shares (the backend, notices, the worker's
+// tokenizer (tokenizer/*), sweep and ui (the page's chrome). What the page shares (the backend, notices, the worker's
 // encoders) and the dispatch of the worker's messages stay here; `receive` is exhaustive at compile
 // time, here and in each slice.
 import { create } from 'zustand';
@@ -13,6 +13,7 @@ import { labSlice, receiveLab, type LabSlice } from './slices/lab';
 import { initialProbe, probeSlice, receiveProbe, type ProbeSlice } from './slices/probe';
 import { initialForm, initialRun, receiveRun, runSlice, type RunSlice } from './slices/run';
 import { sweepSlice, type SweepSlice } from './slices/sweep';
+import { initialTokenizer, receiveTokenizer, tokenizerSlice, type TokenizerSlice } from './slices/tokenizer';
 import { hasPrefix } from './slices/types';
 import { uiSlice, type UiState, viewFromHash } from './ui';
 export type { ProbeForm } from './probeForm';
@@ -45,7 +46,7 @@ interface PageState {
   reset(): void;
 }
 
-export interface AppState extends PageState, UiState, RunSlice, ProbeSlice, LabSlice, DataSlice, SweepSlice {}
+export interface AppState extends PageState, UiState, RunSlice, ProbeSlice, LabSlice, DataSlice, SweepSlice, TokenizerSlice {}
 
 const initialPage = () => ({ backend: null, workerCrash: null, notices: [], encoders: [] }) satisfies Partial<PageState>;
 
@@ -59,6 +60,7 @@ export const useStore = create<AppState>()((set, get) => ({
   ...labSlice(set, get),
   ...dataSlice(set, get),
   ...sweepSlice(set),
+  ...tokenizerSlice(set, get),
 
   receive(msg) {
     // Each slice handles the messages of its prefix; the few the whole page shares are handled here.
@@ -66,6 +68,7 @@ export const useStore = create<AppState>()((set, get) => ({
     if (hasPrefix(msg, 'probe/')) return receiveProbe(msg, set, get);
     if (hasPrefix(msg, 'lab/')) return receiveLab(msg, set, get);
     if (hasPrefix(msg, 'data/') || hasPrefix(msg, 'dataset/')) return receiveData(msg, set, get);
+    if (hasPrefix(msg, 'tokenizer/')) return receiveTokenizer(msg, set, get);
     switch (msg.type) {
       case 'encoders':
         set({ encoders: msg.list, ...followDefaults(get(), { encoders: msg.list }) });
@@ -87,7 +90,7 @@ export const useStore = create<AppState>()((set, get) => ({
   },
   workerLost(message) {
     // The run's and the evaluation's ends come as the statuses the dead worker could not send (workerClient).
-    set({ backend: null, encoders: [] });
+    set({ backend: null, encoders: [], heldTokenizers: [] });
     get().notify(message);
   },
   crashed(message) {
@@ -105,7 +108,7 @@ export const useStore = create<AppState>()((set, get) => ({
     set({ notices: get().notices.filter((n) => n.id !== id) });
   },
   reset() {
-    set({ ...initialPage(), ...initialRun(), ...initialProbe(), ...initialData(), sweeps: [], form: initialForm(), lab: initialLab() });
+    set({ ...initialPage(), ...initialRun(), ...initialProbe(), ...initialData(), ...initialTokenizer(), sweeps: [], form: initialForm(), lab: initialLab() });
   },
 }));
 

@@ -9,6 +9,7 @@ import { buildProbeSpec } from './probeForm';
 import { buildRunSpec, checkImport, missingDataset, type ImportOptions } from './specs';
 import { useStore } from './store';
 import { requestPersistentStorage } from './tabs';
+import { watchTokenizers } from './tokenizerClient';
 
 let worker: Worker | null = null;
 
@@ -35,6 +36,7 @@ export function startWorker(): void {
   if (worker) return;
   spawn();
   readKept();
+  watchTokenizers();
 }
 
 /** Workers replaced in a row without one reaching its backend: past a few, the page stops trying. */

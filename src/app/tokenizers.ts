@@ -1,0 +1,81 @@
+// The tokenizer form's checks and the fit of a tokenizer to a pretraining preset (issue 24): a token
+// target is one code per ViT patch, so the tokenizer's grid must be the preset's patch grid, and the
+// decoder's logits are over the tokenizer's K codes.
+import type { CaeConfig } from '../model/config';
+import { PRESETS, type PresetId } from '../model/presets';
+import type { TokenizerEntry, TokenizerModel, TokenizerRef, TokenizerSpec } from '../protocol/messages';
+
+/** The official vocabulary (DALL-E's d-VAE, used by BEiT and CAE). */
+export const PAPER_VOCAB = 8192;
+
+export interface TokenizerForm {
+  readonly presetId: PresetId;
+  /** Width of the d-VAE's first conv group. */
+  readonly hiddenDim: number;
+  /** K, the codebook size. */
+  readonly vocabSize: number;
+  readonly totalSteps: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly dataset: string;
+  readonly checkpointEvery: number;
+}
+
+/** Small presets want small codebooks: a few hundred images a step cannot use 8192 codes. */
+export const initialTokenizerForm = (presetId: PresetId = 'micro', dataset = 'shapes-easy'): TokenizerForm => ({
+  presetId,
+  hiddenDim: 8,
+  vocabSize: 64,
+  totalSteps: 200,
+  batchSize: 32,
+  seed: 0,
+  dataset,
+  checkpointEvery: 50,
+});
+
+/** A checked spec from the form, or what is wrong with it in words. */
+export function buildTokenizerSpec(f: TokenizerForm, id: string, now: number): TokenizerSpec | string {
+  const m = PRESETS[f.presetId];
+  if (!m) return `There is no preset "${f.presetId}".`;
+  const int = (v: number, min: number) => Number.isInteger(v) && v >= min;
+  if (!int(f.vocabSize, 2)) return `The codebook size K must be a whole number of at least 2 (got ${f.vocabSize}); the paper uses ${PAPER_VOCAB}.`;
+  if (!int(f.hiddenDim, 1)) return `The tokenizer's width must be a whole number of at least 1 (got ${f.hiddenDim}).`;
+  if (!Number.isInteger(Math.log2(m.patchSize)))
+    return `The tokenizer downsamples by powers of two, but preset ${f.presetId} has ${m.patchSize}-px patches: choose a preset whose patch size is a power of two.`;
+  if (!int(f.totalSteps, 1)) return `The tokenizer's steps must be a whole number of at least 1 (got ${f.totalSteps}).`;
+  if (!int(f.batchSize, 1)) return `The tokenizer's batch must be a whole number of at least 1 (got ${f.batchSize}).`;
+  if (!int(f.seed, 0)) return `The seed must be a whole number of at least 0 (got ${f.seed}).`;
+  if (!int(f.checkpointEvery, 1)) return `Checkpoints must be taken every whole number of steps, at least 1 (got ${f.checkpointEvery}).`;
+  const model = { imgSize: m.imgSize, downsample: m.patchSize, vocabSize: f.vocabSize, hiddenDim: f.hiddenDim, blocksPerGroup: 1 };
+  return { id, presetId: f.presetId, model, ...pick(f), createdAt: now };
+}
+
+const pick = (f: TokenizerForm) => ({
+  totalSteps: f.totalSteps,
+  batchSize: f.batchSize,
+  seed: f.seed,
+  dataset: f.dataset,
+  checkpointEvery: f.checkpointEvery,
+});
+
+/**
+ * Why a tokenizer cannot give a model's token targets, in words, or null when it fits: its code
+ * grid must be the model's patch grid (token i is patch i). It may read another input size (DALL-E's
+ * 112 px for 224-px models). The model's vocabulary is set from the tokenizer when a run is built;
+ * `checkVocab` also refuses a model whose head predicts another number of codes.
+ */
+export function tokenizerMismatch(id: string, t: TokenizerModel, m: CaeConfig, checkVocab = false): string | null {
+  const tg = t.imgSize / t.downsample;
+  const mg = m.imgSize / m.patchSize;
+  if (tg !== mg)
+    return `tokenizer ${id} makes a ${tg}×${tg} grid of codes (${t.imgSize} px / ${t.downsample}), but the model has ${mg}×${mg} patches (${m.imgSize} px / ${m.patchSize}); token i must be patch i, so train a tokenizer for this preset`;
+  if (checkVocab && t.vocabSize !== m.vocabSize) return `tokenizer ${id} has ${t.vocabSize} codes, but the model's token head predicts ${m.vocabSize}`;
+  return null;
+}
+
+/** What a run's spec keeps of its tokenizer. */
+export const tokenizerRef = (t: TokenizerEntry): TokenizerRef => ({ id: t.id, model: t.model, step: t.step });
+
+/** How a run's target reads in lists and tables: "pixels" or "tokens (tok-…, K=64)". */
+export const targetWords = (spec: { model: CaeConfig; tokenizer?: TokenizerRef }): string =>
+  spec.model.target === 'pixel' ? 'pixels' : `tokens (${spec.tokenizer?.id ?? 'no tokenizer'}, K=${spec.model.vocabSize})`;
