@@ -87,7 +87,17 @@ export async function importTokenizerFile(file: File): Promise<void> {
   if (refused) return; // the slice told it as a notice
   const entry = useStore.getState().heldTokenizers.find((t) => t.id === id)!;
   const rec: TokenizerRecord = {
-    spec: { id, presetId: 'imported', model: entry.model, totalSteps: entry.step, batchSize: 0, seed: 0, dataset: '', checkpointEvery: 0, createdAt: Date.now() },
+    spec: {
+      id,
+      presetId: 'imported',
+      model: entry.model,
+      totalSteps: entry.step,
+      batchSize: 0,
+      seed: 0,
+      dataset: '',
+      checkpointEvery: 0,
+      createdAt: Date.now(),
+    },
     status: 'done',
     step: entry.step,
     latest: null,

@@ -79,3 +79,25 @@ export const tokenizerRef = (t: TokenizerEntry): TokenizerRef => ({ id: t.id, mo
 /** How a run's target reads in lists and tables: "pixels" or "tokens (tok-…, K=64)". */
 export const targetWords = (spec: { model: CaeConfig; tokenizer?: TokenizerRef }): string =>
   spec.model.target === 'pixel' ? 'pixels' : `tokens (${spec.tokenizer?.id ?? 'no tokenizer'}, K=${spec.model.vocabSize})`;
+
+/** The tokenizers a pretraining run may choose: those kept in this browser and those the worker holds (files), by id. */
+export function tokenizerChoices(
+  kept: readonly { spec: TokenizerSpec; checkpoint: unknown; step: number }[],
+  held: readonly TokenizerEntry[],
+): TokenizerEntry[] {
+  const out = new Map<string, TokenizerEntry>();
+  for (const t of kept) if (t.checkpoint) out.set(t.spec.id, { id: t.spec.id, model: t.spec.model, step: t.step });
+  for (const t of held) out.set(t.id, t);
+  return [...out.values()];
+}
+
+/**
+ * A pixel-target spec made a token-target one with tokenizer `t`: the model's vocabulary becomes
+ * the tokenizer's K and the spec names it. A tokenizer whose grid does not fit is refused, in words.
+ */
+export function withTokenizer<S extends { model: CaeConfig }>(spec: S, t: TokenizerEntry | undefined): (S & { tokenizer: TokenizerRef }) | string {
+  if (!t) return 'Token targets need a tokenizer: train one in the Tokenizer view (or import one), then choose it under Masking and objective.';
+  const why = tokenizerMismatch(t.id, t.model, spec.model);
+  if (why) return `Token targets cannot use this tokenizer: ${why}.`;
+  return { ...spec, model: { ...spec.model, target: 'token', vocabSize: t.model.vocabSize }, tokenizer: tokenizerRef(t) };
+}

@@ -261,6 +261,29 @@ export interface LabView {
   readonly full: Uint8ClampedArray;
   /** The first three principal components of the image's patch features (every patch visible) as RGB. */
   readonly features: Uint8ClampedArray;
+  /** The token panels when the request named a tokenizer (issue 24); null when it named none. */
+  readonly tokens?: TokenLabView | null;
+}
+
+/** The image under a tokenizer, and a token-target model's prediction decoded through it. */
+export interface TokenLabView {
+  /** Which tokenizer, in words. */
+  readonly tokenizer: string;
+  readonly grid: number;
+  /** The image's codes, [g²] row-major (the hover shows them). */
+  readonly codes: Int32Array;
+  /** The codes as colours, RGBA at the model's size. */
+  readonly tokenMap: Uint8ClampedArray;
+  /** Side of the decoded panels: the tokenizer's input size. */
+  readonly size: number;
+  /** The tokenizer's reconstruction from the image's codes. */
+  readonly decoded: Uint8ClampedArray;
+  /** A token-target model's argmax code per masked patch, −1 elsewhere; null for other models or no mask. */
+  readonly predictedCodes: Int32Array | null;
+  /** The true codes with the masked ones replaced by the predicted, decoded. */
+  readonly predicted: Uint8ClampedArray | null;
+  /** Share of masked patches whose code was predicted exactly, in [0, 1]. */
+  readonly exact: number | null;
 }
 
 /** Validation patches of a dataset mapped to 2-D by their encoder features (paper Figure 7). */
@@ -334,6 +357,8 @@ export type AppToWorker =
       readonly model: LabModel;
       readonly image: Float32Array;
       readonly mask: Uint8Array;
+      /** A tokenizer the worker holds: adds the token panels (issue 24). */
+      readonly tokenizer?: string;
     }
   /** Map `images` validation images' patches of a dataset to 2-D under a model (at most `maxPoints` patches). */
   | {

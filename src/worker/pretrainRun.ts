@@ -9,6 +9,9 @@ import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
 import { builtinDataset, type LabelledDataset } from '../data/shapes';
 import { profileStep } from '../kernels/profile';
 import { Cae } from '../model/cae';
+import type { Dvae } from '../model/dvae';
+import { tokenizerMismatch } from '../model/dvaeConfig';
+import { tokenTargets } from '../model/tokenTargets';
 import { batchMasks } from '../model/masking';
 import { Rng } from '../model/random';
 import type { FromWorker, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
@@ -67,7 +70,15 @@ export class PretrainRun {
     ds: LabelledDataset = builtinDataset(spec.dataset, spec.train.seed, spec.model.imgSize),
     /** The engine: the replayed step where it compiles (else TF.js), and the kernels the ops run. */
     private readonly engineOptions: EngineOptions = DEFAULT_ENGINE,
+    /** Token targets (issue 24): the tokenizer whose codes of each batch are the targets; the run disposes it. */
+    private readonly tokenizer: Dvae | null = null,
   ) {
+    if ((spec.model.target === 'token') !== (tokenizer !== null))
+      throw new Error(spec.model.target === 'token' ? 'token targets need a tokenizer' : 'a tokenizer was given to a pixel-target run');
+    if (tokenizer) {
+      const why = tokenizerMismatch(tokenizer.config, spec.model);
+      if (why) throw new Error(why);
+    }
     applyEngine(engineOptions);
     if (ds.trainSize === 0) throw new Error(`the dataset ${ds.name} has no training images`);
     this.loader = new BatchLoader(ds, spec.train.batchSize, spec.train.seed);
@@ -249,7 +260,15 @@ export class PretrainRun {
       this.cursorAt.set(step, this.loader.cursor);
       this.cursorAt.delete(step - 3);
       const batch = await this.loader.next(this.trainer.step + 1 < this.spec.train.totalSteps);
-      return tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
+      const images = tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
+      if (!this.tokenizer) return { images };
+      try {
+        // The targets: the tokenizer's codes of this very crop, once per batch, no gradient.
+        return { images, tokens: await this.guard(tokenTargets(this.tokenizer, images)) };
+      } catch (e) {
+        images.dispose();
+        throw e;
+      }
     };
     let results: StepResult[];
     const stepsBefore = this.trainer.step;
@@ -257,11 +276,11 @@ export class PretrainRun {
       // The profiler times TF.js's kernels: the profiled step runs on the TF.js engine.
       this.profileRequested = false;
       await this.settle();
-      const images = await next();
+      const { images, tokens } = await next();
       try {
         let out: StepResult | undefined;
         const profile = await this.guard(
-          this.engine.viaTfjs(() => profileStep(this.trainer.step, async () => (out = await this.trainer.trainStep({ images })))),
+          this.engine.viaTfjs(() => profileStep(this.trainer.step, async () => (out = await this.trainer.trainStep({ images, tokens })))),
         );
         this.post({ type: 'pretrain/profile', runId: this.spec.id, profile });
         results = [out!];
@@ -372,6 +391,7 @@ export class PretrainRun {
 
   dispose(): void {
     try {
+      this.tokenizer?.dispose();
       this.engine.dispose();
       this.trainer.dispose();
       this.trainer.model.dispose();

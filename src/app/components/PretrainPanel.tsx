@@ -9,6 +9,7 @@ import { isActive } from '../../protocol/messages';
 import { useStore } from '../store';
 import { pauseRun, resumeRun, startRun, stopRun } from '../workerClient';
 import { FieldInput } from './FieldInput';
+import { TokenizerChoice } from './TokenizerChoice';
 import { MODEL_FIELDS, TRAIN_FIELDS, type Field } from './fields';
 
 export function PretrainPanel() {
@@ -77,7 +78,7 @@ export function PretrainPanel() {
           patches.
         </p>
         <div className="button-row">
-          <button data-testid="pretrain.start" disabled={!ready || active} onClick={startRun}>
+          <button data-testid="pretrain.start" disabled={!ready || active} onClick={() => void startRun()}>
             Start
           </button>
           <button data-testid="pretrain.pause" disabled={status !== 'running'} onClick={pauseRun}>
@@ -125,6 +126,7 @@ export function PretrainPanel() {
       <fieldset disabled={active}>
         <legend>Masking and objective</legend>
         {model('masking')}
+        {form.model.target === 'token' && <TokenizerChoice />}
       </fieldset>
       <details>
         <summary>Optimizer (AdamW)</summary>

@@ -54,7 +54,8 @@ export function RunsSidebar() {
               </div>
               <div className="run-meta">
                 <span>
-                  {r.spec.presetId} · {r.step}/{r.spec.train.totalSteps}
+                  {r.spec.presetId}
+                  {r.spec.model.target === 'token' && ' · tokens'} · {r.step}/{r.spec.train.totalSteps}
                   {r.latest && ` · ${r.latest.total.toFixed(3)}`}
                 </span>
                 <Sparkline curve={r.curve} colour={ticked >= 0 ? runColour(ticked) : undefined} />

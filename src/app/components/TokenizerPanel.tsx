@@ -10,10 +10,10 @@ import { PAPER_VOCAB, type TokenizerForm } from '../tokenizers';
 const NUMBERS: readonly { key: keyof TokenizerForm; label: string; hint: string }[] = [
   { key: 'vocabSize', label: 'codebook K', hint: `codes · paper ${PAPER_VOCAB}` },
   { key: 'hiddenDim', label: 'width', hint: 'first conv group · DALL-E 256' },
-  { key: 'totalSteps', label: 'steps', hint: 'temperature and KL weight anneal to here' },
-  { key: 'batchSize', label: 'batch', hint: 'images/step' },
-  { key: 'seed', label: 'seed', hint: 'init, data order, Gumbel noise' },
-  { key: 'checkpointEvery', label: 'checkpoint every', hint: 'steps; also at the end' },
+  { key: 'totalSteps', label: 'tokenizer steps', hint: 'temperature and KL weight anneal to here' },
+  { key: 'batchSize', label: 'tokenizer batch', hint: 'images/step' },
+  { key: 'seed', label: 'tokenizer seed', hint: 'init, data order, Gumbel noise' },
+  { key: 'checkpointEvery', label: 'save every', hint: 'steps; also at the end' },
 ];
 
 export function TokenizerPanel() {

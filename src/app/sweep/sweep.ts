@@ -131,7 +131,11 @@ export function nextAction(s: SweepState, newRunId: () => string, now: number): 
     if (p.status !== 'queued' && p.status !== 'pretraining') continue;
     try {
       const { model, train } = pointRecipe(state.spec, p.values);
-      const run: RunSpec = { ...state.spec.base, model, train, id: newRunId(), createdAt: now };
+      // The base's tokenizer goes only to token-target points, so a pixel run names none (issue 24).
+      const { tokenizer, ...base } = state.spec.base;
+      if (model.target === 'token' && !tokenizer)
+        throw new Error('token targets need a tokenizer: choose one in the pretraining form, then start the sweep again');
+      const run: RunSpec = { ...base, ...(model.target === 'token' ? { tokenizer } : {}), model, train, id: newRunId(), createdAt: now };
       state = update(state, i, { status: 'pretraining', runId: run.id, message: null });
       return { state, action: { kind: 'pretrain', index: i, run } };
     } catch (e) {
