@@ -48,6 +48,7 @@ test('trains a tokenizer, pretrains on its tokens, and shows the token map and d
   await nb.view('pretrain');
   await page.getByTestId('pretrain.preset').selectOption('micro');
   await nb.setField('steps', '3');
+  await nb.setField('warmup', '1');
   await nb.setField('batch', '4');
   await page.locator('#field-target').selectOption('token');
   await page.getByTestId('pretrain.tokenizer').selectOption(tok);
@@ -74,8 +75,7 @@ test('trains a tokenizer, pretrains on its tokens, and shows the token map and d
   await expect(page.getByTestId('lab.token-predicted')).not.toHaveAttribute('data-empty', 'true');
   await expect(page.getByTestId('lab.token-exact')).toContainText(/Exact codes: \d+(\.\d)? % of the masked patches/);
   // Hovering a patch names its code.
-  const map = (await page.getByTestId('lab.token-map').boundingBox())!;
-  await page.mouse.move(map.x + map.width * 0.1, map.y + map.height * 0.1);
+  await page.getByTestId('lab.token-map').hover({ position: { x: 5, y: 5 } });
   await expect(page.getByTestId('lab.token-hover')).toContainText(/patch 0 \(row 0, column 0\): code \d+/);
   expect(nb.pageErrors).toEqual([]);
 });
