@@ -196,7 +196,9 @@ export class PretrainRun {
   private async snapshot(): Promise<void> {
     this.flushMetrics(this.imgsPerSec);
     const step = this.trainer.step;
-    this.lastGood = await this.guard(saveCheckpoint(this.engine.model(), { cursor: String(this.loader.cursor) }));
+    // A token-target checkpoint names the tokenizer whose codes it predicts (metadata run.tokenizer).
+    const tokenizer: Record<string, string> = this.spec.tokenizer ? { tokenizer: JSON.stringify(this.spec.tokenizer) } : {};
+    this.lastGood = await this.guard(saveCheckpoint(this.engine.model(), { cursor: String(this.loader.cursor), ...tokenizer }));
     this.lastGoodStep = step;
     // A Blob made here (the copy on this thread) crosses to the page by reference: nothing is copied there.
     this.post({ type: 'pretrain/checkpoint', runId: this.spec.id, step, bytes: new Blob([this.lastGood as Uint8Array<ArrayBuffer>]) });

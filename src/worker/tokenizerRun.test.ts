@@ -4,10 +4,12 @@ import { builtinDataset } from '../data/shapes';
 import { BatchLoader } from '../data/loader';
 import { Dvae } from '../model/dvae';
 import { MICRO } from '../model/presets';
+import { readSafetensors } from '../model/safetensors';
 import { tokenizerPixels } from '../model/tokenTargets';
 import type { FromWorker, RunSpec, TokenizerSpec } from '../protocol/messages';
 import { readTokenizer } from './tokenizerCheckpoint';
 import { defaultTrainConfig } from '../train/defaults';
+import { useFastCpuConv } from '../testing/fastCpuConv';
 import { PretrainRun } from './pretrainRun';
 import { TokenizerRun } from './tokenizerRun';
 
@@ -22,6 +24,9 @@ const spec = (totalSteps: number, checkpointEvery = 50): TokenizerSpec => ({
   checkpointEvery,
   createdAt: 0,
 });
+// The stock CPU conv filter gradient takes seconds per layer.
+useFastCpuConv();
+
 const ds = () => builtinDataset('shapes-easy', 3, 32, { train: 64, val: 8 });
 
 describe('a tokenizer run in the worker (CPU backend)', () => {
@@ -74,6 +79,7 @@ describe('token-target pretraining in the worker (CPU backend)', () => {
     id: 'tok-run',
     presetId: 'micro',
     model: { ...MICRO, target: 'token', vocabSize: 16 },
+    tokenizer: { id: 'tok-x', model: spec(1).model, step: 1 },
     train: { ...defaultTrainConfig('micro', 5), batchSize: 4, totalSteps: 2, warmupSteps: 1 },
     dataset: 'shapes-easy',
     checkpointEvery: 50,
@@ -104,6 +110,10 @@ describe('token-target pretraining in the worker (CPU backend)', () => {
     expect(tf.memory().numTensors).toBe(before - tokenizer.specs.length);
     expect(msgs.flatMap((m) => (m.type === 'pretrain/status' ? [m.status] : []))).toEqual(['running', 'done']);
     expect(seen.length).toBe(2);
+    // Its checkpoint names the tokenizer whose codes it predicts.
+    const cp = msgs.filter((m) => m.type === 'pretrain/checkpoint').at(-1);
+    if (cp?.type !== 'pretrain/checkpoint') throw new Error('no checkpoint');
+    expect(JSON.parse(readSafetensors(new Uint8Array(await cp.bytes.arrayBuffer())).metadata['run.tokenizer']!)).toMatchObject({ id: 'tok-x' });
     expect(Array.from(seen[0]!)).toEqual(expected);
     const points = msgs.flatMap((m) => (m.type === 'pretrain/metrics' ? m.points : []));
     // Cross-entropy over 16 codes starts near ln 16.
