@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Dvae } from '../model/dvae';
 import type { DvaeConfig } from '../model/dvaeConfig';
 import { dvaeFromFile } from '../model/dvaeWeights';
-import { readSafetensors, writeSafetensors } from '../model/safetensors';
+import { readSafetensors, type StTensor, writeSafetensors } from '../model/safetensors';
 import { patternImages } from '../testing/batches';
 import { loadDvaeCheckpoint, saveDvaeCheckpoint } from './dvaeCheckpoint';
 import { dvaeTrainConfig } from './dvaeSchedule';
@@ -39,7 +39,7 @@ describe('tokenizer checkpoints', () => {
   it('refuses files that do not fit, naming what is wrong', async () => {
     const t = new DvaeTrainer(new Dvae(SMALL, 1), TRAIN);
     const file = readSafetensors(await saveDvaeCheckpoint(t, {}, false));
-    const rewrite = (f: (m: Map<string, typeof file.tensors extends Map<string, infer V> ? V : never>) => void, meta = file.metadata) => {
+    const rewrite = (f: (m: Map<string, StTensor>) => void, meta = file.metadata) => {
       const tensors = new Map(file.tensors);
       f(tensors);
       return writeSafetensors(tensors, meta);
