@@ -136,11 +136,15 @@ async function save(rec: TokenizerRecord): Promise<void> {
   await refreshTokenizers();
 }
 
-/** The record of the run this page trains, with `checkpoint` when one just came (else the kept one). */
-function record(checkpoint?: { step: number; bytes: Blob }): TokenizerRecord | null {
+/** The newest checkpoint the worker sent per tokenizer: a record written after it must not name an older one. */
+const newest = new Map<string, { step: number; bytes: Blob }>();
+
+/** The record of the run this page trains, with its newest checkpoint (else the kept one). */
+function record(): TokenizerRecord | null {
   const run = useStore.getState().tokenizerRun;
   if (!run || run.refused) return null;
   const kept = useStore.getState().tokenizers.find((t) => t.spec.id === run.spec.id);
+  const checkpoint = newest.get(run.spec.id);
   const history: readonly TokenizerPoint[] = run.history;
   return {
     spec: run.spec,
@@ -154,20 +158,19 @@ function record(checkpoint?: { step: number; bytes: Blob }): TokenizerRecord | n
 }
 
 let lastPersist = 0;
+/** Writes run one after another, so the last one written is the newest. */
+let writing: Promise<void> = Promise.resolve();
+
 /** Writes what a tokenizer message changes in IndexedDB (after the store took it in). */
 function keep(msg: FromWorker): void {
+  const now = Date.now();
   if (msg.type === 'tokenizer/checkpoint') {
     void requestPersistentStorage();
-    const r = record({ step: msg.step, bytes: msg.bytes });
-    if (r) void save(r);
-    return;
-  }
-  const now = Date.now();
-  if (msg.type === 'tokenizer/status' || (msg.type === 'tokenizer/metrics' && now - lastPersist > PERSIST_EVERY_MS)) {
-    lastPersist = now;
-    const r = record();
-    if (r) void save(r);
-  }
+    newest.set(msg.id, { step: msg.step, bytes: msg.bytes });
+  } else if (!(msg.type === 'tokenizer/status' || (msg.type === 'tokenizer/metrics' && now - lastPersist > PERSIST_EVERY_MS))) return;
+  lastPersist = now;
+  const r = record();
+  if (r) writing = writing.then(() => save(r));
 }
 
 /** Called once the worker runs: reads the kept tokenizers and keeps what the worker reports. */
