@@ -60,6 +60,9 @@ test('trains a tokenizer, pretrains on its tokens, and shows the token map and d
   // Cross-entropy over 16 codes: near ln 16 ≈ 2.77 at the start, not a pixel loss.
   expect(s.losses[0]!).toBeGreaterThan(1);
   expect(s.losses.every(Number.isFinite)).toBe(true);
+  // The live view: the predicted codes of the masked patches decoded by the tokenizer, beside the true codes'.
+  await expect(page.getByTestId('pretrain.recon')).toContainText('decoded by the tokenizer');
+  expect(await nb.canvasSpread('pretrain.recon.recon')).toBeGreaterThan(0);
   await nb.selectRun(nb.runRow(s.runId!));
   await expect(nb.runRow(s.runId!)).toContainText(`target tokens (${tok}, K=16)`);
 

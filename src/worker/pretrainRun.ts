@@ -18,6 +18,7 @@ import type { FromWorker, RunSpec, RunStatus, StepPoint } from '../protocol/mess
 import { loadCheckpoint, nonFiniteState, saveCheckpoint } from '../train/checkpoint';
 import { CaeTrainer, NonFiniteLossError, type StepResult } from '../train/trainer';
 import { reconView } from './reconView';
+import { tokenReconView } from './tokenReconView';
 import { StepEngine } from './stepEngine';
 
 export type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
@@ -183,9 +184,15 @@ export class PretrainRun {
   }
 
   private async postRecon(): Promise<void> {
-    if (this.spec.model.target !== 'pixel') return; // token targets have no pixels to show
+    if (this.spec.model.target !== 'pixel' && !this.tokenizer) return; // token targets show pixels only through their tokenizer
     this.val ??= await fixedBatch(this.loader.dataset, this.valIndices.indices, this.valIndices.split);
-    const view = await this.guard(reconView(this.engine.model().model, this.val, this.valMask, this.trainer.step));
+    const model = this.engine.model().model;
+    const view = await this.guard(
+      this.tokenizer
+        ? tokenReconView(model, this.tokenizer, this.val, this.valMask, this.trainer.step)
+        : reconView(model, this.val, this.valMask, this.trainer.step),
+    );
+    if (!view) return;
     this.post({ type: 'pretrain/recon', runId: this.spec.id, view }, [view.original.buffer, view.masked.buffer, view.recon.buffer, view.composite.buffer]);
   }
 

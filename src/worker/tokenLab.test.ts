@@ -7,6 +7,7 @@ import { maskIndices } from '../model/masks';
 import { MICRO } from '../model/presets';
 import { tokenizerPixels } from '../model/tokenTargets';
 import { tokenLabView } from './tokenLab';
+import { tokenReconView } from './tokenReconView';
 
 const tokConfig = { imgSize: 32, downsample: 8, vocabSize: 16, hiddenDim: 4, blocksPerGroup: 1 };
 
@@ -55,5 +56,24 @@ describe('the lab’s token panels (CPU backend)', () => {
     tokenizer.dispose();
     other.dispose();
     pixel.dispose();
+  });
+
+  it('the live view of a token run decodes the same predicted and true codes as the lab', async () => {
+    const tokenizer = new Dvae(tokConfig, 2);
+    const model = new Cae({ ...MICRO, target: 'token', vocabSize: 16 }, 4);
+    const image = picture();
+    const mask = Uint8Array.from({ length: 32 }, (_, k) => ((k % 16) % 3 === 0 ? 1 : 0)); // two images, 6 masked each
+    const x = normalizeImageNet(image.slice());
+    const val = { batch: 2, size: 32, images: Float32Array.from([...x, ...x]), labels: [0, 0] };
+    const before = tf.memory().numTensors;
+    const live = (await tokenReconView(model, tokenizer, val as never, mask, 7))!;
+    expect(tf.memory().numTensors).toBe(before);
+    const lab = await tokenLabView(tokenizer, 'tok-t', model, image, mask.subarray(0, 16));
+    const first = (a: Uint8ClampedArray) => Array.from(a.subarray(0, 32 * 32 * 4));
+    expect(first(live.recon)).toEqual(Array.from(lab.predicted!));
+    expect(first(live.composite)).toEqual(Array.from(lab.decoded));
+    expect([live.step, live.count, live.size]).toEqual([7, 2, 32]);
+    tokenizer.dispose();
+    model.dispose();
   });
 });

@@ -110,6 +110,8 @@ describe('token-target pretraining in the worker (CPU backend)', () => {
     expect(tf.memory().numTensors).toBe(before - tokenizer.specs.length);
     expect(msgs.flatMap((m) => (m.type === 'pretrain/status' ? [m.status] : []))).toEqual(['running', 'done']);
     expect(seen.length).toBe(2);
+    // Its live view decodes codes through the tokenizer.
+    expect(msgs.some((m) => m.type === 'pretrain/recon' && m.view.recon.length === 6 * 32 * 32 * 4)).toBe(true);
     // Its checkpoint names the tokenizer whose codes it predicts.
     const cp = msgs.filter((m) => m.type === 'pretrain/checkpoint').at(-1);
     if (cp?.type !== 'pretrain/checkpoint') throw new Error('no checkpoint');
