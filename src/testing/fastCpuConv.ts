@@ -16,7 +16,7 @@ interface Args {
   };
 }
 
-function backpropFilter({ inputs, backend, attrs }: Args): tf.TensorInfo {
+function backpropFilterImpl({ inputs, backend, attrs }: Args): tf.TensorInfo {
   const { x, dy } = inputs;
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
@@ -59,8 +59,11 @@ function backpropFilter({ inputs, backend, attrs }: Args): tf.TensorInfo {
   return backend.makeTensorInfo([Kh, Kw, Ci, Co], 'float32', dW);
 }
 
+/** The kernel function, as registered. */
+export const fastBackpropFilter = backpropFilterImpl as unknown as tf.KernelFunc;
+
 /** Replaces the CPU backend's Conv2DBackpropFilter (call once, after the CPU backend is set). */
 export function useFastCpuConv(): void {
   tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
-  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'cpu', kernelFunc: backpropFilter as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'cpu', kernelFunc: fastBackpropFilter });
 }

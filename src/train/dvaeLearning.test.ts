@@ -29,7 +29,12 @@ describe.runIf(process.env.CAE_DVAE_LEARN)('d-VAE on shapes-easy', () => {
     );
     const valImages = tf.tensor4d(val.images, [64, 3, CONFIG.imgSize, CONFIG.imgSize]);
     const model = new Dvae(CONFIG, seed);
-    const trainer = new DvaeTrainer(model, dvaeTrainConfig(STEPS, { seed, batchSize: B }));
+    // Overrides for trying the recipe: CAE_DVAE_LR (baseLr at batch 64), CAE_DVAE_KL (β), CAE_DVAE_TAU (share of the run τ anneals over).
+    const base = dvaeTrainConfig(STEPS, { seed, batchSize: B });
+    const env = (name: string, v: number) => (process.env[name] ? Number(process.env[name]) : v);
+    const tempAnnealSteps = Math.max(1, Math.round(env('CAE_DVAE_TAU', base.tempAnnealSteps / STEPS) * STEPS));
+    const train = { ...base, baseLr: env('CAE_DVAE_LR', base.baseLr), klWeight: env('CAE_DVAE_KL', base.klWeight), tempAnnealSteps };
+    const trainer = new DvaeTrainer(model, train);
     const hardError = async () => {
       const e = tf.tidy(() => {
         const x = tokenizerPixels(valImages, CONFIG.imgSize);
@@ -57,7 +62,7 @@ describe.runIf(process.env.CAE_DVAE_LEARN)('d-VAE on shapes-easy', () => {
     const after = await hardError();
     const u = usage.stats();
     console.log(
-      `d-VAE ${JSON.stringify(CONFIG)} batch ${B}, ${STEPS} steps in ${seconds.toFixed(0)} s (${((STEPS * B) / seconds).toFixed(1)} img/s, tfjs CPU): hard-code MSE on 64 val images ${before.toFixed(4)} → ${after.toFixed(4)}; perplexity over the last 20 batches ${u.perplexity.toFixed(1)} of ${CONFIG.vocabSize}, dead codes ${u.deadCodes}`,
+      `d-VAE ${JSON.stringify(CONFIG)} baseLr ${train.baseLr} β ${train.klWeight} τ anneal ${train.tempAnnealSteps} steps, batch ${B}, ${STEPS} steps in ${seconds.toFixed(0)} s (${((STEPS * B) / seconds).toFixed(1)} img/s, tfjs CPU): hard-code MSE on 64 val images ${before.toFixed(4)} → ${after.toFixed(4)}; perplexity over the last 20 batches ${u.perplexity.toFixed(1)} of ${CONFIG.vocabSize}, dead codes ${u.deadCodes}`,
     );
     expect(after).toBeLessThan(0.5 * before);
     expect(u.perplexity).toBeGreaterThan(4);

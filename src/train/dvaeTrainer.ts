@@ -2,6 +2,8 @@
 // step's temperature and KL weight, gradients, optional clipping, AdamW. Like CaeTrainer it owns the
 // step count and its random stream, so (weights, optimizer, DvaeTrainerState) resumes a run exactly,
 // and it takes the same batches: ImageNet-normalized [B, 3, H, W], resized to the tokenizer's size.
+// The noise is drawn on the host, B·N·K floats a step: 1 M at micro's batch of 64 with K = 256, but
+// 100 M (400 MB) for DALL-E's 14×14 × 8 192 at batch 64, which would need noise drawn on the GPU.
 import * as tf from '@tensorflow/tfjs';
 import type { Dvae } from '../model/dvae';
 import { dvaeTokens } from '../model/dvaeConfig';
