@@ -74,6 +74,27 @@ describe('a tokenizer run in the worker (CPU backend)', () => {
   });
 });
 
+describe('a tokenizer run whose GPU device is lost', () => {
+  it('ends as interrupted, keeping its last checkpoint, without hanging or leaking', async () => {
+    const before = tf.memory().numTensors;
+    const msgs: FromWorker[] = [];
+    const run = new TokenizerRun(
+      spec(1000, 2),
+      (m) => {
+        msgs.push(m);
+        if (m.type === 'tokenizer/checkpoint' && m.step === 2) run.markDeviceLost('test: device destroyed');
+      },
+      ds(),
+    );
+    await run.run();
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const last = msgs.filter((m) => m.type === 'tokenizer/status').at(-1);
+    expect(last).toMatchObject({ status: 'interrupted', message: expect.stringMatching(/device was lost \(test: device destroyed\).*checkpoint from step 2/) });
+    expect(run.step).toBeLessThan(1000);
+  });
+});
+
 describe('token-target pretraining in the worker (CPU backend)', () => {
   const tokenSpec: RunSpec = {
     id: 'tok-run',

@@ -40,6 +40,11 @@ export class TokenizerRun {
   private lastGood: Uint8Array | null = null;
   private lastGoodStep = -1;
   private rate: { t: number; images: number }[] = [];
+  /** Set when the GPU device is lost: the run ends, keeping its last checkpoint to resume from. */
+  deviceLost: string | null = null;
+  private rejectLost: (e: Error) => void = () => undefined;
+  /** Rejected when the device goes: read-backs in flight would otherwise never settle. */
+  private readonly lost = new Promise<never>((_, reject) => (this.rejectLost = reject));
 
   /** A new tokenizer, or with `resumeFrom` the continuation of a kept one (same step, optimizer, noise stream, data order). */
   constructor(
@@ -48,6 +53,7 @@ export class TokenizerRun {
     ds: LabelledDataset,
     resumeFrom?: Uint8Array,
   ) {
+    this.lost.catch(() => undefined); // observed through guard(), never unhandled
     if (ds.trainSize === 0) throw new Error(`the dataset ${ds.name} has no training images`);
     this.loader = new BatchLoader(ds, spec.batchSize, spec.seed);
     const train = dvaeTrainConfig(spec.totalSteps, { seed: spec.seed, batchSize: spec.batchSize });
@@ -74,6 +80,17 @@ export class TokenizerRun {
 
   stop(): void {
     this.stopRequested = true;
+  }
+
+  /** Called by the worker when the GPU device is lost during this run. */
+  markDeviceLost(message: string): void {
+    this.deviceLost = message;
+    this.rejectLost(new Error(`GPU device lost: ${message}`));
+  }
+
+  /** Every GPU read-back of the loop goes through here, so a lost device cannot stall it. */
+  private guard<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.lost]);
   }
 
   private setStatus(status: RunStatus, message: string | null = null): void {
@@ -117,13 +134,13 @@ export class TokenizerRun {
   }
 
   private async postView(): Promise<void> {
-    const view = await this.view();
+    const view = await this.guard(this.view());
     this.post({ type: 'tokenizer/view', id: this.spec.id, view }, [view.original.buffer, view.recon.buffer]);
   }
 
   private async snapshot(): Promise<void> {
     const step = this.trainer.step;
-    this.lastGood = await saveDvaeCheckpoint(this.trainer, { cursor: String(this.loader.cursor), spec: JSON.stringify(this.spec) });
+    this.lastGood = await this.guard(saveDvaeCheckpoint(this.trainer, { cursor: String(this.loader.cursor), spec: JSON.stringify(this.spec) }));
     this.lastGoodStep = step;
     this.post({ type: 'tokenizer/checkpoint', id: this.spec.id, step, bytes: new Blob([this.lastGood as Uint8Array<ArrayBuffer>]) });
   }
@@ -133,7 +150,7 @@ export class TokenizerRun {
     const batch = await this.loader.next(this.trainer.step + 1 < this.spec.totalSteps);
     const images = tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
     try {
-      const r = await this.trainer.trainStep({ images });
+      const r = await this.guard(this.trainer.trainStep({ images }));
       this.usage.add(r.codes);
       const u = this.usage.stats();
       this.pending.push({
@@ -160,8 +177,17 @@ export class TokenizerRun {
     let rate = 0;
     while (this.trainer.step < this.spec.totalSteps && !this.stopRequested) {
       try {
+        if (this.deviceLost !== null) throw new Error(this.deviceLost);
         await this.iterate();
       } catch (e) {
+        if (this.deviceLost !== null) {
+          this.flush(rate);
+          this.setStatus(
+            'interrupted',
+            `The GPU device was lost (${this.deviceLost}). The tokenizer keeps its checkpoint from step ${this.lastGoodStep}: resume it from the list.`,
+          );
+          return;
+        }
         if (!(e instanceof NonFiniteLossError)) throw e;
         this.flush(rate);
         this.setStatus(

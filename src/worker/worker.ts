@@ -44,6 +44,8 @@ const lab: LabSession = new LabSession({
 const device = new Device(post, (message) => {
   const { run, probe } = ctx;
   if (run && isActive(run.status)) run.markDeviceLost(message);
+  // A tokenizer run ends, keeping its checkpoint, and its handler starts the new device.
+  else if (ctx.tokenizerRun && isActive(ctx.tokenizerRun.status)) ctx.tokenizerRun.markDeviceLost(message);
   // An evaluation or a lab request in flight says so itself as it fails (Device.recovering).
   else if (!(probe && isActive(probe.status)))
     void device.replace().then(

@@ -60,7 +60,17 @@ async function train(ctx: WorkerContext, spec: TokenizerSpec, resumeFrom?: Uint8
     r.status = 'failed';
     post({ type: 'tokenizer/status', id: spec.id, status: 'failed', step: r.step, message: `The tokenizer failed: ${(e as Error).message}` });
   }
-  if (r.checkpoint && r.status !== 'failed') {
+  if (r.deviceLost !== null)
+    // The run ended with its last checkpoint kept by the page; the next work needs a device.
+    await device
+      .replace()
+      .catch((e: Error) =>
+        post({
+          type: 'error',
+          message: `The GPU device was lost and a new one could not start (${e.message}). Reload the page; the tokenizer's checkpoint is kept.`,
+        }),
+      );
+  else if (r.checkpoint && r.status !== 'failed') {
     ctx.tokenizers.set(spec.id, { bytes: r.checkpoint, entry: { id: spec.id, model: spec.model, step: r.step } });
     publishTokenizers(ctx);
   }
