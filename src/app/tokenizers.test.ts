@@ -16,7 +16,13 @@ const runSpec = { id: 'r', presetId: 'micro', model: MICRO, train: defaultTrainC
 describe('the tokenizer form', () => {
   it('builds a spec whose grid is the preset patch grid', () => {
     const spec = buildTokenizerSpec(initialTokenizerForm('micro'), 'tok-1', 5);
-    expect(spec).toMatchObject({ id: 'tok-1', presetId: 'micro', model: { imgSize: 32, downsample: 8, vocabSize: 64 }, createdAt: 5 });
+    expect(spec).toMatchObject({ id: 'tok-1', presetId: 'micro', model: { imgSize: 32, downsample: 8, vocabSize: 256, hiddenDim: 8 }, createdAt: 5 });
+  });
+
+  it('starts each preset from the tokenizer presets’ K and width', () => {
+    useStore.getState().chooseTokenizerPreset('vit-tiny-p4-32');
+    expect(useStore.getState().tokenizerForm).toMatchObject({ presetId: 'vit-tiny-p4-32', vocabSize: 512, hiddenDim: 16 });
+    useStore.getState().reset();
   });
 
   it('refuses bad fields in words, naming the paper’s K', () => {

@@ -2,6 +2,7 @@
 // target is one code per ViT patch, so the tokenizer's grid must be the preset's patch grid, and the
 // decoder's logits are over the tokenizer's K codes.
 import type { CaeConfig } from '../model/config';
+import { DVAE_MICRO, DVAE_P4_32, DVAE_P8_64 } from '../model/dvaeConfig';
 import { PRESETS, type PresetId } from '../model/presets';
 import type { TokenizerEntry, TokenizerModel, TokenizerRef, TokenizerSpec } from '../protocol/messages';
 
@@ -21,13 +22,28 @@ export interface TokenizerForm {
   readonly checkpointEvery: number;
 }
 
-/** Small presets want small codebooks: a few hundred images a step cannot use 8192 codes. */
+/**
+ * The codebook and width the tokenizer's own presets give a CAE preset's grid (src/model/dvaeConfig.ts);
+ * small presets want small codebooks: a few hundred images a step cannot use 8192 codes.
+ */
+const SUGGESTED: Partial<Record<PresetId, { vocabSize: number; hiddenDim: number }>> = {
+  micro: DVAE_MICRO,
+  'vit-tiny-p4-32': DVAE_P4_32,
+  'vit-s-p8-64': DVAE_P8_64,
+};
+const FALLBACK = { vocabSize: 1024, hiddenDim: 16 };
+
+/** K and width suggested for a preset, for the form to start from. */
+export const suggestedTokenizer = (presetId: PresetId) => {
+  const s = SUGGESTED[presetId] ?? FALLBACK;
+  return { vocabSize: s.vocabSize, hiddenDim: s.hiddenDim };
+};
+
 export const initialTokenizerForm = (presetId: PresetId = 'micro', dataset = 'shapes-easy'): TokenizerForm => ({
   presetId,
-  hiddenDim: 8,
-  vocabSize: 64,
+  ...suggestedTokenizer(presetId),
   totalSteps: 200,
-  batchSize: 32,
+  batchSize: 64, // the tokenizer recipe's reference batch (src/train/dvaeSchedule.ts)
   seed: 0,
   dataset,
   checkpointEvery: 50,

@@ -3,7 +3,7 @@
 import type { PresetId } from '../../model/presets';
 import { unreachable, type RunStatus, type TokenizerEntry, type TokenizerPoint, type TokenizerSpec, type TokenizerView } from '../../protocol/messages';
 import type { TokenizerRecord } from '../tokenizerDb';
-import { initialTokenizerForm, type TokenizerForm } from '../tokenizers';
+import { initialTokenizerForm, suggestedTokenizer, type TokenizerForm } from '../tokenizers';
 import type { GetState, MessagesOf, SetState } from './types';
 
 export interface CurrentTokenizer {
@@ -42,7 +42,7 @@ export const tokenizerSlice = (set: SetState, get: GetState): TokenizerSlice => 
     set({ tokenizerForm: { ...get().tokenizerForm, ...patch } });
   },
   chooseTokenizerPreset(presetId) {
-    set({ tokenizerForm: { ...get().tokenizerForm, presetId } });
+    set({ tokenizerForm: { ...get().tokenizerForm, presetId, ...suggestedTokenizer(presetId) } });
   },
   tokenizerStarted(spec, from) {
     set({
