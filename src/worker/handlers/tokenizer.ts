@@ -45,9 +45,14 @@ async function train(ctx: WorkerContext, spec: TokenizerSpec, resumeFrom?: Uint8
   if (ctx.probe && isActive(ctx.probe.status)) return refuse('The tokenizer cannot start: an evaluation is in progress; stop it first.');
   ctx.tokenizerRun?.dispose();
   ctx.tokenizerRun = null;
+  let ds;
+  try {
+    ds = await datasetFor(spec.dataset, spec.seed, spec.model.imgSize);
+  } catch (e) {
+    return refuse(`The tokenizer cannot start: ${(e as Error).message}.`);
+  }
   let r: TokenizerRun;
   try {
-    const ds = await datasetFor(spec.dataset, spec.seed, spec.model.imgSize);
     r = new TokenizerRun(spec, post, ds, resumeFrom);
   } catch (e) {
     const why = (e as Error).message;
@@ -62,14 +67,12 @@ async function train(ctx: WorkerContext, spec: TokenizerSpec, resumeFrom?: Uint8
   }
   if (r.deviceLost !== null)
     // The run ended with its last checkpoint kept by the page; the next work needs a device.
-    await device
-      .replace()
-      .catch((e: Error) =>
-        post({
-          type: 'error',
-          message: `The GPU device was lost and a new one could not start (${e.message}). Reload the page; the tokenizer's checkpoint is kept.`,
-        }),
-      );
+    await device.replace().catch((e: Error) =>
+      post({
+        type: 'error',
+        message: `The GPU device was lost and a new one could not start (${e.message}). Reload the page; the tokenizer's checkpoint is kept.`,
+      }),
+    );
   else if (r.checkpoint && r.status !== 'failed') {
     ctx.tokenizers.set(spec.id, { bytes: r.checkpoint, entry: { id: spec.id, model: spec.model, step: r.step } });
     publishTokenizers(ctx);
