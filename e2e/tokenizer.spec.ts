@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { png, testPicture } from '../src/testing/images';
 import { Lab } from './lab';
 import { Notebook } from './notebook';
@@ -89,6 +90,15 @@ test('a tokenizer whose grid is not the preset’s is refused with its reason', 
   await nb.open();
   // vit-tiny-p4-32 codes 32-px images on an 8×8 grid; micro has 4×4 patches.
   const tok = await trainTokenizer(nb, 'vit-tiny-p4-32', 1);
+  // Exported as .safetensors and imported again, it is kept as a tokenizer of its own.
+  const item = page.locator(`[data-testid="tokenizer.item"][data-id="${tok}"]`);
+  const [download] = await Promise.all([page.waitForEvent('download'), item.getByTestId('tokenizer.export').click()]);
+  expect(download.suggestedFilename()).toBe(`${tok}-step1.safetensors`);
+  await page
+    .getByTestId('tokenizer.import')
+    .setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/octet-stream', buffer: readFileSync((await download.path())!) });
+  await expect.poll(() => page.evaluate(() => window.__cae.tokenizer().kept), { timeout: 30_000 }).toContain(`tok-file-${tok}-step1`);
+  await expect(page.locator(`[data-testid="tokenizer.item"][data-id="tok-file-${tok}-step1"]`)).toContainText('8×8 codes of 32 px · K=16');
   await nb.view('pretrain');
   await page.getByTestId('pretrain.preset').selectOption('micro');
   await page.locator('#field-target').selectOption('token');
