@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { png, testPicture } from '../src/testing/images';
@@ -44,6 +45,11 @@ test('trains a tokenizer, pretrains on its tokens, and shows the token map and d
   expect(await nb.canvasSpread('tokenizer.recon.original')).toBeGreaterThan(10);
   await expect(page.getByTestId('tokenizer.list')).toContainText(`${tok}`);
   await expect(page.getByTestId('tokenizer.list')).toContainText('K=16');
+  // The view with its live parts drawn has no serious or critical WCAG 2.1 A/AA violation.
+  const axe = await new AxeBuilder({ page }).include('#view-tokenizer').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(
+    axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' '))}`),
+  ).toEqual([]);
 
   // A token-target run with it: the preset's target becomes its codes, K = 16.
   await nb.view('pretrain');
