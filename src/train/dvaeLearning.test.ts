@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { BatchLoader, fixedBatch } from '../data/loader';
 import { Dvae } from '../model/dvae';
-import type { DvaeConfig } from '../model/dvaeConfig';
+import { DVAE_MICRO, type DvaeConfig } from '../model/dvaeConfig';
 import { tokenizerPixels } from '../model/tokenTargets';
 import { useFastCpuConv } from '../testing/fastCpuConv';
 import { nodeDataset } from '../testing/nodeDatasets';
@@ -14,13 +14,15 @@ import { dvaeTrainConfig } from './dvaeSchedule';
 import { DvaeTrainer } from './dvaeTrainer';
 
 const STEPS = Number(process.env.CAE_DVAE_STEPS ?? 300);
-const CONFIG: DvaeConfig = { imgSize: 16, downsample: 4, vocabSize: 64, hiddenDim: 4, blocksPerGroup: 1 };
+const SMALL: DvaeConfig = { imgSize: 16, downsample: 4, vocabSize: 64, hiddenDim: 4, blocksPerGroup: 1 };
+/** CAE_DVAE_PRESET=micro runs the micro preset's tokenizer (32 px, K = 256) instead. */
+const CONFIG: DvaeConfig = process.env.CAE_DVAE_PRESET === 'micro' ? DVAE_MICRO : SMALL;
 
 describe.runIf(process.env.CAE_DVAE_LEARN)('d-VAE on shapes-easy', () => {
   it('reconstruction through the hard codes improves and the codes stay in use', async () => {
     useFastCpuConv();
     const seed = 0;
-    const B = 16;
+    const B = Number(process.env.CAE_DVAE_BATCH ?? 16);
     const data = await nodeDataset('shapes-easy', seed, CONFIG.imgSize);
     const loader = new BatchLoader(data, B, seed);
     const val = await fixedBatch(
