@@ -111,7 +111,11 @@ export function pointRecipe(spec: SweepSpec, values: readonly KnobValue[]): { mo
 
 /** A point's label, e.g. "alignment=false · maskRatio=0.75". */
 export const pointLabel = (spec: SweepSpec, p: Pick<SweepPoint, 'values'>): string =>
-  spec.knobs.map((k, i) => `${k.path.split('.')[1]}=${String(p.values[i])}`).join(' · ');
+  spec.knobs.map((k, i) => `${k.path.split('.')[1]}=${String(p.values[i])}${tokenizerOf(spec, k.path, p.values[i])}`).join(' · ');
+
+/** A token point names its tokenizer (issue 24): " (tok-…)". */
+const tokenizerOf = (spec: SweepSpec, path: string, v: KnobValue | undefined): string =>
+  path === 'model.target' && v === 'token' && spec.base.tokenizer ? ` (${spec.base.tokenizer.id})` : '';
 
 function update(s: SweepState, index: number, patch: Partial<SweepPoint>): SweepState {
   return { ...s, points: s.points.map((p, i) => (i === index ? { ...p, ...patch } : p)) };
