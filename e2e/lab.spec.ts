@@ -239,7 +239,7 @@ test('a checkpoint exported and imported reconstructs the same image and mask id
   await page.waitForFunction(() => window.__cae.lab().label?.includes('tiny_a'), undefined, { timeout: 60_000 });
   await lab.settled();
   await expect(page.getByTestId('lab')).toContainText('predicted tokens of the masked patches');
-  await expect(page.getByTestId('lab.error')).toContainText('need the tokenizer');
+  await expect(page.getByTestId('lab.error')).toContainText('No error map for token targets');
   expect(await nb.canvasSpread('lab.recon')).toBeGreaterThan(10);
   expect(await nb.canvasSpread('lab.full-recon')).toBeGreaterThan(10);
   expect(nb.pageErrors).toEqual([]);

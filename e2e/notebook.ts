@@ -42,7 +42,7 @@ export class Notebook {
   }
 
   /** Opens one of the notebook's views (its tab): a view's controls are visible only while it is open. */
-  async view(id: 'pretrain' | 'probe' | 'lab' | 'data' | 'compare' | 'sweep'): Promise<void> {
+  async view(id: 'pretrain' | 'tokenizer' | 'probe' | 'lab' | 'data' | 'compare' | 'sweep'): Promise<void> {
     await this.page.getByTestId(`view.${id}`).click();
     await expect(this.page.getByTestId(`view.${id}`)).toHaveAttribute('aria-selected', 'true');
   }

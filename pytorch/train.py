@@ -1,7 +1,10 @@
 """Continue a notebook run in PyTorch, on any number of GPUs (or CPU processes) under torchrun:
 
   torchrun --nproc_per_node=8 pytorch/train.py --init run.safetensors --data_path /path/to/imagenet/train \\
-      --output run-pytorch.safetensors [--total_batch 2048] [--steps 100000]
+      --output run-pytorch.safetensors [--total_batch 2048] [--steps 100000] [--tokenizer tok.safetensors]
+
+A token-target run needs --tokenizer: a tokenizer exported from the notebook (pytorch/dvae.py loads it);
+its hard codes of each augmented crop are the targets, as the notebook's worker computes them.
 
 It loads the browser checkpoint (weights and, when present, AdamW moments and step), trains with the
 run's recipe (src/train: AdamW with the official decay groups, warmup-then-cosine lr per step, linear lr
@@ -24,7 +27,9 @@ from torch.nn.parallel import DistributedDataParallel
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import checkpoint  # noqa: E402
 from cae import Drops, losses  # noqa: E402
-from data import GlobalBatches, Pretraining  # noqa: E402
+from data import MEAN, STD, GlobalBatches, Pretraining  # noqa: E402
+import dvae  # noqa: E402
+import safetensors_io  # noqa: E402
 
 
 def lr_at(t, step):
@@ -38,6 +43,30 @@ def lr_at(t, step):
     return final + 0.5 * (peak - final) * (1 + math.cos(math.pi * i / n))
 
 
+def load_tokenizer(path, c):
+    """The notebook's tokenizer, refused with the reason when its grid or codebook does not fit the model
+    (src/model/dvaeConfig.ts tokenizerMismatch)."""
+    tensors, meta = safetensors_io.load(path)
+    tok = dvae.from_safetensors({k: v for k, v in tensors.items() if not k.startswith('optimizer.')}, meta)
+    g = c['imgSize'] // c['patchSize']
+    if tok.grid != g:
+        raise SystemExit(f'{path}: the tokenizer makes a {tok.grid}x{tok.grid} grid of codes, the model has {g}x{g} patches')
+    if tok.cfg['vocabSize'] != c['vocabSize']:
+        raise SystemExit(f"{path}: the tokenizer has {tok.cfg['vocabSize']} codes, the model's token head predicts {c['vocabSize']}")
+    return tok
+
+
+@torch.no_grad()
+def token_targets(tok, img):
+    """src/model/tokenTargets.ts: the normalized crop back to [0, 1], resized bilinearly (half-pixel centres)
+    to the tokenizer's size when it differs, its hard codes [B, N] in patch order."""
+    x = img * STD.to(img.device) + MEAN.to(img.device)
+    s = tok.cfg['imgSize']
+    if x.shape[-1] != s:
+        x = torch.nn.functional.interpolate(x, size=(s, s), mode='bilinear', align_corners=False)
+    return tok.codes(x)
+
+
 def parse(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--init', required=True, help="the notebook's checkpoint (.safetensors) to continue")
@@ -49,6 +78,7 @@ def parse(argv=None):
     p.add_argument('--save_every', type=int, default=1000, help='steps between checkpoints (and at the end)')
     p.add_argument('--log_every', type=int, default=50)
     p.add_argument('--num_workers', type=int, default=4)
+    p.add_argument('--tokenizer', help="token-target runs: the notebook's tokenizer export (.safetensors) whose codes are the targets")
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     return p.parse_args(argv)
 
@@ -66,8 +96,11 @@ def main(argv=None):
         dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
 
     r = checkpoint.load(a.init)
+    tokenizer = None
     if r.config['target'] != 'pixel':
-        raise SystemExit('this program trains pixel-target runs; token-target runs need a tokenizer (use the official code)')
+        if not a.tokenizer:
+            raise SystemExit('this is a token-target run: pass --tokenizer with the tokenizer exported from the notebook')
+        tokenizer = load_tokenizer(a.tokenizer, r.config)
     t = dict(r.train)
     t['batchSize'] = a.total_batch or t['batchSize']
     t['totalSteps'] = a.steps or t['totalSteps']
@@ -76,6 +109,8 @@ def main(argv=None):
         raise SystemExit(f"{a.init} is at step {r.step} of its {t['totalSteps']}: pass --steps with a longer run")
     model = r.model.to(device)
     model.train()
+    if tokenizer is not None:
+        tokenizer = tokenizer.to(device).eval()
     opt = checkpoint.make_optimizer(model, t)
     r.load_optimizer(opt)
     net = DistributedDataParallel(model, device_ids=[local_rank] if device.type == 'cuda' else None) if world > 1 else model
@@ -101,7 +136,8 @@ def main(argv=None):
         lr = lr_at(t, step)
         for g in opt.param_groups:
             g['lr'] = lr
-        total, rec, align = losses(net, c, img, masks, drops=drops)
+        labels = token_targets(tokenizer, img)[masks] if tokenizer is not None else None
+        total, rec, align = losses(net, c, img, masks, labels=labels, drops=drops)
         opt.zero_grad(set_to_none=True)
         total.backward()
         norm = torch.nn.utils.clip_grad_norm_(params, t['clipGrad']) if t['clipGrad'] > 0 else \

@@ -1,5 +1,5 @@
 // The notebook page: a header (backend, storage), the runs sidebar, and the main area in views:
-// Pretrain (recipe beside the live views), Probe, Lab, Data, Compare and Sweeps. Each view is a chunk
+// Pretrain (recipe beside the live views), Tokenizer, Probe, Lab, Data, Compare and Sweeps. Each view is a chunk
 // of its own, loaded and mounted when it is first opened; from then on it stays mounted while
 // hidden, so a run's charts, a probe and the lab keep their state across tab switches.
 import { lazy, Suspense, useEffect, useRef, useState, type ComponentType, type KeyboardEvent, type LazyExoticComponent } from 'react';
@@ -15,6 +15,7 @@ import { tabIndexAfterKey } from './viewTabs';
 /** The views' code, fetched on first use: the page's first load carries only the frame. */
 const VIEW_IMPORTS: Record<ViewId, () => Promise<{ default: ComponentType }>> = {
   pretrain: () => import('./views/PretrainView'),
+  tokenizer: () => import('./views/TokenizerView'),
   probe: () => import('./views/ProbeView'),
   lab: () => import('./views/LabView'),
   data: () => import('./views/DataView'),

@@ -109,6 +109,8 @@ function flatten(spec: RunSpec): Map<string, unknown> {
     ['preset', spec.presetId],
     ['dataset', spec.dataset],
     ['checkpointEvery', spec.checkpointEvery],
+    // Which codes a token-target run predicted (issue 24): the target alone does not say.
+    ['tokenizer', spec.tokenizer?.id],
   ]);
   for (const [k, v] of Object.entries(spec.model)) out.set(`model.${k}`, v);
   for (const [k, v] of Object.entries(spec.train)) out.set(`train.${k}`, v);

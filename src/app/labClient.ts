@@ -11,6 +11,8 @@ import { generateMask } from './labMask';
 import type { LabState } from './labState';
 import { rasterizeSvg } from './rasterizeSvg';
 import { useStore } from './store';
+import { loadKeptTokenizer } from './tokenizerClient';
+import { tokenizerChoices, tokenizerMismatch } from './tokenizers';
 import { loadKeptEncoder, send } from './workerClient';
 
 /** Files larger than this are not read at all: no image the lab opens needs that many bytes. */
@@ -29,6 +31,19 @@ export function labModelConfig(choice = lab().model): CaeConfig | null {
   if (choice === 'random') return s.form.model;
   if (choice === 'current') return s.run?.spec.model ?? null;
   return s.encoders.find((e) => e.runId === choice)?.model ?? s.runs.find((r) => r.spec.id === choice)?.spec.model ?? null;
+}
+
+/** The tokenizer of the lab's token panels: a token-target run's own, else the one chosen in the lab ('' for none). */
+export function labTokenizer(choice = lab().model): string {
+  const s = useStore.getState();
+  const spec = choice === 'current' ? s.run?.spec : s.runs.find((r) => r.spec.id === choice)?.spec;
+  return spec?.tokenizer?.id ?? lab().tokenizer;
+}
+
+/** Chooses the tokenizer of the token panels ('' for none). */
+export function chooseLabTokenizer(id: string): void {
+  edit({ tokenizer: id, tokenizerFailure: null });
+  requestLabView();
 }
 
 export function workerModel(choice: string): LabModel {
@@ -126,6 +141,13 @@ export function requestLabView(): void {
     }
     const image = labInput(c.imgSize);
     if (!image || l.mask.length !== (c.imgSize / c.patchSize) ** 2) return;
+    // The token panels' tokenizer (issue 24) goes to the worker first; its refusal shows in their place.
+    const tokenizer = labTokenizer();
+    const st = useStore.getState();
+    const entry = tokenizerChoices(st.tokenizers, st.heldTokenizers).find((t) => t.id === tokenizer);
+    const misfit = tokenizer ? (entry ? tokenizerMismatch(entry.id, entry.model, c) : `the tokenizer ${tokenizer} is not kept in this browser`) : null;
+    const tokenizerRefused = misfit ?? (tokenizer ? await loadKeptTokenizer(tokenizer) : null);
+    edit({ tokenizerFailure: tokenizerRefused && `The token panels cannot be shown: ${tokenizerRefused}.` });
     const id = Math.max(l.requestId, l.compareRequestId) + 1;
     const cc = l.compareModel ? labModelConfig(l.compareModel) : null;
     const sameGrid = cc !== null && cc.imgSize === c.imgSize && cc.patchSize === c.patchSize;
@@ -138,7 +160,8 @@ export function requestLabView(): void {
           : `The compared model sees ${cc.imgSize} px in ${cc.patchSize}-px patches, the lab's model ${c.imgSize} px in ${c.patchSize}-px patches: the same mask cannot apply to both. Choose a model of the same preset.`;
     edit({ requestId: id, busy: true, compareRequestId: sameGrid ? id + 1 : l.compareRequestId, compareFailure, compareView: sameGrid ? l.compareView : null });
     if (sameGrid) send({ type: 'lab/reconstruct', id: id + 1, slot: 1, model: workerModel(l.compareModel), image: image.slice(), mask: l.mask.slice() });
-    send({ type: 'lab/reconstruct', id, slot: 0, model: workerModel(l.model), image, mask: l.mask.slice() }, [image.buffer]);
+    const withTokens = tokenizer && !tokenizerRefused ? { tokenizer } : {};
+    send({ type: 'lab/reconstruct', id, slot: 0, model: workerModel(l.model), image, mask: l.mask.slice(), ...withTokens }, [image.buffer]);
   }, DEBOUNCE_MS);
 }
 

@@ -47,6 +47,10 @@ export interface LabState {
   readonly compareFailure: string | null;
   /** The patch-feature maps, left (the lab's model) and right (the compared one). */
   readonly maps: readonly [FeatureMapState, FeatureMapState];
+  /** The tokenizer whose token panels are shown ('' for none); a token-target model shows its own. */
+  readonly tokenizer: string;
+  /** Why the token panels could not be shown (the tokenizer could not be loaded). */
+  readonly tokenizerFailure: string | null;
 }
 
 export interface FeatureMapState {
@@ -85,4 +89,6 @@ export const initialLab = (): LabState => ({
   compareRequestId: 0,
   compareFailure: null,
   maps: [emptyMap(), emptyMap()],
+  tokenizer: '',
+  tokenizerFailure: null,
 });

@@ -1,7 +1,7 @@
 // The one store of the page: plain serializable data fed by the worker client, never tensors. It is
 // composed of slices (zustand's slices pattern), each with its state, its actions and the worker
 // messages of its prefix: run (pretrain/*), probe (probe/*), lab (lab/*), data (data/*, dataset/*),
-// sweep and ui (the page's chrome). What the page shares (the backend, notices, the worker's
+// tokenizer (tokenizer/*), sweep and ui (the page's chrome). What the page shares (the backend, notices, the worker's
 // encoders) and the dispatch of the worker's messages stay here; `receive` is exhaustive at compile
 // time, here and in each slice.
 import { create } from 'zustand';
@@ -14,6 +14,7 @@ import { labSlice, receiveLab, type LabSlice } from './slices/lab';
 import { initialProbe, probeSlice, receiveProbe, type ProbeSlice } from './slices/probe';
 import { initialForm, initialRun, receiveRun, runSlice, type RunSlice } from './slices/run';
 import { sweepSlice, type SweepSlice } from './slices/sweep';
+import { initialTokenizer, receiveTokenizer, tokenizerSlice, type TokenizerSlice } from './slices/tokenizer';
 import { hasPrefix } from './slices/types';
 import { uiSlice, type UiState, viewFromHash } from './ui';
 export type { ProbeForm } from './probeForm';
@@ -53,7 +54,7 @@ interface PageState {
   reset(): void;
 }
 
-export interface AppState extends PageState, UiState, RunSlice, ProbeSlice, LabSlice, DataSlice, SweepSlice, ChartSlice {}
+export interface AppState extends PageState, UiState, RunSlice, ProbeSlice, LabSlice, DataSlice, SweepSlice, ChartSlice, TokenizerSlice {}
 
 const initialPage = () => ({ backend: null, workerCrash: null, notices: [], encoders: [] }) satisfies Partial<PageState>;
 
@@ -68,6 +69,7 @@ export const useStore = create<AppState>()((set, get) => ({
   ...dataSlice(set, get),
   ...sweepSlice(set),
   ...chartSlice(set, get),
+  ...tokenizerSlice(set, get),
 
   receive(msg) {
     // Each slice handles the messages of its prefix; the few the whole page shares are handled here.
@@ -75,6 +77,7 @@ export const useStore = create<AppState>()((set, get) => ({
     if (hasPrefix(msg, 'probe/')) return receiveProbe(msg, set, get);
     if (hasPrefix(msg, 'lab/')) return receiveLab(msg, set, get);
     if (hasPrefix(msg, 'data/') || hasPrefix(msg, 'dataset/')) return receiveData(msg, set, get);
+    if (hasPrefix(msg, 'tokenizer/')) return receiveTokenizer(msg, set, get);
     switch (msg.type) {
       case 'encoders':
         set({ encoders: msg.list, ...followDefaults(get(), { encoders: msg.list }) });
@@ -96,7 +99,7 @@ export const useStore = create<AppState>()((set, get) => ({
   },
   workerLost(message) {
     // The run's and the evaluation's ends come as the statuses the dead worker could not send (workerClient).
-    set({ backend: null, encoders: [] });
+    set({ backend: null, encoders: [], heldTokenizers: [] });
     get().notify(message);
   },
   crashed(message) {
@@ -120,7 +123,7 @@ export const useStore = create<AppState>()((set, get) => ({
     if (notices.some((n) => n.topic === topic)) set({ notices: notices.filter((n) => n.topic !== topic) });
   },
   reset() {
-    set({ ...initialPage(), ...initialRun(), ...initialProbe(), ...initialData(), sweeps: [], form: initialForm(), lab: initialLab() });
+    set({ ...initialPage(), ...initialRun(), ...initialProbe(), ...initialData(), ...initialTokenizer(), sweeps: [], form: initialForm(), lab: initialLab() });
   },
 }));
 

@@ -33,6 +33,8 @@ export interface CaeTestHook {
   /** Fault hook: each imported chunk's write waits `ms` first, as on a slow disk. */
   slowWrites?(ms: number): void;
   probe(): { status: string; epochs: number; linear: number[]; attentive: number[] };
+  /** The tokenizer run this page trains, the tokenizers kept in this browser, and those the worker holds (issue 24). */
+  tokenizer(): { status: string; step: number; id: string | null; checkpoint: number | null; kept: string[]; held: string[] };
   /** The image lab: the latest request, whether its answer is in, and what is shown. */
   lab(): {
     requestId: number;
@@ -65,6 +67,18 @@ export function installTestHook(): void {
   let importsChecked = 0;
   onWorkerMessage((m) => void (m.type === 'data/imports-checked' && importsChecked++));
   window.__cae = {
+    tokenizer() {
+      const s = useStore.getState();
+      const t = s.tokenizerRun;
+      return {
+        status: t?.status ?? 'idle',
+        step: t?.step ?? 0,
+        id: t?.spec.id ?? null,
+        checkpoint: t?.checkpointStep ?? null,
+        kept: s.tokenizers.map((r) => r.spec.id),
+        held: s.heldTokenizers.map((h) => h.id),
+      };
+    },
     state() {
       const s = useStore.getState();
       return {

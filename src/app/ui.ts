@@ -5,6 +5,7 @@ import type { CompareAxis, CompareMetric } from './compare';
 
 export const VIEWS = [
   { id: 'pretrain', label: 'Pretrain' },
+  { id: 'tokenizer', label: 'Tokenizer' },
   { id: 'probe', label: 'Probe' },
   { id: 'lab', label: 'Lab' },
   { id: 'data', label: 'Data' },

@@ -10,6 +10,8 @@ import { buildRunSpec, checkImport, missingDataset, type ImportOptions } from '.
 import { useStore } from './store';
 import { requestPersistentStorage } from './tabs';
 import './formNotices';
+import { loadKeptTokenizer, watchTokenizers } from './tokenizerClient';
+import { tokenizerChoices, withTokenizer } from './tokenizers';
 
 let worker: Worker | null = null;
 
@@ -36,6 +38,7 @@ export function startWorker(): void {
   if (worker) return;
   spawn();
   readKept();
+  watchTokenizers();
 }
 
 /** Workers replaced in a row without one reaching its backend: past a few, the page stops trying. */
@@ -94,6 +97,15 @@ function workerDied(w: Worker, why: string): void {
   // record as interrupted, its lock let go) and the sweep driver.
   const message = `The training worker stopped (${why}).`;
   if (active) onMessage({ type: 'pretrain/status', runId: active.spec.id, status: 'interrupted', step: active.step, message: `${message}${at}${resume}` });
+  const tok = useStore.getState().tokenizerRun;
+  if (tok && isActive(tok.status))
+    onMessage({
+      type: 'tokenizer/status',
+      id: tok.spec.id,
+      status: 'interrupted',
+      step: tok.step,
+      message: `${message} Resume the tokenizer from its kept checkpoint.`,
+    });
   if (probe && isActive(probe.status))
     onMessage({ type: 'probe/status', id: probe.spec.id, status: 'failed', message: `${message} Start the evaluation again.`, features: probe.features });
 }
@@ -102,10 +114,23 @@ function workerDied(w: Worker, why: string): void {
 export const killWorker = () => send({ type: 'debug/exit' });
 
 /** Validates the form and starts a run; a bad field becomes a notice, not a crash. */
-export function startRun(): void {
+export async function startRun(): Promise<void> {
   const { form, datasets, notify } = useStore.getState();
-  const spec = buildRunSpec(form, datasets, Date.now());
-  if (typeof spec === 'string') return notify(spec, 'pretrain.start');
+  const built = buildRunSpec(form, datasets, Date.now());
+  if (typeof built === 'string') return notify(built, 'pretrain.start');
+  let spec: RunSpec = built;
+  if (form.model.target === 'token') {
+    // Token targets (issue 24): the chosen tokenizer must fit the preset, and the worker must hold it.
+    const { tokenizers, heldTokenizers } = useStore.getState();
+    const tokenized = withTokenizer(
+      spec,
+      tokenizerChoices(tokenizers, heldTokenizers).find((t) => t.id === form.tokenizer),
+    );
+    if (typeof tokenized === 'string') return notify(tokenized, 'pretrain.start');
+    const refused = await loadKeptTokenizer(tokenized.tokenizer.id);
+    if (refused) return notify(`Training cannot start: ${refused}.`, 'pretrain.start');
+    spec = tokenized;
+  }
   launchRun({ ...spec, id: newRunId() });
 }
 
@@ -137,6 +162,9 @@ export async function continueRun(runId: string): Promise<boolean> {
     return refuse(
       `That run trained on a dataset that is no longer kept in this browser (${rec.spec.dataset}); import it again to resume the run. Its checkpoint is kept.`,
     );
+  // A token-target run's tokenizer goes to the worker first.
+  const tokenizerRefused = rec.spec.tokenizer ? await loadKeptTokenizer(rec.spec.tokenizer.id) : null;
+  if (tokenizerRefused) return refuse(`That run cannot be resumed: ${tokenizerRefused}. Its checkpoint is kept.`);
   if (!(await holdKeptRun(runId))) return refuse('That run is training in another tab; it cannot be resumed here.');
   started(rec.spec, { step: saved.step, history: saved.history });
   send({ type: 'pretrain/continue', run: rec.spec, checkpoint: saved.bytes });

@@ -1,10 +1,11 @@
 // The notebook's one IndexedDB database, opened alike by the page (runs, results, checkpoints) and
 // the worker (imported datasets), so both always agree on its version and stores.
-// v1–v3: runs, results, checkpoints. v4: datasets (summaries) and datasetChunks (pixels). v5: sweeps.
+// v1–v3: runs, results, checkpoints. v4: datasets (summaries) and datasetChunks (pixels). v5: sweeps. v6: tokenizers
+// (d-VAE runs: record and latest checkpoint in one entry).
 // Each upgrade only adds the stores it lacks: what was kept before survives.
 
 export const DB_NAME = 'cae-notebook';
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 export const STORES = {
   runs: 'runs',
   results: 'results',
@@ -12,6 +13,7 @@ export const STORES = {
   datasets: 'datasets',
   datasetChunks: 'datasetChunks',
   sweeps: 'sweeps',
+  tokenizers: 'tokenizers',
 } as const;
 export type StoreName = (typeof STORES)[keyof typeof STORES];
 
@@ -26,6 +28,7 @@ export function openNotebookDb(): Promise<IDBDatabase> {
       if (!db.objectStoreNames.contains(STORES.datasets)) db.createObjectStore(STORES.datasets, { keyPath: 'id' });
       if (!db.objectStoreNames.contains(STORES.datasetChunks)) db.createObjectStore(STORES.datasetChunks, { keyPath: ['datasetId', 'index'] });
       if (!db.objectStoreNames.contains(STORES.sweeps)) db.createObjectStore(STORES.sweeps, { keyPath: 'spec.id' });
+      if (!db.objectStoreNames.contains(STORES.tokenizers)) db.createObjectStore(STORES.tokenizers, { keyPath: 'spec.id' });
     };
     req.onsuccess = () => {
       // Another tab (or the worker) upgrading later must not wait on this connection.

@@ -61,6 +61,82 @@ export interface RunSpec {
   /** Steps between checkpoints (also taken on pause and at the end). */
   readonly checkpointEvery: number;
   readonly createdAt: number;
+  /** Token targets only: the tokenizer whose codes are the targets (absent for pixel targets). */
+  readonly tokenizer?: TokenizerRef;
+}
+
+/**
+ * A d-VAE tokenizer run (issue 24, DALL-E's discrete VAE at the notebook's scale): trained on a
+ * dataset of the notebook, its codes then serve as a pretraining run's token targets. Its grid is
+ * one cell per ViT patch, so it fits a preset with the same image size and patch size.
+ */
+export interface TokenizerSpec {
+  readonly id: string;
+  /** The preset whose patch grid it is built for (one code per patch). */
+  readonly presetId: string;
+  readonly model: TokenizerModel;
+  /** Optimizer steps (the temperature and KL-weight schedules end here). */
+  readonly totalSteps: number;
+  readonly batchSize: number;
+  /** Seeds the init, the data order, the augmentation and the Gumbel noise. */
+  readonly seed: number;
+  /** An embedded dataset's id or an imported dataset's id. */
+  readonly dataset: string;
+  readonly checkpointEvery: number;
+  readonly createdAt: number;
+}
+
+/** The d-VAE's architecture (the same fields as src/model/dvaeConfig.ts's DvaeConfig). */
+export interface TokenizerModel {
+  /** Input side in pixels. */
+  readonly imgSize: number;
+  /** Pixels per code along each side: the preset's patch size, so code i is patch i. */
+  readonly downsample: number;
+  /** K, the codebook size (the official vocabulary: 8192). */
+  readonly vocabSize: number;
+  /** Width of the first conv group. */
+  readonly hiddenDim: number;
+  /** Residual blocks per group. */
+  readonly blocksPerGroup: number;
+}
+
+/** One tokenizer step's numbers. */
+export interface TokenizerPoint {
+  readonly step: number;
+  /** The ELBO's reconstruction term plus the weighted KL term. */
+  readonly total: number;
+  readonly reconstruction: number;
+  readonly kl: number;
+  readonly klWeight: number;
+  readonly temperature: number;
+  /** exp(entropy) of the codes used over the recent window: K when every code is used equally. */
+  readonly perplexity: number;
+  /** Codes never chosen (argmax) over the recent window. */
+  readonly deadCodes: number;
+}
+
+/** Reconstructions through the hard codes (argmax) beside the originals: `count` RGBA pairs, size×size. */
+export interface TokenizerView {
+  readonly step: number;
+  readonly size: number;
+  readonly count: number;
+  readonly original: Uint8ClampedArray;
+  readonly recon: Uint8ClampedArray;
+}
+
+/** A tokenizer the worker holds (trained in this session, or sent from a kept record or a file). */
+export interface TokenizerEntry {
+  readonly id: string;
+  readonly model: TokenizerModel;
+  readonly step: number;
+}
+
+/** Which tokenizer a token-target run predicts the codes of (kept in the run's spec: runs, compare and sweeps show it). */
+export interface TokenizerRef {
+  readonly id: string;
+  readonly model: TokenizerModel;
+  /** The tokenizer's step when the run started. */
+  readonly step: number;
 }
 
 /** One optimizer step's numbers. */
@@ -194,6 +270,29 @@ export interface LabView {
   readonly full: Uint8ClampedArray;
   /** The first three principal components of the image's patch features (every patch visible) as RGB. */
   readonly features: Uint8ClampedArray;
+  /** The token panels when the request named a tokenizer (issue 24); null when it named none. */
+  readonly tokens?: TokenLabView | null;
+}
+
+/** The image under a tokenizer, and a token-target model's prediction decoded through it. */
+export interface TokenLabView {
+  /** Which tokenizer, in words. */
+  readonly tokenizer: string;
+  readonly grid: number;
+  /** The image's codes, [g²] row-major (the hover shows them). */
+  readonly codes: Int32Array;
+  /** The codes as colours, RGBA at the model's size. */
+  readonly tokenMap: Uint8ClampedArray;
+  /** Side of the decoded panels: the tokenizer's input size. */
+  readonly size: number;
+  /** The tokenizer's reconstruction from the image's codes. */
+  readonly decoded: Uint8ClampedArray;
+  /** A token-target model's argmax code per masked patch, −1 elsewhere; null for other models or no mask. */
+  readonly predictedCodes: Int32Array | null;
+  /** The true codes with the masked ones replaced by the predicted, decoded. */
+  readonly predicted: Uint8ClampedArray | null;
+  /** Share of masked patches whose code was predicted exactly, in [0, 1]. */
+  readonly exact: number | null;
 }
 
 /** Validation patches of a dataset mapped to 2-D by their encoder features (paper Figure 7). */
@@ -267,6 +366,8 @@ export type AppToWorker =
       readonly model: LabModel;
       readonly image: Float32Array;
       readonly mask: Uint8Array;
+      /** A tokenizer the worker holds: adds the token panels (issue 24). */
+      readonly tokenizer?: string;
     }
   /** Map `images` validation images' patches of a dataset to 2-D under a model (at most `maxPoints` patches). */
   | {
@@ -278,7 +379,15 @@ export type AppToWorker =
       readonly maxPoints: number;
       readonly seed: number;
     }
-  | { readonly type: 'lab/embed-stop'; readonly id: number };
+  | { readonly type: 'lab/embed-stop'; readonly id: number }
+  /** Train a tokenizer from scratch, or continue a kept one from its checkpoint. */
+  | { readonly type: 'tokenizer/start'; readonly spec: TokenizerSpec; readonly checkpoint?: Blob }
+  | { readonly type: 'tokenizer/stop' }
+  /**
+   * A tokenizer's safetensors to check and hold (a kept record's before a token run or the lab uses
+   * it, or a file the user chose): `id` names it; refusals come back as `tokenizer/refused`.
+   */
+  | { readonly type: 'tokenizer/load'; readonly id: string; readonly name: string; readonly bytes: Blob };
 
 /**
  * The fault hooks of a test build (CAE_TEST_HOOKS=1): the page sends them only from its test hook,
@@ -383,6 +492,15 @@ export type FromWorker =
   | { readonly type: 'lab/embed-progress'; readonly id: number; readonly text: string; readonly share: number }
   | { readonly type: 'lab/embedding'; readonly id: number; readonly view: EmbeddingView }
   | { readonly type: 'lab/embed-failed'; readonly id: number; readonly message: string }
+  | { readonly type: 'tokenizer/status'; readonly id: string; readonly status: RunStatus; readonly step: number; readonly message: string | null }
+  /** A tokenizer run that could not start, or a tokenizer file that was not taken (nothing changed). */
+  | { readonly type: 'tokenizer/refused'; readonly id: string; readonly message: string }
+  | { readonly type: 'tokenizer/metrics'; readonly id: string; readonly points: readonly TokenizerPoint[]; readonly imgPerSec: number }
+  | { readonly type: 'tokenizer/view'; readonly id: string; readonly view: TokenizerView }
+  /** The tokenizer's state at `step` (safetensors), for the page to keep, as pretraining checkpoints are. */
+  | { readonly type: 'tokenizer/checkpoint'; readonly id: string; readonly step: number; readonly bytes: Blob }
+  /** The tokenizers the worker holds: what token targets and the lab can use. */
+  | { readonly type: 'tokenizer/list'; readonly list: readonly TokenizerEntry[] }
   /** A problem the user must know about, with what to do. */
   | { readonly type: 'error'; readonly message: string };
 

@@ -9,6 +9,9 @@ import type { LabelledDataset } from '../data/shapes';
 import type { EmbeddingRequest } from './featureMap';
 import { patchEmbedding } from './featureMap';
 import { labView } from './labView';
+import type { Dvae } from '../model/dvae';
+import { readTokenizer } from './tokenizerCheckpoint';
+import { tokenLabView } from './tokenLab';
 
 /** Models kept between requests: the lab's, the one compared with it, and one feature map's. */
 const KEEP_MODELS = 3;
@@ -20,12 +23,16 @@ export interface LabRequest {
   readonly model: LabModel;
   readonly image: Float32Array;
   readonly mask: Uint8Array;
+  /** A tokenizer the worker holds: the view gains its token panels. */
+  readonly tokenizer?: string;
 }
 
 /** Where models come from: the run in progress (never disposed here) and the checkpoints the worker keeps. */
 export interface LabSources {
   current(): { model: Cae; label: string } | null;
   checkpoint(runId: string): { bytes: Uint8Array; label: string } | undefined;
+  /** A tokenizer the worker holds (issue 24). */
+  tokenizer?(id: string): { bytes: Uint8Array; label: string } | undefined;
   /** Runs one request's work, running it again where a lost GPU device broke it (the worker's Device); none: as is. */
   guard?<T>(work: () => Promise<T>): Promise<T>;
 }
@@ -36,6 +43,8 @@ export class LabSession {
   private pending = new Map<number, LabRequest>();
   private busy = false;
   private embedStop = new Set<number>();
+  /** The tokenizer last built for the token panels; `bytes` tells a replaced one of the same id apart. */
+  private tokenizer: { id: string; bytes: Uint8Array; model: Dvae } | null = null;
 
   constructor(private readonly sources: LabSources) {}
 
@@ -46,6 +55,19 @@ export class LabSession {
   /** Drops the kept models without disposing them: they lived on a device that is gone. */
   forget(): void {
     this.cached = [];
+    this.tokenizer = null;
+  }
+
+  /** The named tokenizer, built once from the bytes the worker holds. */
+  private tokenizerModel(id: string): { model: Dvae; label: string } {
+    const held = this.sources.tokenizer?.(id);
+    if (!held) throw new Error(`the tokenizer ${id} is not loaded`);
+    if (this.tokenizer?.id !== id || this.tokenizer.bytes !== held.bytes) {
+      const model = readTokenizer(held.bytes).tokenizer;
+      this.tokenizer?.model.dispose();
+      this.tokenizer = { id, bytes: held.bytes, model };
+    }
+    return { model: this.tokenizer.model, label: held.label };
   }
 
   private keep(key: string, bytes: Uint8Array | null, make: () => Cae): Cae {
@@ -85,7 +107,10 @@ export class LabSession {
   /** One request's panels, now. */
   async view(req: LabRequest): Promise<LabView> {
     const { model, label } = this.resolve(req.model);
-    return labView(model, req.image, req.mask, label);
+    const view = await labView(model, req.image, req.mask, label);
+    if (!req.tokenizer) return view;
+    const t = this.tokenizerModel(req.tokenizer);
+    return { ...view, tokens: await tokenLabView(t.model, t.label, model, req.image, req.mask) };
   }
 
   /** Queues a request; while one is computed, newer ones for the same slot replace the waiting one. */
@@ -99,9 +124,19 @@ export class LabSession {
         this.pending.delete(slot);
         try {
           const view = await this.guarded(() => this.view(r));
-          const buffers = [view.original, view.masked, view.recon, view.composite, view.error, view.full, view.features].flatMap((a) =>
-            a ? [a.buffer as ArrayBuffer] : [],
-          );
+          const t = view.tokens;
+          const buffers = [
+            view.original,
+            view.masked,
+            view.recon,
+            view.composite,
+            view.error,
+            view.full,
+            view.features,
+            t?.tokenMap,
+            t?.decoded,
+            t?.predicted,
+          ].flatMap((a) => (a ? [a.buffer as ArrayBuffer] : []));
           post({ type: 'lab/view', id: r.id, view }, buffers);
         } catch (e) {
           post({ type: 'lab/failed', id: r.id, message: `The lab could not reconstruct: ${(e as Error).message}.` });

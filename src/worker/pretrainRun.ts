@@ -9,12 +9,16 @@ import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
 import { builtinDataset, type LabelledDataset } from '../data/shapes';
 import { profileStep } from '../kernels/profile';
 import { Cae } from '../model/cae';
+import type { Dvae } from '../model/dvae';
+import { tokenizerMismatch } from '../model/dvaeConfig';
+import { tokenTargets } from '../model/tokenTargets';
 import { batchMasks } from '../model/masking';
 import { Rng } from '../model/random';
 import type { FromWorker, RunPhase, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
 import { loadCheckpoint, nonFiniteState, saveCheckpoint } from '../train/checkpoint';
 import { CaeTrainer, NonFiniteLossError, type StepResult } from '../train/trainer';
 import { reconView } from './reconView';
+import { tokenReconView } from './tokenReconView';
 import { StepEngine } from './stepEngine';
 
 export type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
@@ -69,7 +73,15 @@ export class PretrainRun {
     ds: LabelledDataset = builtinDataset(spec.dataset, spec.train.seed, spec.model.imgSize),
     /** The engine: the replayed step where it compiles (else TF.js), and the kernels the ops run. */
     private readonly engineOptions: EngineOptions = DEFAULT_ENGINE,
+    /** Token targets (issue 24): the tokenizer whose codes of each batch are the targets; the run disposes it. */
+    private readonly tokenizer: Dvae | null = null,
   ) {
+    if ((spec.model.target === 'token') !== (tokenizer !== null))
+      throw new Error(spec.model.target === 'token' ? 'token targets need a tokenizer' : 'a tokenizer was given to a pixel-target run');
+    if (tokenizer) {
+      const why = tokenizerMismatch(tokenizer.config, spec.model);
+      if (why) throw new Error(why);
+    }
     applyEngine(engineOptions);
     if (ds.trainSize === 0) throw new Error(`the dataset ${ds.name} has no training images`);
     this.loader = new BatchLoader(ds, spec.train.batchSize, spec.train.seed);
@@ -180,9 +192,15 @@ export class PretrainRun {
   }
 
   private async postRecon(): Promise<void> {
-    if (this.spec.model.target !== 'pixel') return; // token targets have no pixels to show
+    if (this.spec.model.target !== 'pixel' && !this.tokenizer) return; // token targets show pixels only through their tokenizer
     this.val ??= await fixedBatch(this.loader.dataset, this.valIndices.indices, this.valIndices.split);
-    const view = await this.guard(reconView(this.engine.model().model, this.val, this.valMask, this.trainer.step));
+    const model = this.engine.model().model;
+    const view = await this.guard(
+      this.tokenizer
+        ? tokenReconView(model, this.tokenizer, this.val, this.valMask, this.trainer.step)
+        : reconView(model, this.val, this.valMask, this.trainer.step),
+    );
+    if (!view) return;
     this.post({ type: 'pretrain/recon', runId: this.spec.id, view }, [view.original.buffer, view.masked.buffer, view.recon.buffer, view.composite.buffer]);
   }
 
@@ -193,7 +211,9 @@ export class PretrainRun {
   private async snapshot(): Promise<void> {
     this.flushMetrics(this.imgsPerSec);
     const step = this.trainer.step;
-    this.lastGood = await this.guard(saveCheckpoint(this.engine.model(), { cursor: String(this.loader.cursor) }));
+    // A token-target checkpoint names the tokenizer whose codes it predicts (metadata run.tokenizer).
+    const tokenizer: Record<string, string> = this.spec.tokenizer ? { tokenizer: JSON.stringify(this.spec.tokenizer) } : {};
+    this.lastGood = await this.guard(saveCheckpoint(this.engine.model(), { cursor: String(this.loader.cursor), ...tokenizer }));
     this.lastGoodStep = step;
     // A Blob made here (the copy on this thread) crosses to the page by reference: nothing is copied there.
     this.post({ type: 'pretrain/checkpoint', runId: this.spec.id, step, bytes: new Blob([this.lastGood as Uint8Array<ArrayBuffer>]) });
@@ -258,7 +278,15 @@ export class PretrainRun {
       this.cursorAt.set(step, this.loader.cursor);
       this.cursorAt.delete(step - 3);
       const batch = await this.loader.next(this.trainer.step + 1 < this.spec.train.totalSteps);
-      return tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
+      const images = tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
+      if (!this.tokenizer) return { images };
+      try {
+        // The targets: the tokenizer's codes of this very crop, once per batch, no gradient.
+        return { images, tokens: await this.guard(tokenTargets(this.tokenizer, images)) };
+      } catch (e) {
+        images.dispose();
+        throw e;
+      }
     };
     let results: StepResult[];
     const stepsBefore = this.trainer.step;
@@ -269,11 +297,11 @@ export class PretrainRun {
       // The profiler times TF.js's kernels: the profiled step runs on the TF.js engine.
       this.profileRequested = false;
       await this.settle();
-      const images = await next();
+      const { images, tokens } = await next();
       try {
         let out: StepResult | undefined;
         const profile = await this.guard(
-          this.engine.viaTfjs(() => profileStep(this.trainer.step, async () => (out = await this.trainer.trainStep({ images })))),
+          this.engine.viaTfjs(() => profileStep(this.trainer.step, async () => (out = await this.trainer.trainStep({ images, tokens })))),
         );
         this.post({ type: 'pretrain/profile', runId: this.spec.id, profile });
         results = [out!];
@@ -386,6 +414,7 @@ export class PretrainRun {
 
   dispose(): void {
     try {
+      this.tokenizer?.dispose();
       this.engine.dispose();
       this.trainer.dispose();
       this.trainer.model.dispose();

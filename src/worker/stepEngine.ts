@@ -35,6 +35,12 @@ interface Tracing {
   count: number;
 }
 
+/** A batch with token targets (issue 24): the tokenizer's codes of its images; such steps run on TF.js (the replay makes no labels). */
+export interface EngineBatch {
+  readonly images: tf.Tensor4D;
+  readonly tokens?: Int32Array;
+}
+
 const shapeKey = (images: tf.Tensor4D) => images.shape.join('×');
 
 export class StepEngine {
@@ -65,10 +71,11 @@ export class StepEngine {
    * a TF.js step's own; replaying, the previous replayed step's (none the first time: `flush`
    * returns the last). Every step's result comes back once, in order.
    */
-  async steps(next: () => tf.Tensor4D | Promise<tf.Tensor4D>): Promise<StepResult[]> {
-    const images = await next();
+  async steps(next: () => tf.Tensor4D | EngineBatch | Promise<tf.Tensor4D | EngineBatch>): Promise<StepResult[]> {
+    const got = await next();
+    const { images, tokens } = got instanceof tf.Tensor ? { images: got, tokens: undefined } : got;
     try {
-      return await this.step(images);
+      return await this.step(images, tokens);
     } finally {
       try {
         images.dispose();
@@ -78,7 +85,7 @@ export class StepEngine {
     }
   }
 
-  private async step(images: tf.Tensor4D): Promise<StepResult[]> {
+  private async step(images: tf.Tensor4D, tokens?: Int32Array): Promise<StepResult[]> {
     const key = shapeKey(images);
     const replay = this.plans.get(key);
     if (replay) {
@@ -101,7 +108,7 @@ export class StepEngine {
     if (why !== null) {
       this.toModel();
       this.choose('tfjs', why);
-      return [...done, await this.trainer.trainStep({ images })];
+      return [...done, await this.trainer.trainStep({ images, tokens })];
     }
     return [...done, await this.trace(key, images)];
   }

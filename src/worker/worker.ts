@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 // The training worker: the only code that touches the worker global. It dispatches the page's
-// commands by prefix to the handlers of each feature (./handlers/: pretrain, probe, lab, data),
+// commands by prefix to the handlers of each feature (./handlers/: pretrain, probe, lab, data, tokenizer),
 // handles its own (init, checkpoint import) and the fault hooks of a test build, and reports every
 // failure as a message.
 import { deleteUnfinishedImports, interruptedImportWords } from '../data/datasetDb';
@@ -18,6 +18,7 @@ import { handleData } from './handlers/data';
 import { handleLab } from './handlers/lab';
 import { handlePretrain } from './handlers/pretrain';
 import { handleProbe } from './handlers/probe';
+import { handleTokenizer } from './handlers/tokenizer';
 import { LabSession } from './labSession';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -31,6 +32,10 @@ const lab: LabSession = new LabSession({
     const e = ctx.encoders.get(id);
     return e && { bytes: e.bytes, label: `${id} at step ${e.entry.step}` };
   },
+  tokenizer: (id) => {
+    const t = ctx.tokenizers.get(id);
+    return t && { bytes: t.bytes, label: `${id} at step ${t.entry.step}` };
+  },
   // A request the lost device broke runs again on the new one; the models it kept died with the old one.
   guard: (work) => device.recovering('a lab request', work, () => lab.forget()),
 });
@@ -39,6 +44,8 @@ const lab: LabSession = new LabSession({
 const device = new Device(post, (message) => {
   const { run, probe } = ctx;
   if (run && isActive(run.status)) run.markDeviceLost(message);
+  // A tokenizer run ends, keeping its checkpoint, and its handler starts the new device.
+  else if (ctx.tokenizerRun && isActive(ctx.tokenizerRun.status)) ctx.tokenizerRun.markDeviceLost(message);
   // An evaluation or a lab request in flight says so itself as it fails (Device.recovering).
   else if (!(probe && isActive(probe.status)))
     void device.replace().then(
@@ -48,7 +55,7 @@ const device = new Device(post, (message) => {
 });
 
 /** What the handlers share: the run and evaluation in progress, the encoders, the lab, the device. */
-const ctx: WorkerContext = { post, device, run: null, probe: null, encoders: new Map(), lab };
+const ctx: WorkerContext = { post, device, run: null, probe: null, encoders: new Map(), lab, tokenizerRun: null, tokenizers: new Map() };
 
 /** Checks a user's checkpoint file against its own config; a fitting one becomes an encoder. */
 function importCheckpoint(name: string, bytes: Uint8Array, runId?: string, presetId?: string): void {
@@ -70,6 +77,7 @@ async function handle(msg: AppToWorker): Promise<void> {
   if (isCommandOf(msg, 'pretrain/')) return handlePretrain(msg, ctx);
   if (isCommandOf(msg, 'probe/')) return handleProbe(msg, ctx);
   if (isCommandOf(msg, 'lab/')) return handleLab(msg, ctx);
+  if (isCommandOf(msg, 'tokenizer/')) return handleTokenizer(msg, ctx);
   if (isCommandOf(msg, 'data/') || isCommandOf(msg, 'dataset/')) return handleData(msg, ctx);
   switch (msg.type) {
     case 'init':

@@ -12,6 +12,7 @@ import { CropEditor } from './CropEditor';
 import { FeatureMaps } from './FeatureMaps';
 import { LabCompare } from './LabCompare';
 import { LabViews } from './LabViews';
+import { LabTokenizerChoice } from './LabTokens';
 import { MaskCanvas } from './MaskCanvas';
 
 const note = { fontSize: 12, padding: '4px 8px', borderRadius: 4, margin: '4px 0' } as const;
@@ -140,6 +141,7 @@ export function LabPanel() {
               <ModelOptions />
             </select>
           </label>
+          <LabTokenizerChoice />
           <label>
             mask{' '}
             <select data-testid="lab.mask-kind" value={lab.maskKind} onChange={(e) => edit({ maskKind: e.target.value as LabMaskKind })}>

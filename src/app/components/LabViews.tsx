@@ -1,10 +1,11 @@
 // The image lab's panels from the worker: original, masked input, reconstruction of the masked
 // patches, composite, per-patch error, the paper's Figure 4 full reconstruction, and the patch
-// features' first three principal components as RGB.
+// features' first three principal components as RGB; the token panels under a tokenizer (issue 24).
 import type { LabView } from '../../protocol/messages';
 import { viridis } from '../../data/labPanels';
 import { ColourBar } from './ColourBar';
 import { ImageCanvas } from './ImageCanvas';
+import { LabTokens } from './LabTokens';
 
 function Panel(props: { rgba: Uint8ClampedArray | null; size: number; testId: string; label: string; help?: string; children?: React.ReactNode }) {
   return (
@@ -48,7 +49,7 @@ export function LabViews(props: { view: LabView }) {
         <Panel rgba={v.composite} size={v.size} testId="lab.composite" label="visible patches + reconstruction" />
         {token ? (
           <figure style={{ margin: 0, width: 160, fontSize: 12, color: 'var(--muted)' }} data-testid="lab.error" data-empty="true">
-            No error map: true token maps need the tokenizer the model was trained with, which this notebook does not have.
+            No error map for token targets: the token panels compare the predicted codes with the tokenizer's.
           </figure>
         ) : (
           <Panel
@@ -78,6 +79,7 @@ export function LabViews(props: { view: LabView }) {
           help="Patches the encoder represents alike get alike colours; the components are computed over this image's patches."
         />
       </div>
+      {v.tokens && <LabTokens t={v.tokens} size={v.size} />}
       <p style={{ fontSize: 12, color: 'var(--muted)' }}>Model: {v.label}.</p>
     </div>
   );

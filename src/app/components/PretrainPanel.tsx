@@ -12,6 +12,7 @@ import { pauseRun, resumeRun, startRun, stopRun } from '../workerClient';
 import { FieldInput, FieldProblem, NumberInput } from './FieldInput';
 import { LrNote } from './LrNote';
 import { PretrainEstimate } from './PretrainEstimate';
+import { TokenizerChoice } from './TokenizerChoice';
 import { MODEL_FIELDS, TRAIN_FIELDS, type Field } from './fields';
 
 export function PretrainPanel() {
@@ -95,7 +96,7 @@ export function PretrainPanel() {
           patches.
         </p>
         <div className="button-row">
-          <button data-testid="pretrain.start" disabled={!ready || active || reason !== null} onClick={startRun}>
+          <button data-testid="pretrain.start" disabled={!ready || active || reason !== null} onClick={() => void startRun()}>
             Start
           </button>
           <button data-testid="pretrain.pause" disabled={status !== 'running'} onClick={pauseRun}>
@@ -148,6 +149,7 @@ export function PretrainPanel() {
       <fieldset disabled={active}>
         <legend>Masking and objective</legend>
         {model('masking')}
+        {form.model.target === 'token' && <TokenizerChoice />}
       </fieldset>
       {/* A rarely changed group opens when one of its fields has a problem, so the problem is seen. */}
       <details open={TRAIN_FIELDS.some((f) => f.group === 'optimizer' && problems.train[f.key]) || undefined}>

@@ -1,4 +1,5 @@
-// The live reconstruction view: image, mask, reconstruction of the masked patches, composite.
+// The live reconstruction view: image, mask, reconstruction of the masked patches, composite; for
+// token targets the predicted and the true codes decoded by the run's tokenizer.
 import type { ReconView } from '../../protocol/messages';
 import { useStore } from '../store';
 import { ImageCanvas } from './ImageCanvas';
@@ -8,6 +9,13 @@ const PANELS = [
   ['masked', 'visible patches (masked in grey)'],
   ['recon', 'reconstruction of the masked patches'],
   ['composite', 'visible + reconstructed'],
+] as const;
+/** Token targets (issue 24): codes decoded by the run's tokenizer. */
+const TOKEN_PANELS = [
+  ['original', 'image'],
+  ['masked', 'visible patches (masked in grey)'],
+  ['recon', 'predicted codes of the masked patches (visible ones true), decoded by the tokenizer'],
+  ['composite', 'true codes decoded by the tokenizer'],
 ] as const;
 
 /** The live run's view, or `kept` when given (a kept run's last view; null: none was kept). */
@@ -21,20 +29,18 @@ export function ReconGrid(props: { kept?: { view: ReconView | null; target: stri
       <h3 style={{ fontSize: 15 }}>
         Validation reconstructions {view && <span style={{ fontWeight: 'normal', color: 'var(--muted)' }}>at step {view.step}</span>}
       </h3>
-      {!view && (
-        <p style={{ color: 'var(--muted)', fontSize: 13 }}>
-          {target === 'token' ? 'Token targets have no pixels to show.' : (props.kept?.empty ?? 'Appears after the first step.')}
-        </p>
-      )}
+      {!view && <p style={{ color: 'var(--muted)', fontSize: 13 }}>{props.kept?.empty ?? 'Appears after the first step.'}</p>}
       {view && (
         <>
           <p style={{ fontSize: 12, color: 'var(--muted)' }}>
-            Masked patches are shown with the true patch's mean and variance restored (the model predicts normalized pixels).
+            {target === 'token'
+              ? "The model predicts one of the tokenizer's codes per masked patch; both decodings go through the tokenizer's decoder."
+              : "Masked patches are shown with the true patch's mean and variance restored (the model predicts normalized pixels)."}
           </p>
           <table>
             <thead>
               <tr>
-                {PANELS.map(([k, label]) => (
+                {(target === 'token' ? TOKEN_PANELS : PANELS).map(([k, label]) => (
                   <th key={k} style={{ fontSize: 12, fontWeight: 'normal', textAlign: 'left' }}>
                     {label}
                   </th>

@@ -11,6 +11,7 @@ import { canResume } from '../tabs';
 import { exportCheckpoint, exportCurve, exportDownstreamCommands, exportEncoder, exportOfficialCommand } from '../download';
 import { removeRun } from '../persistence';
 import { continueRun } from '../workerClient';
+import { targetWords } from '../tokenizers';
 
 /**
  * "2026-12-01 18:24", local time. Not toLocaleString: its first call sets up the browser's locale
@@ -54,7 +55,7 @@ export function RunDetail(props: { run: RunRecord; current: string | undefined; 
         />
       </label>
       <span className="hint">
-        {id} · started {localTime(r.spec.createdAt)} · batch {r.spec.train.batchSize}
+        {id} · started {localTime(r.spec.createdAt)} · batch {r.spec.train.batchSize} · target {targetWords(r.spec)}
         {r.checkpointStep != null ? ` · checkpoint at step ${r.checkpointStep}` : ' · no checkpoint kept'}
       </span>
       <div className="actions">
@@ -128,7 +129,7 @@ export function RunDetail(props: { run: RunRecord; current: string | undefined; 
       <details>
         <summary className="hint">config</summary>
         <pre tabIndex={0} aria-label="run config" style={{ fontSize: 11, margin: 0, overflowX: 'auto' }}>
-          {JSON.stringify({ dataset: r.spec.dataset, model: r.spec.model, train: r.spec.train }, null, 1)}
+          {JSON.stringify({ dataset: r.spec.dataset, tokenizer: r.spec.tokenizer, model: r.spec.model, train: r.spec.train }, null, 1)}
         </pre>
       </details>
     </div>

@@ -70,7 +70,8 @@ export function RunsSidebar() {
         </div>
         <div className="run-meta">
           <span>
-            {r.spec.presetId} · <span data-testid="runs.step">{now.step}</span>/{r.spec.train.totalSteps}
+            {r.spec.presetId}
+            {r.spec.model.target === 'token' && ' · tokens'} · <span data-testid="runs.step">{now.step}</span>/{r.spec.train.totalSteps}
             {r.latest && ` · ${r.latest.total.toFixed(3)}`}
           </span>
           <Sparkline curve={r.curve} colour={ticked >= 0 ? runColour(ticked) : undefined} />

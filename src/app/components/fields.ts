@@ -72,11 +72,11 @@ export const MODEL_FIELDS: readonly Field<keyof CaeConfig>[] = [
   {
     key: 'target',
     label: 'target',
-    help: 'pixel targets (per-patch normalized); token targets need a tokenizer, not available yet',
+    help: "pixel targets (per-patch normalized), or token targets: the codes of one of the notebook's tokenizers (Tokenizer view), predicted with cross-entropy",
     kind: 'select',
-    options: ['pixel'],
-    hint: 'tokens need a tokenizer',
-    group: 'architecture',
+    options: ['pixel', 'token'],
+    hint: 'paper: d-VAE tokens',
+    group: 'masking',
   },
   {
     key: 'normPixTarget',

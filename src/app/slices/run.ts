@@ -58,6 +58,8 @@ export interface Form {
   readonly dataset: string;
   /** Warmup as a share of the steps, held when the steps change (./warmup.ts); set when the user edits warmup. */
   readonly warmupShare?: number;
+  /** Token targets: the id of the tokenizer whose codes are predicted (a kept one, or one the worker holds). */
+  readonly tokenizer?: string;
 }
 
 export interface RunSlice {
@@ -71,6 +73,7 @@ export interface RunSlice {
   editTrain(patch: Partial<TrainConfig>): void;
   setCheckpointEvery(steps: number): void;
   chooseDataset(id: string): void;
+  chooseTokenizer(id: string | undefined): void;
   started(spec: RunSpec, from?: { step: number; history: readonly StepPoint[] }): void;
   /** The worker client wrote the run's checkpoint at `step` to IndexedDB. */
   checkpointKept(runId: string, step: number): void;
@@ -105,6 +108,9 @@ export const runSlice = (set: SetState, get: GetState): RunSlice => ({
   },
   chooseDataset(id) {
     set({ form: { ...get().form, dataset: id } });
+  },
+  chooseTokenizer(tokenizer) {
+    set({ form: { ...get().form, tokenizer } });
   },
   started(spec, from) {
     const step = from?.step ?? 0;

@@ -118,10 +118,14 @@ export function pointRecipe(spec: SweepSpec, values: readonly KnobValue[]): { mo
 
 /** A point's label in the fields' words, e.g. "alignment loss off · mask ratio 0.75". */
 export const pointLabel = (spec: SweepSpec, p: Pick<SweepPoint, 'values'>): string =>
-  spec.knobs.map((k, i) => `${fieldLabel(k.path)} ${knobValueText(p.values[i]!)}`).join(' · ');
+  spec.knobs.map((k, i) => `${fieldLabel(k.path)} ${knobValueText(p.values[i]!)}${tokenizerOf(spec, k.path, p.values[i])}`).join(' · ');
 
 /** A swept value as the page shows it: on/off for a switch. */
 export const knobValueText = (v: KnobValue): string => (typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
+
+/** A token point names its tokenizer (issue 24): " (tok-…)". */
+const tokenizerOf = (spec: SweepSpec, path: string, v: KnobValue | undefined): string =>
+  path === 'model.target' && v === 'token' && spec.base.tokenizer ? ` (${spec.base.tokenizer.id})` : '';
 
 function update(s: SweepState, index: number, patch: Partial<SweepPoint>): SweepState {
   return { ...s, points: s.points.map((p, i) => (i === index ? { ...p, ...patch } : p)) };
@@ -141,7 +145,11 @@ export function nextAction(s: SweepState, newRunId: () => string, now: number): 
     if (p.status !== 'queued' && p.status !== 'pretraining') continue;
     try {
       const { model, train } = pointRecipe(state.spec, p.values);
-      const run: RunSpec = { ...state.spec.base, model, train, id: newRunId(), createdAt: now };
+      // The base's tokenizer goes only to token-target points, so a pixel run names none (issue 24).
+      const { tokenizer, ...base } = state.spec.base;
+      if (model.target === 'token' && !tokenizer)
+        throw new Error('token targets need a tokenizer: choose one in the pretraining form, then start the sweep again');
+      const run: RunSpec = { ...base, ...(model.target === 'token' ? { tokenizer } : {}), model, train, id: newRunId(), createdAt: now };
       state = update(state, i, { status: 'pretraining', runId: run.id, message: null });
       return { state, action: { kind: 'pretrain', index: i, run } };
     } catch (e) {

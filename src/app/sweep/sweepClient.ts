@@ -7,6 +7,8 @@ import { refreshRuns } from '../persistence';
 import { continueRun, launchProbe, launchRun, loadKeptEncoder, newRunId, onWorkerMessage, send } from '../workerClient';
 import { type Knob, newSweep, sweepFinished, type SweepSpec, type SweepState } from './sweep';
 import { buildSweepSpec } from './sweepForm';
+import { loadKeptTokenizer } from '../tokenizerClient';
+import { tokenizerChoices } from '../tokenizers';
 import { deleteSweep, listSweeps, putSweep } from './sweepDb';
 import { type SweepHost, SweepRunner } from './sweepRunner';
 
@@ -19,7 +21,11 @@ const setSweep = (s: SweepState) => useStore.getState().setSweeps([s, ...useStor
 const host: SweepHost = {
   startRun(run) {
     stageStart = Date.now();
-    launchRun(run);
+    // A token-target point's tokenizer goes to the worker first (it refuses the run, in words, otherwise).
+    void (run.tokenizer ? loadKeptTokenizer(run.tokenizer.id) : Promise.resolve(null)).then((why) => {
+      if (why) useStore.getState().notify(`The sweep's token-target run needs its tokenizer: ${why}.`);
+      launchRun(run);
+    });
   },
   async continueRun(runId) {
     stageStart = Date.now();
@@ -54,7 +60,8 @@ export async function startSweep(spec: SweepSpec): Promise<void> {
 export function startSweepFromForms(knobs: readonly Knob[], name: string): string | null {
   const st = useStore.getState();
   const now = Date.now();
-  const spec = buildSweepSpec({ name, knobs, form: st.form, probeForm: st.probeForm, datasets: st.datasets, now, id: `sweep-${now.toString(36)}` });
+  const tokenizers = tokenizerChoices(st.tokenizers, st.heldTokenizers);
+  const spec = buildSweepSpec({ name, knobs, form: st.form, probeForm: st.probeForm, datasets: st.datasets, now, id: `sweep-${now.toString(36)}`, tokenizers });
   if (typeof spec === 'string') return spec;
   void startSweep(spec);
   return null;

@@ -8,6 +8,8 @@ import type { Form } from '../store';
 import { ConfigFieldError } from '../../model/config';
 import { fieldLabel, formProblems, inWords } from '../validation';
 import { combinations, type Knob, type KnobPath, type KnobValue, pointRecipe, type SweepProbe, type SweepSpec } from './sweep';
+import type { TokenizerEntry, TokenizerRef } from '../../protocol/messages';
+import { withTokenizer } from '../tokenizers';
 
 /** Every scalar field of the base recipe, model first: anything a user might ablate. */
 export function sweepableFields(form: Pick<Form, 'model' | 'train'>): KnobPath[] {
@@ -58,6 +60,8 @@ export function buildSweepSpec(o: {
   datasets: readonly DatasetMeta[];
   now: number;
   id: string;
+  /** The tokenizers the form may name (token targets, issue 24); none: the base has no tokenizer. */
+  tokenizers?: readonly TokenizerEntry[];
 }): SweepSpec | string {
   // The base recipe is checked as a run's would be: a bad base would fail every point one by one.
   const base = buildRunSpec(o.form, o.datasets, o.now);
@@ -71,11 +75,30 @@ export function buildSweepSpec(o: {
   );
   if (typeof probe === 'string') return `The evaluation recipe cannot start (fix it in the Probe view): ${probe}`;
   const { id: _id, encoder: _e, presetId: _p, model: _m, createdAt: _c, ...settings } = probe;
+  // A chosen tokenizer rides with the base (its K the model's vocabulary), for the points that predict tokens.
+  let model = o.form.model;
+  let tokenizer: TokenizerRef | undefined;
+  if (o.form.tokenizer || o.form.model.target === 'token') {
+    const t = withTokenizer(
+      { model: o.form.model },
+      o.tokenizers?.find((x) => x.id === o.form.tokenizer),
+    );
+    if (typeof t === 'string') return t;
+    model = { ...t.model, target: o.form.model.target };
+    tokenizer = t.tokenizer;
+  }
   const sweepProbe: SweepProbe = settings;
   const spec: SweepSpec = {
     id: o.id,
     name: o.name || o.knobs.map((k) => fieldLabel(k.path)).join(' × '),
-    base: { presetId: o.form.presetId, model: o.form.model, train: o.form.train, dataset: o.form.dataset, checkpointEvery: o.form.checkpointEvery },
+    base: {
+      presetId: o.form.presetId,
+      model,
+      train: o.form.train,
+      dataset: o.form.dataset,
+      checkpointEvery: o.form.checkpointEvery,
+      ...(tokenizer ? { tokenizer } : {}),
+    },
     knobs: o.knobs,
     probe: sweepProbe,
     createdAt: o.now,

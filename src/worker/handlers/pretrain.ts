@@ -4,6 +4,9 @@ import { DEFAULT_ENGINE, type EngineOptions } from '../../train/engine';
 import { isActive, unreachable, type RunSpec } from '../../protocol/messages';
 import { datasetFor } from '../datasets';
 import { PretrainRun } from '../pretrainRun';
+import type { Dvae } from '../../model/dvae';
+import { tokenizerMismatch } from '../../model/dvaeConfig';
+import { readTokenizer } from '../tokenizerCheckpoint';
 import { type CommandsOf, publishEncoders, type WorkerContext } from './context';
 
 export async function handlePretrain(msg: CommandsOf<'pretrain/'>, ctx: WorkerContext): Promise<void> {
@@ -37,18 +40,27 @@ async function pretrain(ctx: WorkerContext, spec: RunSpec, resumeFrom?: Uint8Arr
   const refuse = (message: string) => post({ type: 'pretrain/refused', runId: spec.id, message });
   if (!device.info) return refuse('Training cannot start: the worker has no backend yet.');
   if (ctx.run && isActive(ctx.run.status)) return refuse('Training cannot start: a run is already in progress; stop it first.');
+  if (ctx.tokenizerRun && isActive(ctx.tokenizerRun.status)) return refuse('Training cannot start: a tokenizer is training; stop it first.');
+  let tokenizer: Dvae | null;
+  try {
+    tokenizer = tokenizerFor(ctx, spec);
+  } catch (e) {
+    return refuse(`Training cannot start: ${(e as Error).message}.`);
+  }
   ctx.run?.dispose();
   ctx.run = null;
   let ds;
   try {
     ds = await datasetFor(spec.dataset, spec.train.seed, spec.model.imgSize);
   } catch (e) {
+    tokenizer?.dispose();
     return refuse(`Training cannot start: ${(e as Error).message}.`);
   }
   let r: PretrainRun;
   try {
-    r = new PretrainRun(spec, post, resumeFrom, ds, engine);
+    r = new PretrainRun(spec, post, resumeFrom, ds, engine, tokenizer);
   } catch (e) {
+    tokenizer?.dispose();
     const why = (e as Error).message;
     if (!resumeFrom) return refuse(`Training cannot start: ${why}.`);
     // Only the latest checkpoint of a run is kept, so there is no earlier one to go back to.
@@ -82,4 +94,18 @@ async function recoverRun({ post, device }: WorkerContext, r: PretrainRun): Prom
     post({ type: 'error', message: `The GPU device was lost and restarting failed: ${(e as Error).message}` });
     return false;
   }
+}
+
+/**
+ * A token-target run's tokenizer, built from the bytes the worker holds (the page sends a kept one
+ * first), or null for pixel targets; throws, in words, when it is missing or does not fit.
+ */
+function tokenizerFor(ctx: WorkerContext, spec: RunSpec): Dvae | null {
+  if (spec.model.target !== 'token') return null;
+  if (!spec.tokenizer) throw new Error("token targets need a tokenizer: choose one of the notebook's tokenizers");
+  const held = ctx.tokenizers.get(spec.tokenizer.id);
+  if (!held) throw new Error(`the tokenizer ${spec.tokenizer.id} is not loaded; it may have been deleted from this browser`);
+  const why = tokenizerMismatch(held.entry.model, spec.model);
+  if (why) throw new Error(why);
+  return readTokenizer(held.bytes).tokenizer;
 }

@@ -1,0 +1,104 @@
+// The tokenizer's controls (issue 24): the preset it is built for (its grid: one code per patch),
+// the codebook size K with the paper's 8192 beside it, width, steps, batch, seed, dataset, Start/Stop.
+import { FASHION_MNIST } from '../../data/fashionMnist';
+import { BUILTIN_DATASETS } from '../../data/shapes';
+import { PRESET_IDS, PRESETS, type PresetId } from '../../model/presets';
+import { useStore } from '../store';
+import { startTokenizer, stopTokenizer } from '../tokenizerClient';
+import { PAPER_VOCAB, type TokenizerForm } from '../tokenizers';
+
+const NUMBERS: readonly { key: keyof TokenizerForm; label: string; hint: string }[] = [
+  { key: 'vocabSize', label: 'codebook K', hint: `codes · paper ${PAPER_VOCAB}` },
+  { key: 'hiddenDim', label: 'width', hint: 'first conv group · DALL-E 256' },
+  { key: 'totalSteps', label: 'tokenizer steps', hint: 'temperature and KL weight anneal to here' },
+  { key: 'batchSize', label: 'tokenizer batch', hint: 'images/step' },
+  { key: 'seed', label: 'tokenizer seed', hint: 'init, data order, Gumbel noise' },
+  { key: 'checkpointEvery', label: 'save every', hint: 'steps; also at the end' },
+];
+
+export function TokenizerPanel() {
+  const form = useStore((s) => s.tokenizerForm);
+  const datasets = useStore((s) => s.datasets);
+  const status = useStore((s) => s.tokenizerRun?.status ?? null);
+  const ready = useStore((s) => s.backend !== null && s.workerCrash === null);
+  const { editTokenizerForm } = useStore.getState();
+  const active = status === 'starting' || status === 'running';
+  const m = PRESETS[form.presetId];
+  const g = m.imgSize / m.patchSize;
+  return (
+    <section className="controls" aria-label="tokenizer recipe">
+      <fieldset>
+        <legend>Tokenizer (d-VAE)</legend>
+        <div className="field">
+          <label htmlFor="tokenizer-preset">for preset</label>
+          <select
+            id="tokenizer-preset"
+            data-testid="tokenizer.preset"
+            value={form.presetId}
+            disabled={active}
+            onChange={(e) => useStore.getState().chooseTokenizerPreset(e.target.value as PresetId)}
+            style={{ width: 'auto', gridColumn: 'span 2' }}
+          >
+            {PRESET_IDS.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="tokenizer-dataset">dataset</label>
+          <select
+            id="tokenizer-dataset"
+            data-testid="tokenizer.dataset"
+            value={form.dataset}
+            disabled={active}
+            onChange={(e) => editTokenizerForm({ dataset: e.target.value })}
+            style={{ width: 'auto', gridColumn: 'span 2', maxWidth: 200 }}
+          >
+            {BUILTIN_DATASETS.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.id} (embedded)
+              </option>
+            ))}
+            <option value={FASHION_MNIST.id}>{FASHION_MNIST.label}</option>
+            {datasets.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name} ({d.trainSize} images)
+              </option>
+            ))}
+          </select>
+        </div>
+        <p className="hint" style={{ margin: '6px 0' }}>
+          {m.imgSize} px images to a {g}×{g} grid of codes, one per {m.patchSize} px patch, so code i is the target of patch i.
+        </p>
+        {NUMBERS.map((f) => (
+          <div className="field" key={f.key}>
+            <label htmlFor={`tokenizer-${f.key}`}>{f.label}</label>
+            <span>
+              <input
+                id={`tokenizer-${f.key}`}
+                data-testid={`tokenizer.${f.key}`}
+                type="number"
+                step={1}
+                key={String(form[f.key])}
+                defaultValue={String(form[f.key])}
+                disabled={active}
+                onBlur={(e) => editTokenizerForm({ [f.key]: Math.round(Number(e.target.value)) })}
+              />
+            </span>
+            <span className="hint">{f.hint}</span>
+          </div>
+        ))}
+        <div className="button-row">
+          <button data-testid="tokenizer.start" disabled={!ready || active} onClick={startTokenizer}>
+            Start
+          </button>
+          <button data-testid="tokenizer.stop" disabled={!active} onClick={stopTokenizer}>
+            Stop
+          </button>
+        </div>
+      </fieldset>
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+// The d-VAE's training recipe and its schedules: DALL-E's (arXiv 2102.12092, appendix A.2) shapes,
+// scaled to the run. DALL-E anneals the learning rate over 1 200 000 updates (cosine, 1e-4 →
+// 1.25e-6), the Gumbel-softmax temperature over the first 150 000 (cosine, 1 → 1/16) and raises the
+// KL weight over the first 5 000 (cosine, 0 → 6.6). Here the learning rate's cosine spans the run
+// (lrAt), so the other two keep their share of it: τ anneals over 12.5 % of the run, β warms up
+// over 5 000 / 1 200 000 ≈ 0.42 % of it (at least one step).
+import { type TrainConfig, validateTrainConfig } from './config';
+
+export interface DvaeTrainConfig extends TrainConfig {
+  /** Gumbel-softmax temperature at step 0 (DALL-E: 1). */
+  readonly tempStart: number;
+  /** Temperature after the anneal, held to the end (DALL-E: 1/16). */
+  readonly tempEnd: number;
+  /** Steps of the cosine anneal from tempStart to tempEnd (DALL-E: 150 000 of its 1.2 M). */
+  readonly tempAnnealSteps: number;
+  /**
+   * The KL weight β after the warm-up. DALL-E's 6.6 weighs a summed KL against a summed
+   * logit-Laplace likelihood; here both terms are means (reconstruction per pixel value in [0, 1],
+   * KL per code cell), so β is far smaller (see DVAE_TRAIN).
+   */
+  readonly klWeight: number;
+  /** Steps of the cosine warm-up of β from 0 (DALL-E: 5 000). */
+  readonly klWarmupSteps: number;
+}
+
+/** DALL-E's shares of its learning-rate anneal (1.2 M updates). */
+export const DALLE_SHARES = { tempAnneal: 150_000 / 1_200_000, klWarmup: 5_000 / 1_200_000 } as const;
+/** DALL-E's end points. */
+export const DALLE_VALUES = { tempStart: 1, tempEnd: 1 / 16, klWeight: 6.6, lr: 1e-4, minLr: 1.25e-6, weightDecay: 1e-4 } as const;
+
+/**
+ * The notebook's tokenizer recipe for a run of `totalSteps` at `batchSize`: DALL-E's schedule
+ * shapes and end points scaled to the run; AdamW with DALL-E's weight decay; a learning rate a
+ * small conv net trains with (DALL-E's 1e-4 is for its 512-image batches and 100 M parameters):
+ * 4e-3 at 64 images; β = 1e-2. Both from short runs on shapes-easy (docs/tokenizer.md): with
+ * β = 1e-3 the codes collapsed onto one or two (perplexity 1.0–1.7 of 64), at 1e-2 they stayed in use.
+ */
+export function dvaeTrainConfig(totalSteps: number, opts: { seed?: number; batchSize?: number } = {}): DvaeTrainConfig {
+  const batchSize = opts.batchSize ?? 64;
+  return validateDvaeTrainConfig({
+    seed: opts.seed ?? 0,
+    batchSize,
+    totalSteps,
+    warmupSteps: Math.min(totalSteps - 1, Math.round(0.01 * totalSteps)),
+    baseLr: 4e-3,
+    baseBatch: 64,
+    minLr: (4e-3 * batchSize * DALLE_VALUES.minLr) / (64 * DALLE_VALUES.lr),
+    weightDecay: DALLE_VALUES.weightDecay,
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    clipGrad: 0,
+    tempStart: DALLE_VALUES.tempStart,
+    tempEnd: DALLE_VALUES.tempEnd,
+    tempAnnealSteps: Math.max(1, Math.round(DALLE_SHARES.tempAnneal * totalSteps)),
+    klWeight: 1e-2,
+    klWarmupSteps: Math.max(1, Math.round(DALLE_SHARES.klWarmup * totalSteps)),
+  });
+}
+
+export function validateDvaeTrainConfig(t: DvaeTrainConfig): DvaeTrainConfig {
+  validateTrainConfig(t);
+  const check = (ok: boolean, msg: string) => {
+    if (!ok) throw new Error(`tokenizer train config: ${msg}`);
+  };
+  check(t.tempStart > 0 && t.tempEnd > 0, `temperatures must be > 0, got ${t.tempStart} → ${t.tempEnd}`);
+  check(Number.isInteger(t.tempAnnealSteps) && t.tempAnnealSteps >= 1, `tempAnnealSteps must be an integer ≥ 1, got ${t.tempAnnealSteps}`);
+  check(t.klWeight >= 0, `klWeight must be ≥ 0, got ${t.klWeight}`);
+  check(Number.isInteger(t.klWarmupSteps) && t.klWarmupSteps >= 1, `klWarmupSteps must be an integer ≥ 1, got ${t.klWarmupSteps}`);
+  return t;
+}
+
+/** Cosine from a (step 0) to b (step n and after). */
+function cosineTo(a: number, b: number, step: number, n: number): number {
+  const t = Math.min(1, Math.max(0, step / n));
+  return b + 0.5 * (a - b) * (1 + Math.cos(Math.PI * t));
+}
+
+/** The Gumbel-softmax temperature at `step`: tempStart at 0, tempEnd from tempAnnealSteps on. */
+export const temperatureAt = (t: DvaeTrainConfig, step: number): number => cosineTo(t.tempStart, t.tempEnd, step, t.tempAnnealSteps);
+
+/** The KL weight β at `step`: 0 at step 0, klWeight from klWarmupSteps on. */
+export const klWeightAt = (t: DvaeTrainConfig, step: number): number => cosineTo(0, t.klWeight, step, t.klWarmupSteps);
