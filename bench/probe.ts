@@ -13,6 +13,9 @@
 //   --evals lin,att,knn,ft, --linear logistic|official, --epochs (LIN official), --att-cap (ATT's epoch cap)
 //   --train-images, --val-images, --lin-lr, --att-lr, --ft-lr, --ft-epochs, --label-fraction, --ft-augment 0|1
 //   --bn batch|running, --pooling cls|mean, --backend wasm|cpu|webgpu
+//   --target pixel|token (Table 8): token trains each seed's d-VAE tokenizer on the pretraining images
+//   first (--tok-steps, --tok-batch, --tok-k, --tok-width; counted in the budget: its own JSON line),
+//   or reads one with --tokenizer FILE ({seed} as for --encoder); --save also keeps the tokenizers
 //   --save PREFIX (keep each seed's checkpoint as PREFIX-seedK.safetensors), --encoder FILE (probe a
 //   checkpoint instead of pretraining; {seed} in FILE reads each seed's own, e.g. PREFIX-seed{seed}.safetensors,
 //   and --steps labels it), --curves (per-epoch points of the first seed)
@@ -55,6 +58,7 @@ async function parent(): Promise<void> {
       while (next < seeds) {
         const seed = from + next++;
         const r = await child(seed);
+        if (r.tokenizer) console.log(JSON.stringify(r.tokenizer));
         if (r.pretrain) console.log(JSON.stringify(r.pretrain));
         results.push(r);
       }
@@ -66,7 +70,17 @@ async function parent(): Promise<void> {
   // The speed-up is the CPU time the seeds' processes used over the wall time: how many cores the
   // experiment kept busy (each seed's wall time would overstate it when processes outnumber cores).
   const cpu = results.reduce((a, r) => a + (r.cpuSeconds ?? r.seconds), 0);
-  console.log(JSON.stringify({ phase: 'total', seconds: Math.round(seconds), seeds, jobs, cpuSeconds: Math.round(cpu), speedup: round(cpu / seconds) }));
+  console.log(
+    JSON.stringify({
+      phase: 'total',
+      target: arg('target', 'pixel'),
+      seconds: Math.round(seconds),
+      seeds,
+      jobs,
+      cpuSeconds: Math.round(cpu),
+      speedup: round(cpu / seconds),
+    }),
+  );
 }
 
 const round = (v: number) => Math.round(v * 100) / 100;

@@ -7,6 +7,9 @@ import { arg } from './cli';
 import { BatchLoader } from '../src/data/loader';
 import { registerCaeOps } from '../src/model/register';
 import { Cae } from '../src/model/cae';
+import type { Dvae } from '../src/model/dvae';
+import { tokenizerMismatch } from '../src/model/dvaeConfig';
+import { tokenTargets } from '../src/model/tokenTargets';
 import { type CaeConfig, validateConfig } from '../src/model/config';
 import { preset, type PresetId } from '../src/model/presets';
 import type { EvalId, EvalRow, FromWorker, ProbeSpec } from '../src/protocol/messages';
@@ -20,6 +23,7 @@ import { DEFAULT_EXPERIMENT, defaultEvaluation, defaultProbeConfig, type LinearR
 import { CaeTrainer } from '../src/train/trainer';
 import { ProbeRun } from '../src/worker/probeRun';
 import type { PretrainLine, SeedResult } from '../src/worker/seedSummary';
+import { seedTokenizer } from './tokenizerSeed';
 
 const num = (name: string, fallback: number) => Number(arg(name, String(fallback)));
 
@@ -35,7 +39,7 @@ export function modelConfig(presetId: PresetId): CaeConfig {
   return validateConfig({ ...preset(presetId), ...Object.fromEntries(overrides) } as CaeConfig);
 }
 
-async function pretrain(presetId: PresetId, config: CaeConfig, dataset: string, steps: number, batch: number, seed: number) {
+async function pretrain(presetId: PresetId, config: CaeConfig, dataset: string, steps: number, batch: number, seed: number, tokenizer: Dvae | null) {
   const d = defaultTrainConfig(presetId, seed);
   const train = { ...d, batchSize: batch, totalSteps: steps, warmupSteps: Math.max(1, Math.round((steps * 10) / 300)) };
   const trainer = new CaeTrainer(new Cae(config, seed), train);
@@ -46,7 +50,9 @@ async function pretrain(presetId: PresetId, config: CaeConfig, dataset: string, 
   for (let s = 0; s < steps; s++) {
     const b = await loader.next(true);
     const images = tf.tensor4d(b.images, [batch, 3, b.size, b.size]);
-    last = (await trainer.trainStep({ images })).total;
+    // Token targets: the tokenizer's codes of this very crop, once per batch, without gradients.
+    const tokens = tokenizer ? await tokenTargets(tokenizer, images) : undefined;
+    last = (await trainer.trainStep({ images, tokens })).total;
     if (s === 0) first = last;
     images.dispose();
   }
@@ -79,7 +85,9 @@ export async function runSeed(seed: number): Promise<SeedResult> {
   const dataset = arg('dataset', x.dataset);
   const steps = num('steps', x.pretrainSteps);
   const batch = num('batch', defaultTrainConfig(presetId).batchSize);
-  const model = modelConfig(presetId);
+  const target = arg('target', 'pixel');
+  if (target !== 'pixel' && target !== 'token') throw new Error(`--target must be pixel or token, got ${target}`);
+  const pixelModel = modelConfig(presetId);
   const ev = defaultEvaluation();
   const pr = defaultProbeConfig();
   const backend = arg('backend', 'wasm');
@@ -87,16 +95,26 @@ export async function runSeed(seed: number): Promise<SeedResult> {
   else if (backend === 'wasm') await useWasmBackend();
   else await tf.setBackend('cpu');
   registerCaeOps(); // as the worker's backend set-up does
+  // A token-target run predicts the codes of this seed's tokenizer: its vocabulary sizes the head.
+  const tok = target === 'token' && !arg('encoder', '') ? await seedTokenizer({ ...pixelModel, target: 'token' }, dataset, seed) : null;
+  const model: CaeConfig =
+    target === 'token' ? validateConfig({ ...pixelModel, target: 'token', vocabSize: tok?.tokenizer.config.vocabSize ?? num('tok-k', 256) }) : pixelModel;
+  if (tok) {
+    const why = tokenizerMismatch(tok.tokenizer.config, model);
+    if (why) throw new Error(`this tokenizer cannot give the model its targets: ${why}`);
+  }
   const t0 = performance.now();
   // {seed} in the file name reads each seed's own checkpoint (e.g. one kept by --save).
   const load = arg('encoder', '').replaceAll('{seed}', String(seed));
   const pre = load
     ? { bytes: new Uint8Array(readFileSync(load)), line: null }
     : steps > 0
-      ? await pretrain(presetId, model, dataset, steps, batch, seed)
+      ? await pretrain(presetId, model, dataset, steps, batch, seed, tok?.tokenizer ?? null)
       : null;
   const save = arg('save', '');
   if (save && pre && !load) writeFileSync(`${save}-seed${seed}.safetensors`, pre.bytes);
+  if (save && tok?.bytes) writeFileSync(`${save}-tokenizer-seed${seed}.safetensors`, tok.bytes);
+  tok?.tokenizer.dispose();
   const trainImages = num('train-images', x.trainImages);
   const epochs = num('epochs', x.probeEpochs);
   const B = pr.batchSize;
@@ -168,6 +186,7 @@ export async function runSeed(seed: number): Promise<SeedResult> {
       labelFraction: spec.evaluation.fineTune.labelFraction,
     },
     pretrain: pre?.line ?? null,
+    tokenizer: tok?.line ?? null,
     rows: result.rows as EvalRow[],
     chance: result.chance,
     curves,

@@ -27,6 +27,8 @@ export interface SeedResult {
   readonly seed: number;
   readonly settings: Record<string, string | number | null>;
   readonly pretrain: PretrainLine | null;
+  /** Token targets: the line of the tokenizer this seed trained (its steps, time and quality), or null. */
+  readonly tokenizer?: object | null;
   readonly rows: readonly EvalRow[];
   readonly chance: number;
   readonly curves: readonly unknown[];

@@ -1,0 +1,101 @@
+// The tokenizer half of `bench:probe --target token`: train this seed's d-VAE tokenizer on the
+// pretraining images (no labels, as the paper's "CAE" row trains its d-VAE) with the worker's own
+// code (BatchLoader, DvaeTrainer), or read one saved earlier, and report its cost and quality so the
+// tokenizer's training is counted in the experiment's budget.
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { arg } from './cli';
+import { BatchLoader } from '../src/data/loader';
+import { Dvae } from '../src/model/dvae';
+import { type DvaeConfig, dvaeConfigFor } from '../src/model/dvaeConfig';
+import type { CaeConfig } from '../src/model/config';
+import { nodeDataset } from '../src/testing/nodeDatasets';
+import { CodebookUsage } from '../src/train/codebookUsage';
+import { dvaeTrainConfig } from '../src/train/dvaeSchedule';
+import { DvaeTrainer } from '../src/train/dvaeTrainer';
+import { dvaeFromFile } from '../src/model/dvaeWeights';
+import { readSafetensors } from '../src/model/safetensors';
+import { saveDvaeCheckpoint } from '../src/train/dvaeCheckpoint';
+
+const num = (name: string, fallback: number) => Number(arg(name, String(fallback)));
+
+/** What the tokenizer cost and how well it codes, one JSON line per seed. */
+export interface TokenizerLine {
+  readonly phase: 'tokenizer';
+  readonly seed: number;
+  readonly dataset: string;
+  readonly backend: string;
+  readonly config: DvaeConfig;
+  readonly file: string | null;
+  readonly steps: number;
+  readonly batch: number;
+  readonly seconds: number;
+  readonly imgPerSec: number;
+  /** Means over the last 5 % of the steps (at the annealed temperature). */
+  readonly reconstruction: number;
+  readonly kl: number;
+  /** Hard-code usage over the last 5 % of the steps. */
+  readonly perplexity: number;
+  readonly deadCodes: number;
+}
+
+/** The tokenizer's shape for a CAE preset: one code per patch, `--tok-k` codes, `--tok-width` wide. */
+export function tokenizerConfig(model: CaeConfig): DvaeConfig {
+  return dvaeConfigFor(model, { vocabSize: num('tok-k', 256), hiddenDim: num('tok-width', 8) });
+}
+
+/** This seed's tokenizer: read from `--tokenizer FILE` ({seed} in it reads each seed's own) or trained here. */
+export async function seedTokenizer(
+  model: CaeConfig,
+  dataset: string,
+  seed: number,
+): Promise<{ tokenizer: Dvae; line: TokenizerLine | null; bytes: Uint8Array | null }> {
+  const file = arg('tokenizer', '').replaceAll('{seed}', String(seed));
+  if (file) return { tokenizer: dvaeFromFile(readSafetensors(new Uint8Array(readFileSync(file)))), line: null, bytes: null };
+  const config = tokenizerConfig(model);
+  const steps = num('tok-steps', 4000);
+  const batch = num('tok-batch', 64);
+  const tokenizer = new Dvae(config, seed);
+  const trainer = new DvaeTrainer(tokenizer, dvaeTrainConfig(steps, { seed, batchSize: batch }));
+  // Its own data order (seed + 7919): the same images as pretraining, not the same batches.
+  const loader = new BatchLoader(await nodeDataset(dataset, seed, model.imgSize), batch, seed + 7919);
+  const tail = Math.max(1, Math.round(steps / 20));
+  const usage = new CodebookUsage(config.vocabSize, tail);
+  let rec = 0;
+  let kl = 0;
+  const t0 = performance.now();
+  for (let s = 0; s < steps; s++) {
+    const b = await loader.next(true);
+    const images = tf.tensor4d(b.images, [batch, 3, b.size, b.size]);
+    const r = await trainer.trainStep({ images });
+    images.dispose();
+    usage.add(r.codes);
+    if (s >= steps - tail) {
+      rec += r.reconstruction / tail;
+      kl += r.kl / tail;
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const u = usage.stats();
+  const bytes = await saveDvaeCheckpoint(trainer);
+  trainer.dispose();
+  const line: TokenizerLine = {
+    phase: 'tokenizer',
+    seed,
+    dataset,
+    backend: tf.getBackend(),
+    config,
+    file: null,
+    steps,
+    batch,
+    seconds: Math.round(seconds),
+    imgPerSec: Math.round((steps * batch) / seconds),
+    reconstruction: round(rec, 5),
+    kl: round(kl, 4),
+    perplexity: round(u.perplexity, 1),
+    deadCodes: u.deadCodes,
+  };
+  return { tokenizer, line, bytes };
+}
+
+const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
