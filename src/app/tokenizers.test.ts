@@ -135,7 +135,7 @@ describe('the target sweep', () => {
     s = { ...first.state, points: first.state.points.map((p, i) => (i === 0 ? { ...p, status: 'done' as const } : p)) };
     const second = nextAction(s, () => 'r2', 0);
     expect(second.action).toMatchObject({ kind: 'pretrain', run: { model: { target: 'token', vocabSize: 64 }, tokenizer: { id: 'tok-a' } } });
-    expect(s.points.map((p) => pointLabel(s.spec, p))).toEqual(['target=pixel', 'target=token (tok-a)']);
+    expect(s.points.map((p) => pointLabel(s.spec, p))).toEqual(['target pixel', 'target token (tok-a)']);
   });
 
   it('fails a token point without a tokenizer, and refuses a tokenizer that does not fit', () => {
