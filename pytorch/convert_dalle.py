@@ -142,6 +142,22 @@ def convert(sd, img_size=112):
     return out, {'format': FORMAT, 'dvae.model': json.dumps(config)}
 
 
+def from_notebook_file(tensors, meta):
+    """The converted file back as a DalleTokenizer (for pytorch/train.py --tokenizer): the published
+    module under its own keys, loaded strictly."""
+    from dalle_encoder import DalleTokenizer, Encoder
+    cfg = json.loads(meta.get('dvae.model', '{}'))
+    if cfg.get('kind') != KIND:
+        raise ValueError(f'not a converted DALL-E encoder: its "dvae.model" metadata has no kind "{KIND}"')
+    enc = Encoder(cfg['hiddenDim'], cfg['blocksPerGroup'], 3, cfg['vocabSize'])
+    keys = {notebook_name(k): k for k in enc.state_dict()}
+    missing = sorted(set(keys) - set(tensors))
+    if missing:
+        raise ValueError(f'the converted DALL-E encoder misses {missing[:3]}')
+    enc.load_state_dict({keys[n]: tensors[n] for n in keys}, strict=True)
+    return DalleTokenizer(cfg, enc)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('src', help="encoder.pkl, or a .pt/.pth state dict of DALL-E's encoder")

@@ -91,3 +91,22 @@ class Encoder(nn.Module):
         if x.dim() != 4 or x.shape[1] != self.input_channels:
             raise ValueError(f'expected input [B, {self.input_channels}, H, W], got {list(x.shape)}')
         return self.blocks(x.float())
+
+
+class DalleTokenizer(nn.Module):
+    """The encoder as the notebook uses it (src/model/dalleEncoder.ts): pixels in [0, 1] → map_pixels →
+    logits [B, N, K] with cells row-major → codes. `cfg` is the file's 'dvae.model' config."""
+
+    def __init__(self, cfg, encoder):
+        super().__init__()
+        self.cfg, self.encoder = dict(cfg), encoder
+
+    @property
+    def grid(self):
+        return self.cfg['imgSize'] // self.cfg['downsample']
+
+    def logits(self, x):
+        return self.encoder(map_pixels(x)).flatten(2).transpose(1, 2)
+
+    def codes(self, x):
+        return self.logits(x).argmax(-1)

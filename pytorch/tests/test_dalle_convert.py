@@ -128,3 +128,17 @@ def test_committed_fixture_is_what_this_code_computes():
     assert torch.equal(fx.notebook_logits(enc, x), t['logits'])
     assert torch.equal(t['logits'].argmax(-1).int(), t['codes'])
     assert close(forward_by_notebook_names(t, {'blocksPerGroup': fx.BLOCKS}, x), t['logits'])
+
+
+def test_train_py_reads_the_converted_file_as_its_tokenizer(tmp_path):
+    """pytorch/train.py --tokenizer takes the converted encoder: the fixture's codes, and a misfit refused."""
+    import train
+    t, meta = safetensors_io.load(os.path.join(FIXTURES, 'dalle-encoder-tiny.safetensors'))
+    path = tmp_path / 'dalle.safetensors'
+    safetensors_io.save(path, {k: v for k, v in t.items() if k not in EXTRAS}, meta)
+    tok = train.load_tokenizer(str(path), {'imgSize': 64, 'patchSize': 16, 'vocabSize': fx.VOCAB})
+    with torch.no_grad():
+        assert torch.equal(tok.codes(t['input']).int(), t['codes'])
+        assert close(tok.logits(t['input']), t['logits'])
+    with pytest.raises(SystemExit, match='4x4 grid of codes, the model has 8x8'):
+        train.load_tokenizer(str(path), {'imgSize': 64, 'patchSize': 8, 'vocabSize': fx.VOCAB})
