@@ -99,8 +99,7 @@ def load_state_dict(path):
                 obj = obj[k]
     if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
         raise ValueError(f'{path}: expected a DALL-E encoder module or a state dict of tensors, got {type(obj).__name__}')
-    at = [k.index('blocks.') for k in obj if 'blocks.' in k]
-    if not at:
+    if not any('blocks.' in k for k in obj):
         raise ValueError(f'{path}: no key contains "blocks.": not a DALL-E encoder state dict (first keys: {list(obj)[:5]})')
     prefix = next(k[:k.index('blocks.')] for k in obj if 'blocks.' in k)
     return {k[len(prefix):]: v for k, v in obj.items() if k.startswith(prefix)}
