@@ -3,7 +3,8 @@
   torchrun --nproc_per_node=8 pytorch/train.py --init run.safetensors --data_path /path/to/imagenet/train \\
       --output run-pytorch.safetensors [--total_batch 2048] [--steps 100000] [--tokenizer tok.safetensors]
 
-A token-target run needs --tokenizer: a tokenizer exported from the notebook (pytorch/dvae.py loads it);
+A token-target run needs --tokenizer: a tokenizer exported from the notebook (pytorch/dvae.py loads it),
+or DALL-E's encoder converted by pytorch/convert_dalle.py (CAE*; pytorch/dalle_encoder.py loads it);
 its hard codes of each augmented crop are the targets, as the notebook's worker computes them.
 
 It loads the browser checkpoint (weights and, when present, AdamW moments and step), trains with the
@@ -26,6 +27,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import checkpoint  # noqa: E402
+import convert_dalle  # noqa: E402
 from cae import Drops, losses  # noqa: E402
 from data import MEAN, STD, GlobalBatches, Pretraining  # noqa: E402
 import dvae  # noqa: E402
@@ -47,7 +49,10 @@ def load_tokenizer(path, c):
     """The notebook's tokenizer, refused with the reason when its grid or codebook does not fit the model
     (src/model/dvaeConfig.ts tokenizerMismatch)."""
     tensors, meta = safetensors_io.load(path)
-    tok = dvae.from_safetensors({k: v for k, v in tensors.items() if not k.startswith('optimizer.')}, meta)
+    if json.loads(meta.get('dvae.model', '{}')).get('kind') == convert_dalle.KIND:  # DALL-E's encoder, converted by convert_dalle.py: codes only
+        tok = convert_dalle.from_notebook_file(tensors, meta)
+    else:
+        tok = dvae.from_safetensors({k: v for k, v in tensors.items() if not k.startswith('optimizer.')}, meta)
     g = c['imgSize'] // c['patchSize']
     if tok.grid != g:
         raise SystemExit(f'{path}: the tokenizer makes a {tok.grid}x{tok.grid} grid of codes, the model has {g}x{g} patches')

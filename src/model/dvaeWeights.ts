@@ -31,6 +31,9 @@ export function dvaeConfigOf(file: StFile): DvaeConfig {
   } catch {
     throw new Error('tokenizer metadata "dvae.model" is not valid JSON');
   }
+  // A converted DALL-E encoder (model/tokenizer.ts reads it) shares these fields but not the layers.
+  const kind = (c as { kind?: unknown }).kind;
+  if (kind !== undefined) throw new Error(`this file holds a tokenizer of kind ${JSON.stringify(kind)}, not the notebook's d-VAE (encoder and decoder)`);
   return validateDvaeConfig(c);
 }
 

@@ -3,7 +3,7 @@
 // tokenizer that crop at its own input size; here the crop is resized bilinearly when the sizes differ.
 import * as tf from '@tensorflow/tfjs';
 import { IMAGENET_MEAN, IMAGENET_STD } from '../data/augment';
-import type { Dvae } from './dvae';
+import type { TokenEncoder } from './tokenizer';
 
 /**
  * The CAE's ImageNet-normalized batch [B, 3, H, W] as the tokenizer's pixels [B, 3, S, S] in
@@ -23,8 +23,9 @@ export function tokenizerPixels(images: tf.Tensor4D, size: number): tf.Tensor4D 
 /**
  * The codes a token-target step predicts, laid out as `Batch.tokens` expects: image after image,
  * each image's N codes in patch order (row-major), [B·N] int32. No gradient; reads back once.
+ * Any kind of tokenizer: the notebook's d-VAE or DALL-E's converted encoder (tokenizer.ts).
  */
-export async function tokenTargets(tokenizer: Dvae, images: tf.Tensor4D): Promise<Int32Array> {
+export async function tokenTargets(tokenizer: TokenEncoder, images: tf.Tensor4D): Promise<Int32Array> {
   const codes = tf.tidy(() => tokenizer.codes(tokenizerPixels(images, tokenizer.config.imgSize)).reshape([-1]));
   try {
     return (await codes.data()) as Int32Array;

@@ -98,6 +98,8 @@ export interface TokenizerModel {
   readonly hiddenDim: number;
   /** Residual blocks per group. */
   readonly blocksPerGroup: number;
+  /** "dalle-encoder" for DALL-E's encoder converted by pytorch/convert_dalle.py (codes only, no decoder); absent for the notebook's d-VAE. */
+  readonly kind?: 'dalle-encoder';
 }
 
 /** One tokenizer step's numbers. */

@@ -9,7 +9,7 @@ import type { LabelledDataset } from '../data/shapes';
 import type { EmbeddingRequest } from './featureMap';
 import { patchEmbedding } from './featureMap';
 import { labView } from './labView';
-import type { Dvae } from '../model/dvae';
+import type { Tokenizer } from '../model/tokenizer';
 import { readTokenizer } from './tokenizerCheckpoint';
 import { tokenLabView } from './tokenLab';
 
@@ -44,7 +44,7 @@ export class LabSession {
   private busy = false;
   private embedStop = new Set<number>();
   /** The tokenizer last built for the token panels; `bytes` tells a replaced one of the same id apart. */
-  private tokenizer: { id: string; bytes: Uint8Array; model: Dvae } | null = null;
+  private tokenizer: { id: string; bytes: Uint8Array; model: Tokenizer } | null = null;
 
   constructor(private readonly sources: LabSources) {}
 
@@ -59,7 +59,7 @@ export class LabSession {
   }
 
   /** The named tokenizer, built once from the bytes the worker holds. */
-  private tokenizerModel(id: string): { model: Dvae; label: string } {
+  private tokenizerModel(id: string): { model: Tokenizer; label: string } {
     const held = this.sources.tokenizer?.(id);
     if (!held) throw new Error(`the tokenizer ${id} is not loaded`);
     if (this.tokenizer?.id !== id || this.tokenizer.bytes !== held.bytes) {

@@ -9,7 +9,7 @@ import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
 import { builtinDataset, type LabelledDataset } from '../data/shapes';
 import { profileStep } from '../kernels/profile';
 import { Cae } from '../model/cae';
-import type { Dvae } from '../model/dvae';
+import type { Tokenizer } from '../model/tokenizer';
 import { tokenizerMismatch } from '../model/dvaeConfig';
 import { tokenTargets } from '../model/tokenTargets';
 import { batchMasks } from '../model/masking';
@@ -74,7 +74,7 @@ export class PretrainRun {
     /** The engine: the replayed step where it compiles (else TF.js), and the kernels the ops run. */
     private readonly engineOptions: EngineOptions = DEFAULT_ENGINE,
     /** Token targets (issue 24): the tokenizer whose codes of each batch are the targets; the run disposes it. */
-    private readonly tokenizer: Dvae | null = null,
+    private readonly tokenizer: Tokenizer | null = null,
   ) {
     if ((spec.model.target === 'token') !== (tokenizer !== null))
       throw new Error(spec.model.target === 'token' ? 'token targets need a tokenizer' : 'a tokenizer was given to a pixel-target run');

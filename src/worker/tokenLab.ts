@@ -9,9 +9,10 @@ import { tokenMapRgba } from '../data/labPanels';
 import { toRgba } from '../data/patches';
 import type { Cae } from '../model/cae';
 import { grid, numPatches } from '../model/config';
-import type { Dvae } from '../model/dvae';
+import { Dvae } from '../model/dvae';
 import { dvaeGrid, tokenizerMismatch } from '../model/dvaeConfig';
 import { maskIndices } from '../model/masks';
+import { type Tokenizer, noDecoderReason } from '../model/tokenizer';
 import { tokenizerPixels } from '../model/tokenTargets';
 import type { TokenLabView } from '../protocol/messages';
 
@@ -37,12 +38,14 @@ async function decodeRgba(tokenizer: Dvae, codes: Int32Array): Promise<Uint8Clam
  * The token panels for `image01` ([3, S, S] in [0, 1] at the model's size) under `mask` ([g²]).
  * `model` predicts codes only when it is a token-target model whose grid and K fit the tokenizer.
  */
-export async function tokenLabView(tokenizer: Dvae, label: string, model: Cae, image01: Float32Array, mask: Uint8Array): Promise<TokenLabView> {
+export async function tokenLabView(tokenizer: Tokenizer, label: string, model: Cae, image01: Float32Array, mask: Uint8Array): Promise<TokenLabView> {
   const c = model.config;
   const S = c.imgSize;
   const g = dvaeGrid(tokenizer.config);
   const why = tokenizerMismatch({ ...tokenizer.config, vocabSize: c.vocabSize }, c);
   if (why) throw new Error(`the tokenizer ${label} does not fit this model: ${why}`);
+  // Every panel but the map is a decoding; the view has no slot for a tokenizer without a decoder.
+  if (!(tokenizer instanceof Dvae)) throw new Error(`the token panels decode codes, and ${label} cannot: ${noDecoderReason(tokenizer)}`);
   const N = numPatches(c);
   const img = normalizeImageNet(image01.slice());
   const codes = await readInts(tf.tidy(() => tokenizer.codes(tokenizerPixels(tf.tensor4d(img, [1, 3, S, S]), tokenizer.config.imgSize)).reshape([-1])));

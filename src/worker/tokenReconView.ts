@@ -8,18 +8,22 @@ import type { ImageBatch } from '../data/loader';
 import { toRgba, writePatch } from '../data/patches';
 import type { Cae } from '../model/cae';
 import { numPatches } from '../model/config';
-import type { Dvae } from '../model/dvae';
+import { Dvae } from '../model/dvae';
 import { maskIndices } from '../model/masks';
+import type { Tokenizer } from '../model/tokenizer';
 import { tokenizerPixels } from '../model/tokenTargets';
 import type { ReconView } from '../protocol/messages';
 
 const GREY = 0.5;
 
-/** The panels, or null where the tokenizer reads another size than the model (its decodings would not line up). */
-export async function tokenReconView(model: Cae, tokenizer: Dvae, val: ImageBatch, mask: Uint8Array, step: number): Promise<ReconView | null> {
+/**
+ * The panels, or null where the tokenizer reads another size than the model (its decodings would not
+ * line up) or cannot decode at all (DALL-E's converted encoder has no decoder).
+ */
+export async function tokenReconView(model: Cae, tokenizer: Tokenizer, val: ImageBatch, mask: Uint8Array, step: number): Promise<ReconView | null> {
   const c = model.config;
   const S = c.imgSize;
-  if (tokenizer.config.imgSize !== S) return null;
+  if (!(tokenizer instanceof Dvae) || tokenizer.config.imgSize !== S) return null;
   const K = val.batch;
   const N = numPatches(c);
   const masks = maskIndices(mask, K, N);

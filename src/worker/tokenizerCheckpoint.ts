@@ -1,8 +1,8 @@
 // The worker's reads of a tokenizer's bytes (issue 24), over src/train/dvaeCheckpoint.ts and
 // src/model/dvaeWeights.ts (one format, `cae-notebook/dvae-1`): the tokenizer alone with the step it
-// was saved at, for token targets and the lab, and a run to resume from its checkpoint.
-import type { Dvae } from '../model/dvae';
-import { dvaeFromFile } from '../model/dvaeWeights';
+// was saved at, for token targets and the lab, and a run to resume from its checkpoint. A converted
+// DALL-E encoder (pytorch/convert_dalle.py, kind "dalle-encoder") reads as an encoder-only tokenizer.
+import { type Tokenizer, tokenizerFromFile } from '../model/tokenizer';
 import { readSafetensors } from '../model/safetensors';
 import { loadDvaeCheckpoint as load, saveDvaeCheckpoint } from '../train/dvaeCheckpoint';
 import type { DvaeTrainConfig } from '../train/dvaeSchedule';
@@ -11,9 +11,9 @@ import type { DvaeTrainer } from '../train/dvaeTrainer';
 export { saveDvaeCheckpoint };
 
 /** The tokenizer alone (names, shapes and values checked), with the step it was saved at (0 for an export without state). */
-export function readTokenizer(bytes: Uint8Array): { tokenizer: Dvae; step: number } {
+export function readTokenizer(bytes: Uint8Array): { tokenizer: Tokenizer; step: number } {
   const file = readSafetensors(bytes);
-  const tokenizer = dvaeFromFile(file);
+  const tokenizer = tokenizerFromFile(file);
   let step = 0;
   try {
     step = Number((JSON.parse(file.metadata['dvae.state'] ?? '{}') as { step?: number }).step ?? 0);

@@ -4,7 +4,7 @@ import { DEFAULT_ENGINE, type EngineOptions } from '../../train/engine';
 import { isActive, unreachable, type RunSpec } from '../../protocol/messages';
 import { datasetFor } from '../datasets';
 import { PretrainRun } from '../pretrainRun';
-import type { Dvae } from '../../model/dvae';
+import type { Tokenizer } from '../../model/tokenizer';
 import { tokenizerMismatch } from '../../model/dvaeConfig';
 import { readTokenizer } from '../tokenizerCheckpoint';
 import { type CommandsOf, publishEncoders, type WorkerContext } from './context';
@@ -41,7 +41,7 @@ async function pretrain(ctx: WorkerContext, spec: RunSpec, resumeFrom?: Uint8Arr
   if (!device.info) return refuse('Training cannot start: the worker has no backend yet.');
   if (ctx.run && isActive(ctx.run.status)) return refuse('Training cannot start: a run is already in progress; stop it first.');
   if (ctx.tokenizerRun && isActive(ctx.tokenizerRun.status)) return refuse('Training cannot start: a tokenizer is training; stop it first.');
-  let tokenizer: Dvae | null;
+  let tokenizer: Tokenizer | null;
   try {
     tokenizer = tokenizerFor(ctx, spec);
   } catch (e) {
@@ -100,7 +100,7 @@ async function recoverRun({ post, device }: WorkerContext, r: PretrainRun): Prom
  * A token-target run's tokenizer, built from the bytes the worker holds (the page sends a kept one
  * first), or null for pixel targets; throws, in words, when it is missing or does not fit.
  */
-function tokenizerFor(ctx: WorkerContext, spec: RunSpec): Dvae | null {
+function tokenizerFor(ctx: WorkerContext, spec: RunSpec): Tokenizer | null {
   if (spec.model.target !== 'token') return null;
   if (!spec.tokenizer) throw new Error("token targets need a tokenizer: choose one of the notebook's tokenizers");
   const held = ctx.tokenizers.get(spec.tokenizer.id);

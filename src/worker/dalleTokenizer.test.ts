@@ -1,0 +1,84 @@
+// DALL-E's converted encoder (pytorch/convert_dalle.py) in the worker: read from the bytes the page
+// sends (the fixture PyTorch wrote), chosen as a token-target run's tokenizer, and refused in words
+// where a view would decode its codes (it has no decoder).
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { builtinDataset } from '../data/shapes';
+import { BatchLoader } from '../data/loader';
+import { Cae } from '../model/cae';
+import { DalleEncoder } from '../model/dalleEncoder';
+import { MICRO } from '../model/presets';
+import { readSafetensors, writeSafetensors } from '../model/safetensors';
+import { tokenizerPixels } from '../model/tokenTargets';
+import type { FromWorker, RunSpec } from '../protocol/messages';
+import { defaultTrainConfig } from '../train/defaults';
+import { PretrainRun } from './pretrainRun';
+import { readTokenizer } from './tokenizerCheckpoint';
+import { tokenLabView } from './tokenLab';
+import { tokenReconView } from './tokenReconView';
+
+const FIXTURE = resolve(dirname(fileURLToPath(import.meta.url)), '../../pytorch/tests/fixtures/dalle-encoder-tiny.safetensors');
+
+/** The converted file as a user would import it: the fixture's weights and metadata, no test extras. */
+function convertedBytes(): Uint8Array {
+  const f = readSafetensors(new Uint8Array(readFileSync(FIXTURE)));
+  const tensors = [...f.tensors].filter(([n]) => !['input', 'logits', 'codes'].includes(n));
+  return writeSafetensors(tensors, { format: f.metadata.format!, 'dvae.model': f.metadata['dvae.model']! });
+}
+
+const ds = () => builtinDataset('shapes-easy', 3, 32, { train: 64, val: 8 });
+
+describe("DALL-E's converted encoder in the worker (CPU backend)", () => {
+  it('reads as an encoder-only tokenizer of kind dalle-encoder', () => {
+    const { tokenizer, step } = readTokenizer(convertedBytes());
+    expect(tokenizer).toBeInstanceOf(DalleEncoder);
+    expect(tokenizer.config).toEqual({ kind: 'dalle-encoder', imgSize: 32, downsample: 8, vocabSize: 32, hiddenDim: 8, blocksPerGroup: 2 });
+    expect(step).toBe(0);
+    tokenizer.dispose();
+  });
+
+  it("gives a token-target run its targets (the batch's argmax codes), and no decoded live view", async () => {
+    const tokenizer = readTokenizer(convertedBytes()).tokenizer;
+    const spec: RunSpec = {
+      id: 'dalle-run',
+      presetId: 'micro',
+      model: { ...MICRO, target: 'token', vocabSize: 32 },
+      tokenizer: { id: 'tok-file-dalle', model: tokenizer.config, step: 0 },
+      train: { ...defaultTrainConfig('micro', 5), batchSize: 4, totalSteps: 2, warmupSteps: 1 },
+      dataset: 'shapes-easy',
+      checkpointEvery: 50,
+      createdAt: 0,
+    };
+    const b = await new BatchLoader(ds(), 4, spec.train.seed).next();
+    const expected = tf.tidy(() => Array.from(tokenizer.codes(tokenizerPixels(tf.tensor4d(b.images, [4, 3, 32, 32]), 32)).dataSync()));
+    const before = tf.memory().numTensors;
+    const msgs: FromWorker[] = [];
+    const seen: Int32Array[] = [];
+    const run = new PretrainRun(spec, (m) => msgs.push(m), undefined, ds(), undefined, tokenizer);
+    const trainer = (run as unknown as { trainer: { trainStep: (x: { tokens?: Int32Array }) => Promise<unknown> } }).trainer;
+    const step = trainer.trainStep.bind(trainer);
+    trainer.trainStep = (x) => (x.tokens && seen.push(x.tokens), step(x as never));
+    await run.run(async () => false);
+    run.dispose(); // disposes the tokenizer too
+    expect(tf.memory().numTensors).toBe(before - tokenizer.specs.length);
+    expect(msgs.flatMap((m) => (m.type === 'pretrain/status' ? [m.status] : []))).toEqual(['running', 'done']);
+    expect(seen.length).toBe(2);
+    expect(Array.from(seen[0]!)).toEqual(expected);
+    expect(msgs.some((m) => m.type === 'pretrain/recon')).toBe(false); // nothing to decode the codes with
+  });
+
+  it('says, where the lab would decode its codes, that it has no decoder', async () => {
+    const tokenizer = readTokenizer(convertedBytes()).tokenizer;
+    const model = new Cae({ ...MICRO, target: 'token', vocabSize: 32 }, 4);
+    const image = Float32Array.from({ length: 3 * 32 * 32 }, (_, i) => (Math.sin(i * 0.37) + 1) / 2);
+    const mask = Uint8Array.from({ length: 16 }, (_, k) => (k % 3 === 0 ? 1 : 0));
+    await expect(tokenLabView(tokenizer, 'tok-file-dalle', model, image, mask)).rejects.toThrow(/tok-file-dalle cannot: DALL-E's encoder .* has no decoder/);
+    const val = { images: Float32Array.from({ length: 3 * 32 * 32 }, () => 0.1), labels: new Int32Array(1), batch: 1 };
+    expect(await tokenReconView(model, tokenizer, val as never, mask, 0)).toBeNull();
+    model.dispose();
+    tokenizer.dispose();
+  });
+});
