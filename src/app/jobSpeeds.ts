@@ -43,8 +43,9 @@ let mapJob: MapJob | null = null;
 useStore.subscribe((s, prev) => {
   const backend = s.backend?.kind;
   const t = s.tokenizerRun;
-  // The worker sends its img/s with each batch of metrics (a few a second): each is kept as it comes.
-  if (t && t.imgPerSec !== prev.tokenizerRun?.imgPerSec) {
+  // The worker sends its img/s with each batch of metrics (a few a second), and a run's last step may
+  // come with its status alone: each change is kept as it comes.
+  if (t && (t.imgPerSec !== prev.tokenizerRun?.imgPerSec || t.step !== prev.tokenizerRun?.step)) {
     const speed = tokenizerSpeedOf(t, backend, Date.now());
     if (speed) recordTokenizerSpeed(speed);
   }
