@@ -49,3 +49,20 @@ test('a run and random init side by side in the lab, with their patch-feature ma
   await expect(page.getByTestId('lab.map.0.chart')).toContainText('background');
   expect(nb.pageErrors).toEqual([]);
 });
+
+test('a feature map shows its cost before it starts: unknown on a new device, then scaled from the last map', async ({ page }) => {
+  const nb = new Notebook(page);
+  await nb.open();
+  await nb.view('lab');
+  await page.getByTestId('lab.map.images').fill('2');
+  const estimate = page.getByTestId('featuremap.estimate');
+  await expect(estimate).toHaveText(
+    'Time: unknown until a first feature map has run on this device. Storage: none; the map stays in this page until it is reloaded.',
+  );
+  // Random init on the left only (no model to compare with).
+  await page.getByTestId('lab.map.run').click();
+  await expect(estimate).toHaveCount(0); // hidden while the map runs: its bar says the time left
+  await expect(page.getByTestId('lab.map.0.chart')).toHaveAttribute('data-points', String(2 * 16), { timeout: 300_000 });
+  await expect(estimate).toContainText(/^Time: about \d+ (s|min) on this device \(scaled from your last feature map here: 2 images in \d+ (s|min)\)/);
+  expect(nb.pageErrors).toEqual([]);
+});

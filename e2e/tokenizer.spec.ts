@@ -8,7 +8,7 @@ import { Notebook } from './notebook';
 const picture = png({ width: 64, height: 64, colourType: 2, bitDepth: 8, pixel: testPicture(64, 64) });
 
 /** Trains a tiny tokenizer for `preset` and waits until it is kept with its final checkpoint; its id. */
-async function trainTokenizer(nb: Notebook, preset: string, steps: number): Promise<string> {
+async function trainTokenizer(nb: Notebook, preset: string, steps: number, whileRunning?: () => Promise<void>): Promise<string> {
   const page = nb.page;
   await nb.view('tokenizer');
   await page.getByTestId('tokenizer.preset').selectOption(preset);
@@ -22,6 +22,7 @@ async function trainTokenizer(nb: Notebook, preset: string, steps: number): Prom
     await page.getByTestId(`tokenizer.${key}`).blur();
   }
   await page.getByTestId('tokenizer.start').click();
+  await whileRunning?.();
   await page.waitForFunction(() => window.__cae.tokenizer().status === 'done', undefined, { timeout: 240_000, polling: 250 });
   const t = await page.evaluate(() => window.__cae.tokenizer());
   expect(t.step).toBe(steps);
@@ -113,4 +114,41 @@ test('a tokenizer whose grid is not the preset’s is refused with its reason', 
   await page.getByTestId('pretrain.start').click();
   await expect(page.getByTestId('notices')).toContainText('Token targets cannot use this tokenizer');
   expect((await nb.state()).status).toBe('idle');
+});
+
+test('the tokenizer shows its cost before Start, measured by its first run, and a progress bar while it trains', async ({ page }) => {
+  test.setTimeout(300_000);
+  const nb = new Notebook(page);
+  await nb.open();
+  await nb.view('tokenizer');
+  const estimate = page.getByTestId('tokenizer.estimate');
+  // Nothing has trained on this device (a fresh browser profile): no time, but the storage from the parameters.
+  await expect(estimate).toContainText('Time: unknown until the first steps');
+  await expect(estimate).toContainText(/Storage: about [\d.]+ (kB|MB) in this browser \(checkpoint with optimizer state/);
+  await trainTokenizer(nb, 'micro', 4, async () => {
+    const block = page.getByTestId('tokenizer.progress');
+    await expect(block.getByRole('progressbar', { name: 'tokenizer progress' })).toHaveAttribute('aria-valuemax', '4');
+    await expect(page.getByTestId('tokenizer.progress.phase')).toHaveText(/starting|compiling|training/);
+    await expect(page.getByTestId('tokenizer.progress.left')).toBeVisible();
+    await expect(estimate).toHaveCount(0); // the estimate is for the next Start, not the run under way
+  });
+  await expect(page.getByTestId('tokenizer.progress')).toHaveCount(0);
+  // The same shape again: its time from the img/s this run measured, kept across a reload.
+  await expect(estimate).toContainText(/^Time: about \d+ (s|min) on this device \([\d.]+ img\/s, measured by your last tokenizer of this shape here\)/);
+  await nb.open();
+  await nb.view('tokenizer');
+  await page.getByTestId('tokenizer.preset').selectOption('micro');
+  for (const [key, value] of [
+    ['vocabSize', '16'],
+    ['hiddenDim', '4'],
+  ] as const) {
+    await page.getByTestId(`tokenizer.${key}`).fill(value);
+    await page.getByTestId(`tokenizer.${key}`).blur();
+  }
+  await expect(estimate).toContainText('img/s, measured by your last tokenizer of this shape here');
+  // Another shape has no measured speed.
+  await page.getByTestId('tokenizer.vocabSize').fill('32');
+  await page.getByTestId('tokenizer.vocabSize').blur();
+  await expect(estimate).toContainText('Time: unknown until the first steps (no tokenizer of this shape, 32 px, 8-px cells, K=32, width 4');
+  expect(nb.pageErrors).toEqual([]);
 });

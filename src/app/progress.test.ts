@@ -8,6 +8,7 @@ import {
   runProgress,
   runSecondsLeft,
   secondsLeftFromShare,
+  tokenizerProgress,
   valueText,
   type RunLike,
 } from './progress';
@@ -99,5 +100,20 @@ describe("a feature map's progress", () => {
   it('shows the share done and the time left from it', () => {
     const p = mapProgress({ progress: 'map: epoch 50 of 200', share: 0.625, startedAt: 1000 }, 1, 11_000);
     expect([p.value, p.phase, p.timeLeft, p.name]).toEqual([625, 'map: epoch 50 of 200', 'about 6s', 'feature map progress, second model']);
+  });
+});
+
+describe("a tokenizer run's progress", () => {
+  const t = { status: 'running' as const, step: 20, imgPerSec: 40, spec: { totalSteps: 100, batchSize: 4 } };
+  it('counts steps and times the rest at the measured img/s', () => {
+    const p = tokenizerProgress(t);
+    expect([p.value, p.max, p.phase, p.timeLeft, p.name]).toEqual([20, 100, 'training', '8s', 'tokenizer progress']);
+  });
+  it('says what it does before it has a speed, and no time left once it ends', () => {
+    expect(tokenizerProgress({ ...t, status: 'starting', step: 0, imgPerSec: 0 }).phase).toBe('starting: building the tokenizer and its data');
+    const first = tokenizerProgress({ ...t, step: 1, imgPerSec: 0 });
+    expect([first.phase, first.timeLeft]).toEqual(['compiling shaders / tracing the first steps', 'unknown until the first steps have run']);
+    const done = tokenizerProgress({ ...t, status: 'done', step: 100 });
+    expect([done.value, done.phase, done.timeLeft]).toEqual([100, 'done', null]);
   });
 });

@@ -141,3 +141,32 @@ export function mapProgress(map: { readonly progress: string | null; readonly sh
     timeLeft: left !== null ? `about ${formatDuration(left)}` : 'unknown until the first images are encoded',
   };
 }
+
+/** A tokenizer run's bar: steps done of its steps, its phase, and the time left at its measured img/s. */
+export function tokenizerProgress(t: {
+  readonly status: RunStatus;
+  readonly step: number;
+  readonly imgPerSec: number;
+  readonly spec: { readonly totalSteps: number; readonly batchSize: number };
+}): Progress {
+  const moving = t.status === 'running' && t.imgPerSec > 0;
+  const phase =
+    t.status === 'starting'
+      ? 'starting: building the tokenizer and its data'
+      : t.status !== 'running'
+        ? t.status
+        : moving
+          ? 'training'
+          : 'compiling shaders / tracing the first steps';
+  return {
+    value: Math.min(t.step, t.spec.totalSteps),
+    max: t.spec.totalSteps,
+    name: 'tokenizer progress',
+    phase,
+    timeLeft: moving
+      ? formatDuration((Math.max(0, t.spec.totalSteps - t.step) * t.spec.batchSize) / t.imgPerSec)
+      : isActive(t.status)
+        ? 'unknown until the first steps have run'
+        : null,
+  };
+}

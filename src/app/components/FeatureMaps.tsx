@@ -15,6 +15,8 @@ import { ImageCanvas } from './ImageCanvas';
 import { ProgressBar } from './ProgressBar';
 import { useNow } from './useNow';
 import { mapProgress } from '../progress';
+import { mapEstimate, mapSpeedFor } from '../jobEstimates';
+import { readJobSpeeds } from '../jobSpeeds';
 
 function MapPlot({ view, side, onHover }: { view: EmbeddingView; side: 0 | 1; onHover: (i: number | null) => void }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -106,6 +108,10 @@ export function FeatureMaps() {
   const ready = useStore((s) => s.backend !== null && s.workerCrash === null);
   const [dataset, setDataset] = useState<string>(BUILTIN_DATASETS[0].id);
   const [images, setImages] = useState(100);
+  const backend = useStore((s) => s.backend?.kind ?? null);
+  const busy = lab.maps.some((m) => m.busy);
+  // Read on each render: a map that ends re-renders this (its state changes) after its speed is kept.
+  const estimate = mapEstimate({ images, sides: lab.compareModel ? 2 : 1, speed: mapSpeedFor(readJobSpeeds().maps, backend) });
   const run = () => {
     void requestFeatureMap(0, dataset, images);
     if (lab.compareModel) void requestFeatureMap(1, dataset, images);
@@ -141,9 +147,14 @@ export function FeatureMaps() {
             onChange={(e) => setImages(Math.max(1, Math.trunc(Number(e.target.value)) || 1))}
           />
         </label>
-        <button data-testid="lab.map.run" disabled={!ready || lab.maps.some((m) => m.busy)} onClick={run}>
+        <button data-testid="lab.map.run" disabled={!ready || busy} onClick={run}>
           map patch features
         </button>
+        {!busy && (
+          <span data-testid="featuremap.estimate" className="hint" style={{ fontSize: 12 }}>
+            {estimate.text}
+          </span>
+        )}
         <span style={{ fontSize: 12, color: 'var(--muted)' }}>
           UMAP (cosine) of at most {MAP_POINTS} patches per model, seeded; the right side maps the compared model.
         </span>

@@ -1,9 +1,12 @@
-// The tokenizer run's live views (issue 24): progress, the losses, temperature and codebook usage as
+// The tokenizer run's live views (issue 24): a progress bar, the losses, temperature and codebook usage as
 // small lines with their latest values, and reconstructions through the hard codes beside the originals.
 import { sparklinePoints } from '../sparkline';
 import { useStore } from '../store';
 import { shortNumber, tokenizerSeries } from '../tokenizerCharts';
 import { ImageCanvas } from './ImageCanvas';
+import { ProgressBar } from './ProgressBar';
+import { isActive } from '../../protocol/messages';
+import { tokenizerProgress } from '../progress';
 
 export function TokenizerLive() {
   const run = useStore((s) => s.tokenizerRun);
@@ -12,6 +15,7 @@ export function TokenizerLive() {
   const { view } = run;
   return (
     <section data-testid="tokenizer.live" data-step={run.step} data-status={run.status}>
+      {isActive(run.status) && <ProgressBar progress={tokenizerProgress(run)} testId="tokenizer.progress" />}
       <p data-testid="tokenizer.status">
         {run.spec.id}: {run.status}, step {run.step} of {run.spec.totalSteps}
         {run.imgPerSec > 0 && ` · ${run.imgPerSec.toFixed(1)} img/s`}

@@ -6,6 +6,7 @@ import { PRESET_IDS, PRESETS, type PresetId } from '../../model/presets';
 import { useStore } from '../store';
 import { startTokenizer, stopTokenizer } from '../tokenizerClient';
 import { PAPER_VOCAB, type TokenizerForm } from '../tokenizers';
+import { TokenizerEstimate } from './TokenizerEstimate';
 
 const NUMBERS: readonly { key: keyof TokenizerForm; label: string; hint: string }[] = [
   { key: 'vocabSize', label: 'codebook K', hint: `codes · paper ${PAPER_VOCAB}` },
@@ -98,6 +99,7 @@ export function TokenizerPanel() {
             Stop
           </button>
         </div>
+        {!active && <TokenizerEstimate />}
       </fieldset>
     </section>
   );
