@@ -26,8 +26,8 @@ for (const width of [1280, 390]) {
 
       // The tabs are one Tab stop, the open one; the arrows move and open (wrapping), Home and End jump.
       const tabs = page.getByRole('tab');
-      await expect(tabs).toHaveCount(6);
-      for (let i = 0; i < 6; i++) await expect(tabs.nth(i)).toHaveAttribute('tabindex', i === 1 ? '0' : '-1');
+      await expect(tabs).toHaveCount(7);
+      for (let i = 0; i < 7; i++) await expect(tabs.nth(i)).toHaveAttribute('tabindex', i === 2 ? '0' : '-1');
       await page.getByTestId('view.probe').focus();
       const expectOpen = async (id: string) => {
         await expect(page.getByTestId(`view.${id}`)).toBeFocused();

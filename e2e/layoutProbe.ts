@@ -2,7 +2,7 @@
 // and whether headings wrap word by word.
 import type { Page } from '@playwright/test';
 
-export const VIEW_IDS = ['pretrain', 'probe', 'lab', 'data', 'compare', 'sweep'] as const;
+export const VIEW_IDS = ['pretrain', 'tokenizer', 'probe', 'lab', 'data', 'compare', 'sweep'] as const;
 
 /** The page's scroll width and the window's width, with the innermost visible elements that reach past it. */
 export function pageWidth(page: Page): Promise<{ scroll: number; inner: number; over: string[] }> {

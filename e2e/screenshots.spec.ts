@@ -78,7 +78,7 @@ test('README pictures of every view at 1440 and 390 px, then no serious or criti
 
   // The same notebook on a phone: one column, the runs in a drawer (opened for the Pretrain shot).
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const id of ['pretrain', 'probe', 'lab', 'data', 'compare', 'sweep'] as const) {
+  for (const id of ['pretrain', 'tokenizer', 'probe', 'lab', 'data', 'compare', 'sweep'] as const) {
     await nb.view(id);
     if (id === 'pretrain') await page.getByTestId('runs.drawer').click();
     await shot(`${id}-390`);
