@@ -37,43 +37,15 @@ describe('Conv2DBackpropFilter on WASM', () => {
   afterAll(async () => void (await tf.setBackend(backend)));
 
   it('equals the CPU backend on same and valid padding, 1×1 to 7×7 filters', async () => {
-    const want: number[][] = [];
+    const size = (shape: number[]) => shape.reduce((a, b) => a * b);
+    const gradOf = (c: (typeof cases)[number]) => filterGrad(rand(size(c.xs), 1), c.xs, rand(size(c.ws), 2), c.ws, c.stride, c.pad);
     await tf.setBackend('cpu');
-    for (const c of cases)
-      want.push(
-        filterGrad(
-          rand(
-            c.xs.reduce((a, b) => a * b),
-            1,
-          ),
-          c.xs,
-          rand(
-            c.ws.reduce((a, b) => a * b),
-            2,
-          ),
-          c.ws,
-          c.stride,
-          c.pad,
-        ),
-      );
+    const want = cases.map(gradOf);
     await useWasmBackend();
     registerWasmConvGrad();
     const before = tf.memory().numTensors;
     cases.forEach((c, i) => {
-      const got = filterGrad(
-        rand(
-          c.xs.reduce((a, b) => a * b),
-          1,
-        ),
-        c.xs,
-        rand(
-          c.ws.reduce((a, b) => a * b),
-          2,
-        ),
-        c.ws,
-        c.stride,
-        c.pad,
-      );
+      const got = gradOf(c);
       expect(got.length).toBe(want[i]!.length);
       got.forEach((v, j) => expect(v).toBeCloseTo(want[i]![j]!, 4));
     });
