@@ -4,6 +4,7 @@ import { TableHead } from './TableHead';
 import { downloadBlob } from '../download';
 import { aboveBaseline, cellText, fitText, RESULT_COLUMNS, resultsCsv, rowResults } from '../results';
 import type { ResultRow } from '../runsDb';
+import { runTitle } from '../runNames';
 import { useStore } from '../store';
 
 const download = () => downloadBlob(resultsCsv(useStore.getState().results), 'cae-evaluation-results.csv', 'text/csv');
@@ -44,6 +45,13 @@ function Cell({ row, rows, id }: { row: ResultRow; rows: readonly ResultRow[]; i
 
 export function ResultsTable() {
   const rows = useStore((s) => s.results);
+  const runs = useStore((s) => s.runs);
+  const sweeps = useStore((s) => s.sweeps);
+  // A run's row is named as the sidebar names it, its id kept beneath (imports and random init as they are).
+  const named = (encoder: string): string | null => {
+    const run = runs.find((x) => x.spec.id === encoder);
+    return run ? runTitle(run, sweeps) : null;
+  };
   return (
     <div>
       {/* Every readout in view: the row's setting sits under its encoder's name, the cells wrap, and in a
@@ -56,7 +64,8 @@ export function ResultsTable() {
             {rows.map((r) => (
               <tr key={r.id} data-result-id={r.id} data-role={r.role ?? 'probed'} style={{ color: r.role === 'baseline' ? 'var(--muted)' : undefined }}>
                 <td data-col="encoder" className="results-encoder">
-                  {r.role === 'baseline' ? '↳ random init (baseline)' : r.encoder}
+                  {r.role === 'baseline' ? '↳ random init (baseline)' : (named(r.encoder) ?? r.encoder)}
+                  {r.role !== 'baseline' && named(r.encoder) !== null && <div className="hint">{r.encoder}</div>}
                   <div className="hint">
                     <span data-col="preset">{r.presetId}</span> · <span data-col="dataset">{r.dataset ?? 'shapes'}</span> ·{' '}
                     <span data-col="steps">{r.pretrainSteps}</span> steps ·{' '}
