@@ -9,10 +9,11 @@ import { caeParamSpecs } from '../model/params';
 import { type StFile, type StTensor, writeSafetensors } from '../model/safetensors';
 import { loadModelWeights, modelTensorNames, modelTensors, weightsMismatch } from '../model/weights';
 import { type TrainConfig, validateTrainConfig } from './config';
+import { loadMoments, momentName, momentsMismatch, momentTensors, OPTIMIZER_PREFIX, secondMomentName } from './optimizerState';
 import { CaeTrainer, type TrainerState } from './trainer';
 
-const M = (name: string) => `optimizer.exp_avg.${name}`;
-const V = (name: string) => `optimizer.exp_avg_sq.${name}`;
+const M = momentName;
+const V = secondMomentName;
 
 interface SavedState extends TrainerState {
   readonly optimizerStep: number;
@@ -24,12 +25,7 @@ interface SavedState extends TrainerState {
  */
 export async function saveCheckpoint(trainer: CaeTrainer, extra: Record<string, string> = {}, withOptimizer = true): Promise<Uint8Array> {
   const tensors: [string, StTensor][] = await modelTensors(trainer.model);
-  if (withOptimizer) {
-    for (const s of await trainer.optimizer.state()) {
-      tensors.push([M(s.name), { dtype: 'F32', shape: s.shape, data: s.m }]);
-      tensors.push([V(s.name), { dtype: 'F32', shape: s.shape, data: s.v }]);
-    }
-  }
+  if (withOptimizer) tensors.push(...(await momentTensors(trainer.optimizer)));
   const state: SavedState = { ...trainer.state(), optimizerStep: trainer.optimizer.t };
   const metadata: Record<string, string> = {
     format: FORMAT,
@@ -57,27 +53,13 @@ function savedState(file: StFile): SavedState | null {
   return s;
 }
 
-/** Checks that the optimizer moments fit the model; null when they do. */
-function optimizerMismatch(trainer: CaeTrainer, file: StFile): string | null {
-  for (const p of trainer.optimizer.params) {
-    for (const key of [M(p.name), V(p.name)]) {
-      const t = file.tensors.get(key);
-      if (!t) return `missing optimizer tensor "${key}"`;
-      if (t.shape.join(',') !== p.variable.shape.join(',')) return `optimizer tensor "${key}" has shape [${t.shape}], the model expects [${p.variable.shape}]`;
-    }
-  }
-  return null;
-}
-
-const OPTIMIZER = 'optimizer.';
-
 /**
  * Refuses a checkpoint whose model tensors or optimizer moments hold NaN or ±Inf (or a negative
  * second moment), naming the first such tensor: a DamagedCheckpointError. Reads the parameter
  * table, not a model, so checking a file allocates no weights.
  */
 export function assertCheckpointFinite(file: StFile, config: CaeConfig): void {
-  const moments = [...file.tensors.keys()].filter((n) => n.startsWith(OPTIMIZER));
+  const moments = [...file.tensors.keys()].filter((n) => n.startsWith(OPTIMIZER_PREFIX));
   assertFinite(file, [...modelTensorNames({ specs: caeParamSpecs(config), config }), ...moments], (n) => n.startsWith(V('')));
 }
 
@@ -132,17 +114,11 @@ export function loadCheckpoint(bytes: ArrayBuffer | Uint8Array, opts: { train?: 
   const model = new Cae(config, null);
   const trainer = new CaeTrainer(model, train);
   try {
-    const problem = weightsMismatch(model, file) ?? (state ? optimizerMismatch(trainer, file) : null);
+    const problem = weightsMismatch(model, file) ?? (state ? momentsMismatch(trainer.optimizer, file) : null);
     if (problem) throw new Error(`checkpoint does not fit its config: ${problem}`);
     loadModelWeights(model, file);
     if (state) {
-      const moments = new Map(
-        trainer.optimizer.params.map((p) => [
-          p.name,
-          { m: file.tensors.get(M(p.name))!.data as Float32Array, v: file.tensors.get(V(p.name))!.data as Float32Array },
-        ]),
-      );
-      trainer.optimizer.load(state.optimizerStep, moments);
+      loadMoments(trainer.optimizer, file, state.optimizerStep);
       trainer.restore(state);
     }
   } catch (e) {

@@ -8,9 +8,7 @@ import { readSafetensors, type StFile, type StTensor, writeSafetensors } from '.
 import { dvaeConfigOf, dvaeMetadata, dvaeTensors, dvaeWeightsMismatch, loadDvaeWeights } from '../model/dvaeWeights';
 import { type DvaeTrainConfig, validateDvaeTrainConfig } from './dvaeSchedule';
 import { DvaeTrainer, type DvaeTrainerState } from './dvaeTrainer';
-
-const M = (name: string) => `optimizer.exp_avg.${name}`;
-const V = (name: string) => `optimizer.exp_avg_sq.${name}`;
+import { loadMoments, momentsMismatch, momentTensors, OPTIMIZER_PREFIX, secondMomentName } from './optimizerState';
 
 interface SavedState extends DvaeTrainerState {
   readonly optimizerStep: number;
@@ -21,10 +19,7 @@ export async function saveDvaeCheckpoint(trainer: DvaeTrainer, extra: Record<str
   const tensors: [string, StTensor][] = await dvaeTensors(trainer.model);
   const metadata: Record<string, string> = { ...dvaeMetadata(trainer.model.config), 'dvae.train': JSON.stringify(trainer.train) };
   if (withOptimizer) {
-    for (const s of await trainer.optimizer.state()) {
-      tensors.push([M(s.name), { dtype: 'F32', shape: s.shape, data: s.m }]);
-      tensors.push([V(s.name), { dtype: 'F32', shape: s.shape, data: s.v }]);
-    }
+    tensors.push(...(await momentTensors(trainer.optimizer)));
     const state: SavedState = { ...trainer.state(), optimizerStep: trainer.optimizer.t };
     metadata['dvae.state'] = JSON.stringify(state);
   }
@@ -74,30 +69,16 @@ export function loadDvaeCheckpoint(bytes: ArrayBuffer | Uint8Array, opts: { trai
   if (!train) throw new Error('the tokenizer file carries no training config; pass one to train from these weights');
   validateDvaeTrainConfig(train);
   const state = savedState(file);
-  const moments = [...file.tensors.keys()].filter((n) => n.startsWith('optimizer.'));
-  assertFinite(file, moments, (n) => n.startsWith(V('')));
+  const moments = [...file.tensors.keys()].filter((n) => n.startsWith(OPTIMIZER_PREFIX));
+  assertFinite(file, moments, (n) => n.startsWith(secondMomentName('')));
   const model = new Dvae(config, null);
   const trainer = new DvaeTrainer(model, train);
   try {
-    const problem = dvaeWeightsMismatch(model.specs, file);
+    const problem = dvaeWeightsMismatch(model.specs, file) ?? (state ? momentsMismatch(trainer.optimizer, file) : null);
     if (problem) throw new Error(`tokenizer checkpoint does not fit its config: ${problem}`);
-    if (state)
-      for (const p of trainer.optimizer.params)
-        for (const key of [M(p.name), V(p.name)]) {
-          const t = file.tensors.get(key);
-          if (!t) throw new Error(`tokenizer checkpoint does not fit its config: missing optimizer tensor "${key}"`);
-          if (t.shape.join(',') !== p.variable.shape.join(','))
-            throw new Error(`tokenizer checkpoint does not fit its config: optimizer tensor "${key}" has shape [${t.shape}], expected [${p.variable.shape}]`);
-        }
     loadDvaeWeights(model, file);
     if (state) {
-      const m = new Map(
-        trainer.optimizer.params.map((p) => [
-          p.name,
-          { m: file.tensors.get(M(p.name))!.data as Float32Array, v: file.tensors.get(V(p.name))!.data as Float32Array },
-        ]),
-      );
-      trainer.optimizer.load(state.optimizerStep, m);
+      loadMoments(trainer.optimizer, file, state.optimizerStep);
       trainer.restore(state);
     }
   } catch (e) {
