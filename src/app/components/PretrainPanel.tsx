@@ -1,14 +1,13 @@
 // The pretraining controls, compact: preset, dataset and the run buttons first, then the recipe in
 // groups (schedule, learning rate, masking and objective); the rarely changed optimizer and
 // architecture fields are collapsed. Each field shows its unit and the paper's value.
-import { FASHION_MNIST } from '../../data/fashionMnist';
-import { BUILTIN_DATASETS } from '../../data/shapes';
-import { PRESET_IDS, type PresetId } from '../../model/presets';
+import type { PresetId } from '../../model/presets';
 import { isActive } from '../../protocol/messages';
 import { useStore } from '../store';
 import { missingDataset } from '../specs';
 import { formProblems, startReason } from '../validation';
 import { pauseRun, resumeRun, startRun, stopRun } from '../workerClient';
+import { PresetOptions, TrainingDatasetOptions } from './RecipeOptions';
 import { FieldInput, FieldProblem, NumberInput } from './FieldInput';
 import { LrNote } from './LrNote';
 import { PretrainEstimate } from './PretrainEstimate';
@@ -61,11 +60,7 @@ export function PretrainPanel() {
             onChange={(e) => choosePreset(e.target.value as PresetId)}
             style={{ width: 'auto', gridColumn: 'span 2' }}
           >
-            {PRESET_IDS.map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
+            <PresetOptions />
           </select>
         </div>
         <div className="field">
@@ -78,17 +73,7 @@ export function PretrainPanel() {
             onChange={(e) => useStore.getState().chooseDataset(e.target.value)}
             style={{ width: 'auto', gridColumn: 'span 2', maxWidth: 200 }}
           >
-            {BUILTIN_DATASETS.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.id} (embedded{d.difficulty === 'hard' ? ', hard' : ''})
-              </option>
-            ))}
-            <option value={FASHION_MNIST.id}>{FASHION_MNIST.label}</option>
-            {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name} ({d.trainSize} images{d.classes.length ? '' : ', unlabelled'})
-              </option>
-            ))}
+            <TrainingDatasetOptions />
           </select>
         </div>
         <p className="hint" style={{ margin: '6px 0' }}>

@@ -1,8 +1,7 @@
 // The tokenizer's controls (issue 24): the preset it is built for (its grid: one code per patch),
 // the codebook size K with the paper's 8192 beside it, width, steps, batch, seed, dataset, Start/Stop.
-import { FASHION_MNIST } from '../../data/fashionMnist';
-import { BUILTIN_DATASETS } from '../../data/shapes';
-import { PRESET_IDS, PRESETS, type PresetId } from '../../model/presets';
+import { PRESETS, type PresetId } from '../../model/presets';
+import { PresetOptions, TrainingDatasetOptions } from './RecipeOptions';
 import { useStore } from '../store';
 import { startTokenizer, stopTokenizer } from '../tokenizerClient';
 import { PAPER_VOCAB, type TokenizerForm } from '../tokenizers';
@@ -19,7 +18,6 @@ const NUMBERS: readonly { key: keyof TokenizerForm; label: string; hint: string 
 
 export function TokenizerPanel() {
   const form = useStore((s) => s.tokenizerForm);
-  const datasets = useStore((s) => s.datasets);
   const status = useStore((s) => s.tokenizerRun?.status ?? null);
   const ready = useStore((s) => s.backend !== null && s.workerCrash === null);
   const { editTokenizerForm } = useStore.getState();
@@ -40,11 +38,7 @@ export function TokenizerPanel() {
             onChange={(e) => useStore.getState().chooseTokenizerPreset(e.target.value as PresetId)}
             style={{ width: 'auto', gridColumn: 'span 2' }}
           >
-            {PRESET_IDS.map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
+            <PresetOptions />
           </select>
         </div>
         <div className="field">
@@ -57,17 +51,7 @@ export function TokenizerPanel() {
             onChange={(e) => editTokenizerForm({ dataset: e.target.value })}
             style={{ width: 'auto', gridColumn: 'span 2', maxWidth: 200 }}
           >
-            {BUILTIN_DATASETS.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.id} (embedded)
-              </option>
-            ))}
-            <option value={FASHION_MNIST.id}>{FASHION_MNIST.label}</option>
-            {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name} ({d.trainSize} images)
-              </option>
-            ))}
+            <TrainingDatasetOptions />
           </select>
         </div>
         <p className="hint" style={{ margin: '6px 0' }}>
