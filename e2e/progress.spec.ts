@@ -82,9 +82,13 @@ test('a run shows its phase, progress and time left; header, sidebar and view ag
   // Series differ by dash: total solid, reconstruction dashed.
   expect(await chart.locator('[data-trace="total"]').getAttribute('stroke-dasharray')).toBeNull();
   expect(await chart.locator('[data-trace="reconstruction"]').getAttribute('stroke-dasharray')).toBeTruthy();
-  // A step range: the x axis starts there.
+  // A step range: the x axis starts there, and no label lies left of it. (The first label is the
+  // first round number at or after 2, which depends on how many steps ran, so it is not fixed.)
   await page.getByTestId('pretrain.chart.from').fill('2');
-  await expect.poll(async () => (await ticks('xtick'))[0]).toBe('2');
+  await expect(chart).toHaveAttribute('data-x-from', '2');
+  const fromTwo = (await ticks('xtick')).map(Number);
+  expect(fromTwo.length).toBeGreaterThanOrEqual(3);
+  expect(Math.min(...fromTwo)).toBeGreaterThanOrEqual(2);
 
   // Compare shares the axis and the smoothing, and labels its axes as well.
   await nb.runRow().getByTestId('runs.compare').check();

@@ -34,6 +34,8 @@ export interface ChartGeometry {
   readonly x: readonly Tick[];
   readonly y: readonly Tick[];
   readonly y2: readonly Tick[];
+  /** The x values at the left and right edges (the range asked for, its open ends filled from the data). */
+  readonly xDomain: readonly [number, number];
   /** Data x to pixel, and back: the hover readout finds the nearest point with them. */
   readonly xToPx: (x: number) => number;
   readonly pxToX: (px: number) => number;
@@ -114,6 +116,7 @@ export function chartGeometry(traces: readonly Trace[], box: Box, options: Chart
   const yValues = log ? logTicks(ya, yb) : niceTicks(ya, yb, Math.max(MIN_TICKS, Math.floor(h / 50)));
   return {
     paths,
+    xDomain: [x0, x1],
     dots: dots.filter((d) => inRange(pxToX(d.cx))),
     x: label(niceTicks(x0, x1, Math.max(MIN_TICKS, Math.floor(w / 90))), xToPx, formatTick, 50),
     y: label(yValues, yToPx, formatTick, 16),

@@ -84,6 +84,15 @@ describe('chart options', () => {
     const late = chartGeometry(lossTraces(h), box, { xRange: [80, 100] })!;
     expect(labels(late.x)[0]).toBe('80');
     expect(labels(late.x).at(-1)).toBe('100');
+    expect(late.xDomain).toEqual([80, 100]);
+    // An open end is the data's own end; a start between round numbers is still the left edge.
+    const open = chartGeometry(lossTraces(h), box, { xRange: [2, Infinity] })!;
+    expect(open.xDomain).toEqual([2, 100]);
+    expect(
+      labels(open.x)
+        .map(Number)
+        .every((v) => v >= 2),
+    ).toBe(true);
     // The late losses (1 to ~1.6) fill the height: finer labels than the whole run's.
     expect(labels(late.y)).not.toEqual(labels(all.y));
     expect(

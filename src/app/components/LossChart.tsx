@@ -92,6 +92,7 @@ export function LossChart(props: { history?: readonly StepPoint[] }) {
       data-traces={geo?.paths.filter((p) => !p.name.endsWith(RAW)).length ?? 0}
       data-scale={scale}
       data-smoothing={smoothing}
+      data-x-from={geo?.xDomain[0]}
       ref={ref}
     >
       <ChartControls testId="pretrain.chart" xLabel="steps" onRange={setRange} />
