@@ -35,16 +35,18 @@ export const DALLE_VALUES = { tempStart: 1, tempEnd: 1 / 16, klWeight: 6.6, lr: 
  * 4e-3 at 64 images; β = 1e-2. Both from short runs on shapes-easy (docs/tokenizer.md): with
  * β = 1e-3 the codes collapsed onto one or two (perplexity 1.0–1.7 of 64), at 1e-2 they stayed in use.
  */
-export function dvaeTrainConfig(totalSteps: number, opts: { seed?: number; batchSize?: number } = {}): DvaeTrainConfig {
+export function dvaeTrainConfig(totalSteps: number, opts: { seed?: number; batchSize?: number; baseLr?: number; klWeight?: number } = {}): DvaeTrainConfig {
   const batchSize = opts.batchSize ?? 64;
+  // The rate at 64 images; the floor keeps DALL-E's ratio to it.
+  const baseLr = opts.baseLr ?? 4e-3;
   return validateDvaeTrainConfig({
     seed: opts.seed ?? 0,
     batchSize,
     totalSteps,
     warmupSteps: Math.min(totalSteps - 1, Math.round(0.01 * totalSteps)),
-    baseLr: 4e-3,
+    baseLr,
     baseBatch: 64,
-    minLr: (4e-3 * batchSize * DALLE_VALUES.minLr) / (64 * DALLE_VALUES.lr),
+    minLr: (baseLr * batchSize * DALLE_VALUES.minLr) / (64 * DALLE_VALUES.lr),
     weightDecay: DALLE_VALUES.weightDecay,
     beta1: 0.9,
     beta2: 0.999,
@@ -53,7 +55,7 @@ export function dvaeTrainConfig(totalSteps: number, opts: { seed?: number; batch
     tempStart: DALLE_VALUES.tempStart,
     tempEnd: DALLE_VALUES.tempEnd,
     tempAnnealSteps: Math.max(1, Math.round(DALLE_SHARES.tempAnneal * totalSteps)),
-    klWeight: 1e-2,
+    klWeight: opts.klWeight ?? 1e-2,
     klWarmupSteps: Math.max(1, Math.round(DALLE_SHARES.klWarmup * totalSteps)),
   });
 }
