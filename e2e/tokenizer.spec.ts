@@ -17,6 +17,7 @@ async function trainTokenizer(nb: Notebook, preset: string, steps: number, while
     ['hiddenDim', '4'],
     ['totalSteps', String(steps)],
     ['batchSize', '4'],
+    ['klWeight', '0.05'],
   ] as const) {
     await page.getByTestId(`tokenizer.${key}`).fill(value);
     await page.getByTestId(`tokenizer.${key}`).blur();
@@ -39,6 +40,8 @@ test('trains a tokenizer, pretrains on its tokens, and shows the token map and d
   // A tokenizer for micro (32 px in 8-px patches: a 4×4 grid), with its live views.
   const tok = await trainTokenizer(nb, 'micro', 4);
   await expect(page.getByTestId('tokenizer.status')).toContainText(`${tok}: done, step 4 of 4`);
+  // The β typed in the form is the one the run trained with (warmed up within the first step).
+  await expect(page.getByTestId('tokenizer.value.klWeight')).toHaveText('0.05000');
   const perplexity = Number(await page.getByTestId('tokenizer.value.perplexity').textContent());
   expect(perplexity).toBeGreaterThanOrEqual(1);
   expect(perplexity).toBeLessThanOrEqual(16);

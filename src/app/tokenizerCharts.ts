@@ -1,5 +1,5 @@
 // Pure builders of the tokenizer's live numbers (issue 24): the latest values in words, and each
-// curve's series for the small line charts (losses, temperature, perplexity, dead codes).
+// curve's series for the small line charts (losses, temperature, KL weight, perplexity, dead codes).
 import type { TokenizerPoint } from '../protocol/messages';
 
 export interface TokenizerSeries {
@@ -14,6 +14,7 @@ const SERIES: readonly { key: keyof TokenizerPoint; label: string }[] = [
   { key: 'reconstruction', label: 'reconstruction (MSE)' },
   { key: 'kl', label: 'KL to uniform (nats)' },
   { key: 'temperature', label: 'temperature τ' },
+  { key: 'klWeight', label: 'KL weight β' },
   { key: 'perplexity', label: 'codebook perplexity' },
   { key: 'deadCodes', label: 'dead codes' },
 ];

@@ -7,6 +7,7 @@ import { newSweep, nextAction, pointLabel, type SweepSpec } from './sweep/sweep'
 import { buildSweepSpec } from './sweep/sweepForm';
 import { useStore } from './store';
 import { tokenizerSeries } from './tokenizerCharts';
+import { DVAE_RECIPE } from '../train/dvaeSchedule';
 import { buildTokenizerSpec, initialTokenizerForm, targetWords, tokenizerChoices, tokenizerMismatch, withTokenizer } from './tokenizers';
 
 const micro: TokenizerEntry = { id: 'tok-a', model: { imgSize: 32, downsample: 8, vocabSize: 64, hiddenDim: 8, blocksPerGroup: 1 }, step: 20 };
@@ -17,6 +18,9 @@ describe('the tokenizer form', () => {
   it('builds a spec whose grid is the preset patch grid', () => {
     const spec = buildTokenizerSpec(initialTokenizerForm('micro'), 'tok-1', 5);
     expect(spec).toMatchObject({ id: 'tok-1', presetId: 'micro', model: { imgSize: 32, downsample: 8, vocabSize: 256, hiddenDim: 8 }, createdAt: 5 });
+    // The recipe's rate and β are written into the spec, so a record keeps them if the defaults change.
+    expect(spec).toMatchObject({ baseLr: DVAE_RECIPE.baseLr, klWeight: DVAE_RECIPE.klWeight });
+    expect(buildTokenizerSpec({ ...initialTokenizerForm(), klWeight: 0.3, baseLr: 1e-3 }, 't', 0)).toMatchObject({ klWeight: 0.3, baseLr: 1e-3 });
   });
 
   it('starts each preset from the tokenizer presets’ K and width', () => {
@@ -29,6 +33,10 @@ describe('the tokenizer form', () => {
     expect(buildTokenizerSpec({ ...initialTokenizerForm(), vocabSize: 1 }, 't', 0)).toMatch(/codebook size K .* 8192/);
     expect(buildTokenizerSpec({ ...initialTokenizerForm(), totalSteps: 0 }, 't', 0)).toMatch(/steps/);
     expect(buildTokenizerSpec({ ...initialTokenizerForm(), batchSize: 2.5 }, 't', 0)).toMatch(/batch/);
+    expect(buildTokenizerSpec({ ...initialTokenizerForm(), baseLr: 0 }, 't', 0)).toMatch(/learning rate must be a number above 0/);
+    expect(buildTokenizerSpec({ ...initialTokenizerForm(), baseLr: NaN }, 't', 0)).toMatch(/learning rate/);
+    expect(buildTokenizerSpec({ ...initialTokenizerForm(), klWeight: -1 }, 't', 0)).toMatch(/KL weight β must be a number of at least 0/);
+    expect(buildTokenizerSpec({ ...initialTokenizerForm(), klWeight: 0 }, 't', 0)).not.toBeTypeOf('string'); // β = 0: a plain autoencoder, allowed
   });
 });
 
@@ -107,7 +115,7 @@ describe('the tokenizer slice', () => {
   it('builds each curve with its latest value', () => {
     const series = tokenizerSeries([point(0), { ...point(1), perplexity: 41 }]);
     expect(series.find((x) => x.key === 'perplexity')).toMatchObject({ values: [30, 41], last: 41 });
-    expect(series.map((x) => x.key)).toEqual(['total', 'reconstruction', 'kl', 'temperature', 'perplexity', 'deadCodes']);
+    expect(series.map((x) => x.key)).toEqual(['total', 'reconstruction', 'kl', 'temperature', 'klWeight', 'perplexity', 'deadCodes']);
   });
 });
 

@@ -4,6 +4,7 @@
 import type { CaeConfig } from '../model/config';
 import { DVAE_MICRO, DVAE_P4_32, DVAE_P8_64 } from '../model/dvaeConfig';
 import { PRESETS, type PresetId } from '../model/presets';
+import { DVAE_RECIPE } from '../train/dvaeSchedule';
 import type { TokenizerEntry, TokenizerModel, TokenizerRef, TokenizerSpec } from '../protocol/messages';
 
 /** The official vocabulary (DALL-E's d-VAE, used by BEiT and CAE). */
@@ -17,6 +18,10 @@ export interface TokenizerForm {
   readonly vocabSize: number;
   readonly totalSteps: number;
   readonly batchSize: number;
+  /** Learning rate at 64 images. */
+  readonly baseLr: number;
+  /** KL weight β. */
+  readonly klWeight: number;
   readonly seed: number;
   readonly dataset: string;
   readonly checkpointEvery: number;
@@ -44,6 +49,7 @@ export const initialTokenizerForm = (presetId: PresetId = 'micro', dataset = 'sh
   ...suggestedTokenizer(presetId),
   totalSteps: 200,
   batchSize: 64, // the tokenizer recipe's reference batch (src/train/dvaeSchedule.ts)
+  ...DVAE_RECIPE,
   seed: 0,
   dataset,
   checkpointEvery: 50,
@@ -60,6 +66,10 @@ export function buildTokenizerSpec(f: TokenizerForm, id: string, now: number): T
     return `The tokenizer downsamples by powers of two, but preset ${f.presetId} has ${m.patchSize}-px patches: choose a preset whose patch size is a power of two.`;
   if (!int(f.totalSteps, 1)) return `The tokenizer's steps must be a whole number of at least 1 (got ${f.totalSteps}).`;
   if (!int(f.batchSize, 1)) return `The tokenizer's batch must be a whole number of at least 1 (got ${f.batchSize}).`;
+  if (!(Number.isFinite(f.baseLr) && f.baseLr > 0))
+    return `The tokenizer's learning rate must be a number above 0 (got ${f.baseLr}); the recipe's is ${DVAE_RECIPE.baseLr}.`;
+  if (!(Number.isFinite(f.klWeight) && f.klWeight >= 0))
+    return `The KL weight β must be a number of at least 0 (got ${f.klWeight}); the recipe's is ${DVAE_RECIPE.klWeight}.`;
   if (!int(f.seed, 0)) return `The seed must be a whole number of at least 0 (got ${f.seed}).`;
   if (!int(f.checkpointEvery, 1)) return `Checkpoints must be taken every whole number of steps, at least 1 (got ${f.checkpointEvery}).`;
   const model = { imgSize: m.imgSize, downsample: m.patchSize, vocabSize: f.vocabSize, hiddenDim: f.hiddenDim, blocksPerGroup: 1 };
@@ -69,6 +79,8 @@ export function buildTokenizerSpec(f: TokenizerForm, id: string, now: number): T
 const pick = (f: TokenizerForm) => ({
   totalSteps: f.totalSteps,
   batchSize: f.batchSize,
+  baseLr: f.baseLr,
+  klWeight: f.klWeight,
   seed: f.seed,
   dataset: f.dataset,
   checkpointEvery: f.checkpointEvery,

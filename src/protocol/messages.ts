@@ -78,6 +78,9 @@ export interface TokenizerSpec {
   /** Optimizer steps (the temperature and KL-weight schedules end here). */
   readonly totalSteps: number;
   readonly batchSize: number;
+  /** Learning rate at 64 images (scaled by batch / 64) and the KL weight β; absent in records made before they were fields: the recipe's defaults. */
+  readonly baseLr?: number;
+  readonly klWeight?: number;
   /** Seeds the init, the data order, the augmentation and the Gumbel noise. */
   readonly seed: number;
   /** An embedded dataset's id or an imported dataset's id. */

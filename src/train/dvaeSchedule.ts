@@ -23,6 +23,13 @@ export interface DvaeTrainConfig extends TrainConfig {
   readonly klWarmupSteps: number;
 }
 
+/**
+ * The recipe's two free knobs, at the reference batch of 64 images: the learning rate (a small
+ * conv net's, not DALL-E's 1e-4 for 512-image batches and 100 M parameters) and the KL weight β
+ * (see `klWeight` above: both loss terms are means). How they were chosen: docs/tokenizer.md.
+ */
+export const DVAE_RECIPE = { baseLr: 4e-3, klWeight: 1e-2 } as const;
+
 /** DALL-E's shares of its learning-rate anneal (1.2 M updates). */
 export const DALLE_SHARES = { tempAnneal: 150_000 / 1_200_000, klWarmup: 5_000 / 1_200_000 } as const;
 /** DALL-E's end points. */
@@ -38,7 +45,7 @@ export const DALLE_VALUES = { tempStart: 1, tempEnd: 1 / 16, klWeight: 6.6, lr: 
 export function dvaeTrainConfig(totalSteps: number, opts: { seed?: number; batchSize?: number; baseLr?: number; klWeight?: number } = {}): DvaeTrainConfig {
   const batchSize = opts.batchSize ?? 64;
   // The rate at 64 images; the floor keeps DALL-E's ratio to it.
-  const baseLr = opts.baseLr ?? 4e-3;
+  const baseLr = opts.baseLr ?? DVAE_RECIPE.baseLr;
   return validateDvaeTrainConfig({
     seed: opts.seed ?? 0,
     batchSize,
@@ -55,7 +62,7 @@ export function dvaeTrainConfig(totalSteps: number, opts: { seed?: number; batch
     tempStart: DALLE_VALUES.tempStart,
     tempEnd: DALLE_VALUES.tempEnd,
     tempAnnealSteps: Math.max(1, Math.round(DALLE_SHARES.tempAnneal * totalSteps)),
-    klWeight: opts.klWeight ?? 1e-2,
+    klWeight: opts.klWeight ?? DVAE_RECIPE.klWeight,
     klWarmupSteps: Math.max(1, Math.round(DALLE_SHARES.klWarmup * totalSteps)),
   });
 }

@@ -58,6 +58,16 @@ describe('a tokenizer run in the worker (CPU backend)', () => {
     expect(cps).toEqual([0, 3]);
   });
 
+  it("trains with the spec's learning rate and KL weight β", async () => {
+    const msgs: FromWorker[] = [];
+    const run = new TokenizerRun({ ...spec(2), baseLr: 1e-3, klWeight: 0.25 }, (m) => msgs.push(m), ds());
+    await run.run();
+    run.dispose();
+    const points = msgs.flatMap((m) => (m.type === 'tokenizer/metrics' ? m.points : []));
+    // β warms up over one step here (0.42 % of 2, at least 1): 0 at step 0, the spec's from step 1.
+    expect(points.map((p) => p.klWeight)).toEqual([0, 0.25]);
+  });
+
   it('resumes from its checkpoint exactly: the same losses as the run that went on', async () => {
     const straight: FromWorker[] = [];
     const a = new TokenizerRun(spec(4, 2), (m) => straight.push(m), ds());

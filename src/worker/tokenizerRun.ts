@@ -56,7 +56,7 @@ export class TokenizerRun {
     this.lost.catch(() => undefined); // observed through guard(), never unhandled
     if (ds.trainSize === 0) throw new Error(`the dataset ${ds.name} has no training images`);
     this.loader = new BatchLoader(ds, spec.batchSize, spec.seed);
-    const train = dvaeTrainConfig(spec.totalSteps, { seed: spec.seed, batchSize: spec.batchSize });
+    const train = dvaeTrainConfig(spec.totalSteps, { seed: spec.seed, batchSize: spec.batchSize, baseLr: spec.baseLr, klWeight: spec.klWeight });
     if (resumeFrom) {
       const saved = loadDvaeCheckpoint(resumeFrom, train);
       this.trainer = saved.trainer;

@@ -1,5 +1,6 @@
 // The tokenizer's controls (issue 24): the preset it is built for (its grid: one code per patch),
-// the codebook size K with the paper's 8192 beside it, width, steps, batch, seed, dataset, Start/Stop.
+// the codebook size K with the paper's 8192 beside it, width, steps, batch, rate, KL weight, seed,
+// dataset, Start/Stop.
 import { PRESETS, type PresetId } from '../../model/presets';
 import { PresetOptions, TrainingDatasetOptions } from './RecipeOptions';
 import { useStore } from '../store';
@@ -12,9 +13,20 @@ const NUMBERS: readonly { key: keyof TokenizerForm; label: string; hint: string 
   { key: 'hiddenDim', label: 'width', hint: 'first conv group · DALL-E 256' },
   { key: 'totalSteps', label: 'tokenizer steps', hint: 'temperature and KL weight anneal to here' },
   { key: 'batchSize', label: 'tokenizer batch', hint: 'images/step' },
+  { key: 'baseLr', label: 'learning rate', hint: 'at 64 images, scaled by batch / 64' },
+  { key: 'klWeight', label: 'KL weight β', hint: 'to the uniform prior; more keeps more codes in use' },
   { key: 'seed', label: 'tokenizer seed', hint: 'init, data order, Gumbel noise' },
   { key: 'checkpointEvery', label: 'save every', hint: 'steps; also at the end' },
 ];
+
+/** The fields that take whole numbers; the rate and β take any number. */
+const INTEGER = new Set<keyof TokenizerForm>(['vocabSize', 'hiddenDim', 'totalSteps', 'batchSize', 'seed', 'checkpointEvery']);
+
+/** A field's number; an empty field is NaN, which the form's check refuses in words (never 0). */
+const fieldValue = (key: keyof TokenizerForm, text: string) => {
+  const v = text.trim() === '' ? NaN : Number(text);
+  return INTEGER.has(key) ? Math.round(v) : v;
+};
 
 export function TokenizerPanel() {
   const form = useStore((s) => s.tokenizerForm);
@@ -65,11 +77,11 @@ export function TokenizerPanel() {
                 id={`tokenizer-${f.key}`}
                 data-testid={`tokenizer.${f.key}`}
                 type="number"
-                step={1}
+                step={INTEGER.has(f.key) ? 1 : 'any'}
                 key={String(form[f.key])}
                 defaultValue={String(form[f.key])}
                 disabled={active}
-                onBlur={(e) => editTokenizerForm({ [f.key]: Math.round(Number(e.target.value)) })}
+                onBlur={(e) => editTokenizerForm({ [f.key]: fieldValue(f.key, e.target.value) })}
               />
             </span>
             <span className="hint">{f.hint}</span>
