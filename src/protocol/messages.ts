@@ -290,11 +290,13 @@ export interface TokenLabView {
   readonly tokenMap: Uint8ClampedArray;
   /** Side of the decoded panels: the tokenizer's input size. */
   readonly size: number;
-  /** The tokenizer's reconstruction from the image's codes. */
-  readonly decoded: Uint8ClampedArray;
+  /** The tokenizer's reconstruction from the image's codes; null for a tokenizer with no decoder (DALL-E's converted encoder). */
+  readonly decoded: Uint8ClampedArray | null;
+  /** Why nothing is decoded, in words; null when the tokenizer decodes. */
+  readonly noDecoder: string | null;
   /** A token-target model's argmax code per masked patch, −1 elsewhere; null for other models or no mask. */
   readonly predictedCodes: Int32Array | null;
-  /** The true codes with the masked ones replaced by the predicted, decoded. */
+  /** The true codes with the masked ones replaced by the predicted, decoded; null without a decoder. */
   readonly predicted: Uint8ClampedArray | null;
   /** Share of masked patches whose code was predicted exactly, in [0, 1]. */
   readonly exact: number | null;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { normalizeImageNet } from '../data/augment';
 import { builtinDataset } from '../data/shapes';
 import { BatchLoader } from '../data/loader';
 import { Cae } from '../model/cae';
@@ -70,12 +71,25 @@ describe("DALL-E's converted encoder in the worker (CPU backend)", () => {
     expect(msgs.some((m) => m.type === 'pretrain/recon')).toBe(false); // nothing to decode the codes with
   });
 
-  it('says, where the lab would decode its codes, that it has no decoder', async () => {
+  it('gives the lab its token map and predicted codes, and says it has no decoder where a view would decode', async () => {
     const tokenizer = readTokenizer(convertedBytes()).tokenizer;
     const model = new Cae({ ...MICRO, target: 'token', vocabSize: 32 }, 4);
     const image = Float32Array.from({ length: 3 * 32 * 32 }, (_, i) => (Math.sin(i * 0.37) + 1) / 2);
     const mask = Uint8Array.from({ length: 16 }, (_, k) => (k % 3 === 0 ? 1 : 0));
-    await expect(tokenLabView(tokenizer, 'tok-file-dalle', model, image, mask)).rejects.toThrow(/tok-file-dalle cannot: DALL-E's encoder .* has no decoder/);
+    const before = tf.memory().numTensors;
+    const view = await tokenLabView(tokenizer, 'tok-file-dalle', model, image, mask);
+    expect(tf.memory().numTensors).toBe(before);
+    // The map is the encoder's own codes of this image (as a batch gives it: normalized, then back to [0, 1]).
+    const codes = tf.tidy(() => tokenizer.codes(tokenizerPixels(tf.tensor4d(normalizeImageNet(image.slice()), [1, 3, 32, 32]), 32)));
+    expect(Array.from(view.codes)).toEqual(Array.from(await codes.data()));
+    codes.dispose();
+    expect(view.tokenMap.length).toBe(32 * 32 * 4);
+    expect([view.decoded, view.predicted]).toEqual([null, null]);
+    expect(view.noDecoder).toMatch(/DALL-E's encoder .* has no decoder/);
+    // The token model's predictions: a code for each masked patch (−1 elsewhere) and their exact share.
+    expect(Array.from(view.predictedCodes!).map((c, k) => (mask[k] ? c >= 0 && c < 32 : c === -1))).toEqual(Array(16).fill(true));
+    expect(view.exact).toBeGreaterThanOrEqual(0);
+    expect(view.exact).toBeLessThanOrEqual(1);
     const val = { images: Float32Array.from({ length: 3 * 32 * 32 }, () => 0.1), labels: new Int32Array(1), batch: 1 };
     expect(await tokenReconView(model, tokenizer, val as never, mask, 0)).toBeNull();
     model.dispose();

@@ -30,7 +30,7 @@ describe('the lab’s token panels (CPU backend)', () => {
     const x = normalizeImageNet(image.slice());
     const codes = tf.tidy(() => tokenizer.codes(tokenizerPixels(tf.tensor4d(x, [1, 3, 32, 32]), 32)).dataSync());
     expect(Array.from(v.codes)).toEqual(Array.from(codes));
-    expect([v.grid, v.tokenMap.length, v.decoded.length, v.predicted!.length]).toEqual([4, 32 * 32 * 4, 32 * 32 * 4, 32 * 32 * 4]);
+    expect([v.grid, v.tokenMap.length, v.decoded!.length, v.predicted!.length, v.noDecoder]).toEqual([4, 32 * 32 * 4, 32 * 32 * 4, 32 * 32 * 4, null]);
     const masks = maskIndices(mask, 1, 16);
     const predicted = tf.tidy(() => tf.argMax(model.predict(tf.tensor4d(x, [1, 3, 32, 32]), masks).logits, -1).dataSync());
     let exact = 0;
@@ -71,7 +71,7 @@ describe('the lab’s token panels (CPU backend)', () => {
     const lab = await tokenLabView(tokenizer, 'tok-t', model, image, mask.subarray(0, 16));
     const first = (a: Uint8ClampedArray) => Array.from(a.subarray(0, 32 * 32 * 4));
     expect(first(live.recon)).toEqual(Array.from(lab.predicted!));
-    expect(first(live.composite)).toEqual(Array.from(lab.decoded));
+    expect(first(live.composite)).toEqual(Array.from(lab.decoded!));
     expect([live.step, live.count, live.size]).toEqual([7, 2, 32]);
     tokenizer.dispose();
     model.dispose();

@@ -2,7 +2,8 @@
 // codes under a tokenizer as a map of colours, the tokenizer's own reconstruction from them, and for
 // a token-target model its predicted codes of the masked patches decoded through the tokenizer's
 // decoder (visible patches keep their true codes) beside the true codes' decoding, with the share
-// of masked patches whose code was predicted exactly. Read-only; every tensor disposed before returning.
+// of masked patches whose code was predicted exactly. A tokenizer without a decoder gives all but the
+// decodings. Read-only; every tensor disposed before returning.
 import * as tf from '@tensorflow/tfjs';
 import { normalizeImageNet } from '../data/augment';
 import { tokenMapRgba } from '../data/labPanels';
@@ -44,8 +45,10 @@ export async function tokenLabView(tokenizer: Tokenizer, label: string, model: C
   const g = dvaeGrid(tokenizer.config);
   const why = tokenizerMismatch({ ...tokenizer.config, vocabSize: c.vocabSize }, c);
   if (why) throw new Error(`the tokenizer ${label} does not fit this model: ${why}`);
-  // Every panel but the map is a decoding; the view has no slot for a tokenizer without a decoder.
-  if (!(tokenizer instanceof Dvae)) throw new Error(`the token panels decode codes, and ${label} cannot: ${noDecoderReason(tokenizer)}`);
+  // An encoder-only tokenizer (DALL-E's converted encoder) still gives the map, the predicted codes
+  // and their exact share; only the decoded panels are missing, and the view says why.
+  const decoder = tokenizer instanceof Dvae ? tokenizer : null;
+  const decode = (codes: Int32Array) => (decoder ? decodeRgba(decoder, codes) : null);
   const N = numPatches(c);
   const img = normalizeImageNet(image01.slice());
   const codes = await readInts(tf.tidy(() => tokenizer.codes(tokenizerPixels(tf.tensor4d(img, [1, 3, S, S]), tokenizer.config.imgSize)).reshape([-1])));
@@ -56,7 +59,8 @@ export async function tokenLabView(tokenizer: Tokenizer, label: string, model: C
     codes,
     tokenMap: tokenMapRgba(codes, g, p),
     size: tokenizer.config.imgSize,
-    decoded: await decodeRgba(tokenizer, codes),
+    decoded: await decode(codes),
+    noDecoder: noDecoderReason(tokenizer),
   };
   let nm = 0;
   for (const m of mask) nm += m ? 1 : 0;
@@ -73,5 +77,5 @@ export async function tokenLabView(tokenizer: Tokenizer, label: string, model: C
     mixed[k] = id;
     if (id === codes[k]) exact++;
   });
-  return { ...base, predictedCodes, predicted: await decodeRgba(tokenizer, mixed), exact: exact / nm };
+  return { ...base, predictedCodes, predicted: await decode(mixed), exact: exact / nm };
 }

@@ -53,12 +53,18 @@ export function LabTokens(props: { t: TokenLabView; size: number }) {
       <h4 style={{ fontSize: 14, margin: '10px 0 4px' }}>Tokens under {t.tokenizer}</h4>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 10 }}>
         <TokenMap t={t} size={size} />
-        <Decoded
-          rgba={t.decoded}
-          size={t.size}
-          testId="lab.token-decoded"
-          label="the tokenizer's reconstruction from the image's codes (= true codes decoded)"
-        />
+        {t.decoded ? (
+          <Decoded
+            rgba={t.decoded}
+            size={t.size}
+            testId="lab.token-decoded"
+            label="the tokenizer's reconstruction from the image's codes (= true codes decoded)"
+          />
+        ) : (
+          <p className="hint" style={{ width: SIDE }} data-testid="lab.token-decoded" data-empty="true">
+            No decoding: {t.noDecoder}
+          </p>
+        )}
         {t.predicted ? (
           <Decoded
             rgba={t.predicted}
@@ -68,7 +74,9 @@ export function LabTokens(props: { t: TokenLabView; size: number }) {
           />
         ) : (
           <p className="hint" style={{ width: SIDE }} data-testid="lab.token-predicted" data-empty="true">
-            Predicted codes appear for a token-target model with some patches masked.
+            {t.predictedCodes
+              ? 'The predicted codes are in the token map (point at a masked patch); this tokenizer cannot decode them.'
+              : 'Predicted codes appear for a token-target model with some patches masked.'}
           </p>
         )}
       </div>
