@@ -25,8 +25,8 @@ export interface DvaeLosses {
 export interface Relaxation {
   /** Standard Gumbel noise [B, N, K] (GumbelNoise.sample, or a fixture's). */
   readonly gumbel: tf.Tensor3D;
-  /** Softmax temperature τ > 0. */
-  readonly temperature: number;
+  /** Softmax temperature τ > 0 (a scalar tensor where it is a per-step input of a replayed step). */
+  readonly temperature: number | tf.Scalar;
 }
 
 /** Nearest-neighbour ×2 upsampling [B, h, w, C] → [B, 2h, 2w, C] with rank-3 broadcasts (any backend, any gradient). */
@@ -136,7 +136,7 @@ export class Dvae {
 
   /** The Gumbel-softmax relaxation softmax((logits + G) / τ) over the codebook: [B, N, K]. */
   relax(logits: tf.Tensor3D, r: Relaxation): tf.Tensor3D {
-    if (!(r.temperature > 0)) throw new Error(`the Gumbel-softmax temperature must be > 0, got ${r.temperature}`);
+    if (typeof r.temperature === 'number' && !(r.temperature > 0)) throw new Error(`the Gumbel-softmax temperature must be > 0, got ${r.temperature}`);
     return tf.tidy(() => tf.softmax(logits.add(r.gumbel).div(r.temperature)) as tf.Tensor3D);
   }
 
@@ -152,7 +152,7 @@ export class Dvae {
    * The negative ELBO with KL weight β: reconstruction (MSE in [0, 1]) + β·KL(q ‖ uniform).
    * Differentiable in the parameters; call inside a gradient scope to train.
    */
-  loss(images: tf.Tensor4D, r: Relaxation, klWeight: number): DvaeLosses {
+  loss(images: tf.Tensor4D, r: Relaxation, klWeight: number | tf.Scalar): DvaeLosses {
     return tf.tidy(() => {
       const logits = this.logits(images); // [B, N, K]
       const recon = this.decode(this.relax(logits, r)); // [B, 3, S, S]

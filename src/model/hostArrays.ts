@@ -3,6 +3,8 @@
 // replayed step (src/train/replayTrainer.ts) traces a TF.js step, the model names each such array
 // here; the trace sees which upload each one became, so the replay can make the same arrays itself
 // on later steps, without running the model, and write them where the traced step uploaded them.
+// A trainer's own per-step inputs (the tokenizer's Gumbel noise, temperature and KL weight) are
+// named the same way, so that no value that changes per step is baked into a plan.
 import type { PatchSelection } from './masks';
 import type { Rng } from './random';
 
@@ -12,7 +14,9 @@ export type HostArray =
   /** A selection's rows of the [B·N, ·] patch matrix. */
   | { readonly kind: 'flat'; readonly sel: PatchSelection }
   /** The `call`-th drop-path draw of the step (0-based, in the order the model draws). */
-  | { readonly kind: 'drop'; readonly call: number };
+  | { readonly kind: 'drop'; readonly call: number }
+  /** A per-step input the trainer makes itself (the tokenizer's Gumbel noise, τ, β), by name. */
+  | { readonly kind: 'input'; readonly name: string };
 
 /** One drop-path draw: its rate and batch, in the order the model made them. */
 export interface DropDraw {
@@ -54,6 +58,11 @@ export function positionRowsArray(sel: PatchSelection): Int32Array {
 /** The selection's rows of the [B·N, ·] patch matrix, named as such. */
 export function flatRows(sel: PatchSelection): Int32Array {
   return note(sel.flat, { kind: 'flat', sel });
+}
+
+/** Names a per-step input `a` (the trainer's own array, turned into a tensor as is) and returns it. */
+export function hostInput<T extends Float32Array | Int32Array>(name: string, a: T): T {
+  return note(a, { kind: 'input', name });
 }
 
 /** timm DropPath's per-sample factors floor(keep + U)/keep, one U per sample, drawn from `rng`. */

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dvae } from '../model/dvae';
 import { dvaeTokens } from '../model/dvaeConfig';
 import { GumbelNoise } from '../model/gumbel';
+import { hostInput } from '../model/hostArrays';
 import { isDecayed } from '../model/params';
 import type { RngState } from '../model/random';
 import { tokenizerPixels } from '../model/tokenTargets';
@@ -54,6 +55,18 @@ export interface DispatchedDvaeStep {
   readonly temperature: number;
   readonly klWeight: number;
   readonly t: number;
+}
+
+/** A step's result from its stats [total, reconstruction, kl, ‖g‖], hard codes and schedule values (either engine). */
+export function dvaeStepResult(
+  step: number,
+  s: readonly [number, number, number, number],
+  codes: Int32Array,
+  at: { lr: number; temperature: number; klWeight: number },
+  vocabSize: number,
+): DvaeStepResult {
+  const [total, reconstruction, kl, gradNorm] = s;
+  return { step, total, reconstruction, kl, gradNorm, ...at, perplexity: perplexity(codeCounts(codes, vocabSize)), codes };
 }
 
 export class DvaeTrainer {
@@ -148,9 +161,7 @@ export class DvaeTrainer {
   }
 
   private result(s: readonly [number, number, number, number], codes: Int32Array, lr: number, temperature: number, klWeight: number): DvaeStepResult {
-    const [total, reconstruction, kl, gradNorm] = s;
-    const ppl = perplexity(codeCounts(codes, this.model.config.vocabSize));
-    const r: DvaeStepResult = { step: this.step, total, reconstruction, kl, gradNorm, lr, temperature, klWeight, perplexity: ppl, codes };
+    const r = dvaeStepResult(this.step, s, codes, { lr, temperature, klWeight }, this.model.config.vocabSize);
     this.step += 1;
     return r;
   }
@@ -168,9 +179,13 @@ export class DvaeTrainer {
     const parts: { rec?: tf.Scalar; kl?: tf.Scalar; codes?: tf.Tensor1D } = {};
     const { stats, grads } = tf.tidy(() => {
       const pixels = tokenizerPixels(b.images, model.config.imgSize); // [B, 3, S, S] in [0, 1]
-      const gumbel = tf.tensor3d(noise, [B, N, model.config.vocabSize]);
+      // The noise, τ and β as tensors of the trainer's own arrays, named: a replayed step
+      // (dvaeReplay.ts) writes them per step, where it would otherwise bake the traced values in.
+      const gumbel = tf.tensor3d(hostInput('gumbel', noise), [B, N, model.config.vocabSize]);
+      const tau = tf.tensor(hostInput('temperature', Float32Array.of(temperature)), []) as tf.Scalar;
+      const beta = tf.tensor(hostInput('klWeight', Float32Array.of(klWeight)), []) as tf.Scalar;
       const { value, grads } = leanVariableGrads(() => {
-        const l = model.loss(pixels, { gumbel, temperature }, klWeight);
+        const l = model.loss(pixels, { gumbel, temperature: tau }, beta);
         parts.rec = tf.keep(l.reconstruction);
         parts.kl = tf.keep(l.kl);
         parts.codes = tf.keep(tf.argMax(l.logits, -1).reshape([-1]) as tf.Tensor1D);

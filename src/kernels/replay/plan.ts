@@ -42,6 +42,11 @@ export interface PlanRoles {
   readonly persistent?: readonly { name: string; pipeline: string; binding: number }[];
   /** Per-step inputs the step read from outside (the images). */
   readonly inputs: readonly { name: string; buffer: BufferId }[];
+  /**
+   * Per-step outputs the caller reads after the step (the tokenizer's hard codes): the buffer's
+   * last life in the trace gets a buffer of its own, which nothing later in the step overwrites.
+   */
+  readonly outputs?: readonly { name: string; buffer: BufferId }[];
   /** The name of the per-step host array an upload was made from, or null for a constant upload. */
   readonly uploadName: (source: unknown, index: number) => string | null;
   /** Whether a dispatch's uniform bytes change per step (they get a buffer of their own). */
@@ -84,6 +89,7 @@ export class ReplayPlan {
   private readonly owned: GPUBuffer[] = [];
   private readonly state = new Map<string, Place & { size: number }>();
   private readonly inputs = new Map<string, GPUBuffer>();
+  private readonly outputs = new Map<string, { buffer: GPUBuffer; size: number }>();
   private readonly uploads = new Map<string, GPUBuffer[]>();
   /** Uniform buffers of the dispatches whose uniforms vary, by dispatch ordinal, with their traced bytes. */
   readonly varying: { ordinal: number; pipeline: string; bytes: Uint8Array; buffer: GPUBuffer }[] = [];
@@ -181,6 +187,14 @@ export class ReplayPlan {
       stateBytes += buffer.size;
       physical.set(life, { buffer, offset: 0 });
       hosts.add(life);
+    }
+    for (const o of roles.outputs ?? []) {
+      const life = lastLife(o.buffer);
+      if (!life || life.before || !life.written || physical.has(life)) throw new Error(`replay: the output "${o.name}" is not an intermediate the step writes`);
+      const buffer = make(life.size, STORAGE());
+      stateBytes += buffer.size;
+      this.outputs.set(o.name, { buffer, size: life.size });
+      physical.set(life, { buffer, offset: 0 });
     }
     for (const x of roles.inputs) {
       const life = firstLife(x.buffer);
@@ -311,6 +325,13 @@ export class ReplayPlan {
   /** The buffer of a per-step input, or null when the step never reads it. */
   inputBuffer(name: string): GPUBuffer | null {
     return this.inputs.get(name) ?? null;
+  }
+
+  /** The buffer a per-step output is left in, and its size in bytes. */
+  output(name: string): { buffer: GPUBuffer; size: number } {
+    const o = this.outputs.get(name);
+    if (!o) throw new Error(`replay plan has no output "${name}"`);
+    return o;
   }
 
   /** Names of the per-step host arrays the plan expects. */

@@ -14,6 +14,7 @@ const STATE = 'adamw';
 /** The fused AdamW's status words (clip factor, skip flag, the step's losses), read back each step. */
 const STATUS_STATE = 'adamw-status';
 const STATUS_BYTES = STATUS.words * 4;
+const pad4 = (n: number) => Math.ceil(n / 4) * 4;
 
 /** A model parameter as the replay sees it: its name, its variable, its offset in the flat state (elements). */
 export interface ReplayParam {
@@ -39,6 +40,11 @@ export function tracedBuffers(images: tf.Tensor, params: readonly { variable: tf
   return { images: tensorBuffer(backend, images), before: params.map((p) => gpuBufferOf(backend, p.variable)!) };
 }
 
+/** The GPU buffer a tensor's values are in now (null: not on the GPU): an output to name before the tensor goes. */
+export function bufferOf(t: tf.Tensor): GPUBuffer | null {
+  return gpuBufferOf(webgpuBackend(), t);
+}
+
 /** What a replay is compiled from: step b's trace, its buffers, and the optimizer's flat state. */
 export interface ReplayedStepSpec {
   readonly recorder: TraceRecorder;
@@ -52,12 +58,23 @@ export interface ReplayedStepSpec {
   readonly uploadName: (source: unknown, index: number) => string | null;
   /** The AdamW uniform words step b wrote: where they sit among the update's uniforms is found by them. */
   readonly adamWWords: Uint8Array;
+  /** Tensors of step b's that the caller reads after each step (the tokenizer's codes), by their buffers then. */
+  readonly outputs?: readonly { readonly name: string; readonly buffer: GPUBuffer }[];
+}
+
+/** What a submitted step reads back: the status words, and each named output's bytes. */
+export interface StepReads {
+  readonly status: Float32Array;
+  readonly outputs: ReadonlyMap<string, ArrayBuffer>;
 }
 
 export class ReplayedStep {
-  /** Two read-back buffers for the status words: step n's is read while step n+1 runs. */
+  /** Two read-back buffers for the status words and outputs: step n's is read while step n+1 runs. */
   private readonly reads: [GPUBuffer, GPUBuffer];
   private nextRead = 0;
+  /** The outputs read back after the status words: each one's place in the plan and in the read buffer. */
+  private readonly outputs: { name: string; buffer: GPUBuffer; size: number; at: number }[] = [];
+  private readonly readBytes: number;
   /** The model's variables were freed; the plan holds the weights (see `evict`). */
   private evicted = false;
 
@@ -66,9 +83,17 @@ export class ReplayedStep {
     private readonly params: readonly ReplayParam[],
     private readonly flatState: tf.Tensor,
     private readonly adamW: { buffer: GPUBuffer; offset: number },
+    outputs: readonly string[],
   ) {
+    let at = STATUS_BYTES;
+    for (const name of outputs) {
+      const o = plan.output(name);
+      this.outputs.push({ name, ...o, at });
+      at += pad4(o.size);
+    }
+    this.readBytes = at;
     const device = gpuDevice(webgpuBackend());
-    const read = () => device.createBuffer({ size: STATUS_BYTES, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const read = () => device.createBuffer({ size: this.readBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     this.reads = [read(), read()];
   }
 
@@ -96,6 +121,7 @@ export class ReplayedStep {
       ],
       persistent: [{ name: 'grads', pipeline: ADAMW_KEY, binding: 1 }],
       inputs: [{ name: 'images', buffer: id(s.buffers.images) }],
+      outputs: (s.outputs ?? []).map((o) => ({ name: o.name, buffer: id(o.buffer) })),
       uploadName: s.uploadName,
       varyingUniform: (pipeline) => pipeline.startsWith(ADAMW_KEY),
     });
@@ -107,7 +133,13 @@ export class ReplayedStep {
       let offset = -1;
       for (let o = 0; o + words.length <= bytes.length && offset < 0; o += 4) if (words.every((w, j) => bytes[o + j] === w)) offset = o;
       if (offset < 0) throw new Error("replay: AdamW's uniforms are not where the replay looks for them");
-      const step = new ReplayedStep(plan, s.params, s.flatState, { buffer, offset });
+      const step = new ReplayedStep(
+        plan,
+        s.params,
+        s.flatState,
+        { buffer, offset },
+        (s.outputs ?? []).map((o) => o.name),
+      );
       step.load();
       step.evict();
       return step;
@@ -195,11 +227,19 @@ export class ReplayedStep {
 
   /**
    * Submits one replayed step: the host arrays by name, the images, and AdamW's words for this
-   * step; one submit and no wait. Resolves with the step's status words once it has run (a
-   * disposed step's read fails, unobserved unless awaited).
+   * step; one submit and no wait. Resolves with the step's status words once it has run, and
+   * `reads` with them and the outputs (a disposed step's read fails, unobserved unless awaited).
    */
-  async submit(arrays: ReadonlyMap<string, ArrayBufferView>, images: tf.Tensor, adamWWords: Uint8Array): Promise<{ status: Promise<Float32Array> }> {
-    for (const name of this.plan.uploadNames()) this.plan.writeUpload(name, arrays.get(name)!);
+  async submit(
+    arrays: ReadonlyMap<string, ArrayBufferView>,
+    images: tf.Tensor,
+    adamWWords: Uint8Array,
+  ): Promise<{ status: Promise<Float32Array>; reads: Promise<StepReads> }> {
+    for (const name of this.plan.uploadNames()) {
+      const a = arrays.get(name);
+      if (!a) throw new Error(`replay: the step uploads "${name}", which the host did not make`);
+      this.plan.writeUpload(name, a);
+    }
     const backend = webgpuBackend();
     if (hasPendingCommands(backend)) submitNow(backend);
     const device = gpuDevice(backend);
@@ -211,16 +251,22 @@ export class ReplayedStep {
     const read = this.reads[this.nextRead]!;
     this.nextRead ^= 1;
     const status = this.plan.stateRange(STATUS_STATE);
-    await this.plan.run(0, from ? (e) => e.copyBufferToBuffer(from, 0, slot!, 0, images.size * 4) : undefined, (e) =>
-      e.copyBufferToBuffer(status.buffer, status.offset, read, 0, STATUS_BYTES),
-    );
-    const words = read.mapAsync(GPUMapMode.READ, 0, STATUS_BYTES).then(() => {
-      const out = new Float32Array(read.getMappedRange(0, STATUS_BYTES).slice(0));
-      read.unmap();
-      return out;
+    await this.plan.run(0, from ? (e) => e.copyBufferToBuffer(from, 0, slot!, 0, images.size * 4) : undefined, (e) => {
+      e.copyBufferToBuffer(status.buffer, status.offset, read, 0, STATUS_BYTES);
+      for (const o of this.outputs) e.copyBufferToBuffer(o.buffer, 0, read, o.at, pad4(o.size));
     });
-    words.catch(() => undefined); // awaited by the host's settle; a disposed replay's read fails unobserved
-    return { status: words };
+    const size = this.readBytes;
+    const reads = read.mapAsync(GPUMapMode.READ, 0, size).then((): StepReads => {
+      const bytes = read.getMappedRange(0, size).slice(0);
+      read.unmap();
+      const outputs = new Map(this.outputs.map((o) => [o.name, bytes.slice(o.at, o.at + o.size)]));
+      return { status: new Float32Array(bytes, 0, STATUS.words), outputs };
+    });
+    const words = reads.then((r) => r.status);
+    // Awaited by the host's settle; a disposed replay's read fails unobserved.
+    reads.catch(() => undefined);
+    words.catch(() => undefined);
+    return { status: words, reads };
   }
 
   dispose(): void {
