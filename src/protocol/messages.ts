@@ -504,6 +504,8 @@ export type FromWorker =
   | { readonly type: 'tokenizer/refused'; readonly id: string; readonly message: string }
   | { readonly type: 'tokenizer/metrics'; readonly id: string; readonly points: readonly TokenizerPoint[]; readonly imgPerSec: number }
   | { readonly type: 'tokenizer/view'; readonly id: string; readonly view: TokenizerView }
+  /** Which engine runs the tokenizer's steps, once chosen; `reason` says why the TF.js engine runs where it does. */
+  | { readonly type: 'tokenizer/engine'; readonly id: string; readonly engine: EngineName; readonly reason: string | null }
   /** The tokenizer's state at `step` (safetensors), for the page to keep, as pretraining checkpoints are. */
   | { readonly type: 'tokenizer/checkpoint'; readonly id: string; readonly step: number; readonly bytes: Blob }
   /** The tokenizers the worker holds: what token targets and the lab can use. */

@@ -26,6 +26,11 @@ export abstract class ReplayedTrainer<S extends { step: number }, P extends InFl
     this.late = new LateResults(stepper, read);
   }
 
+  /** The batch size the plan was compiled for. */
+  get batchSize(): number {
+    return this.batch;
+  }
+
   /** Whether a batch has the shape the plan was compiled for (else it must be traced again). */
   accepts(images: tf.Tensor4D): boolean {
     return images.shape[0] === this.batch;

@@ -10,6 +10,7 @@ import { builtinDataset, type LabelledDataset } from '../data/shapes';
 import { MICRO } from '../model/presets';
 import type { FromWorker, RunSpec } from '../protocol/messages';
 import { defaultTrainConfig } from '../train/defaults';
+import { nanFromBatch } from '../testing/nanDataset';
 import { useWebGpuBackend } from '../testing/webgpuNode';
 import { PretrainRun } from './pretrainRun';
 
@@ -30,18 +31,7 @@ const spec = (totalSteps: number): RunSpec => ({
 });
 
 /** The shapes dataset, whose training images turn to NaN from batch `nanFrom` on (4 images a batch, read in order). */
-function dataset(nanFrom = Infinity): LabelledDataset {
-  const shapes = builtinDataset('shapes', 5, MODEL.imgSize);
-  let read = 0;
-  return {
-    ...shapes,
-    sample: (split, i) => {
-      const s = shapes.sample(split, i);
-      if (split !== 'train' || read++ < nanFrom * 4) return s;
-      return { ...s, image: new Float32Array(s.image.length).fill(NaN) };
-    },
-  };
-}
+const dataset = (nanFrom = Infinity): LabelledDataset => nanFromBatch(builtinDataset('shapes', 5, MODEL.imgSize), 4, nanFrom);
 
 async function train(s: RunSpec, replay: boolean, ds: LabelledDataset, pauseAt?: number) {
   const before = tf.memory().numTensors;

@@ -17,6 +17,7 @@ import type { EngineName } from '../protocol/messages';
 import { DEFAULT_ENGINE, type EngineOptions } from '../train/engine';
 import { ReplayTrainer, type TracedStep } from '../train/replayTrainer';
 import { type CaeTrainer, NonFiniteLossError, type StepResult } from '../train/trainer';
+import { EngineChoice } from './engineChoice';
 
 /**
  * Compiled replays kept, by batch shape. Two cover a run that alternates between its batch and a
@@ -43,10 +44,7 @@ export interface EngineBatch {
 
 const shapeKey = (images: tf.Tensor4D) => images.shape.join('×');
 
-export class StepEngine {
-  name: EngineName = 'tfjs';
-  /** Why the TF.js engine runs; null while replaying or before the replay was tried. */
-  reason: string | null = null;
+export class StepEngine extends EngineChoice {
   /** Compiled replays by batch shape, the one used last at the end. */
   private readonly plans = new Map<string, ReplayTrainer>();
   /** Shapes being traced (at most MAX_PLANS, the oldest dropped). */
@@ -63,8 +61,10 @@ export class StepEngine {
     /** The run's engine options: whether to try the replay at all (the TF.js engine otherwise), and the kernels. */
     private readonly options: EngineOptions = DEFAULT_ENGINE,
     /** Hears of the engine whenever it changes (tracing and refusals run on TF.js, with the reason). */
-    private readonly onChosen: (name: EngineName, reason: string | null) => void = () => undefined,
-  ) {}
+    onChosen?: (name: EngineName, reason: string | null) => void,
+  ) {
+    super(onChosen);
+  }
 
   /**
    * Runs the next step on a batch from `next` (disposed here) and returns the results that are in:
@@ -190,13 +190,6 @@ export class StepEngine {
   private refuse(key: string, reason: string): void {
     this.refused.set(key, reason);
     this.choose('tfjs', reason);
-  }
-
-  private choose(name: EngineName, reason: string | null): void {
-    if (name === this.name && reason === this.reason) return;
-    this.name = name;
-    this.reason = reason;
-    this.onChosen(name, reason);
   }
 
   /** Brings the model's variables up to date before TF.js steps: no replay holds the newest state after. */

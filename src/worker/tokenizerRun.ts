@@ -2,7 +2,9 @@
 // batches (the pretraining data path: BatchLoader over any dataset the notebook has, streamed for
 // imports), stop, throttled metrics with the codebook's usage over a window of batches,
 // reconstructions through the hard codes beside the originals, and checkpoints the page keeps.
-// Steps run on TF.js (the replayed step is the CAE's only).
+// Steps run on the engine a pretraining run's would (dvaeStepEngine.ts): the replayed step on
+// WebGPU once two traced TF.js steps agree, TF.js elsewhere. A replayed step's numbers come back
+// one call late, so the run reads the step in flight before each checkpoint and at its end.
 import * as tf from '@tensorflow/tfjs';
 import { denormalizeImageNet } from '../data/augment';
 import { BatchLoader, fixedBatch, type ImageBatch } from '../data/loader';
@@ -14,8 +16,10 @@ import type { FromWorker, RunStatus, TokenizerPoint, TokenizerSpec, TokenizerVie
 import { CodebookUsage } from '../train/codebookUsage';
 import { loadDvaeCheckpoint, saveDvaeCheckpoint } from './tokenizerCheckpoint';
 import { dvaeTrainConfig } from '../train/dvaeSchedule';
-import { DvaeTrainer } from '../train/dvaeTrainer';
+import { type DvaeStepResult, DvaeTrainer } from '../train/dvaeTrainer';
+import { DEFAULT_ENGINE, type EngineOptions, applyEngine } from '../train/engine';
 import { NonFiniteLossError } from '../train/trainer';
+import { DvaeStepEngine } from './dvaeStepEngine';
 
 export type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
 
@@ -30,6 +34,7 @@ const nextTask = () => new Promise<void>((r) => setTimeout(r, 0));
 export class TokenizerRun {
   status: RunStatus = 'starting';
   private readonly trainer: DvaeTrainer;
+  private readonly engine: DvaeStepEngine;
   private readonly loader: BatchLoader;
   private readonly usage: CodebookUsage;
   private val: ImageBatch | null = null;
@@ -52,9 +57,12 @@ export class TokenizerRun {
     private readonly post: Post,
     ds: LabelledDataset,
     resumeFrom?: Uint8Array,
+    /** The engine: the replayed step where it compiles (else TF.js), and the kernels the ops run. */
+    engineOptions: EngineOptions = DEFAULT_ENGINE,
   ) {
     this.lost.catch(() => undefined); // observed through guard(), never unhandled
     if (ds.trainSize === 0) throw new Error(`the dataset ${ds.name} has no training images`);
+    applyEngine(engineOptions); // before the optimizer is made: the fused AdamW is chosen then
     this.loader = new BatchLoader(ds, spec.batchSize, spec.seed);
     const train = dvaeTrainConfig(spec.totalSteps, { seed: spec.seed, batchSize: spec.batchSize, baseLr: spec.baseLr, klWeight: spec.klWeight });
     if (resumeFrom) {
@@ -64,6 +72,7 @@ export class TokenizerRun {
       this.lastGood = resumeFrom;
       this.lastGoodStep = this.resumedAt = this.trainer.step;
     } else this.trainer = new DvaeTrainer(new Dvae(spec.model, spec.seed), train);
+    this.engine = new DvaeStepEngine(this.trainer, engineOptions, (engine, reason) => this.post({ type: 'tokenizer/engine', id: spec.id, engine, reason }));
     this.usage = new CodebookUsage(spec.model.vocabSize, USAGE_WINDOW);
     const [split, n] = ds.valSize > 0 ? (['val', ds.valSize] as const) : (['train', ds.trainSize] as const);
     this.valIndices = { split, indices: Array.from({ length: VIEW_IMAGES }, (_, i) => (i * 7) % n) };
@@ -75,7 +84,7 @@ export class TokenizerRun {
 
   /** The live tokenizer, for read-only views between steps. */
   get model(): Dvae {
-    return this.trainer.model;
+    return this.engine.model().model;
   }
 
   stop(): void {
@@ -116,9 +125,10 @@ export class TokenizerRun {
     this.val ??= await fixedBatch(this.loader.dataset, this.valIndices.indices, this.valIndices.split);
     const { batch: K, size } = this.val;
     const S = this.spec.model.imgSize;
+    const model = this.model; // its weights back from a replay first, outside the tidy
     const reconT = tf.tidy(() => {
       const pixels = tokenizerPixels(tf.tensor4d(this.val!.images, [K, 3, size, size]), S);
-      return this.trainer.model.reconstruct(pixels).clipByValue(0, 1);
+      return model.reconstruct(pixels).clipByValue(0, 1);
     });
     const recon = (await reconT.data()) as Float32Array;
     reconT.dispose();
@@ -140,17 +150,29 @@ export class TokenizerRun {
 
   private async snapshot(): Promise<void> {
     const step = this.trainer.step;
-    this.lastGood = await this.guard(saveDvaeCheckpoint(this.trainer, { cursor: String(this.loader.cursor), spec: JSON.stringify(this.spec) }));
+    this.lastGood = await this.guard(saveDvaeCheckpoint(this.engine.model(), { cursor: String(this.loader.cursor), spec: JSON.stringify(this.spec) }));
     this.lastGoodStep = step;
     this.post({ type: 'tokenizer/checkpoint', id: this.spec.id, step, bytes: new Blob([this.lastGood as Uint8Array<ArrayBuffer>]) });
   }
 
-  /** One step on the next batch; its numbers are queued for the page. */
+  /** One step on the next batch; the numbers that are in (a replayed step's come a call late) are queued for the page. */
   async iterate(): Promise<void> {
     const batch = await this.loader.next(this.trainer.step + 1 < this.spec.totalSteps);
     const images = tf.tensor4d(batch.images, [batch.batch, 3, batch.size, batch.size]);
     try {
-      const r = await this.guard(this.trainer.trainStep({ images }));
+      this.record(await this.guard(this.engine.step(images)));
+    } finally {
+      images.dispose();
+    }
+  }
+
+  /** Reads the replayed step in flight, if any: before a checkpoint and at the end. */
+  private async drain(): Promise<void> {
+    this.record(await this.guard(this.engine.flush()));
+  }
+
+  private record(results: readonly DvaeStepResult[]): void {
+    for (const r of results) {
       this.usage.add(r.codes);
       const u = this.usage.stats();
       this.pending.push({
@@ -163,9 +185,28 @@ export class TokenizerRun {
         perplexity: u.perplexity,
         deadCodes: u.deadCodes,
       });
-    } finally {
-      images.dispose();
     }
+  }
+
+  /**
+   * Ends the run on a lost device or a divergence (its status says which, and the checkpoint it
+   * keeps). Anything else is thrown on.
+   */
+  private end(e: unknown, rate: number): void {
+    if (this.deviceLost !== null) {
+      this.flush(rate);
+      this.setStatus(
+        'interrupted',
+        `The GPU device was lost (${this.deviceLost}). The tokenizer keeps its checkpoint from step ${this.lastGoodStep}: resume it from the list.`,
+      );
+      return;
+    }
+    if (!(e instanceof NonFiniteLossError)) throw e;
+    this.flush(rate);
+    this.setStatus(
+      'diverged',
+      `The tokenizer diverged: ${e.message}. It keeps its checkpoint from step ${this.lastGoodStep}; start a new one with another seed or fewer codes.`,
+    );
   }
 
   /** Runs until the schedule ends, stop() is called, or a failure ends it (thrown, except a divergence). */
@@ -176,24 +217,14 @@ export class TokenizerRun {
     let lastView = -Infinity;
     let rate = 0;
     while (this.trainer.step < this.spec.totalSteps && !this.stopRequested) {
+      const checkpointDue = () => this.trainer.step - this.lastGoodStep >= this.spec.checkpointEvery;
       try {
         if (this.deviceLost !== null) throw new Error(this.deviceLost);
         await this.iterate();
+        // A checkpoint holds only steps whose numbers were read (a non-finite one rewinds first).
+        if (checkpointDue()) await this.drain();
       } catch (e) {
-        if (this.deviceLost !== null) {
-          this.flush(rate);
-          this.setStatus(
-            'interrupted',
-            `The GPU device was lost (${this.deviceLost}). The tokenizer keeps its checkpoint from step ${this.lastGoodStep}: resume it from the list.`,
-          );
-          return;
-        }
-        if (!(e instanceof NonFiniteLossError)) throw e;
-        this.flush(rate);
-        this.setStatus(
-          'diverged',
-          `The tokenizer diverged: ${e.message}. It keeps its checkpoint from step ${this.lastGoodStep}; start a new one with another seed or fewer codes.`,
-        );
+        this.end(e, rate);
         return;
       }
       const now = performance.now();
@@ -206,11 +237,17 @@ export class TokenizerRun {
         await this.postView();
         lastView = performance.now();
       }
-      if (this.trainer.step - this.lastGoodStep >= this.spec.checkpointEvery) {
+      if (checkpointDue()) {
         this.flush(rate);
         await this.snapshot();
       }
       await nextTask(); // let stop in
+    }
+    try {
+      await this.drain();
+    } catch (e) {
+      this.end(e, rate);
+      return;
     }
     this.flush(rate);
     await this.postView();
@@ -224,6 +261,7 @@ export class TokenizerRun {
   }
 
   dispose(): void {
+    this.engine.dispose();
     this.trainer.dispose();
     this.trainer.model.dispose();
   }

@@ -1,6 +1,7 @@
 // The run's progress: a progress bar with its phase and time left, then step of total, speed, loss
 // and engine, all from the store's one live run (../progress.ts).
-import { ENGINE_HELP, runProgress } from '../progress';
+import { runProgress } from '../progress';
+import { EngineBadge } from './EngineBadge';
 import { useStore } from '../store';
 import { ProgressBar } from './ProgressBar';
 
@@ -18,15 +19,7 @@ export function ProgressView() {
         {/* The speed of a run that is not moving is no speed: it is shown only while it runs. */}
         <span data-testid="pretrain.speed">{moving && run.phase === 'training' ? `${run.imgPerSec.toFixed(1)} img/s` : '— img/s'}</span>
         {run.history.length > 0 && <span>loss {run.history.at(-1)!.total.toFixed(4)}</span>}
-        {run.engine && (
-          <span
-            data-testid="pretrain.engine"
-            className="help"
-            title={`${ENGINE_HELP[run.engine.name]}${run.engine.reason ? `. Now: ${run.engine.reason}.` : ''}`}
-          >
-            engine {run.engine.name === 'replay' ? 'replay' : 'TF.js'}
-          </span>
-        )}
+        {run.engine && <EngineBadge engine={run.engine} testId="pretrain.engine" />}
       </div>
       <ProgressBar progress={runProgress(run)} testId="pretrain.progress" />
       {run.message && (

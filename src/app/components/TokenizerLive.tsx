@@ -7,6 +7,7 @@ import { ImageCanvas } from './ImageCanvas';
 import { ProgressBar } from './ProgressBar';
 import { isActive } from '../../protocol/messages';
 import { tokenizerProgress } from '../progress';
+import { EngineBadge } from './EngineBadge';
 
 export function TokenizerLive() {
   const run = useStore((s) => s.tokenizerRun);
@@ -19,6 +20,12 @@ export function TokenizerLive() {
       <p data-testid="tokenizer.status">
         {run.spec.id}: {run.status}, step {run.step} of {run.spec.totalSteps}
         {run.imgPerSec > 0 && ` · ${run.imgPerSec.toFixed(1)} img/s`}
+        {run.engine && (
+          <>
+            {' · '}
+            <EngineBadge engine={run.engine} testId="tokenizer.engine" />
+          </>
+        )}
         {run.message && ` · ${run.message}`}
       </p>
       <table data-testid="tokenizer.numbers">

@@ -1,7 +1,15 @@
 // The store's tokenizer slice (issue 24): the tokenizer form, the tokenizer run this page trains (fed
 // by the worker's tokenizer/* messages), the tokenizers kept in this browser and those the worker holds.
 import type { PresetId } from '../../model/presets';
-import { unreachable, type RunStatus, type TokenizerEntry, type TokenizerPoint, type TokenizerSpec, type TokenizerView } from '../../protocol/messages';
+import {
+  unreachable,
+  type EngineName,
+  type RunStatus,
+  type TokenizerEntry,
+  type TokenizerPoint,
+  type TokenizerSpec,
+  type TokenizerView,
+} from '../../protocol/messages';
 import type { TokenizerRecord } from '../tokenizerDb';
 import { initialTokenizerForm, suggestedTokenizer, type TokenizerForm } from '../tokenizers';
 import type { GetState, MessagesOf, SetState } from './types';
@@ -18,6 +26,8 @@ export interface CurrentTokenizer {
   readonly checkpointStep: number | null;
   /** The worker refused to start it: it did nothing, its kept record stays as it was. */
   readonly refused: boolean;
+  /** The engine running its steps, and why TF.js runs where it does; null until the worker says. */
+  readonly engine: { readonly name: EngineName; readonly reason: string | null } | null;
 }
 
 export interface TokenizerSlice {
@@ -56,6 +66,7 @@ export const tokenizerSlice = (set: SetState, get: GetState): TokenizerSlice => 
         message: null,
         checkpointStep: from ? from.step : null,
         refused: false,
+        engine: null,
       },
     });
   },
@@ -91,6 +102,9 @@ export function receiveTokenizer(msg: MessagesOf<'tokenizer/'>, set: SetState, g
       return;
     case 'tokenizer/checkpoint':
       set({ tokenizerRun: { ...run, checkpointStep: msg.step } });
+      return;
+    case 'tokenizer/engine':
+      set({ tokenizerRun: { ...run, engine: { name: msg.engine, reason: msg.reason } } });
       return;
     default:
       return unreachable(msg);
