@@ -42,6 +42,8 @@ test('trains a tokenizer, pretrains on its tokens, and shows the token map and d
   await expect(page.getByTestId('tokenizer.status')).toContainText(`${tok}: done, step 4 of 4`);
   // The β typed in the form is the one the run trained with (warmed up within the first step).
   await expect(page.getByTestId('tokenizer.value.klWeight')).toHaveText('0.05000');
+  // Its last steps ran on the replayed step (traced TF.js steps first), as a pretraining run's do.
+  await expect(page.getByTestId('tokenizer.engine')).toHaveText('engine replay');
   const perplexity = Number(await page.getByTestId('tokenizer.value.perplexity').textContent());
   expect(perplexity).toBeGreaterThanOrEqual(1);
   expect(perplexity).toBeLessThanOrEqual(16);
