@@ -7,9 +7,11 @@
 //   npm run bench:tokenizer -- --betas 0.01,0.03,0.1,0.3 --lrs 4e-3 --tok-steps 200 --tok-batch 64 --jobs 2
 // Flags: --preset (micro), --dataset (shapes-easy), --seed (the choice's seed, 0), --val-images (512),
 // --betas, --lrs (at 64 images), --tok-steps, --tok-batch, --tok-k, --tok-width, --jobs.
-// One JSON line per recipe, then one `choice` line.
+// One JSON line per recipe, then one `choice` line; `--pick a.jsonl,b.jsonl` applies the rule to lines
+// printed earlier (a grid run in parts).
 import * as tf from '@tensorflow/tfjs';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { arg, run } from './cli';
 import { round, tokenizerConfig, tokenizerRecipe, trainTokenizer } from './tokenizerSeed';
@@ -128,24 +130,39 @@ async function parent(): Promise<void> {
       }
     }),
   );
-  // The rule: the lowest validation MSE. Its margin over the runner-up is stated in that SE.
-  const ranked = [...lines].sort((a, b) => a.valMse - b.valMse);
-  const [best, second] = ranked;
-  console.log(
-    JSON.stringify({
-      phase: 'choice',
-      rule: 'lowest hard-code MSE on the validation split carved from the training images',
-      klWeight: best!.klWeight,
-      baseLr: best!.baseLr,
-      valMse: best!.valMse,
-      runnerUp: second ? { klWeight: second.klWeight, baseLr: second.baseLr, valMse: second.valMse } : null,
-      marginSe: second ? round((second.valMse - best!.valMse) / Math.hypot(best!.valMseSe, second.valMseSe), 1) : null,
-    }),
-  );
+  console.log(JSON.stringify(choose(lines)));
+}
+
+/** The rule: the lowest validation MSE. Its margin over the runner-up is stated in that SE. */
+function choose(lines: readonly Line[]) {
+  const [best, second] = [...lines].sort((a, b) => a.valMse - b.valMse);
+  if (!best) throw new Error('no recipe line to choose from');
+  return {
+    phase: 'choice',
+    rule: 'lowest hard-code MSE on the validation split carved from the training images',
+    recipes: lines.length,
+    klWeight: best.klWeight,
+    baseLr: best.baseLr,
+    valMse: best.valMse,
+    valPerplexity: best.valPerplexity,
+    runnerUp: second ? { klWeight: second.klWeight, baseLr: second.baseLr, valMse: second.valMse } : null,
+    marginSe: second ? round((second.valMse - best.valMse) / Math.hypot(best.valMseSe, second.valMseSe), 1) : null,
+  };
+}
+
+/** `--pick a.jsonl,b.jsonl`: the rule applied to recipe lines printed earlier (a grid run in parts). */
+function pick(files: string): void {
+  const lines = files
+    .split(',')
+    .flatMap((f) => readFileSync(f, 'utf8').split('\n'))
+    .filter((l) => l.startsWith('{"phase":"recipe"'))
+    .map((l) => JSON.parse(l) as Line);
+  console.log(JSON.stringify(choose(lines)));
 }
 
 const childRecipe = arg('child', '');
 run(async () => {
+  if (arg('pick', '')) return pick(arg('pick', ''));
   if (childRecipe === '') return parent();
   console.log(JSON.stringify(await child(JSON.parse(childRecipe) as Recipe)));
 });
