@@ -37,7 +37,14 @@ function TokenMap(props: { t: TokenLabView; size: number }) {
   );
 }
 
-function Decoded(props: { rgba: Uint8ClampedArray; size: number; testId: string; label: string }) {
+/** A decoded panel, or in its place the reason there is none. */
+function Decoded(props: { rgba: Uint8ClampedArray | null; size: number; testId: string; label: string; missing: string }) {
+  if (!props.rgba)
+    return (
+      <p className="hint" style={{ width: SIDE }} data-testid={props.testId} data-empty="true">
+        {props.missing}
+      </p>
+    );
   return (
     <figure style={{ margin: 0, width: SIDE, fontSize: 12 }}>
       <ImageCanvas rgba={props.rgba} size={props.size} scale={SIDE / props.size} testId={props.testId} />
@@ -53,32 +60,24 @@ export function LabTokens(props: { t: TokenLabView; size: number }) {
       <h4 style={{ fontSize: 14, margin: '10px 0 4px' }}>Tokens under {t.tokenizer}</h4>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 10 }}>
         <TokenMap t={t} size={size} />
-        {t.decoded ? (
-          <Decoded
-            rgba={t.decoded}
-            size={t.size}
-            testId="lab.token-decoded"
-            label="the tokenizer's reconstruction from the image's codes (= true codes decoded)"
-          />
-        ) : (
-          <p className="hint" style={{ width: SIDE }} data-testid="lab.token-decoded" data-empty="true">
-            No decoding: {t.noDecoder}
-          </p>
-        )}
-        {t.predicted ? (
-          <Decoded
-            rgba={t.predicted}
-            size={t.size}
-            testId="lab.token-predicted"
-            label="the model's predicted codes of the masked patches (visible ones true), decoded by the tokenizer"
-          />
-        ) : (
-          <p className="hint" style={{ width: SIDE }} data-testid="lab.token-predicted" data-empty="true">
-            {t.predictedCodes
+        <Decoded
+          rgba={t.decoded}
+          size={t.size}
+          testId="lab.token-decoded"
+          label="the tokenizer's reconstruction from the image's codes (= true codes decoded)"
+          missing={`No decoding: ${t.noDecoder}`}
+        />
+        <Decoded
+          rgba={t.predicted}
+          size={t.size}
+          testId="lab.token-predicted"
+          label="the model's predicted codes of the masked patches (visible ones true), decoded by the tokenizer"
+          missing={
+            t.predictedCodes
               ? 'The predicted codes are in the token map (point at a masked patch); this tokenizer cannot decode them.'
-              : 'Predicted codes appear for a token-target model with some patches masked.'}
-          </p>
-        )}
+              : 'Predicted codes appear for a token-target model with some patches masked.'
+          }
+        />
       </div>
       {t.exact !== null && (
         <p data-testid="lab.token-exact" style={{ fontSize: 13 }}>
