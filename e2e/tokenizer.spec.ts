@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { dalleEncoderFile } from '../src/testing/dalleFixture';
 import { png, testPicture } from '../src/testing/images';
 import { Lab } from './lab';
 import { Notebook } from './notebook';
@@ -155,5 +156,52 @@ test('the tokenizer shows its cost before Start, measured by its first run, and 
   await page.getByTestId('tokenizer.vocabSize').fill('32');
   await page.getByTestId('tokenizer.vocabSize').blur();
   await expect(estimate).toContainText('Time: unknown until the first steps (no tokenizer of this shape, 32 px, 8-px cells, K=32, width 4');
+  expect(nb.pageErrors).toEqual([]);
+});
+
+test("DALL-E's converted encoder (CAE*): imported through the file input, a micro run's target, its token map in the Lab without decodings", async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const nb = new Notebook(page);
+  await nb.open();
+  await nb.view('tokenizer');
+  // The encoder pytorch/convert_dalle.py wrote from a randomly initialized DALL-E encoder (h = 8, K = 32, 32 px → 4×4).
+  await page
+    .getByTestId('tokenizer.import')
+    .setInputFiles({ name: 'dalle-tiny.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(dalleEncoderFile()) });
+  const id = 'tok-file-dalle-tiny';
+  await expect.poll(() => page.evaluate(() => window.__cae.tokenizer().kept), { timeout: 30_000 }).toContain(id);
+  await expect(page.locator(`[data-testid="tokenizer.item"][data-id="${id}"]`)).toContainText(
+    "DALL-E's encoder (codes only, no decoder) · 4×4 codes of 32 px · K=32",
+  );
+
+  await nb.view('pretrain');
+  await page.getByTestId('pretrain.preset').selectOption('micro');
+  await nb.setField('steps', '2');
+  await nb.setField('warmup', '1');
+  await nb.setField('batch', '4');
+  await page.locator('#field-target').selectOption('token');
+  await page.getByTestId('pretrain.tokenizer').selectOption(id);
+  await page.getByTestId('pretrain.start').click();
+  await nb.waitForStatus('done', 240_000);
+  const s = await nb.state();
+  // Cross-entropy over its 32 codes, finite.
+  expect(s.losses.length).toBe(2);
+  expect(s.losses.every(Number.isFinite)).toBe(true);
+  await expect(nb.runRow(s.runId!)).toContainText(`target tokens (${id}, K=32)`);
+
+  const lab = new Lab(page);
+  await nb.view('lab');
+  await page.getByTestId('lab.model').selectOption('current');
+  await lab.open('picture.png', picture, 'image/png');
+  await expect(page.getByTestId('lab.tokens')).toContainText(`Tokens under ${id}`);
+  expect(await nb.canvasSpread('lab.token-map.canvas')).toBeGreaterThan(0);
+  await expect(page.getByTestId('lab.token-decoded')).toHaveAttribute('data-empty', 'true');
+  await expect(page.getByTestId('lab.token-decoded')).toContainText('has no decoder');
+  await expect(page.getByTestId('lab.token-predicted')).toContainText('The predicted codes are in the token map');
+  await expect(page.getByTestId('lab.token-exact')).toContainText(/Exact codes: \d+(\.\d)? % of the masked patches/);
+  await page.getByTestId('lab.token-map').hover({ position: { x: 5, y: 5 } });
+  await expect(page.getByTestId('lab.token-hover')).toContainText(/patch 0 \(row 0, column 0\): code \d+/);
   expect(nb.pageErrors).toEqual([]);
 });

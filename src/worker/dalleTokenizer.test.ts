@@ -2,9 +2,6 @@
 // sends (the fixture PyTorch wrote), chosen as a token-target run's tokenizer, and refused in words
 // where a view would decode its codes (it has no decoder).
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { normalizeImageNet } from '../data/augment';
 import { builtinDataset } from '../data/shapes';
@@ -12,29 +9,21 @@ import { BatchLoader } from '../data/loader';
 import { Cae } from '../model/cae';
 import { DalleEncoder } from '../model/dalleEncoder';
 import { MICRO } from '../model/presets';
-import { readSafetensors, writeSafetensors } from '../model/safetensors';
+
 import { tokenizerPixels } from '../model/tokenTargets';
 import type { FromWorker, RunSpec } from '../protocol/messages';
+import { dalleEncoderFile } from '../testing/dalleFixture';
 import { defaultTrainConfig } from '../train/defaults';
 import { PretrainRun } from './pretrainRun';
 import { readTokenizer } from './tokenizerCheckpoint';
 import { tokenLabView } from './tokenLab';
 import { tokenReconView } from './tokenReconView';
 
-const FIXTURE = resolve(dirname(fileURLToPath(import.meta.url)), '../../pytorch/tests/fixtures/dalle-encoder-tiny.safetensors');
-
-/** The converted file as a user would import it: the fixture's weights and metadata, no test extras. */
-function convertedBytes(): Uint8Array {
-  const f = readSafetensors(new Uint8Array(readFileSync(FIXTURE)));
-  const tensors = [...f.tensors].filter(([n]) => !['input', 'logits', 'codes'].includes(n));
-  return writeSafetensors(tensors, { format: f.metadata.format!, 'dvae.model': f.metadata['dvae.model']! });
-}
-
 const ds = () => builtinDataset('shapes-easy', 3, 32, { train: 64, val: 8 });
 
 describe("DALL-E's converted encoder in the worker (CPU backend)", () => {
   it('reads as an encoder-only tokenizer of kind dalle-encoder', () => {
-    const { tokenizer, step } = readTokenizer(convertedBytes());
+    const { tokenizer, step } = readTokenizer(dalleEncoderFile());
     expect(tokenizer).toBeInstanceOf(DalleEncoder);
     expect(tokenizer.config).toEqual({ kind: 'dalle-encoder', imgSize: 32, downsample: 8, vocabSize: 32, hiddenDim: 8, blocksPerGroup: 2 });
     expect(step).toBe(0);
@@ -42,7 +31,7 @@ describe("DALL-E's converted encoder in the worker (CPU backend)", () => {
   });
 
   it("gives a token-target run its targets (the batch's argmax codes), and no decoded live view", async () => {
-    const tokenizer = readTokenizer(convertedBytes()).tokenizer;
+    const tokenizer = readTokenizer(dalleEncoderFile()).tokenizer;
     const spec: RunSpec = {
       id: 'dalle-run',
       presetId: 'micro',
@@ -72,7 +61,7 @@ describe("DALL-E's converted encoder in the worker (CPU backend)", () => {
   });
 
   it('gives the lab its token map and predicted codes, and says it has no decoder where a view would decode', async () => {
-    const tokenizer = readTokenizer(convertedBytes()).tokenizer;
+    const tokenizer = readTokenizer(dalleEncoderFile()).tokenizer;
     const model = new Cae({ ...MICRO, target: 'token', vocabSize: 32 }, 4);
     const image = Float32Array.from({ length: 3 * 32 * 32 }, (_, i) => (Math.sin(i * 0.37) + 1) / 2);
     const mask = Uint8Array.from({ length: 16 }, (_, k) => (k % 3 === 0 ? 1 : 0));

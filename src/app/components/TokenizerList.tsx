@@ -22,7 +22,8 @@ export function TokenizerList() {
             <li key={t.spec.id} data-testid="tokenizer.item" data-id={t.spec.id} style={{ marginBottom: 6 }}>
               <strong>{t.spec.id}</strong>{' '}
               <span className="hint">
-                {t.spec.presetId} · {g}×{g} codes of {t.spec.model.imgSize} px · K={t.spec.model.vocabSize} · {status} at step {t.step}
+                {t.spec.model.kind === 'dalle-encoder' ? "DALL-E's encoder (codes only, no decoder)" : t.spec.presetId} · {g}×{g} codes of{' '}
+                {t.spec.model.imgSize} px · K={t.spec.model.vocabSize} · {status} at step {t.step}
                 {t.latest && ` · perplexity ${shortNumber(t.latest.perplexity)}, reconstruction ${shortNumber(t.latest.reconstruction)}`}
               </span>{' '}
               <button disabled={busy || !t.checkpoint || status === 'done'} onClick={() => continueTokenizer(t.spec.id)}>
