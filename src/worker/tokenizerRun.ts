@@ -205,7 +205,7 @@ export class TokenizerRun {
     this.flush(rate);
     this.setStatus(
       'diverged',
-      `The tokenizer diverged: ${e.message}. It keeps its checkpoint from step ${this.lastGoodStep}; start a new one with another seed or fewer codes.`,
+      `The tokenizer diverged: ${e.message}. It keeps its checkpoint from step ${this.lastGoodStep}; start a new one with another seed, a lower learning rate or fewer codes.`,
     );
   }
 
