@@ -14,7 +14,8 @@
 //   --train-images, --val-images, --lin-lr, --att-lr, --ft-lr, --ft-epochs, --label-fraction, --ft-augment 0|1
 //   --bn batch|running, --pooling cls|mean, --backend wasm|cpu|webgpu
 //   --target pixel|token (Table 8): token trains each seed's d-VAE tokenizer on the pretraining images
-//   first (--tok-steps, --tok-batch, --tok-k, --tok-width; counted in the budget: its own JSON line),
+//   first (--tok-steps, --tok-batch: the Tokenizer view's default budget, 200 × 64; --tok-k, --tok-width,
+//   --tok-lr, --tok-beta; counted in the budget: its own JSON line),
 //   or reads one with --tokenizer FILE ({seed} as for --encoder); --save also keeps the tokenizers
 //   --save PREFIX (keep each seed's checkpoint as PREFIX-seedK.safetensors), --encoder FILE (probe a
 //   checkpoint instead of pretraining; {seed} in FILE reads each seed's own, e.g. PREFIX-seed{seed}.safetensors,

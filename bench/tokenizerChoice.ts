@@ -24,6 +24,7 @@ import { tokenizerPixels } from '../src/model/tokenTargets';
 import { nodeDataset } from '../src/testing/nodeDatasets';
 import { useWasmBackend } from '../src/testing/wasmNode';
 import { codeCounts, perplexity } from '../src/train/codebookUsage';
+import { DVAE_BUDGET } from '../src/train/dvaeSchedule';
 
 const num = (name: string, fallback: number) => Number(arg(name, String(fallback)));
 const list = (name: string, fallback: string) => arg(name, fallback).split(',').map(Number);
@@ -72,7 +73,7 @@ async function child(recipe: Recipe) {
   const full = await nodeDataset(dataset, seed, model.imgSize);
   const carved = validationFromTraining(full, { train: full.trainSize, val: valImages }, seed);
   const config = tokenizerConfig(model);
-  const train = tokenizerRecipe(num('tok-steps', 200), seed, num('tok-batch', 64), recipe);
+  const train = tokenizerRecipe(num('tok-steps', DVAE_BUDGET.totalSteps), seed, num('tok-batch', DVAE_BUDGET.batchSize), recipe);
   const { tokenizer, bytes: _bytes, ...done } = await trainTokenizer(config, train, carved, seed);
   const val = await fixedBatch(
     carved,

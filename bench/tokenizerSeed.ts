@@ -12,7 +12,7 @@ import type { CaeConfig } from '../src/model/config';
 import type { LabelledDataset } from '../src/data/shapes';
 import { nodeDataset } from '../src/testing/nodeDatasets';
 import { CodebookUsage } from '../src/train/codebookUsage';
-import { type DvaeTrainConfig, dvaeTrainConfig } from '../src/train/dvaeSchedule';
+import { DVAE_BUDGET, type DvaeTrainConfig, dvaeTrainConfig } from '../src/train/dvaeSchedule';
 import { DvaeTrainer } from '../src/train/dvaeTrainer';
 import { dvaeFromFile } from '../src/model/dvaeWeights';
 import { readSafetensors } from '../src/model/safetensors';
@@ -106,7 +106,7 @@ export async function seedTokenizer(
   const file = arg('tokenizer', '').replaceAll('{seed}', String(seed));
   if (file) return { tokenizer: dvaeFromFile(readSafetensors(new Uint8Array(readFileSync(file)))), line: null, bytes: null };
   const config = tokenizerConfig(model);
-  const train = tokenizerRecipe(num('tok-steps', 4000), seed, num('tok-batch', 64));
+  const train = tokenizerRecipe(num('tok-steps', DVAE_BUDGET.totalSteps), seed, num('tok-batch', DVAE_BUDGET.batchSize));
   const { tokenizer, bytes, ...done } = await trainTokenizer(config, train, await nodeDataset(dataset, seed, model.imgSize), seed);
   const line: TokenizerLine = {
     phase: 'tokenizer',

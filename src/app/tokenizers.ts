@@ -4,7 +4,7 @@
 import type { CaeConfig } from '../model/config';
 import { DVAE_MICRO, DVAE_P4_32, DVAE_P8_64 } from '../model/dvaeConfig';
 import { PRESETS, type PresetId } from '../model/presets';
-import { DVAE_RECIPE } from '../train/dvaeSchedule';
+import { DVAE_BUDGET, DVAE_RECIPE } from '../train/dvaeSchedule';
 import type { TokenizerEntry, TokenizerModel, TokenizerRef, TokenizerSpec } from '../protocol/messages';
 
 /** The official vocabulary (DALL-E's d-VAE, used by BEiT and CAE). */
@@ -47,8 +47,7 @@ export const suggestedTokenizer = (presetId: PresetId) => {
 export const initialTokenizerForm = (presetId: PresetId = 'micro', dataset = 'shapes-easy'): TokenizerForm => ({
   presetId,
   ...suggestedTokenizer(presetId),
-  totalSteps: 200,
-  batchSize: 64, // the tokenizer recipe's reference batch (src/train/dvaeSchedule.ts)
+  ...DVAE_BUDGET,
   ...DVAE_RECIPE,
   seed: 0,
   dataset,

@@ -30,6 +30,13 @@ export interface DvaeTrainConfig extends TrainConfig {
  */
 export const DVAE_RECIPE = { baseLr: 4e-3, klWeight: 1e-2 } as const;
 
+/**
+ * The tokenizer's default budget: what the Tokenizer view starts from and what bench:probe's
+ * `--target token` trains each seed's tokenizer for, so `--quick --target token` is the default
+ * experiment with tokens. It is the budget the recipe was chosen at.
+ */
+export const DVAE_BUDGET = { totalSteps: 200, batchSize: 64 } as const;
+
 /** DALL-E's shares of its learning-rate anneal (1.2 M updates). */
 export const DALLE_SHARES = { tempAnneal: 150_000 / 1_200_000, klWarmup: 5_000 / 1_200_000 } as const;
 /** DALL-E's end points. */
