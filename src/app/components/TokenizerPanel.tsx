@@ -14,7 +14,7 @@ const NUMBERS: readonly { key: keyof TokenizerForm; label: string; hint: string 
   { key: 'totalSteps', label: 'tokenizer steps', hint: 'temperature and KL weight anneal to here' },
   { key: 'batchSize', label: 'tokenizer batch', hint: 'images/step' },
   { key: 'baseLr', label: 'learning rate', hint: 'at 64 images, scaled by batch / 64' },
-  { key: 'klWeight', label: 'KL weight β', hint: 'to the uniform prior; more keeps more codes in use' },
+  { key: 'klWeight', label: 'KL weight β', hint: 'to the uniform prior; too much collapses the codes onto one' },
   { key: 'seed', label: 'tokenizer seed', hint: 'init, data order, Gumbel noise' },
   { key: 'checkpointEvery', label: 'save every', hint: 'steps; also at the end' },
 ];
