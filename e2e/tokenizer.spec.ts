@@ -32,6 +32,20 @@ async function trainTokenizer(nb: Notebook, preset: string, steps: number, while
   return t.id!;
 }
 
+/** Starts a tiny micro run (batch 4) whose targets are tokenizer `tok`'s codes; the tokenizer fits, so nothing is refused. */
+async function tokenRun(nb: Notebook, tok: string, steps: number): Promise<void> {
+  const page = nb.page;
+  await nb.view('pretrain');
+  await page.getByTestId('pretrain.preset').selectOption('micro');
+  await nb.setField('steps', String(steps));
+  await nb.setField('warmup', '1');
+  await nb.setField('batch', '4');
+  await page.locator('#field-target').selectOption('token');
+  await page.getByTestId('pretrain.tokenizer').selectOption(tok);
+  await expect(page.getByTestId('pretrain.tokenizer-mismatch')).toHaveCount(0);
+  await page.getByTestId('pretrain.start').click();
+}
+
 test('trains a tokenizer, pretrains on its tokens, and shows the token map and decoded prediction in the Lab', async ({ page }) => {
   test.setTimeout(600_000); // SwiftShader: a tokenizer, a token run and the lab, all tiny
   const nb = new Notebook(page);
@@ -59,15 +73,7 @@ test('trains a tokenizer, pretrains on its tokens, and shows the token map and d
   ).toEqual([]);
 
   // A token-target run with it: the preset's target becomes its codes, K = 16.
-  await nb.view('pretrain');
-  await page.getByTestId('pretrain.preset').selectOption('micro');
-  await nb.setField('steps', '3');
-  await nb.setField('warmup', '1');
-  await nb.setField('batch', '4');
-  await page.locator('#field-target').selectOption('token');
-  await page.getByTestId('pretrain.tokenizer').selectOption(tok);
-  await expect(page.getByTestId('pretrain.tokenizer-mismatch')).toHaveCount(0);
-  await page.getByTestId('pretrain.start').click();
+  await tokenRun(nb, tok, 3);
   await nb.waitForStatus('done', 240_000);
   const s = await nb.state();
   expect(s.losses.length).toBe(3);
@@ -176,14 +182,7 @@ test("DALL-E's converted encoder (CAE*): imported through the file input, a micr
     "DALL-E's encoder (codes only, no decoder) · 4×4 codes of 32 px · K=32",
   );
 
-  await nb.view('pretrain');
-  await page.getByTestId('pretrain.preset').selectOption('micro');
-  await nb.setField('steps', '2');
-  await nb.setField('warmup', '1');
-  await nb.setField('batch', '4');
-  await page.locator('#field-target').selectOption('token');
-  await page.getByTestId('pretrain.tokenizer').selectOption(id);
-  await page.getByTestId('pretrain.start').click();
+  await tokenRun(nb, id, 2);
   await nb.waitForStatus('done', 240_000);
   const s = await nb.state();
   // Cross-entropy over its 32 codes, finite.
