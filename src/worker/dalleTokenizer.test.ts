@@ -11,10 +11,10 @@ import { DalleEncoder } from '../model/dalleEncoder';
 import { MICRO } from '../model/presets';
 
 import { tokenizerPixels } from '../model/tokenTargets';
-import type { FromWorker, RunSpec } from '../protocol/messages';
+import type { RunSpec } from '../protocol/messages';
 import { dalleEncoderFile } from '../testing/dalleFixture';
+import { runRecordingTokens } from '../testing/tokenRunSpy';
 import { defaultTrainConfig } from '../train/defaults';
-import { PretrainRun } from './pretrainRun';
 import { readTokenizer } from './tokenizerCheckpoint';
 import { tokenLabView } from './tokenLab';
 import { tokenReconView } from './tokenReconView';
@@ -44,16 +44,8 @@ describe("DALL-E's converted encoder in the worker (CPU backend)", () => {
     };
     const b = await new BatchLoader(ds(), 4, spec.train.seed).next();
     const expected = tf.tidy(() => Array.from(tokenizer.codes(tokenizerPixels(tf.tensor4d(b.images, [4, 3, 32, 32]), 32)).dataSync()));
-    const before = tf.memory().numTensors;
-    const msgs: FromWorker[] = [];
-    const seen: Int32Array[] = [];
-    const run = new PretrainRun(spec, (m) => msgs.push(m), undefined, ds(), undefined, tokenizer);
-    const trainer = (run as unknown as { trainer: { trainStep: (x: { tokens?: Int32Array }) => Promise<unknown> } }).trainer;
-    const step = trainer.trainStep.bind(trainer);
-    trainer.trainStep = (x) => (x.tokens && seen.push(x.tokens), step(x as never));
-    await run.run(async () => false);
-    run.dispose(); // disposes the tokenizer too
-    expect(tf.memory().numTensors).toBe(before - tokenizer.specs.length);
+    const { msgs, seen, tensorsChange } = await runRecordingTokens(spec, ds(), tokenizer);
+    expect(tensorsChange).toBe(-tokenizer.specs.length);
     expect(msgs.flatMap((m) => (m.type === 'pretrain/status' ? [m.status] : []))).toEqual(['running', 'done']);
     expect(seen.length).toBe(2);
     expect(Array.from(seen[0]!)).toEqual(expected);

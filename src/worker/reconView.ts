@@ -10,7 +10,15 @@ import { maskIndices } from '../model/masks';
 import type { ReconView } from '../protocol/messages';
 
 /** Mid grey (display space, [0, 1]) for patches a panel leaves empty. */
-const GREY = 0.5;
+export const GREY = 0.5;
+
+/** The four RGBA panels of a live view, K images of S×S, blank. */
+export const blankPanels = (K: number, S: number) => ({
+  original: new Uint8ClampedArray(K * S * S * 4),
+  masked: new Uint8ClampedArray(K * S * S * 4),
+  recon: new Uint8ClampedArray(K * S * S * 4),
+  composite: new Uint8ClampedArray(K * S * S * 4),
+});
 
 export async function reconView(model: Cae, val: ImageBatch, mask: Uint8Array, step: number): Promise<ReconView> {
   const c = model.config;
@@ -24,12 +32,7 @@ export async function reconView(model: Cae, val: ImageBatch, mask: Uint8Array, s
   logitsT.dispose();
   const C = p * p * 3;
   const plane = 3 * S * S;
-  const panels = {
-    original: new Uint8ClampedArray(K * S * S * 4),
-    masked: new Uint8ClampedArray(K * S * S * 4),
-    recon: new Uint8ClampedArray(K * S * S * 4),
-    composite: new Uint8ClampedArray(K * S * S * 4),
-  };
+  const panels = blankPanels(K, S);
   const grey = new Float32Array(C).fill(GREY);
   for (let b = 0; b < K; b++) {
     const img = val.images.subarray(b * plane, (b + 1) * plane);

@@ -10,11 +10,10 @@ import type { Cae } from '../model/cae';
 import { numPatches } from '../model/config';
 import { Dvae } from '../model/dvae';
 import { maskIndices } from '../model/masks';
+import { GREY, blankPanels } from './reconView';
 import type { Tokenizer } from '../model/tokenizer';
 import { tokenizerPixels } from '../model/tokenTargets';
 import type { ReconView } from '../protocol/messages';
-
-const GREY = 0.5;
 
 /**
  * The panels, or null where the tokenizer reads another size than the model (its decodings would not
@@ -43,12 +42,7 @@ export async function tokenReconView(model: Cae, tokenizer: Tokenizer, val: Imag
   });
   const [p, t] = await Promise.all([predicted.data(), truth.data()]).finally(() => tf.dispose([predicted, truth]));
   const plane = 3 * S * S;
-  const out = {
-    original: new Uint8ClampedArray(K * S * S * 4),
-    masked: new Uint8ClampedArray(K * S * S * 4),
-    recon: new Uint8ClampedArray(K * S * S * 4),
-    composite: new Uint8ClampedArray(K * S * S * 4),
-  };
+  const out = blankPanels(K, S);
   const ps = c.patchSize;
   const grey = new Float32Array(ps * ps * 3).fill(GREY);
   for (let b = 0; b < K; b++) {

@@ -8,6 +8,7 @@ import { readSafetensors } from '../model/safetensors';
 import { tokenizerPixels } from '../model/tokenTargets';
 import type { FromWorker, RunSpec, TokenizerSpec } from '../protocol/messages';
 import { readTokenizer } from './tokenizerCheckpoint';
+import { runRecordingTokens } from '../testing/tokenRunSpy';
 import { defaultTrainConfig } from '../train/defaults';
 import { useFastCpuConv } from '../testing/fastCpuConv';
 import { PretrainRun } from './pretrainRun';
@@ -129,16 +130,8 @@ describe('token-target pretraining in the worker (CPU backend)', () => {
           .reshape([-1])
           .arraySync() as number[],
     );
-    const before = tf.memory().numTensors;
-    const msgs: FromWorker[] = [];
-    const seen: Int32Array[] = [];
-    const run = new PretrainRun(tokenSpec, (m) => msgs.push(m), undefined, ds(), undefined, tokenizer);
-    const trainer = (run as unknown as { trainer: { trainStep: (x: { tokens?: Int32Array }) => Promise<unknown> } }).trainer;
-    const step = trainer.trainStep.bind(trainer);
-    trainer.trainStep = (x) => (x.tokens && seen.push(x.tokens), step(x as never));
-    await run.run(async () => false);
-    run.dispose(); // disposes the tokenizer too
-    expect(tf.memory().numTensors).toBe(before - tokenizer.specs.length);
+    const { msgs, seen, tensorsChange } = await runRecordingTokens(tokenSpec, ds(), tokenizer);
+    expect(tensorsChange).toBe(-tokenizer.specs.length);
     expect(msgs.flatMap((m) => (m.type === 'pretrain/status' ? [m.status] : []))).toEqual(['running', 'done']);
     expect(seen.length).toBe(2);
     // Its live view decodes codes through the tokenizer.

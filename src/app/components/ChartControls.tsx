@@ -51,32 +51,8 @@ export function ChartControls({ testId, xLabel, onRange }: { testId: string; xLa
         <output data-testid={`${testId}.smoothing-value`}>{chart.smoothing.toFixed(2)}</output>
       </label>
       <span>
-        <label>
-          {xLabel} from{' '}
-          <input
-            data-testid={`${testId}.from`}
-            type="number"
-            inputMode="numeric"
-            className="range-field"
-            value={from}
-            placeholder="start"
-            aria-invalid={bad || undefined}
-            onChange={(e) => update(e.target.value, to)}
-          />
-        </label>{' '}
-        <label>
-          to{' '}
-          <input
-            data-testid={`${testId}.to`}
-            type="number"
-            inputMode="numeric"
-            className="range-field"
-            value={to}
-            placeholder="end"
-            aria-invalid={bad || undefined}
-            onChange={(e) => update(from, e.target.value)}
-          />
-        </label>{' '}
+        <RangeField label={`${xLabel} from`} testId={`${testId}.from`} value={from} placeholder="start" bad={bad} onChange={(v) => update(v, to)} />{' '}
+        <RangeField label="to" testId={`${testId}.to`} value={to} placeholder="end" bad={bad} onChange={(v) => update(from, v)} />{' '}
         {(from !== '' || to !== '') && (
           <button type="button" data-testid={`${testId}.all`} onClick={() => update('', '')}>
             all
@@ -85,5 +61,24 @@ export function ChartControls({ testId, xLabel, onRange }: { testId: string; xLa
         {bad && <span className="field-error"> the end must be after the start</span>}
       </span>
     </div>
+  );
+}
+
+/** One end of the x range: a number field, empty for the data's own end. */
+function RangeField(props: { label: string; testId: string; value: string; placeholder: string; bad: boolean; onChange: (v: string) => void }) {
+  return (
+    <label>
+      {props.label}{' '}
+      <input
+        data-testid={props.testId}
+        type="number"
+        inputMode="numeric"
+        className="range-field"
+        value={props.value}
+        placeholder={props.placeholder}
+        aria-invalid={props.bad || undefined}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
   );
 }
