@@ -117,7 +117,9 @@ test('a tokenizer whose grid is not the preset’s is refused with its reason', 
     .getByTestId('tokenizer.import')
     .setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/octet-stream', buffer: readFileSync((await download.path())!) });
   await expect.poll(() => page.evaluate(() => window.__cae.tokenizer().kept), { timeout: 30_000 }).toContain(`tok-file-${tok}-step1`);
-  await expect(page.locator(`[data-testid="tokenizer.item"][data-id="tok-file-${tok}-step1"]`)).toContainText('8×8 codes of 32 px · K=16');
+  await expect(page.locator(`[data-testid="tokenizer.item"][data-id="tok-file-${tok}-step1"]`)).toContainText(
+    '8×8 codes of 32 px · K=16 · imported, trained to step 1',
+  );
   await nb.view('pretrain');
   await page.getByTestId('pretrain.preset').selectOption('micro');
   await page.locator('#field-target').selectOption('token');
@@ -179,7 +181,7 @@ test("DALL-E's converted encoder (CAE*): imported through the file input, a micr
   const id = 'tok-file-dalle-tiny';
   await expect.poll(() => page.evaluate(() => window.__cae.tokenizer().kept), { timeout: 30_000 }).toContain(id);
   await expect(page.locator(`[data-testid="tokenizer.item"][data-id="${id}"]`)).toContainText(
-    "DALL-E's encoder (codes only, no decoder) · 4×4 codes of 32 px · K=32",
+    "DALL-E's encoder (codes only, no decoder) · 4×4 codes of 32 px · K=32 · imported",
   );
 
   await tokenRun(nb, id, 2);

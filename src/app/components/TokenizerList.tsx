@@ -23,7 +23,7 @@ export function TokenizerList() {
               <strong>{t.spec.id}</strong>{' '}
               <span className="hint">
                 {t.spec.model.kind === 'dalle-encoder' ? "DALL-E's encoder (codes only, no decoder)" : t.spec.presetId} · {g}×{g} codes of{' '}
-                {t.spec.model.imgSize} px · K={t.spec.model.vocabSize} · {status} at step {t.step}
+                {t.spec.model.imgSize} px · K={t.spec.model.vocabSize} · {stateWords(t.spec.presetId === 'imported', t.spec.model.kind, status, t.step)}
                 {t.latest && ` · perplexity ${shortNumber(t.latest.perplexity)}, reconstruction ${shortNumber(t.latest.reconstruction)}`}
               </span>{' '}
               <button disabled={busy || !t.checkpoint || status === 'done'} onClick={() => continueTokenizer(t.spec.id)}>
@@ -54,4 +54,10 @@ export function TokenizerList() {
       </label>
     </section>
   );
+}
+
+/** How far a kept tokenizer got: a file's is "imported" (DALL-E's encoder has no training steps to name). */
+function stateWords(imported: boolean, kind: string | undefined, status: string, step: number): string {
+  if (kind === 'dalle-encoder') return 'imported';
+  return imported ? `imported, trained to step ${step}` : `${status} at step ${step}`;
 }
