@@ -107,8 +107,8 @@ export const DEFAULT_EXPERIMENT = Object.freeze({
   /** Seeds the experiment is measured over (each pretrains from its own init). */
   seeds: 3,
   /**
-   * Seeds `bench:probe --quick` runs: two, since three of micro's 16 000-step pretrainings take
-   * about 21 minutes on an idle 2-core CPU (its JSON says it ran fewer).
+   * Seeds `bench:probe --quick` runs: two, which took 18 minutes on an idle 2-core CPU, where three
+   * would take about 27 (its JSON says it ran fewer; docs/experiments.md).
    */
   quickSeeds: 2,
 } as const);
