@@ -181,6 +181,9 @@ export async function runSeed(seed: number): Promise<SeedResult> {
       valImages: spec.valImages,
       linear: spec.evaluation.linear ?? 'logistic',
       attCap: spec.evaluation.plateau!.maxEpochs,
+      // The readouts' base rates, so a line read later names the recipe it was measured with.
+      attBaseLr: spec.probe.attentiveBaseLr,
+      ftBaseLr: spec.evaluation.fineTune.baseLr,
       linEpochs: epochs,
       ftEpochs: spec.evaluation.fineTuneEpochs,
       labelFraction: spec.evaluation.fineTune.labelFraction,

@@ -2,7 +2,8 @@
 // this device, and what it showed when measured (each readout: pretrained ahead, tie, or random init
 // ahead, by the paired difference in standard errors).
 import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
-import { DEFAULT_MEASURED, defaultPretrainImages, defaultPretrainSeconds, duration, verdict } from '../defaultExperiment';
+import { DEFAULT_MEASURED, defaultPretrainImages, defaultPretrainSeconds, duration } from '../defaultExperiment';
+import { FindingsTable } from './FindingsTable';
 import { readSpeeds, runSpeedFor } from '../speeds';
 import { useStore } from '../store';
 
@@ -32,37 +33,7 @@ export function DefaultExperimentNote() {
           ? `Its pretraining takes about ${duration(seconds)} on this device (at the ${speed!.imgPerSec.toFixed(0)} img/s your ${x.presetId} run measured).`
           : `Its pretraining time on this device is unknown until a ${x.presetId} run has trained its first steps here.`}
       </p>
-      {m.readouts.length > 0 && (
-        <table data-testid="probe.default-findings" style={{ fontSize: 12, borderCollapse: 'collapse' }}>
-          <caption style={{ textAlign: 'left' }}>
-            Measured {m.date} ({m.where}; {m.seeds} seeds, {m.split} split), top-1 %:
-          </caption>
-          <tbody>
-            {m.readouts.map((r) => (
-              <tr key={r.readout}>
-                <th scope="row" style={{ textAlign: 'left', paddingRight: 6, fontWeight: 'normal' }}>
-                  {r.readout}
-                </th>
-                <td>
-                  {r.pretrained.toFixed(1)} vs {r.random.toFixed(1)}
-                </td>
-                <td style={{ paddingLeft: 6 }}>
-                  {verdict(r.z)} ({r.z >= 0 ? '+' : ''}
-                  {r.z.toFixed(1)} SE)
-                </td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <td colSpan={3}>
-                ATT over LIN for the pretrained encoder: {verdict(m.attOverLin) === 'pretrained ahead' ? 'ahead' : verdict(m.attOverLin)} (+
-                {m.attOverLin.toFixed(1)} SE). Budgets of 4 000 and 8 000 steps left ATT a tie or behind random init.
-              </td>
-            </tr>
-          </tfoot>
-        </table>
-      )}
+      {m.readouts.length > 0 && <FindingsTable m={m} testId="probe.default-findings" />}
     </div>
   );
 }
