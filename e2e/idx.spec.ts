@@ -51,6 +51,9 @@ test('pretrains and probes on the embedded Fashion-MNIST, fetched only when chos
   await nb.view('probe');
   await page.getByTestId('probe.dataset').selectOption('fashion-mnist');
   await expect(page.getByTestId('probe.baselines')).toContainText('linear (logistic regression on pixels)');
+  // Beside them, what the default experiment measured on this dataset, readout by readout.
+  await expect(page.getByTestId('probe.fashion-findings')).toContainText('kNN mean');
+  await expect(page.getByTestId('probe.fashion-findings')).toContainText('pretrained ahead');
   await nb.probeBriefly('random', { epochs: 1, warmup: 0, train: 16, val: 10, batch: 8, evals: ['lin'] });
   // The worker read the files once: the probe found them in memory.
   expect(fetched().length).toBe(2);

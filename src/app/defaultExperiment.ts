@@ -43,6 +43,26 @@ export const DEFAULT_MEASURED: MeasuredExperiment = Object.freeze({
   footnote: 'Budgets of 4 000 and 8 000 steps left ATT a tie or behind random init.',
 });
 
+/**
+ * The default experiment's settings on Fashion-MNIST's embedded split (`bench:probe -- --dataset
+ * fashion-mnist`; docs/experiments.md, 2026-12-07): shown beside a probe on it.
+ */
+export const FASHION_MEASURED: MeasuredExperiment = Object.freeze({
+  date: '2026-12-07',
+  where: 'micro, 16 000 steps; 2-core CPU, Node, TF.js WASM',
+  seeds: 3,
+  split: 'test',
+  readouts: [
+    { readout: 'LIN', pretrained: 69.3, random: 72.8, z: -2.1 },
+    { readout: 'ATT', pretrained: 75.3, random: 71.5, z: 1.0 },
+    { readout: 'kNN CLS', pretrained: 61.3, random: 58.5, z: 1.6 },
+    { readout: 'kNN mean', pretrained: 69.5, random: 52.0, z: 10.0 },
+  ],
+  attOverLin: 3.6,
+  footnote:
+    "On these centred grayscale images a random micro's tokens are already strong linear features; at this budget only kNN on mean-pooled patches separates the encoders.",
+});
+
 /** Within 2 SE either way is a tie: the readouts cannot tell the encoders apart. */
 export function verdict(z: number): 'pretrained ahead' | 'tie' | 'random init ahead' {
   return z >= 2 ? 'pretrained ahead' : z <= -2 ? 'random init ahead' : 'tie';

@@ -3,6 +3,8 @@
 import { BASELINES_CAVEAT, FASHION_MNIST_BASELINES } from '../../data/fashionMnistBaselines';
 import { FASHION_MNIST_ID } from '../../data/fashionMnist';
 import { useStore } from '../store';
+import { FASHION_MEASURED } from '../defaultExperiment';
+import { FindingsTable } from './FindingsTable';
 
 const cell = { padding: '2px 8px', textAlign: 'left' } as const;
 
@@ -33,8 +35,17 @@ export function PublishedBaselines({ testId = 'baselines.fashion-mnist' }: { rea
   );
 }
 
-/** The note beside probe results: only when the probe's dataset is Fashion-MNIST. */
+/**
+ * The note beside probe results, only when the probe's dataset is Fashion-MNIST: the published
+ * baselines, and what the notebook's default experiment measured on it.
+ */
 export function ProbeBaselinesNote() {
   const on = useStore((s) => s.probeForm.dataset === FASHION_MNIST_ID);
-  return on ? <PublishedBaselines testId="probe.baselines" /> : null;
+  if (!on) return null;
+  return (
+    <>
+      <PublishedBaselines testId="probe.baselines" />
+      <FindingsTable m={FASHION_MEASURED} testId="probe.fashion-findings" />
+    </>
+  );
 }

@@ -1,0 +1,47 @@
+// The findings the Probe view shows are the raw bench:probe lines kept in docs/experiments/, rounded as
+// the view prints them: a re-run that changes a number fails here until the view says the same.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MEASURED, FASHION_MEASURED, type MeasuredExperiment } from './defaultExperiment';
+
+const NAMES: Record<string, string> = { lin: 'LIN', att: 'ATT', 'knn-cls': 'kNN CLS', 'knn-mean': 'kNN mean' };
+
+interface Line {
+  readonly encoder?: string;
+  readonly eval?: string;
+  readonly compare?: string;
+  readonly top1?: number;
+  readonly z?: number;
+  readonly seeds?: number;
+  readonly split?: string;
+}
+
+/** What a bench:probe output file says, in the shape the view holds (%, one decimal; z, one decimal). */
+function fromLines(file: string): Pick<MeasuredExperiment, 'seeds' | 'split' | 'readouts' | 'attOverLin'> {
+  const lines = readFileSync(join(process.cwd(), 'docs', 'experiments', file), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Line);
+  const top = (enc: string, ev: string) => Math.round(1000 * lines.find((l) => l.encoder === enc && l.eval === ev && l.top1 !== undefined)!.top1!) / 10;
+  const z = (c: Line | undefined) => Math.round(10 * c!.z!) / 10;
+  const vs = lines.filter((l) => l.compare === 'pretrained − random init');
+  return {
+    seeds: vs[0]!.seeds!,
+    split: vs[0]!.split as 'test' | 'val',
+    readouts: Object.keys(NAMES).map((ev) => ({ readout: NAMES[ev]!, pretrained: top('pretrained', ev), random: top('random init', ev), z: z(vs.find((l) => l.eval === ev)) })),
+    attOverLin: z(lines.find((l) => l.compare === 'ATT − LIN' && l.encoder === 'pretrained')),
+  };
+}
+
+const shown = (m: MeasuredExperiment) => ({ seeds: m.seeds, split: m.split, readouts: m.readouts, attOverLin: m.attOverLin });
+
+describe('the measured findings the Probe view shows', () => {
+  it("are the default experiment's kept lines (micro, 16 000 steps, shapes-easy, test split)", () => {
+    expect(shown(DEFAULT_MEASURED)).toEqual(fromLines('micro-shapes-easy-16000-test.jsonl'));
+  });
+
+  it("are the same experiment's kept lines on Fashion-MNIST", () => {
+    expect(shown(FASHION_MEASURED)).toEqual(fromLines('micro-fashion-mnist-16000-test.jsonl'));
+  });
+});
