@@ -60,7 +60,9 @@ run(async () => {
   }
   const best = settings.reduce((a, b) => (mean(b.score) > mean(a.score) ? b : a));
   const moves = best !== def && vs(best).z > 1;
-  console.log(`\nChosen: ${moves ? best.label : def.label} (${moves ? `beats the default by ${vs(best).z.toFixed(1)} SE` : best === def ? 'the default scores best' : `${best.label} scores best but within 1 SE of the default, which stays`}).`);
+  console.log(
+    `\nChosen: ${moves ? best.label : def.label} (${moves ? `beats the default by ${vs(best).z.toFixed(1)} SE` : best === def ? 'the default scores best' : `${best.label} scores best but within 1 SE of the default, which stays`}).`,
+  );
   const top = (k: 'pre' | 'rnd') => settings.reduce((a, b) => (mean(b[k].perSeed) > mean(a[k].perSeed) ? b : a)).label;
   console.log(`Each encoder's own best: pretrained ${top('pre')}, random init ${top('rnd')}.`);
 });

@@ -29,7 +29,12 @@ function fromLines(file: string): Pick<MeasuredExperiment, 'seeds' | 'split' | '
   return {
     seeds: vs[0]!.seeds!,
     split: vs[0]!.split as 'test' | 'val',
-    readouts: Object.keys(NAMES).map((ev) => ({ readout: NAMES[ev]!, pretrained: top('pretrained', ev), random: top('random init', ev), z: z(vs.find((l) => l.eval === ev)) })),
+    readouts: Object.keys(NAMES).map((ev) => ({
+      readout: NAMES[ev]!,
+      pretrained: top('pretrained', ev),
+      random: top('random init', ev),
+      z: z(vs.find((l) => l.eval === ev)),
+    })),
     attOverLin: z(lines.find((l) => l.compare === 'ATT − LIN' && l.encoder === 'pretrained')),
   };
 }
