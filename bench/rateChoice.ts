@@ -5,17 +5,9 @@
 // by more than 1 SE of the paired, seed-by-seed difference of scores. Each encoder's own best is
 // printed too, so a reader sees whether a setting favours one of them.
 //   npm run bench:choose -- --eval att --default ×64 --runs '×16=a.jsonl,×64=b.jsonl,×256=c.jsonl'
-import { readFileSync } from 'node:fs';
 import { arg, run } from './cli';
 import { paired } from '../src/train/accuracy';
-
-interface ResultLine {
-  readonly encoder: string;
-  readonly eval: string;
-  readonly perSeed: readonly number[];
-  readonly valImages: number;
-  readonly split?: string;
-}
+import { readResultLines, type ResultLine } from './resultLines';
 
 interface Setting {
   readonly label: string;
@@ -29,11 +21,7 @@ const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const pct = (v: number) => (v * 100).toFixed(1);
 
 function setting(label: string, file: string, ev: string): Setting {
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('{"encoder"'))
-    .map((l) => JSON.parse(l) as ResultLine)
-    .filter((r) => r.eval === ev);
+  const lines = readResultLines(file).filter((r) => r.eval === ev);
   const pre = lines.find((r) => r.encoder === 'pretrained');
   const rnd = lines.find((r) => r.encoder === 'random init');
   if (!pre || !rnd) throw new Error(`${file}: no pretrained and random-init lines for ${ev}`);

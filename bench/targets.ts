@@ -6,17 +6,9 @@
 //   npm run bench:targets -- --pixels a.jsonl[,b.jsonl] --tokens c.jsonl[,d.jsonl] [--seeds N] [--json]
 // Several files per target are read as one (e.g. LIN/ATT/kNN from one run, FT from another).
 // Prints a Markdown table and, with --json, one JSON line per evaluation.
-import { readFileSync } from 'node:fs';
 import { arg, run } from './cli';
 import { type Accuracy, paired, summarize } from '../src/train/accuracy';
-
-interface ResultLine {
-  readonly encoder: string;
-  readonly eval: string;
-  readonly perSeed: readonly number[];
-  readonly valImages: number;
-  readonly split?: string;
-}
+import { readResultLines, type ResultLine } from './resultLines';
 
 const ORDER = ['lin', 'att', 'knn-cls', 'knn-mean', 'ft'];
 const NAMES: Record<string, string> = { lin: 'LIN', att: 'ATT', 'knn-cls': 'kNN CLS', 'knn-mean': 'kNN mean', ft: 'FT' };
@@ -28,9 +20,7 @@ const first = Number(arg('seeds', '1000'));
 function results(files: string): Map<string, ResultLine> {
   const out = new Map<string, ResultLine>();
   for (const f of files.split(','))
-    for (const l of readFileSync(f, 'utf8').split('\n')) {
-      if (!l.startsWith('{"encoder"')) continue;
-      const r = JSON.parse(l) as ResultLine;
+    for (const r of readResultLines(f)) {
       if (!r.perSeed) throw new Error(`${f}: a result line without per-seed values (${r.encoder}, ${r.eval})`);
       out.set(`${r.encoder}/${r.eval}`, { ...r, perSeed: r.perSeed.slice(0, first) });
     }
