@@ -12,6 +12,7 @@ import { tokenizerMismatch } from '../src/model/dvaeConfig';
 import { tokenTargets } from '../src/model/tokenTargets';
 import { type CaeConfig, validateConfig } from '../src/model/config';
 import { preset, type PresetId } from '../src/model/presets';
+import { caeParamSpecs, numel } from '../src/model/params';
 import type { EvalId, EvalRow, FromWorker, ProbeSpec } from '../src/protocol/messages';
 import { nodeDataset, nodeProbeDataset } from '../src/testing/nodeDatasets';
 import { useWasmBackend } from '../src/testing/wasmNode';
@@ -26,6 +27,12 @@ import type { PretrainLine, SeedResult } from '../src/worker/seedSummary';
 import { seedTokenizer } from './tokenizerSeed';
 
 const num = (name: string, fallback: number) => Number(arg(name, String(fallback)));
+
+/** Parameters of the encoder the readouts see (`encoder.*`: patch embedding, CLS, blocks, norm). */
+const encoderParams = (c: CaeConfig): number =>
+  caeParamSpecs(c)
+    .filter((p) => p.name.startsWith('encoder.'))
+    .reduce((a, p) => a + numel(p.shape), 0);
 
 /** The preset with `--model key=value,...` applied (numbers, true/false, or text), validated. */
 export function modelConfig(presetId: PresetId): CaeConfig {
@@ -171,6 +178,10 @@ export async function runSeed(seed: number): Promise<SeedResult> {
     seed,
     settings: {
       preset: presetId,
+      // `--model` overrides (null: the preset as it is) and the encoder's size, so a line from a
+      // modified preset names the model it measured.
+      model: arg('model', '') || null,
+      encoderParams: encoderParams(model),
       dataset,
       target: model.target,
       split: spec.split ?? 'test',
