@@ -60,7 +60,7 @@ export const FASHION_MEASURED: MeasuredExperiment = Object.freeze({
   ],
   attOverLin: 3.6,
   footnote:
-    "On these centred grayscale images a random micro's tokens are already strong linear features: at 8 000 and at 16 000 steps only kNN on mean-pooled patches separates the encoders.",
+    "On these centred grayscale images a random micro's tokens are already strong linear features: at 4 000, 8 000 and 16 000 steps only kNN on mean-pooled patches separates the encoders.",
 });
 
 /** Within 2 SE either way is a tie: the readouts cannot tell the encoders apart. */
