@@ -3,7 +3,7 @@
 // as a standalone SVG for docs/. Each input file is one bench:probe run (one budget). Runs of
 // different models (preset and `--model` overrides) are drawn as separate series, in their own
 // colours and markers, so one figure shows the encoder-size axis too.
-//   npm run plot:budget -- OUT.svg "TITLE" RUN1.jsonl RUN2.jsonl ...
+//   npm run plot:budget -- OUT.svg "TITLE" RUN1.jsonl RUN2.jsonl ...   (a run may be A.jsonl+B.jsonl: see read)
 import { readFileSync, writeFileSync } from 'node:fs';
 
 interface Line {
@@ -27,13 +27,19 @@ const READOUTS = [
 ] as const;
 
 /** Batch of each run (pretraining images = steps × batch), read from its pretrain lines. */
+/**
+ * One run: a file, or `A.jsonl+B.jsonl` for a run whose readouts were re-read later from its saved
+ * checkpoints (B's results replace A's for the same encoder and readout, e.g. ATT at another rate).
+ */
 function read(file: string): { points: Line[]; batch: number; steps: number; model: string } {
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
+  const lines = file
+    .split('+')
+    .flatMap((f) => readFileSync(f, 'utf8').split('\n'))
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
   const pre = lines.find((l) => l.phase === 'pretrain');
-  const points = lines.filter((l) => typeof l.encoder === 'string' && typeof l.eval === 'string') as unknown as Line[];
+  const results = lines.filter((l) => typeof l.encoder === 'string' && typeof l.eval === 'string' && typeof l.top1 === 'number') as unknown as Line[];
+  const points = results.filter((p, i) => !results.slice(i + 1).some((q) => q.encoder === p.encoder && q.eval === p.eval));
   const steps = Number(points.find((p) => p.encoder === 'pretrained')?.pretrainSteps ?? 0);
   const batch = Number(pre?.batch ?? (points[0] as unknown as { pretrainBatch?: number }).pretrainBatch ?? NaN);
   if (!(batch > 0)) throw new Error(`${file}: no pretraining batch (a pretrain line or pretrainBatch)`);
