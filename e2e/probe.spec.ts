@@ -11,6 +11,8 @@ test('evaluates a briefly pretrained micro encoder four ways beside its random-i
   await expect(page.getByTestId('probe.budget')).toContainText(`micro pretrained for ${DEFAULT_EXPERIMENT.pretrainSteps} steps`);
   // No micro run has trained here yet: its time on this device is unknown, and says so.
   await expect(page.getByTestId('probe.budget-time')).toContainText('unknown until a micro run has trained its first steps here');
+  // What a wider, deeper encoder showed, under the default's findings.
+  await expect(page.getByTestId('probe.wider-findings')).toContainText('A wider, deeper encoder');
   await expect(page.getByTestId('probe.lin-lr')).toContainText('× 64 / 256');
   await nb.pretrainBriefly(4);
 

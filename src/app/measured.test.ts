@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MEASURED, FASHION_MEASURED, type MeasuredExperiment } from './defaultExperiment';
+import { DEFAULT_MEASURED, FASHION_MEASURED, WIDER_MEASURED, type MeasuredExperiment } from './defaultExperiment';
 
 const NAMES: Record<string, string> = { lin: 'LIN', att: 'ATT', 'knn-cls': 'kNN CLS', 'knn-mean': 'kNN mean' };
 
@@ -48,5 +48,15 @@ describe('the measured findings the Probe view shows', () => {
 
   it("are the same experiment's kept lines on Fashion-MNIST", () => {
     expect(shown(FASHION_MEASURED)).toEqual(fromLines('micro-fashion-mnist-16000-test.jsonl'));
+  });
+
+  it("are the wider encoder's kept lines (mini's width and depth at micro's patches, 8 000 steps)", () => {
+    expect(shown(WIDER_MEASURED)).toEqual(fromLines('mini-p8-shapes-easy-8000-test.jsonl'));
+    // The title's encoder size is the one the lines measured.
+    const first = readFileSync(join(process.cwd(), 'docs', 'experiments', 'mini-p8-shapes-easy-8000-test.jsonl'), 'utf8')
+      .split('\n')
+      .map((l) => (l.startsWith('{') ? (JSON.parse(l) as { encoderParams?: number }) : {}))
+      .find((l) => l.encoderParams !== undefined)!;
+    expect(WIDER_MEASURED.title).toContain(`${Math.round(first.encoderParams! / 1000)} k encoder parameters`);
   });
 });

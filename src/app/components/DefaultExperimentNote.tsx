@@ -2,7 +2,7 @@
 // this device, and what it showed when measured (each readout: pretrained ahead, tie, or random init
 // ahead, by the paired difference in standard errors).
 import { DEFAULT_EXPERIMENT } from '../../train/evalDefaults';
-import { DEFAULT_MEASURED, defaultPretrainImages, defaultPretrainSeconds, duration } from '../defaultExperiment';
+import { DEFAULT_MEASURED, WIDER_MEASURED, defaultPretrainImages, defaultPretrainSeconds, duration } from '../defaultExperiment';
 import { FindingsTable } from './FindingsTable';
 import { readSpeeds, runSpeedFor } from '../speeds';
 import { useStore } from '../store';
@@ -34,6 +34,11 @@ export function DefaultExperimentNote() {
           : `Its pretraining time on this device is unknown until a ${x.presetId} run has trained its first steps here.`}
       </p>
       {m.readouts.length > 0 && <FindingsTable m={m} testId="probe.default-findings" />}
+      {/* Folded: the note sits beside the form, and this is the second table a reader wants. */}
+      <details style={{ marginTop: 6 }}>
+        <summary>A wider, deeper encoder, as measured</summary>
+        <FindingsTable m={WIDER_MEASURED} testId="probe.wider-findings" />
+      </details>
     </div>
   );
 }

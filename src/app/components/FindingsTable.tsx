@@ -8,6 +8,7 @@ export function FindingsTable({ m, testId }: { readonly m: MeasuredExperiment; r
   return (
     <table data-testid={testId} style={{ fontSize: 12, borderCollapse: 'collapse' }}>
       <caption style={{ textAlign: 'left' }}>
+        {m.title && <strong style={{ fontWeight: 600 }}>{m.title}. </strong>}
         Measured {m.date} ({m.where}; {m.seeds} seeds, {m.split} split), top-1 %:
       </caption>
       <tbody>
