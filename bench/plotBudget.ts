@@ -26,9 +26,9 @@ const READOUTS = [
   ['knn-mean', 'kNN on mean patches'],
 ] as const;
 
-/** Batch of each run (pretraining images = steps × batch), read from its pretrain lines. */
 /**
- * One run: a file, or `A.jsonl+B.jsonl` for a run whose readouts were re-read later from its saved
+ * One run: its results, batch and steps (pretraining images = steps × batch) and the model's name.
+ * A run is a file, or `A.jsonl+B.jsonl` for one whose readouts were re-read later from its saved
  * checkpoints (B's results replace A's for the same encoder and readout, e.g. ATT at another rate).
  */
 function read(file: string): { points: Line[]; batch: number; steps: number; model: string } {
