@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../model/random';
-import { crossValidateL2, fitLogistic, logisticReadout, objective, predictLogistic, standardize, standardizer, stratifiedFolds } from './logistic';
+import {
+  crossValidateL2,
+  fitLogistic,
+  LOGISTIC_DEFAULTS,
+  logisticReadout,
+  objective,
+  predictLogistic,
+  REFIT_OPTIONS,
+  standardize,
+  standardizer,
+  stratifiedFolds,
+} from './logistic';
 
 /** n points in d dimensions around K class centres `spread` apart, unit noise. */
 function blobs(n: number, d: number, K: number, spread: number, seed: number): { x: Float64Array; y: Int32Array } {
@@ -11,6 +22,24 @@ function blobs(n: number, d: number, K: number, spread: number, seed: number): {
   for (let i = 0; i < n; i++) {
     y[i] = i % K;
     for (let j = 0; j < d; j++) x[i * d + j] = centres[y[i]!]![j]! + rng.normal();
+  }
+  return { x, y };
+}
+
+/**
+ * Weakly separated classes seen through a badly conditioned mix: a latent with singular values
+ * falling over six decades, mixed by a random matrix. At a weak penalty L-BFGS needs more than the
+ * cross-validation cap of 2 000 iterations here, as on a wider random encoder's CLS features.
+ */
+function illConditioned(n: number, d: number, K: number, seed: number): { x: Float64Array; y: Int32Array } {
+  const rng = new Rng(seed);
+  const mix = Array.from({ length: d }, () => Array.from({ length: d }, () => rng.normal()));
+  const x = new Float64Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % K;
+    const z = Array.from({ length: d }, (_, j) => (rng.normal() + (j % K === y[i] ? 0.3 : 0)) * 10 ** ((-6 * j) / d));
+    for (let k = 0; k < d; k++) for (let j = 0; j < d; j++) x[i * d + k]! += z[j]! * mix[j]![k]!;
   }
   return { x, y };
 }
@@ -51,6 +80,20 @@ describe('logistic regression fitted to convergence', () => {
     expect(fit.loss).toBeCloseTo(f, 8);
     for (let i = 0; i < w.length; i++) expect(fit.weights[i]).toBeCloseTo(w[i]!, 4);
     expect(fit.iterations).toBeLessThan(200);
+  });
+
+  it('gives the reported fit the iterations an ill-conditioned weak-penalty problem needs', () => {
+    const [n, d, K] = [150, 20, 3];
+    const { x, y } = illConditioned(n, d, K, 1);
+    const xs = standardize(x, n, d, standardizer(x, n, d));
+    const capped = fitLogistic(xs, y, n, d, K, 1e-6, LOGISTIC_DEFAULTS);
+    const refit = fitLogistic(xs, y, n, d, K, 1e-6, REFIT_OPTIONS);
+    expect(capped.converged).toBe(false);
+    expect(capped.iterations).toBe(LOGISTIC_DEFAULTS.maxIterations);
+    expect(refit.converged).toBe(true);
+    expect(refit.iterations).toBeGreaterThan(LOGISTIC_DEFAULTS.maxIterations);
+    expect(refit.gradient).toBeLessThanOrEqual(REFIT_OPTIONS.tolerance);
+    expect(refit.loss).toBeLessThanOrEqual(capped.loss);
   });
 
   it('separates separable classes and standardizes with the training statistics', () => {
