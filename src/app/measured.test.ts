@@ -59,4 +59,11 @@ describe('the measured findings the Probe view shows', () => {
       .find((l) => l.encoderParams !== undefined)!;
     expect(WIDER_MEASURED.title).toContain(`${Math.round(first.encoderParams! / 1000)} k encoder parameters`);
   });
+
+  it("quote the wider encoder's 16 000-step lines in their footnote", () => {
+    const at16k = fromLines('mini-p8-shapes-easy-16000-test.jsonl');
+    const att = at16k.readouts.find((r) => r.readout === 'ATT')!;
+    expect(WIDER_MEASURED.footnote).toContain(`ATT ${att.pretrained.toFixed(1)} against ${att.random.toFixed(1)} (+${att.z.toFixed(1)} SE)`);
+    for (const r of at16k.readouts.filter((x) => x.readout !== 'ATT')) expect(WIDER_MEASURED.footnote).toContain(`${r.readout} +${r.z.toFixed(1)}`);
+  });
 });
