@@ -96,6 +96,15 @@ describe('logistic regression fitted to convergence', () => {
     expect(refit.loss).toBeLessThanOrEqual(capped.loss);
   });
 
+  it('reports a converged fit where cross-validation chose a penalty its own cap cannot reach', async () => {
+    const [n, d, K] = [600, 20, 3];
+    const { x, y } = illConditioned(n + 100, d, K, 1);
+    const r = await logisticReadout({ x: x.subarray(0, n * d), y: y.subarray(0, n) }, { x: x.subarray(n * d), y: y.subarray(n) }, d, K);
+    expect(r.l2).toBe(1e-6);
+    expect(r.fit.iterations).toBeGreaterThan(LOGISTIC_DEFAULTS.maxIterations);
+    expect(r.fit.converged).toBe(true);
+  });
+
   it('separates separable classes and standardizes with the training statistics', () => {
     const { x, y } = blobs(300, 5, 4, 4, 3);
     const s = standardizer(x, 300, 5);
