@@ -17,6 +17,8 @@ import { Rng } from '../model/random';
 import type { FromWorker, RunPhase, RunSpec, RunStatus, StepPoint } from '../protocol/messages';
 import { loadCheckpoint, nonFiniteState, saveCheckpoint } from '../train/checkpoint';
 import { CaeTrainer, NonFiniteLossError, type StepResult } from '../train/trainer';
+import { ImageRate } from './imageRate';
+import { LostSignal } from './lostSignal';
 import { reconView } from './reconView';
 import { tokenReconView } from './tokenReconView';
 import { StepEngine } from './stepEngine';
@@ -54,13 +56,13 @@ export class PretrainRun {
   private lastGood: Uint8Array | null = null;
   /** Step of the last saved state: a checkpoint is taken every `spec.checkpointEvery` steps. */
   private lastGoodStep = -1;
-  private rate: { t: number; images: number }[] = [];
+  private readonly rate = new ImageRate();
   /** The phase last told to the page; null: a fresh engine whose first step has not run. */
   private phase: RunPhase | null = null;
   /** Set when the device is lost: the current step's failure is the device's, not the model's. */
   deviceLost: string | null = null;
   /** Rejected when the device goes: read-backs in flight would otherwise never settle. */
-  private lost = this.lostSignal();
+  private lost = new LostSignal();
 
   /**
    * A new run, or with `resumeFrom` the continuation of a saved one (same step, optimizer, data
@@ -106,19 +108,12 @@ export class PretrainRun {
   /** Called by the worker when the GPU device is lost during this run. */
   markDeviceLost(message: string): void {
     this.deviceLost = message;
-    this.lost.reject(new Error(`GPU device lost: ${message}`));
-  }
-
-  private lostSignal(): { promise: Promise<never>; reject: (e: Error) => void } {
-    let reject: (e: Error) => void = () => undefined;
-    const promise = new Promise<never>((_, r) => (reject = r));
-    promise.catch(() => undefined); // observed through guard(), never unhandled
-    return { promise, reject };
+    this.lost.reject(message);
   }
 
   /** Every GPU read-back of the loop goes through here, so a lost device cannot stall it. */
   private guard<T>(p: Promise<T>): Promise<T> {
-    return Promise.race([p, this.lost.promise]);
+    return this.lost.guard(p);
   }
 
   get step(): number {
@@ -168,14 +163,6 @@ export class PretrainRun {
     this.stopRequested = true;
     this.resumeWaiter?.();
     this.resumeWaiter = null;
-  }
-
-  private imgPerSec(now: number, steps: number): number {
-    this.rate.push({ t: now, images: steps * this.spec.train.batchSize });
-    while (this.rate.length > 2 && now - this.rate[0]!.t > 3000) this.rate.shift();
-    if (this.rate.length < 2) return 0;
-    const images = this.rate.slice(1).reduce((a, r) => a + r.images, 0);
-    return (images * 1000) / (now - this.rate[0]!.t);
   }
 
   private flushMetrics(imgPerSec: number): void {
@@ -243,7 +230,7 @@ export class PretrainRun {
   async recover(): Promise<number> {
     this.restoreLastGood();
     this.deviceLost = null;
-    this.lost = this.lostSignal();
+    this.lost = new LostSignal();
     this.setStatus('running'); // tells the page the step it rewinds to
     return this.trainer.step;
   }
@@ -316,7 +303,7 @@ export class PretrainRun {
     this.record(results);
     this.setPhase(this.engine.tracingNow ? 'compiling' : 'training');
     const now = performance.now();
-    this.imgsPerSec = this.imgPerSec(now, this.trainer.step - stepsBefore);
+    this.imgsPerSec = this.rate.add(now, (this.trainer.step - stepsBefore) * this.spec.train.batchSize);
     if (now - this.lastMetrics >= METRICS_EVERY_MS) {
       this.flushMetrics(this.imgsPerSec);
       this.lastMetrics = now;
@@ -378,7 +365,7 @@ export class PretrainRun {
           await this.snapshot();
           // Resume or stop may have come while the snapshot was read back.
           if (this.status === 'paused' && !this.stopRequested) await new Promise<void>((r) => (this.resumeWaiter = r));
-          this.rate = [];
+          this.rate.reset();
           continue;
         }
         await this.iterate();

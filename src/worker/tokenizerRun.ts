@@ -20,6 +20,8 @@ import { type DvaeStepResult, DvaeTrainer } from '../train/dvaeTrainer';
 import { DEFAULT_ENGINE, type EngineOptions, applyEngine } from '../train/engine';
 import { NonFiniteLossError } from '../train/trainer';
 import { DvaeStepEngine } from './dvaeStepEngine';
+import { ImageRate } from './imageRate';
+import { LostSignal } from './lostSignal';
 
 export type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
 
@@ -44,12 +46,11 @@ export class TokenizerRun {
   private resumedAt: number | null = null;
   private lastGood: Uint8Array | null = null;
   private lastGoodStep = -1;
-  private rate: { t: number; images: number }[] = [];
+  private readonly rate = new ImageRate();
   /** Set when the GPU device is lost: the run ends, keeping its last checkpoint to resume from. */
   deviceLost: string | null = null;
-  private rejectLost: (e: Error) => void = () => undefined;
   /** Rejected when the device goes: read-backs in flight would otherwise never settle. */
-  private readonly lost = new Promise<never>((_, reject) => (this.rejectLost = reject));
+  private readonly lost = new LostSignal();
 
   /** A new tokenizer, or with `resumeFrom` the continuation of a kept one (same step, optimizer, noise stream, data order). */
   constructor(
@@ -60,7 +61,6 @@ export class TokenizerRun {
     /** The engine: the replayed step where it compiles (else TF.js), and the kernels the ops run. */
     engineOptions: EngineOptions = DEFAULT_ENGINE,
   ) {
-    this.lost.catch(() => undefined); // observed through guard(), never unhandled
     if (ds.trainSize === 0) throw new Error(`the dataset ${ds.name} has no training images`);
     applyEngine(engineOptions); // before the optimizer is made: the fused AdamW is chosen then
     this.loader = new BatchLoader(ds, spec.batchSize, spec.seed);
@@ -94,24 +94,17 @@ export class TokenizerRun {
   /** Called by the worker when the GPU device is lost during this run. */
   markDeviceLost(message: string): void {
     this.deviceLost = message;
-    this.rejectLost(new Error(`GPU device lost: ${message}`));
+    this.lost.reject(message);
   }
 
   /** Every GPU read-back of the loop goes through here, so a lost device cannot stall it. */
   private guard<T>(p: Promise<T>): Promise<T> {
-    return Promise.race([p, this.lost]);
+    return this.lost.guard(p);
   }
 
   private setStatus(status: RunStatus, message: string | null = null): void {
     this.status = status;
     this.post({ type: 'tokenizer/status', id: this.spec.id, status, step: this.trainer.step, message });
-  }
-
-  private imgPerSec(now: number): number {
-    this.rate.push({ t: now, images: this.spec.batchSize });
-    while (this.rate.length > 2 && now - this.rate[0]!.t > 3000) this.rate.shift();
-    if (this.rate.length < 2) return 0;
-    return (this.rate.slice(1).reduce((a, r) => a + r.images, 0) * 1000) / (now - this.rate[0]!.t);
   }
 
   private flush(imgPerSec: number): void {
@@ -228,7 +221,7 @@ export class TokenizerRun {
         return;
       }
       const now = performance.now();
-      rate = this.imgPerSec(now);
+      rate = this.rate.add(now, this.spec.batchSize);
       if (now - lastMetrics >= METRICS_EVERY_MS) {
         this.flush(rate);
         lastMetrics = now;
