@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ImageRate } from './imageRate';
-import { LostSignal } from './lostSignal';
 
 describe('ImageRate', () => {
   it('is 0 until two marks, then counts the images after the first over the elapsed time', () => {
@@ -26,20 +25,5 @@ describe('ImageRate', () => {
     r.reset();
     expect(r.add(60_000, 8)).toBe(0);
     expect(r.add(60_200, 8)).toBe(40);
-  });
-});
-
-describe('LostSignal', () => {
-  it('lets a read-back through while the device is there', async () => {
-    await expect(new LostSignal().guard(Promise.resolve(3))).resolves.toBe(3);
-  });
-
-  it('rejects a read-back that would never settle once the device is lost', async () => {
-    const s = new LostSignal();
-    const never = new Promise<number>(() => undefined);
-    const guarded = s.guard(never);
-    s.reject('destroyed');
-    await expect(guarded).rejects.toThrow('GPU device lost: destroyed');
-    await expect(s.guard(new Promise<number>(() => undefined))).rejects.toThrow('GPU device lost');
   });
 });
