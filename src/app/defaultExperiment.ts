@@ -84,7 +84,7 @@ export const WIDER_MEASURED: MeasuredExperiment = Object.freeze({
   ],
   attOverLin: 14.1,
   footnote:
-    "A wider random encoder is a stronger baseline (ATT 79.3 against micro's 63.7). At 4 000 steps random init was still ahead on ATT (−2.6 SE); at 8 000 pretraining leads on every readout, where micro needed 16 000. At 16 000 steps the lead grows on every readout: ATT 87.8 against 79.3 (+6.3 SE), LIN +13.7, kNN CLS +14.4, kNN mean +17.5 SE.",
+    "A wider random encoder is a stronger baseline (ATT 79.3 against micro's 63.7). At 4 000 steps random init was still ahead on ATT (−2.6 SE); at 8 000 pretraining leads on every readout, where micro needed 16 000. At 16 000 steps the lead grows on every readout: ATT 87.8 against 79.3 (+6.3 SE), LIN +13.7, kNN CLS +14.4, kNN mean +17.5 SE. The mini preset itself (4-px patches, 64 of them) was measured at 4 000 steps only: kNN mean +4.63 SE, while LIN (+0.38), ATT (+0.39) and kNN CLS (+1.95, under the 2 SE a lead needs) tie; its later budgets wait for a GPU.",
 });
 
 /** Within 2 SE either way is a tie: the readouts cannot tell the encoders apart. */

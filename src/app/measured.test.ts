@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MEASURED, FASHION_MEASURED, WIDER_MEASURED, type MeasuredExperiment } from './defaultExperiment';
+import { DEFAULT_MEASURED, FASHION_MEASURED, WIDER_MEASURED, verdict, type MeasuredExperiment } from './defaultExperiment';
 
 const NAMES: Record<string, string> = { lin: 'LIN', att: 'ATT', 'knn-cls': 'kNN CLS', 'knn-mean': 'kNN mean' };
 
@@ -65,5 +65,22 @@ describe('the measured findings the Probe view shows', () => {
     const att = at16k.readouts.find((r) => r.readout === 'ATT')!;
     expect(WIDER_MEASURED.footnote).toContain(`ATT ${att.pretrained.toFixed(1)} against ${att.random.toFixed(1)} (+${att.z.toFixed(1)} SE)`);
     for (const r of at16k.readouts.filter((x) => x.readout !== 'ATT')) expect(WIDER_MEASURED.footnote).toContain(`${r.readout} +${r.z.toFixed(1)}`);
+  });
+
+  it("quote the mini preset's own 4-px run (4 000 steps) in the same footnote, with its verdicts", () => {
+    // The raw z's, two decimals as the lines keep them: kNN CLS's 1.95 would round up to the 2.0 that counts as a lead.
+    const vs = readFileSync(join(process.cwd(), 'docs', 'experiments', 'mini-p4-shapes-easy-4000-test.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Line)
+      .filter((l) => l.compare === 'pretrained − random init');
+    const z = (ev: string) => vs.find((l) => l.eval === ev)!.z!;
+    const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
+    expect(WIDER_MEASURED.footnote).toContain(`kNN mean ${signed(z('knn-mean'))} SE`);
+    expect(verdict(z('knn-mean'))).toBe('pretrained ahead');
+    for (const ev of ['lin', 'att', 'knn-cls']) {
+      expect(WIDER_MEASURED.footnote).toContain(`${NAMES[ev]} (${signed(z(ev))}`);
+      expect(verdict(z(ev))).toBe('tie');
+    }
   });
 });
