@@ -15,14 +15,20 @@ interface Line {
   readonly z?: number;
   readonly seeds?: number;
   readonly split?: string;
+  readonly encoderParams?: number;
+}
+
+/** The JSON lines of one kept bench:probe output file. */
+function readLines(file: string): Line[] {
+  return readFileSync(join(process.cwd(), 'docs', 'experiments', file), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Line);
 }
 
 /** What a bench:probe output file says, in the shape the view holds (%, one decimal; z, one decimal). */
 function fromLines(file: string): Pick<MeasuredExperiment, 'seeds' | 'split' | 'readouts' | 'attOverLin'> {
-  const lines = readFileSync(join(process.cwd(), 'docs', 'experiments', file), 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Line);
+  const lines = readLines(file);
   const top = (enc: string, ev: string) => Math.round(1000 * lines.find((l) => l.encoder === enc && l.eval === ev && l.top1 !== undefined)!.top1!) / 10;
   const z = (c: Line | undefined) => Math.round(10 * c!.z!) / 10;
   const vs = lines.filter((l) => l.compare === 'pretrained − random init');
@@ -53,10 +59,7 @@ describe('the measured findings the Probe view shows', () => {
   it("are the wider encoder's kept lines (mini's width and depth at micro's patches, 8 000 steps)", () => {
     expect(shown(WIDER_MEASURED)).toEqual(fromLines('mini-p8-shapes-easy-8000-test.jsonl'));
     // The title's encoder size is the one the lines measured.
-    const first = readFileSync(join(process.cwd(), 'docs', 'experiments', 'mini-p8-shapes-easy-8000-test.jsonl'), 'utf8')
-      .split('\n')
-      .map((l) => (l.startsWith('{') ? (JSON.parse(l) as { encoderParams?: number }) : {}))
-      .find((l) => l.encoderParams !== undefined)!;
+    const first = readLines('mini-p8-shapes-easy-8000-test.jsonl').find((l) => l.encoderParams !== undefined)!;
     expect(WIDER_MEASURED.title).toContain(`${Math.round(first.encoderParams! / 1000)} k encoder parameters`);
   });
 
@@ -69,11 +72,7 @@ describe('the measured findings the Probe view shows', () => {
 
   it("quote the mini preset's own 4-px run (4 000 steps) in the same footnote, with its verdicts", () => {
     // The raw z's, two decimals as the lines keep them: kNN CLS's 1.95 would round up to the 2.0 that counts as a lead.
-    const vs = readFileSync(join(process.cwd(), 'docs', 'experiments', 'mini-p4-shapes-easy-4000-test.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Line)
-      .filter((l) => l.compare === 'pretrained − random init');
+    const vs = readLines('mini-p4-shapes-easy-4000-test.jsonl').filter((l) => l.compare === 'pretrained − random init');
     const z = (ev: string) => vs.find((l) => l.eval === ev)!.z!;
     const signed = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
     expect(WIDER_MEASURED.footnote).toContain(`kNN mean ${signed(z('knn-mean'))} SE`);
