@@ -20,7 +20,7 @@ import { useWebGpuBackend } from '../src/testing/webgpuNode';
 import { saveCheckpoint } from '../src/train/checkpoint';
 import { DEFAULT_PLATEAU } from '../src/train/convergence';
 import { defaultTrainConfig } from '../src/train/defaults';
-import { DEFAULT_EXPERIMENT, defaultEvaluation, defaultProbeConfig, type LinearReadout } from '../src/train/evalDefaults';
+import { DEFAULT_EXPERIMENT, defaultAttentiveBaseLr, defaultEvaluation, defaultProbeConfig, type LinearReadout } from '../src/train/evalDefaults';
 import { CaeTrainer } from '../src/train/trainer';
 import { ProbeRun } from '../src/worker/probeRun';
 import type { PretrainLine, SeedResult } from '../src/worker/seedSummary';
@@ -139,7 +139,8 @@ export async function runSeed(seed: number): Promise<SeedResult> {
       warmupSteps: Math.round(probeSteps / 10),
       pooling: arg('pooling', pr.pooling) as 'cls' | 'mean',
       linearBaseLr: num('lin-lr', pr.linearBaseLr),
-      attentiveBaseLr: num('att-lr', pr.attentiveBaseLr),
+      // The preset's own rate, as the app's form takes it (mini: ×16, chosen on the validation split).
+      attentiveBaseLr: num('att-lr', defaultAttentiveBaseLr(presetId)),
       attentiveEvalBn: arg('bn', pr.attentiveEvalBn) as 'batch' | 'running',
     },
     epochs,

@@ -171,3 +171,30 @@ test('the inline messages, the reasons beside Start and the sweep confirmation p
     await nb.view('sweep');
   }
 });
+
+test("the Probe form reads an encoder at its preset's own ATT rate until one is typed", async ({ page }) => {
+  const nb = new Notebook(page);
+  await nb.open();
+  const rate = page.getByTestId('eval.sgdLr');
+  const note = page.getByTestId('probe.att-lr');
+  // Random init reads the pretraining form's preset: mini's ×16 (chosen for it on the validation split), micro's ×64.
+  await nb.view('pretrain');
+  await page.getByTestId('pretrain.preset').selectOption('mini');
+  await nb.view('probe');
+  await expect(rate).toHaveValue('6.4');
+  await expect(note).toContainText("mini's own rate, chosen for it on the validation split");
+  await nb.view('pretrain');
+  await page.getByTestId('pretrain.preset').selectOption('micro');
+  await nb.view('probe');
+  await expect(rate).toHaveValue('25.6');
+  await expect(note).not.toContainText('own rate');
+  // A typed rate is the user's on every preset.
+  await rate.fill('3.2');
+  await nb.view('pretrain');
+  await page.getByTestId('pretrain.preset').selectOption('mini');
+  await nb.view('probe');
+  await expect(rate).toHaveValue('3.2');
+  await expect(note).toContainText('peak lr 0.025 = 3.2 × 64 / 8192');
+  await expect(note).not.toContainText('own rate');
+  expect(nb.pageErrors).toEqual([]);
+});

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetMeta } from '../data/stored';
-import { MICRO } from '../model/presets';
-import { buildProbeSpec, chanceFor, initialProbeForm } from './probeForm';
+import type { CaeConfig } from '../model/config';
+import type { EncoderEntry } from '../protocol/messages';
+import { MICRO, MINI } from '../model/presets';
+import { evalPatch } from './components/evalFields';
+import { buildProbeSpec, chanceFor, formFor, initialProbeForm, probedPreset } from './probeForm';
 
 const meta = (o: Partial<DatasetMeta>): DatasetMeta =>
   ({
@@ -81,5 +84,40 @@ describe('the evaluation form', () => {
       'Test images must be a whole number of at least 1 (got 0).',
     ]);
     expect(buildProbeSpec({ ...f, epochs: 0 }, undefined, undefined, fallback, 1)).toMatch(/^LIN epochs must be a whole number of at least 1 \(got 0\)\./);
+  });
+
+  it("reads each encoder at its preset's own ATT rate until the user sets one, then at theirs", () => {
+    const f = { ...initialProbeForm(), encoder: 'run-b' };
+    const mini = { runId: 'run-b', presetId: 'mini', step: 4000, model: MINI };
+    const rate = (form: typeof f, e: EncoderEntry | null = mini, fb: { presetId: string; model: CaeConfig } = fallback) => {
+      const spec = buildProbeSpec(form, e ?? undefined, undefined, fb, 1);
+      if (typeof spec === 'string') throw new Error(spec);
+      return spec.probe.attentiveBaseLr;
+    };
+    // mini: ×16 the official 0.4, chosen for it on the validation split; micro keeps ×64.
+    expect(rate(f)).toBeCloseTo(6.4, 10);
+    expect(rate({ ...f, encoder: 'run-a' }, enc)).toBeCloseTo(25.6, 10);
+    expect(rate({ ...f, encoder: 'random' }, null, { presetId: 'mini', model: MINI })).toBeCloseTo(6.4, 10);
+    expect(rate({ ...f, encoder: 'random' }, null)).toBeCloseTo(25.6, 10);
+    // The field shows what will run.
+    expect(formFor(f, 'mini').probe.attentiveBaseLr).toBeCloseTo(6.4, 10);
+    expect(formFor(f, 'micro')).toBe(f);
+    // Once typed, the user's rate holds on every preset.
+    const p = evalPatch(f, 'sgdLr', 3.2);
+    const typed = { ...f, ...p.form, probe: { ...f.probe, ...p.probe } };
+    expect(rate(typed)).toBe(3.2);
+    expect(rate({ ...typed, encoder: 'run-a' }, enc)).toBe(3.2);
+  });
+
+  it("knows the read encoder's preset: the worker's, a kept run's, or the pretraining form's for random init", () => {
+    const s = (encoder: string) => ({
+      probeForm: { ...initialProbeForm(), encoder },
+      encoders: [{ runId: 'imported:w.safetensors', presetId: 'mini', step: 1, model: MINI }],
+      runs: [{ spec: { id: 'run-k', presetId: 'mini' } }],
+      form: { presetId: 'micro' },
+    });
+    expect(probedPreset(s('imported:w.safetensors'))).toBe('mini');
+    expect(probedPreset(s('run-k'))).toBe('mini');
+    expect(probedPreset(s('random'))).toBe('micro');
   });
 });

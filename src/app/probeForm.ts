@@ -4,7 +4,7 @@ import { embeddedClasses, isEmbeddedDataset } from '../data/embedded';
 import { isLabelled, type DatasetMeta } from '../data/stored';
 import type { CaeConfig } from '../model/config';
 import type { EncoderEntry, EvalSettings, ProbeSpec } from '../protocol/messages';
-import { DEFAULT_EXPERIMENT, defaultEvaluation, defaultProbeConfig } from '../train/evalDefaults';
+import { DEFAULT_EXPERIMENT, defaultAttentiveBaseLr, defaultEvaluation, defaultProbeConfig } from '../train/evalDefaults';
 import type { ProbeTrainConfig } from '../train/probeTrainer';
 import { evalProblems } from './evalValidation';
 
@@ -26,6 +26,11 @@ export interface ProbeForm {
   readonly split: 'test' | 'val';
   readonly augment: boolean;
   readonly probe: ProbeTrainConfig;
+  /**
+   * Whether the user set ATT's rate; until then it is the read encoder's preset's own
+   * (defaultAttentiveBaseLr), so a mini run is read at the rate chosen for mini.
+   */
+  readonly attRatePicked: boolean;
   readonly evaluation: EvalSettings;
 }
 
@@ -40,20 +45,41 @@ export const initialProbeForm = (): ProbeForm => ({
   split: 'test',
   augment: false,
   probe: defaultProbeConfig(),
+  attRatePicked: false,
   evaluation: defaultEvaluation(),
 });
+
+/** The preset the form reads: the chosen encoder's (one in the worker, or a kept run), or the pretraining form's for random init. */
+export function probedPreset(s: {
+  readonly probeForm: ProbeForm;
+  readonly encoders: readonly EncoderEntry[];
+  readonly runs: readonly { readonly spec: { readonly id: string; readonly presetId: string } }[];
+  readonly form: { readonly presetId: string };
+}): string {
+  const id = s.probeForm.encoder;
+  if (id === 'random') return s.form.presetId;
+  return s.encoders.find((e) => e.runId === id)?.presetId ?? s.runs.find((r) => r.spec.id === id)?.spec.presetId ?? s.form.presetId;
+}
+
+/** The form as a run on an encoder of `presetId` reads it: ATT's rate is that preset's own until the user sets one. */
+export function formFor(f: ProbeForm, presetId: string): ProbeForm {
+  if (f.attRatePicked) return f;
+  const rate = defaultAttentiveBaseLr(presetId);
+  return rate === f.probe.attentiveBaseLr ? f : { ...f, probe: { ...f.probe, attentiveBaseLr: rate } };
+}
 
 /**
  * The worker's spec for the form, or the reasons it cannot start (one sentence per line). `enc` is the chosen encoder the
  * worker holds (undefined for random init); `data` the chosen import (undefined for an embedded set).
  */
 export function buildProbeSpec(
-  f: ProbeForm,
+  form: ProbeForm,
   enc: EncoderEntry | undefined,
   data: DatasetMeta | undefined,
   fallback: { presetId: string; model: CaeConfig },
   now: number,
 ): ProbeSpec | string {
+  const f = formFor(form, enc ? enc.presetId : fallback.presetId);
   if (!isEmbeddedDataset(f.dataset) && !data) return 'That dataset is not kept in this browser any more; choose another.';
   if (data && !isLabelled(data))
     return `Evaluation needs labels, and ${data.name} has none (it was imported from a folder without class subfolders). Choose a labelled dataset.`;

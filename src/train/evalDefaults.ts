@@ -48,6 +48,18 @@ export interface EvalSettings {
 /** How much the defaults raise each official rate for runs of a few hundred steps. */
 export const SHORT_RUN_FACTOR = Object.freeze({ linear: 64, attentive: 64, fineTune: 160 });
 
+/**
+ * ATT's short-run factor for the presets that had theirs chosen on the validation split
+ * (docs/experiments.md, 2026-12-07, by the rule there): mini's encoder read better at ×16 than at
+ * micro's ×64, at 8-px patches (+1.0 SE) and at its own 4-px (+1.5 SE), and both its pretrained
+ * and random-init encoders preferred ×16. Presets not measured keep micro's.
+ */
+export const ATTENTIVE_FACTOR_BY_PRESET: Readonly<Record<string, number>> = Object.freeze({ mini: 16 });
+
+/** ATT's base rate for an encoder of `presetId` until the user sets one. */
+export const defaultAttentiveBaseLr = (presetId: string): number =>
+  OFFICIAL_PROBE_LR.attentiveBaseLr * (ATTENTIVE_FACTOR_BY_PRESET[presetId] ?? SHORT_RUN_FACTOR.attentive);
+
 export const defaultProbeConfig = (): ProbeTrainConfig => ({
   seed: 0,
   batchSize: 64,

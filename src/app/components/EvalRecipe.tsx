@@ -3,10 +3,11 @@
 // learning rate shown as the official scaling rule computes it.
 import type { EvalId } from '../../protocol/messages';
 import { DEFAULT_PLATEAU } from '../../train/convergence';
-import type { LinearReadout } from '../../train/evalDefaults';
+import { ATTENTIVE_FACTOR_BY_PRESET, type LinearReadout, SHORT_RUN_FACTOR } from '../../train/evalDefaults';
 import { OFFICIAL_FINE_TUNE, OFFICIAL_PROBE_LR } from '../../train/officialRates';
 import { useStore } from '../store';
 import { evalProblems } from '../evalValidation';
+import { formFor, probedPreset } from '../probeForm';
 import { evalField, type EvalFieldKey, evalPatch, evalValue } from './evalFields';
 import { FieldProblem, NumberInput } from './FieldInput';
 
@@ -65,7 +66,11 @@ export function lrRule(base: number, batch: number, ref: number, official: numbe
 }
 
 export function EvalRecipe({ disabled }: { disabled: boolean }) {
-  const f = useStore((s) => s.probeForm);
+  const raw = useStore((s) => s.probeForm);
+  const preset = useStore(probedPreset);
+  // The recipe the run would take: ATT's rate is the read preset's own until the user sets one.
+  const f = formFor(raw, preset);
+  const ownAtt = !raw.attRatePicked && ATTENTIVE_FACTOR_BY_PRESET[preset] !== undefined;
   const { editProbe, editEvaluation } = useStore.getState();
   const e = f.evaluation;
   const ft = e.fineTune;
@@ -152,6 +157,7 @@ export function EvalRecipe({ disabled }: { disabled: boolean }) {
         {num('sgdBatch')}
         <p style={note} data-testid="probe.att-lr">
           ATT {lrRule(f.probe.attentiveBaseLr, f.probe.batchSize, f.probe.attentiveBaseBatch, OFFICIAL_PROBE_LR.attentiveBaseLr)}
+          {ownAtt && ` · ${preset}'s own rate, chosen for it on the validation split (other presets: ×${SHORT_RUN_FACTOR.attentive})`}
         </p>
         {num('momentum')}
         <label style={row}>

@@ -3,12 +3,13 @@
 import { evalEstimate } from '../estimates';
 import { type EvalProblems, evalStartReason } from '../evalValidation';
 import { evalImages, evalSpeedFor, readSpeeds } from '../speeds';
+import { probedPreset } from '../probeForm';
 import { useStore } from '../store';
 
 export function ProbeStartInfo(props: { problems: EvalProblems; active: boolean }) {
   const f = useStore((s) => s.probeForm);
   const backend = useStore((s) => s.backend?.kind ?? null);
-  const presetId = useStore((s) => s.runs.find((r) => r.spec.id === f.encoder)?.spec.presetId ?? s.form.presetId);
+  const presetId = useStore(probedPreset);
   // Re-read when an evaluation ends, as it may have measured a new speed.
   useStore((s) => s.probe?.status);
   const reason = evalStartReason(props.problems);

@@ -89,7 +89,7 @@ const ACCESS: { readonly [K in EvalFieldKey]: { get(f: ProbeForm): number; set(v
   probeBatch: { get: (f) => f.probe.batchSize, set: (v) => ({ probe: { batchSize: v } }) },
   larsLr: { get: (f) => f.probe.linearBaseLr, set: (v) => ({ probe: { linearBaseLr: v } }) },
   larsBatch: { get: (f) => f.probe.linearBaseBatch, set: (v) => ({ probe: { linearBaseBatch: v } }) },
-  sgdLr: { get: (f) => f.probe.attentiveBaseLr, set: (v) => ({ probe: { attentiveBaseLr: v } }) },
+  sgdLr: { get: (f) => f.probe.attentiveBaseLr, set: (v) => ({ form: { attRatePicked: true }, probe: { attentiveBaseLr: v } }) },
   sgdBatch: { get: (f) => f.probe.attentiveBaseBatch, set: (v) => ({ probe: { attentiveBaseBatch: v } }) },
   momentum: { get: (f) => f.probe.momentum, set: (v) => ({ probe: { momentum: v } }) },
   knnK: { get: (f) => f.evaluation.knn.k, set: (v, f) => ({ evaluation: { knn: { ...f.evaluation.knn, k: v } } }) },
